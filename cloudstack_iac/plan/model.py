@@ -1,0 +1,98 @@
+"""The plan: a data artifact between planning and applying.
+
+``plan/`` builds it from pure inputs; ``apply`` interprets its steps and never re-decides actions.
+Resource changes follow Terraform's shape so reviewers and tools read them without surprises; steps
+add what CloudStack needs on top (maintenance before deleting hosts and pools, enabling a zone last).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+from cloudstack_iac.state.document import FailureDomain, StateDocument
+
+PLAN_FORMAT_VERSION = 1
+
+
+class Action(str, enum.Enum):
+    NOOP = "no-op"
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+
+
+# Terraform's action lists: ["no-op"], ["create"], ["update"], ["delete"], ["delete", "create"]
+# (replace, destroy first) and ["create", "delete"] (replace with create_before_destroy).
+Actions = tuple[Action, ...]
+
+
+class StepOp(str, enum.Enum):
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+    PREPARE_HOST_MAINTENANCE = "prepare_host_maintenance"  # prepareHostForMaintenance, wait for Maintenance
+    ENABLE_STORAGE_MAINTENANCE = "enable_storage_maintenance"  # enableStorageMaintenance, wait for Maintenance
+    ENABLE = "enable"  # zone allocationstate=Enabled, physical network / provider state=Enabled
+    ADOPT = "adopt"  # an object found by natural key after an interrupted apply: record it in state
+
+
+@dataclass(slots=True)
+class ResourceChange:
+    address: str
+    type: str
+    actions: Actions
+    before: dict[str, Any] | None  # prior attributes (sensitive ones as "(sensitive)" markers)
+    after: dict[str, Any] | None  # desired attributes; values.Unknown where known only after apply
+    changed_attrs: tuple[str, ...] = ()  # top-level attributes that differ
+    replace_because: tuple[str, ...] = ()  # arguments that force the replacement
+    reason: str | None = None  # "tainted", "replace_by_request", "cannot_update", "cascade", "no_config"...
+    resource_id: str | None = None  # CloudStack id of the existing object
+    provider: str = "default"
+    domain: FailureDomain = field(default_factory=FailureDomain)
+    user_visible: bool = False  # regions and zones: users of the cloud will notice
+    sensitive_attrs: frozenset[str] = frozenset()
+    attr_diffs: dict[str, Any] = field(default_factory=dict)  # deepdiff summaries for nested values
+    dependencies: tuple[str, ...] = ()  # instance addresses this resource depends on (kept in state)
+    parent: str | None = None  # address of the parent in CloudStack's hierarchy
+
+    @property
+    def is_replace(self) -> bool:
+        return len(self.actions) == 2
+
+
+@dataclass(slots=True)
+class Step:
+    id: str  # unique, e.g. "create cloudstack_pod.r01" or "maintenance cloudstack_host.h[0]"
+    op: StepOp
+    address: str
+    type: str
+    depends_on: tuple[str, ...] = ()  # ids of steps that must finish first
+    resource_id: str | None = None  # existing CloudStack id (update, delete, maintenance, enable)
+    inputs: dict[str, Any] = field(default_factory=dict)  # arguments to send; Unknown refs filled at apply
+    changed: tuple[str, ...] = ()  # for updates: the arguments that changed
+    provider: str = "default"
+    domain: FailureDomain = field(default_factory=FailureDomain)
+    description: str = ""
+
+
+@dataclass(slots=True)
+class Plan:
+    lineage: str
+    serial: int
+    config_digest: str
+    changes: list[ResourceChange]
+    steps: list[Step]  # in a valid order: every step after all of its depends_on
+    prior_state: StateDocument
+    destroy: bool = False
+    refresh_only: bool = False
+    # Resources left for a later apply because their arguments depend on values known only after
+    # apply in a way that cannot be filled in directly (see values.Unknown).
+    deferred: list[str] = field(default_factory=list)
+    outputs: dict[str, Any] = field(default_factory=dict)
+    format_version: int = PLAN_FORMAT_VERSION
+
+    @property
+    def has_changes(self) -> bool:
+        return any(c.actions != (Action.NOOP,) for c in self.changes)

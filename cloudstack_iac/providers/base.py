@@ -1,0 +1,77 @@
+"""The Provider protocol: everything cloudstack-iac asks of a CloudStack (real or simulated).
+
+Providers are found through the entry-point group ``cloudstack_iac.providers``; the built-in
+``simulator`` and ``cloudstack`` register the same way as third-party ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+ENTRY_POINT_GROUP = "cloudstack_iac.providers"
+
+
+class ProviderError(Exception):
+    """CloudStack refused or failed a call: carries its error code and text."""
+
+    def __init__(self, command: str, errorcode: int, errortext: str, cserrorcode: int | None = None) -> None:
+        self.command = command
+        self.errorcode = errorcode
+        self.errortext = errortext
+        self.cserrorcode = cserrorcode
+        super().__init__(f"{command}: {errorcode} {errortext}")
+
+
+@dataclass(slots=True)
+class LiveObject:
+    """One object as the cloud reports it, mapped back to resource attributes."""
+
+    type: str  # resource type, e.g. "cloudstack_pod"
+    id: str
+    attributes: dict[str, Any]  # argument names of the resource type, plus server-side ones
+
+
+@dataclass(slots=True)
+class ReadResult:
+    objects: list[LiveObject] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # what could not be read (never claim "in sync")
+    api_calls: int = 0
+
+
+@runtime_checkable
+class Provider(Protocol):
+    name: str
+
+    def resource_types(self) -> frozenset[str]: ...
+
+    def read(self, types: Iterable[str]) -> ReadResult:
+        """Everything of these types in one sweep: one paginated list call per type (and zone)."""
+        ...
+
+    def create(self, type_name: str, values: Mapping[str, Any]) -> dict[str, Any]:
+        """Create an object; return its attributes including ``id``."""
+        ...
+
+    def update(self, type_name: str, object_id: str, values: Mapping[str, Any], changed: Iterable[str]) -> dict[str, Any]: ...
+
+    def delete(self, type_name: str, object_id: str, values: Mapping[str, Any]) -> None: ...
+
+    def prepare_host_maintenance(self, object_id: str) -> None:
+        """prepareHostForMaintenance, then wait until resourcestate is Maintenance."""
+        ...
+
+    def enable_storage_maintenance(self, object_id: str) -> None:
+        """enableStorageMaintenance, then wait until the pool's state is Maintenance."""
+        ...
+
+    def enable(self, type_name: str, object_id: str, values: Mapping[str, Any]) -> dict[str, Any]:
+        """Zone allocationstate=Enabled; physical network or service provider state=Enabled."""
+        ...
+
+    def find(self, type_name: str, values: Mapping[str, Any]) -> dict[str, Any] | None:
+        """Look an object up by its natural key (name within parent); None when absent."""
+        ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,63 @@
+"""What every layer needs to know about a resource type, in one record.
+
+The pydantic model checks arguments; the rest of ``ResourceSchema`` tells the planner and the
+providers how the type behaves in CloudStack: which argument names its parent, which force a
+replacement, which are secrets, which the server fills in, and how to find an object again by its
+natural key (its name within its parent) after a crash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceSchema:
+    type_name: str  # "cloudstack_pod"
+    model: type[BaseModel]  # validates the arguments; extra arguments are forbidden
+    description: str
+    # Arguments holding the id of another resource, with the type they point at, in the order that
+    # names the parent first: pod -> {"zone_id": "cloudstack_zone"}. Host: cluster_id first.
+    references: Mapping[str, str]
+    # The arguments, in order of preference, whose referent is this object's parent in the
+    # hierarchy (region > zone > physical network / pod > cluster > host/pool). The first one that is
+    # set wins: a storage pool with cluster_id is under its cluster, otherwise under its zone.
+    parent_attrs: tuple[str, ...]
+    force_new: frozenset[str]  # changing any of these replaces the object
+    sensitive: frozenset[str] = frozenset()  # never shown, never stored in clear
+    computed: frozenset[str] = frozenset({"id"})  # filled in by the server
+    # Arguments the API cannot read back (host password, url of a host, ...): never drift, never
+    # cause a replacement when missing from a live read.
+    write_only: frozenset[str] = frozenset()
+    # Attributes that, together with the parent id, identify an object without its id.
+    natural_key: tuple[str, ...] = ("name",)
+    # Operational steps this type needs: "maintenance_before_delete" (host, storage pool),
+    # "enable_after_children" (zone allocation_state Enabled, physical network state Enabled,
+    # network service provider state Enabled).
+    lifecycle_steps: frozenset[str] = frozenset()
+    # Where the type sits in CloudStack's hierarchy (0 region, 1 zone, 2 physical network / pod /
+    # image store, 3 traffic type / provider / cluster / ranges, 4 host / pool). Used only as a
+    # tie-breaker for stable ordering, never instead of real dependencies.
+    level: int = 0
+    # Users of the cloud see objects of this type (regions, zones): changes are flagged in plans.
+    user_visible: bool = False
+    # Default values the server applies when an argument is omitted, so that an omitted argument
+    # does not look like drift after a read.
+    defaults: Mapping[str, Any] = field(default_factory=dict)
+    # Compute a display name for objects that have no "name" argument (host: the url's host part).
+    display_name: Callable[[Mapping[str, Any]], str] | None = None
+
+    def parent_address_attr(self, values: Mapping[str, Any]) -> str | None:
+        """The argument that names this object's parent, given its values."""
+        for attr in self.parent_attrs:
+            if values.get(attr) is not None:
+                return attr
+        return None
+
+    def natural_key_of(self, values: Mapping[str, Any]) -> tuple[Any, ...]:
+        parent = self.parent_address_attr(values)
+        return (values.get(parent) if parent else None, *(values.get(k) for k in self.natural_key))
