@@ -1,0 +1,111 @@
+"""The ``csiac`` command line: parse options, call the layers, render, decide exit codes.
+
+Commands hold no logic of their own (pip's habit): they compose ``workspace`` steps and renderers.
+Exit codes are decided in one place, ``run``: 0 success, 1 error, 2 changes present (with
+``--detailed-exitcode``), 130 interrupted. User mistakes print one line each, never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from cloudstack_iac import __version__
+from cloudstack_iac.cli.varargs import ordered_var_sources
+from cloudstack_iac.diags import DiagnosticError, Diagnostics
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_OK, EXIT_ERROR, EXIT_CHANGES, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def print_diagnostics(diags: Diagnostics) -> None:
+    from cloudstack_iac.render import render_diagnostics
+
+    if len(diags):
+        click.echo(render_diagnostics(diags, color=sys.stderr.isatty()), err=True)
+
+
+def run(func: F) -> F:
+    """Map what a command returns or raises to an exit code, printing errors as one line each."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        try:
+            code = func(*args, **kwargs)
+        except DiagnosticError as exc:
+            print_diagnostics(exc.diagnostics)
+            code = EXIT_ERROR
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            code = EXIT_INTERRUPTED
+        except click.exceptions.ClickException:
+            raise
+        except Exception as exc:  # a bug: say so in one line; the traceback only on request
+            if os.environ.get("CSIAC_DEBUG"):
+                traceback.print_exc()
+            click.echo(f"error: internal error: {type(exc).__name__}: {exc} (set CSIAC_DEBUG=1 for details)", err=True)
+            code = EXIT_ERROR
+        sys.exit(code or 0)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def var_options(func: F) -> F:
+    """-var and -var-file; their order is read from the raw arguments (see varargs)."""
+    func = click.option("-var", "--var", "var", multiple=True, metavar="NAME=VALUE", help="Set a variable (repeatable).")(func)
+    func = click.option("-var-file", "--var-file", "var_file", multiple=True, metavar="FILE", help="Read variables from a file (repeatable).")(func)
+    return func
+
+
+def state_options(func: F) -> F:
+    func = click.option("-state", "--state", "state_path", default=None, metavar="FILE", help="State file (overrides the settings block).")(func)
+    func = click.option("-lock-timeout", "--lock-timeout", "lock_timeout", default="0s", metavar="DURATION", help="How long to wait for the state lock (e.g. 30s).")(func)
+    return func
+
+
+class _Group(click.Group):
+    """Keeps the raw arguments, so -var/-var-file order survives click's per-option collection."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta["csiac.argv"] = list(args)
+        return super().parse_args(ctx, args)
+
+
+def current_var_sources() -> list[tuple[str, str]]:
+    ctx = click.get_current_context(silent=True)
+    argv = ctx.find_root().meta.get("csiac.argv") if ctx is not None else None
+    return ordered_var_sources(argv if argv is not None else sys.argv[1:])
+
+
+def parse_duration(text: str) -> float:
+    """'30s', '2m', '1500ms' or plain seconds."""
+    text = text.strip()
+    units = (("ms", 0.001), ("s", 1.0), ("m", 60.0), ("h", 3600.0))
+    for suffix, factor in units:
+        if text.endswith(suffix) and text[: -len(suffix)].replace(".", "", 1).isdigit():
+            return float(text[: -len(suffix)]) * factor
+    try:
+        return float(text)
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not a duration such as 30s or 2m") from None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
+@click.version_option(__version__, prog_name="csiac")
+def main() -> None:
+    """Infrastructure as code for the physical layer of Apache CloudStack.
+
+    Describe zones, networks, pods, clusters, hosts and storage in HCL; plan; apply.
+    """
+
+
+from cloudstack_iac.cli import commands as _commands  # noqa: E402  (registers the commands)
+
+_commands.register(main)

@@ -1,0 +1,506 @@
+"""The csiac commands. Each composes workspace steps and renderers; none holds planning logic."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from cloudstack_iac.cli import (
+    EXIT_CHANGES,
+    EXIT_ERROR,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    current_var_sources,
+    parse_duration,
+    print_diagnostics,
+    run,
+    state_options,
+    var_options,
+)
+from cloudstack_iac.cli import workspace as wsp
+from cloudstack_iac.diags import DiagnosticError, Diagnostics, error
+from cloudstack_iac.state.document import StateDocument
+
+PLAN_FILE_DIR_KEY = "config_dir"
+
+
+def register(group: click.Group) -> None:
+    for command in (validate, plan, apply, destroy, show, graph, simulator):
+        group.add_command(command)
+    from cloudstack_iac.cli import state_commands
+
+    state_commands.register(group)
+
+
+def _note(ws: wsp.Workspace) -> None:
+    for line in ws.notes:
+        click.echo(line, err=True)
+    ws.notes.clear()
+
+
+def _fail_on_errors(diags: Diagnostics) -> None:
+    if diags.has_errors:
+        raise DiagnosticError(diags)
+    print_diagnostics(diags)
+
+
+# --------------------------------------------------------------------------------------------- validate
+@click.command()
+@click.argument("directory", default=".", type=click.Path(file_okay=False))
+@click.option("--json", "-json", "as_json", is_flag=True, help="Machine-readable result.")
+@var_options
+@run
+def validate(directory: str, as_json: bool, var: tuple[str, ...], var_file: tuple[str, ...]) -> int:
+    """Check the configuration in DIRECTORY against the language and CloudStack's rules."""
+    try:
+        ws = wsp.Workspace.open(directory)
+        config, diags = wsp.evaluate(ws, current_var_sources(), StateDocument())
+    except DiagnosticError as exc:
+        diags = exc.diagnostics
+        config = None
+    if as_json:
+        click.echo(json.dumps({
+            "valid": not diags.has_errors,
+            "error_count": len(diags.errors),
+            "warning_count": len(diags.warnings),
+            "resource_count": len(config.resources) if config is not None else 0,
+            "diagnostics": [d.to_json() for d in diags],
+        }, indent=2))
+        return EXIT_ERROR if diags.has_errors else EXIT_OK
+    print_diagnostics(diags)
+    if diags.has_errors:
+        click.echo(f"{len(diags.errors)} error(s), {len(diags.warnings)} warning(s).", err=True)
+        return EXIT_ERROR
+    assert config is not None
+    click.echo(f"Success! The configuration is valid ({len(config.resources)} resources, {len(diags.warnings)} warning(s)).")
+    return EXIT_OK
+
+
+# ----------------------------------------------------------------------------------------- plan family
+def plan_options(func: Any) -> Any:
+    for decorator in reversed([
+        click.option("-target", "--target", "targets", multiple=True, metavar="ADDR", help="Plan only this resource and what it depends on (repeatable)."),
+        click.option("-replace", "--replace", "replace", multiple=True, metavar="ADDR", help="Force replacement of this resource (repeatable)."),
+        click.option("-refresh", "--refresh", "refresh", type=click.BOOL, default=True, show_default=True, help="Read live objects through the provider first."),
+        click.option("-refresh-only", "--refresh-only", "refresh_only", is_flag=True, help="Only update state from live objects."),
+        click.option("--provider", "-provider", "provider_name", default=None, help="Provider to use (overrides the settings block)."),
+        var_options,
+        state_options,
+    ]):
+        func = decorator(func)
+    return func
+
+
+def _make_plan(ws: wsp.Workspace, *, destroy: bool, targets: tuple[str, ...], replace: tuple[str, ...],
+               refresh: bool, refresh_only: bool, provider_name: str | None, lock_timeout: str, command: str):
+    """Lock, read state, evaluate, refresh and plan. Returns (plan, config, state, providers)."""
+    from cloudstack_iac.plan import PlanOptions
+
+    ws.lock(command, parse_duration(lock_timeout))
+    state = ws.backend.read()
+    config, diags = wsp.evaluate(ws, current_var_sources(), state)
+    _fail_on_errors(diags)
+    choices = wsp.provider_choices(config, state, ws.settings, provider_name)
+    providers = wsp.open_providers(ws, choices)
+    _note(ws)
+    try:
+        live = wsp.refresh(providers, config, state) if (refresh or refresh_only) else None
+        options = PlanOptions(destroy=destroy, refresh_only=refresh_only, targets=targets, replace=replace)
+        the_plan, plan_diags = wsp.build_plan(config, state, live, options, choices)
+        _fail_on_errors(plan_diags)
+    except BaseException:
+        wsp.close_providers(providers)
+        raise
+    return the_plan, config, state, providers
+
+
+def _plan_document(the_plan: Any, directory: Path) -> dict[str, Any]:
+    from cloudstack_iac.plan.document import plan_to_dict
+
+    doc = plan_to_dict(the_plan)
+    doc[PLAN_FILE_DIR_KEY] = os.path.relpath(directory.resolve(), Path.cwd())
+    return doc
+
+
+def _write_json_file(path: str, data: Any) -> None:
+    tmp = f"{path}.tmp"
+    with open(tmp, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, indent=1, sort_keys=True, default=str)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+def _render(the_plan: Any, *, as_json: bool, markdown: bool, directory: Path) -> str:
+    from cloudstack_iac.render import plan_digest, render_plan_markdown, render_plan_text
+
+    if as_json:
+        return json.dumps(_plan_document(the_plan, directory), indent=2, sort_keys=True, default=str)
+    if markdown:
+        return render_plan_markdown(the_plan, digest=plan_digest(_plan_document(the_plan, directory)))
+    return render_plan_text(the_plan, color=sys.stdout.isatty())
+
+
+@click.command()
+@click.argument("directory", default=".", type=click.Path(file_okay=False))
+@click.option("-out", "--out", "out", default=None, metavar="FILE", help="Save the plan for apply.")
+@click.option("-destroy", "--destroy", "destroy", is_flag=True, help="Plan to destroy everything in state.")
+@click.option("--detailed-exitcode", "-detailed-exitcode", "detailed", is_flag=True, help="Exit 0 no changes, 1 error, 2 changes.")
+@click.option("--json", "-json", "as_json", is_flag=True, help="Print the plan as JSON (docs/plan-json.md).")
+@click.option("--markdown", "-markdown", "markdown", is_flag=True, help="Print the plan as a pull-request comment.")
+@plan_options
+@run
+def plan(directory: str, out: str | None, destroy: bool, detailed: bool, as_json: bool, markdown: bool,
+         targets: tuple[str, ...], replace: tuple[str, ...], refresh: bool, refresh_only: bool,
+         provider_name: str | None, var: tuple[str, ...], var_file: tuple[str, ...], state_path: str | None,
+         lock_timeout: str) -> int:
+    """Show what apply would change in the cloud described by DIRECTORY."""
+    with wsp.Workspace.open(directory, state_path=state_path) as ws:
+        the_plan, _config, _state, providers = _make_plan(
+            ws, destroy=destroy, targets=targets, replace=replace, refresh=refresh, refresh_only=refresh_only,
+            provider_name=provider_name, lock_timeout=lock_timeout, command="csiac plan")
+        wsp.close_providers(providers)
+        click.echo(_render(the_plan, as_json=as_json, markdown=markdown, directory=ws.directory))
+        if out:
+            from cloudstack_iac.render import plan_digest
+
+            doc = _plan_document(the_plan, ws.directory)
+            _write_json_file(out, doc)
+            click.echo(f"Saved the plan to {out} (digest {plan_digest(doc)}). Apply it with: csiac apply {out}", err=True)
+    if detailed and the_plan.has_changes:
+        return EXIT_CHANGES
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------------------------- apply family
+class _Interrupts:
+    """First Ctrl-C: stop scheduling and let running steps finish. Second: abort at once.
+
+    Every finished step is already in the fsync'd journal, so aborting never loses state; the next
+    command folds the journal first.
+    """
+
+    def __init__(self) -> None:
+        self.stop = threading.Event()
+        self._previous: Any = None
+
+    def __enter__(self) -> _Interrupts:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def _handle(self, signum: int, frame: Any) -> None:
+        if self.stop.is_set():
+            click.echo("\nSecond interrupt: aborting now. Finished steps are saved in the journal.", err=True)
+            os._exit(EXIT_INTERRUPTED)
+        self.stop.set()
+        click.echo("\nInterrupt received: no new steps will start; waiting for running steps to finish...", err=True)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+
+
+def _apply(ws: wsp.Workspace, the_plan: Any, config: Any, providers: dict[str, Any], *, parallelism: int,
+           staged: str | None) -> int:
+    from cloudstack_iac.apply import apply_plan
+    from cloudstack_iac.cli.progress import PlainObserver, RichObserver
+
+    total = len(the_plan.steps)
+    observer = RichObserver(total) if sys.stdout.isatty() else PlainObserver(total)
+    journal = ws.backend.journal
+    started = time.monotonic()
+    last_checkpoint = {"doc": None}
+
+    def checkpoint() -> None:
+        ws.backend.checkpoint()
+        last_checkpoint["doc"] = True
+
+    try:
+        with _Interrupts() as interrupts:
+            result = apply_plan(
+                the_plan, providers, journal, secrets=wsp.secrets_of(config), parallelism=parallelism,
+                observer=observer, stop=interrupts.stop, checkpoint=checkpoint, staged_zones=staged == "zone")
+    finally:
+        observer.close()
+        wsp.close_providers(providers)
+    final = result.state
+    final.outputs = {name: out.value for name, out in config.outputs.items() if not out.sensitive}
+    ws.backend.write(final)
+    journal.clear()
+    seconds = time.monotonic() - started
+    summary = f"{result.added} added, {result.changed} changed, {result.destroyed} destroyed"
+    if result.failed:
+        for step_id, message in result.failed:
+            click.echo(f"error: step {step_id!r} failed: {message}", err=True)
+        if result.not_started:
+            click.echo(f"Not started ({len(result.not_started)}): " + ", ".join(result.not_started[:20])
+                       + (" ..." if len(result.not_started) > 20 else ""), err=True)
+        click.echo(f"Apply failed after {seconds:.1f}s. Resources: {summary}. Run apply again to finish the job.", err=True)
+        return EXIT_ERROR
+    if result.interrupted:
+        click.echo(f"Apply interrupted after {seconds:.1f}s. Resources: {summary}. Run apply again to finish.", err=True)
+        return EXIT_INTERRUPTED
+    click.echo(f"Apply complete! Resources: {summary}. ({seconds:.1f}s)")
+    if the_plan.deferred:
+        click.echo(f"{len(the_plan.deferred)} resource(s) were deferred until values they need exist: run apply again.")
+    return EXIT_OK
+
+
+def _confirm(auto_approve: bool, question: str) -> bool:
+    if auto_approve:
+        return True
+    if not sys.stdin.isatty() and os.environ.get("CSIAC_INPUT") != "1":
+        raise DiagnosticError(error("apply needs approval: run it on a terminal or pass -auto-approve"))
+    click.echo(f"\n{question}\n  Only 'yes' will be accepted to approve.\n")
+    answer = click.prompt("  Enter a value", default="", show_default=False)
+    return answer.strip() == "yes"
+
+
+def apply_options(func: Any) -> Any:
+    func = click.option("-auto-approve", "--auto-approve", "auto_approve", is_flag=True, help="Skip the confirmation.")(func)
+    func = click.option("-parallelism", "--parallelism", "parallelism", default=10, show_default=True, type=click.IntRange(1, 256), help="Steps run at once.")(func)
+    func = click.option("--staged", "-staged", "staged", type=click.Choice(["zone"]), default=None, help="Apply one zone at a time; stop before the next zone if one fails.")(func)
+    return func
+
+
+def _apply_command(target: str, *, destroy: bool, auto_approve: bool, parallelism: int, staged: str | None,
+                   targets: tuple[str, ...], replace: tuple[str, ...], refresh: bool, refresh_only: bool,
+                   provider_name: str | None, state_path: str | None, lock_timeout: str) -> int:
+    if Path(target).is_file():
+        return _apply_saved(target, auto_approve=auto_approve, parallelism=parallelism, staged=staged,
+                            provider_name=provider_name, state_path=state_path, lock_timeout=lock_timeout)
+    with wsp.Workspace.open(target, state_path=state_path) as ws:
+        command = "csiac destroy" if destroy else "csiac apply"
+        the_plan, config, _state, providers = _make_plan(
+            ws, destroy=destroy, targets=targets, replace=replace, refresh=refresh, refresh_only=refresh_only,
+            provider_name=provider_name, lock_timeout=lock_timeout, command=command)
+        click.echo(_render(the_plan, as_json=False, markdown=False, directory=ws.directory))
+        if not the_plan.has_changes and not refresh_only:
+            wsp.close_providers(providers)
+            ws.backend.write(the_plan.prior_state) if ws.backend.journal.exists() else None
+            return EXIT_OK
+        question = "Do you really want to destroy all resources?" if destroy else "Do you want to perform these actions?"
+        if not _confirm(auto_approve, question):
+            wsp.close_providers(providers)
+            click.echo("Apply cancelled.", err=True)
+            return EXIT_ERROR
+        return _apply(ws, the_plan, config, providers, parallelism=parallelism, staged=staged)
+
+
+def _apply_saved(path: str, *, auto_approve: bool, parallelism: int, staged: str | None, provider_name: str | None,
+                 state_path: str | None, lock_timeout: str) -> int:
+    from cloudstack_iac.plan.document import check_plan_fresh, plan_from_dict
+    from cloudstack_iac.render import plan_digest
+
+    try:
+        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DiagnosticError(error(f"{path}: not a saved plan: {exc}")) from None
+    if not isinstance(doc, dict):
+        raise DiagnosticError(error(f"{path}: not a saved plan"))
+    the_plan = plan_from_dict(doc)
+    directory = Path(str(doc.get(PLAN_FILE_DIR_KEY, ".")))
+    click.echo(f"Applying saved plan {path} (digest {plan_digest(doc)}).")
+    with wsp.Workspace.open(directory, state_path=state_path) as ws:
+        ws.lock("csiac apply", parse_duration(lock_timeout))
+        state = ws.backend.read()
+        config, diags = wsp.evaluate(ws, current_var_sources(), state)
+        _fail_on_errors(diags)
+        fresh = check_plan_fresh(the_plan, state, config.digest)
+        _fail_on_errors(fresh)
+        choices = wsp.provider_choices(config, state, ws.settings, provider_name)
+        providers = wsp.open_providers(ws, choices)
+        _note(ws)
+        return _apply(ws, the_plan, config, providers, parallelism=parallelism, staged=staged)
+
+
+@click.command()
+@click.argument("target", default=".", type=click.Path())
+@apply_options
+@plan_options
+@run
+def apply(target: str, auto_approve: bool, parallelism: int, staged: str | None, targets: tuple[str, ...],
+          replace: tuple[str, ...], refresh: bool, refresh_only: bool, provider_name: str | None,
+          var: tuple[str, ...], var_file: tuple[str, ...], state_path: str | None, lock_timeout: str) -> int:
+    """Carry out a plan: TARGET is a configuration directory (plan, confirm, apply) or a saved plan file."""
+    return _apply_command(target, destroy=False, auto_approve=auto_approve, parallelism=parallelism, staged=staged,
+                          targets=targets, replace=replace, refresh=refresh, refresh_only=refresh_only,
+                          provider_name=provider_name, state_path=state_path, lock_timeout=lock_timeout)
+
+
+@click.command()
+@click.argument("directory", default=".", type=click.Path(file_okay=False))
+@apply_options
+@plan_options
+@run
+def destroy(directory: str, auto_approve: bool, parallelism: int, staged: str | None, targets: tuple[str, ...],
+            replace: tuple[str, ...], refresh: bool, refresh_only: bool, provider_name: str | None,
+            var: tuple[str, ...], var_file: tuple[str, ...], state_path: str | None, lock_timeout: str) -> int:
+    """Destroy everything the state of DIRECTORY manages, children first (prevent_destroy stops it)."""
+    return _apply_command(directory, destroy=True, auto_approve=auto_approve, parallelism=parallelism, staged=staged,
+                          targets=targets, replace=replace, refresh=refresh, refresh_only=False,
+                          provider_name=provider_name, state_path=state_path, lock_timeout=lock_timeout)
+
+
+# ------------------------------------------------------------------------------------------ show, graph
+@click.command()
+@click.argument("path", default=".", type=click.Path())
+@click.option("--json", "-json", "as_json", is_flag=True)
+@click.option("--markdown", "-markdown", "markdown", is_flag=True)
+@click.option("-state", "--state", "state_path", default=None, metavar="FILE")
+@run
+def show(path: str, as_json: bool, markdown: bool, state_path: str | None) -> int:
+    """Render a saved plan file, or the state of a configuration directory."""
+    from cloudstack_iac.render import plan_digest, render_plan_markdown, render_plan_text, render_state_text
+
+    if Path(path).is_file():
+        from cloudstack_iac.plan.document import plan_from_dict
+
+        try:
+            doc = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise DiagnosticError(error(f"{path}: not a saved plan: {exc}")) from None
+        the_plan = plan_from_dict(doc)
+        if as_json:
+            click.echo(json.dumps(doc, indent=2, sort_keys=True))
+        elif markdown:
+            click.echo(render_plan_markdown(the_plan, digest=plan_digest(doc)))
+        else:
+            click.echo(render_plan_text(the_plan, color=sys.stdout.isatty()))
+        return EXIT_OK
+    ws = wsp.Workspace.open(path, state_path=state_path)
+    state = ws.backend.read()
+    if as_json:
+        from cloudstack_iac.state.file import state_to_dict
+
+        click.echo(json.dumps(state_to_dict(state), indent=2, sort_keys=True))
+    else:
+        click.echo(render_state_text(state))
+    return EXIT_OK
+
+
+@click.command()
+@click.argument("directory", default=".", type=click.Path(file_okay=False))
+@click.option("--format", "-format", "fmt", type=click.Choice(["dot", "mermaid"]), default="dot", show_default=True)
+@click.option("--plan", "-plan", "plan_file", default=None, type=click.Path(dir_okay=False), help="Graph a saved plan's steps instead.")
+@var_options
+@run
+def graph(directory: str, fmt: str, plan_file: str | None, var: tuple[str, ...], var_file: tuple[str, ...]) -> int:
+    """Print the dependency graph of the configuration, or of a saved plan's steps."""
+    from cloudstack_iac.render import config_graph, plan_graph, render_graph
+
+    if plan_file:
+        from cloudstack_iac.plan.document import plan_from_dict
+
+        the_plan = plan_from_dict(json.loads(Path(plan_file).read_text(encoding="utf-8")))
+        nodes, edges, labels, classes = plan_graph(the_plan)
+    else:
+        ws = wsp.Workspace.open(directory)
+        config, diags = wsp.evaluate(ws, current_var_sources(), ws.backend.read())
+        _fail_on_errors(diags)
+        nodes, edges, labels, classes = config_graph(config)
+    click.echo(render_graph(nodes, edges, fmt=fmt, labels=labels, classes=classes))  # type: ignore[arg-type]
+    return EXIT_OK
+
+
+# ------------------------------------------------------------------------------------------ simulator
+@click.group()
+def simulator() -> None:
+    """The embedded CloudStack simulator: inspect, empty or serve it over CloudStack's HTTP API."""
+
+
+def _simulator_db(directory: str, db: str | None) -> Path:
+    return Path(db) if db else Path(directory) / ".csiac" / "simulator.db"
+
+
+@simulator.command("show")
+@click.argument("directory", default=".", type=click.Path(file_okay=False))
+@click.option("--db", default=None, help="Simulator database (default DIRECTORY/.csiac/simulator.db).")
+@click.option("--json", "-json", "as_json", is_flag=True)
+@run
+def simulator_show(directory: str, db: str | None, as_json: bool) -> int:
+    """Print what the simulator holds."""
+    from cloudstack_iac.providers.simulator.engine import SimulatorEngine
+
+    path = _simulator_db(directory, db)
+    if not path.exists():
+        click.echo(f"The simulator at {path} is empty (no database yet).")
+        return EXIT_OK
+    engine = SimulatorEngine(path)
+    try:
+        dump = engine.dump()
+    finally:
+        engine.close()
+    if as_json:
+        click.echo(json.dumps(dump, indent=2, sort_keys=True, default=str))
+        return EXIT_OK
+    total = sum(len(v) for v in dump.values())
+    click.echo(f"Simulator {path}: {total} objects")
+    for kind, objects in dump.items():
+        if not objects:
+            continue
+        click.echo(f"  {kind} ({len(objects)})")
+        for obj in objects[:50]:
+            name = obj.get("name") or obj.get("ipaddress") or obj.get("traffictype") or obj.get("startip") or ""
+            state = obj.get("allocationstate") or obj.get("state") or obj.get("resourcestate") or ""
+            click.echo(f"    {obj.get('id', '')}  {name}  {state}".rstrip())
+        if len(objects) > 50:
+            click.echo(f"    ... {len(objects) - 50} more")
+    return EXIT_OK
+
+
+@simulator.command("reset")
+@click.argument("directory", default=".", type=click.Path(file_okay=False))
+@click.option("--db", default=None, help="Simulator database (default DIRECTORY/.csiac/simulator.db).")
+@run
+def simulator_reset(directory: str, db: str | None) -> int:
+    """Empty the simulator."""
+    from cloudstack_iac.providers.simulator.engine import SimulatorEngine
+
+    path = _simulator_db(directory, db)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    engine = SimulatorEngine(path)
+    try:
+        engine.reset()
+    finally:
+        engine.close()
+    click.echo(f"The simulator at {path} is now empty.")
+    return EXIT_OK
+
+
+@simulator.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8080, show_default=True, type=int, help="0 picks a free port.")
+@click.option("--api-key", default=None, envvar="CSIAC_SIM_API_KEY", help="Require signed requests with this key.")
+@click.option("--secret-key", default=None, envvar="CSIAC_SIM_SECRET_KEY", help="Secret for --api-key.")
+@click.option("--latency-ms", default=0.0, type=float, help="Delay added to every call.")
+@click.option("--fail-rate", default=0.0, type=click.FloatRange(0, 1), help="Fraction of calls answered with 530.")
+@click.option("--async-fail-rate", default=0.0, type=click.FloatRange(0, 1), help="Fraction of async jobs that fail.")
+@click.option("--drop-rate", default=0.0, type=click.FloatRange(0, 1), help="Fraction of connections dropped unanswered.")
+@click.option("--state", "db", default=".csiac/simulator.db", show_default=True, help="Simulator database file.")
+@run
+def simulator_serve(host: str, port: int, api_key: str | None, secret_key: str | None, latency_ms: float,
+                    fail_rate: float, async_fail_rate: float, drop_rate: float, db: str) -> int:
+    """Serve the simulator at /client/api exactly as a CloudStack management server does."""
+    from cloudstack_iac.server.serve import serve
+
+    if (api_key is None) != (secret_key is None):
+        raise DiagnosticError(error("--api-key and --secret-key go together"))
+    Path(db).parent.mkdir(parents=True, exist_ok=True)
+
+    def ready(bound: int) -> None:
+        click.echo(f"listening on http://{host}:{bound}/client/api", err=False)
+        sys.stdout.flush()
+
+    serve(host=host, port=port, db_path=db, api_key=api_key, secret_key=secret_key, latency_ms=latency_ms,
+          fail_rate=fail_rate, async_fail_rate=async_fail_rate, drop_rate=drop_rate, ready=ready)
+    return EXIT_OK

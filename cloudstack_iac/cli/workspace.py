@@ -1,0 +1,181 @@
+"""The pipeline every command shares: settings -> state (locked) -> configuration -> providers -> plan.
+
+Commands stay thin (pip's habit): each composes these steps and renders the result. Nothing here
+prints; it returns values or raises DiagnosticError, and the command decides what to show.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cloudstack_iac.config import load_configuration
+from cloudstack_iac.config.settings import read_settings
+from cloudstack_iac.diags import DiagnosticError, Diagnostics, error
+from cloudstack_iac.model import Configuration, Settings
+from cloudstack_iac.plan import PlanOptions, make_plan
+from cloudstack_iac.plan.model import Plan
+from cloudstack_iac.providers.base import LiveObject, Provider
+from cloudstack_iac.providers.registry import load_provider
+from cloudstack_iac.schema import get_schema, validate_configuration
+from cloudstack_iac.state.document import StateDocument
+
+DEFAULT_STATE_FILE = "csiac.state.json"
+EMBEDDED_PROVIDER = "simulator"
+
+
+@dataclass
+class Workspace:
+    """One configuration directory with its settings and its (locked) state backend."""
+
+    directory: Path
+    settings: Settings
+    backend: Any  # a state backend (state/backend.py protocol)
+    locked: bool = False
+    notes: list[str] = field(default_factory=list)  # informational lines for stderr
+
+    @classmethod
+    def open(cls, directory: str | os.PathLike[str], *, state_path: str | None = None) -> Workspace:
+        root = Path(directory)
+        if not root.is_dir():
+            raise DiagnosticError(error(f"{directory}: no such configuration directory"))
+        settings, diags = read_settings(root)
+        if diags.has_errors:
+            raise DiagnosticError(diags)
+        return cls(root, settings, open_backend(root, settings, state_path))
+
+    def lock(self, command: str, timeout: float) -> None:
+        self.backend.lock(command=command, timeout=timeout)
+        self.locked = True
+
+    def close(self) -> None:
+        if self.locked:
+            self.backend.unlock()
+            self.locked = False
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_backend(root: Path, settings: Settings, state_path: str | None) -> Any:
+    if settings.backend == "postgres" and state_path is None:
+        from cloudstack_iac.state.postgres import PostgresBackend
+
+        cfg = settings.backend_config
+        conninfo = cfg.get("conninfo") or os.environ.get("CSIAC_PG_CONNINFO")
+        if not conninfo:
+            raise DiagnosticError(error('backend "postgres" needs conninfo (or CSIAC_PG_CONNINFO)', subject=settings.source))
+        return PostgresBackend(conninfo, workspace=str(cfg.get("workspace", "default")))
+    from cloudstack_iac.state.local import LocalBackend
+
+    path = Path(state_path) if state_path else root / str(settings.backend_config.get("path", DEFAULT_STATE_FILE))
+    return LocalBackend(path)
+
+
+def prior_attributes(state: StateDocument) -> dict[str, dict[str, Any]]:
+    """What evaluation may read from state: each resource's attributes and its id."""
+    return {addr: {**r.attributes, "id": r.id} for addr, r in state.resources.items()}
+
+
+def evaluate(ws: Workspace, var_sources: Sequence[tuple[str, str]], state: StateDocument) -> tuple[Configuration, Diagnostics]:
+    """Load, evaluate and validate the configuration against the prior state."""
+    config, diags = load_configuration(ws.directory, var_sources=var_sources, prior=prior_attributes(state))
+    if diags.has_errors:
+        return config, diags
+    known_ids = {r.id: addr for addr, r in state.resources.items() if r.id}
+    diags.extend(validate_configuration(config, known_ids=known_ids))
+    return config, diags
+
+
+@dataclass(frozen=True)
+class ProviderChoice:
+    key: str  # "default" or an alias
+    name: str  # registry name
+    values: Mapping[str, Any]
+
+
+def provider_choices(config: Configuration | None, state: StateDocument, settings: Settings, override: str | None) -> dict[str, ProviderChoice]:
+    """Which provider serves each provider key that the configuration or the state uses."""
+    blocks = config.providers if config is not None else {}
+    keys = {"default"}
+    if config is not None:
+        keys.update(r.provider for r in config.resources.values())
+    keys.update(r.provider for r in state.resources.values())
+    unaliased = [p for p in blocks.values() if p.alias is None]
+    default_name = override or settings.provider or (unaliased[0].name if len(unaliased) == 1 else EMBEDDED_PROVIDER)
+    choices: dict[str, ProviderChoice] = {}
+    for key in sorted(keys):
+        if key == "default":
+            block = blocks.get("default")
+            values = block.values if block is not None and block.name == default_name else {}
+            choices[key] = ProviderChoice(key, default_name, values)
+        elif key in blocks:
+            block = blocks[key]
+            choices[key] = ProviderChoice(key, override or block.name, block.values)
+        else:
+            raise DiagnosticError(error(f"provider configuration {key!r} is used by resources in state but not declared; add a provider block with alias = \"{key}\""))
+    return choices
+
+
+def open_providers(ws: Workspace, choices: Mapping[str, ProviderChoice]) -> dict[str, Provider]:
+    providers: dict[str, Provider] = {}
+    for key, choice in choices.items():
+        providers[key] = load_provider(choice.name, config=dict(choice.values), config_dir=ws.directory)
+        if choice.name == EMBEDDED_PROVIDER:
+            ws.notes.append(f"Using the embedded CloudStack simulator for provider {key!r} ({ws.directory / '.csiac' / 'simulator.db'}).")
+    return providers
+
+
+def close_providers(providers: Mapping[str, Provider]) -> None:
+    for provider in providers.values():
+        provider.close()
+
+
+def refresh(providers: Mapping[str, Provider], config: Configuration | None, state: StateDocument) -> dict[tuple[str, str], LiveObject]:
+    """Read every managed type in one sweep per provider; refuse to plan on a partial read."""
+    types_by_key: dict[str, set[str]] = {}
+    if config is not None:
+        for r in config.resources.values():
+            types_by_key.setdefault(r.provider, set()).add(r.type)
+    for r in state.resources.values():
+        types_by_key.setdefault(r.provider, set()).add(r.type)
+    live: dict[tuple[str, str], LiveObject] = {}
+    problems = Diagnostics()
+    for key, types in types_by_key.items():
+        result = providers[key].read(sorted(t for t in types if get_schema(t) is not None))
+        for message in result.errors:
+            problems.append(error(f"refresh: could not read everything from provider {key!r}: {message}"))
+        for obj in result.objects:
+            live[(obj.type, obj.id)] = obj
+    if problems.has_errors:
+        raise DiagnosticError(problems)
+    return live
+
+
+def build_plan(
+    config: Configuration,
+    state: StateDocument,
+    live: Mapping[tuple[str, str], LiveObject] | None,
+    options: PlanOptions,
+    choices: Mapping[str, ProviderChoice],
+) -> tuple[Plan, Diagnostics]:
+    region_names = {key: str(c.values.get("region", key)) for key, c in choices.items() if key != "default" or "region" in c.values}
+    return make_plan(config, state, live=live, options=options, region_names=region_names)
+
+
+def secrets_of(config: Configuration) -> dict[str, dict[str, Any]]:
+    """Clear values of sensitive arguments, for apply only (never rendered or stored)."""
+    out: dict[str, dict[str, Any]] = {}
+    for addr, r in config.resources.items():
+        schema = get_schema(r.type)
+        names = set(r.sensitive_attrs) | (set(schema.sensitive) if schema else set())
+        picked = {n: r.values[n] for n in names if n in r.values}
+        if picked:
+            out[addr] = picked
+    return out

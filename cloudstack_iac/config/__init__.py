@@ -1,0 +1,135 @@
+"""Loading and evaluating the configuration language.
+
+Not here: CloudStack's rules (``schema/``) or deciding changes (``plan/``). The entry point is
+``load_configuration``: a directory of ``*.hcl``/``*.tf`` files in, a ``model.Configuration`` and
+diagnostics out; user mistakes never raise.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from cloudstack_iac.addrs import AddressError, ResourceAddress
+from cloudstack_iac.config import syntax as s
+from cloudstack_iac.config.expressions import EvalError, Evaluator, Poisoned
+from cloudstack_iac.config.loader import ModuleDef
+from cloudstack_iac.config.modules import FAILED, Context, ModuleRuntime
+from cloudstack_iac.config.settings import read_settings
+from cloudstack_iac.config.variables import root_variable_values
+from cloudstack_iac.diags import Diagnostics, error
+from cloudstack_iac.model import Configuration, MovedBlock, OutputValue, ProviderConfig
+
+__all__ = ["load_configuration"]
+
+
+def load_configuration(
+    directory: str | os.PathLike[str],
+    *,
+    var_files: Sequence[str] = (),
+    var_args: Sequence[str] = (),
+    var_sources: Sequence[tuple[str, str]] | None = None,
+    env: Mapping[str, str] | None = None,
+    prior: Mapping[str, Mapping[str, Any]] | None = None,
+) -> tuple[Configuration, Diagnostics]:
+    """Evaluate the configuration in ``directory``; ``prior`` gives attributes known from state."""
+    root = Path(directory)
+    diags = Diagnostics()
+    config = Configuration(directory=str(root), resources={})
+    if not root.is_dir():
+        diags.append(error(f"{directory}: no such configuration directory"))
+        return config, diags
+    if var_sources is None:
+        var_sources = [("file", f) for f in var_files] + [("var", v) for v in var_args]
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
+    ctx = Context(root, prior or {}, diags)
+    mdef = ctx.module_def(root)
+    if not mdef.files:
+        diags.append(error(f"{directory}: no configuration files (*.hcl or *.tf)"))
+        return config, diags
+    inputs = root_variable_values(mdef, env=os.environ if env is None else env, var_sources=var_sources, diags=diags)
+    runtime = ModuleRuntime(ctx, mdef, (), inputs, "default", None, True)
+    runtime.evaluate_all()
+    settings, settings_diags = read_settings(root)
+    diags.extend(settings_diags)
+    config.settings = settings
+    config.resources = ctx.resources
+    config.providers = _providers(runtime, diags)
+    config.outputs = {
+        name: OutputValue(name, slot.value, slot.sensitive, mdef.outputs[name].description)
+        for name, slot in runtime.outputs.items() if slot is not FAILED
+    }
+    config.moved = _moved(mdef, diags)
+    config.variables = {n: slot.value for n, slot in runtime.variables.items() if slot is not FAILED}
+    config.sensitive_variables = frozenset(n for n, slot in runtime.variables.items() if slot.sensitive)
+    config.digest = _digest(ctx.module_defs.values(), config.variables)
+    return config, diags
+
+
+def _providers(runtime: ModuleRuntime, diags: Diagnostics) -> dict[str, ProviderConfig]:
+    out: dict[str, ProviderConfig] = {}
+    for decl in runtime.mdef.providers:
+        values: dict[str, Any] = {}
+        ev = Evaluator(runtime.resolve, runtime.fctx)
+        for name, attr in decl.body.attributes.items():
+            if name == "alias":
+                continue
+            try:
+                values[name] = ev.eval(attr.expr)
+            except EvalError as exc:
+                diags.append(error(exc.message, subject=exc.pos, address=f"provider.{decl.name}", attribute=name))
+            except Poisoned:
+                pass
+        provider = ProviderConfig(decl.name, decl.alias, values, decl.pos)
+        if provider.key in out:
+            what = f"alias {decl.alias!r}" if decl.alias else "a default (unaliased) configuration"
+            diags.append(error(f"provider {decl.name!r}: {what} is declared twice", subject=decl.pos))
+            continue
+        out[provider.key] = provider
+    return out
+
+
+def _address_text(expr: s.Expr) -> str:
+    """A bare reference such as module.a.cloudstack_pod.p["x"] as an address string."""
+    if not (isinstance(expr, s.Traversal) and expr.root is None):
+        raise AddressError("expected a resource or module address")
+    parts = [expr.name or ""]
+    for op in expr.ops:
+        if isinstance(op, s.GetAttr):
+            parts.append("." + op.name)
+        elif isinstance(op, s.IndexOp) and isinstance(op.key, s.Literal):
+            parts.append(f"[{json.dumps(op.key.value)}]")
+        else:
+            raise AddressError("addresses take literal keys only")
+    return "".join(parts)
+
+
+def _moved(mdef: ModuleDef, diags: Diagnostics) -> list[MovedBlock]:
+    out = []
+    for decl in mdef.moved:
+        try:
+            source, target = _address_text(decl.from_expr), _address_text(decl.to_expr)
+            for text in (source, target):
+                if not text.startswith("module.") or text.count(".") > 1:
+                    if not (text.startswith("module.") and text.count(".") == 1):
+                        ResourceAddress.parse(text)
+        except AddressError as exc:
+            diags.append(error(f"moved: {exc}", subject=decl.pos))
+            continue
+        out.append(MovedBlock(source, target, decl.pos))
+    return out
+
+
+def _digest(modules: Any, variables: Mapping[str, Any]) -> str:
+    digest = hashlib.sha256()
+    files = sorted({p.resolve() for m in modules for p in m.files})
+    for path in files:
+        digest.update(str(path.name).encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    digest.update(json.dumps(variables, sort_keys=True, default=str).encode())
+    return digest.hexdigest()

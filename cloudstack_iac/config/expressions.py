@@ -1,0 +1,373 @@
+"""Evaluate expressions of the configuration language over the syntax tree.
+
+Names at the root of a traversal (``var.x``, ``cloudstack_pod.r01``) are resolved by the caller
+(``modules.py``), which also records which resource instances were read (``deps``) and whether a
+sensitive value was touched. Values known only after apply are ``Unknown``: every operator, function
+and template touching one yields Unknown, and a bare reference keeps its origin (ref, path).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from cloudstack_iac.config import syntax as s
+from cloudstack_iac.config.functions import (
+    FunctionContext,
+    FunctionError,
+    call_function,
+    format_number,
+    normalize_number,
+    to_number,
+    type_name,
+)
+from cloudstack_iac.diags import SourceRange
+from cloudstack_iac.values import Unknown, contains_unknown
+
+
+class EvalError(Exception):
+    """A user mistake in an expression, with the position to blame."""
+
+    def __init__(self, message: str, pos: SourceRange | None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.pos = pos
+
+
+class Poisoned(Exception):
+    """A value this expression needs already failed (and was reported): stop without a new error."""
+
+
+# resolver(traversal, evaluator) -> (value, number of traversal operations consumed)
+Resolver = Callable[[s.Traversal, "Evaluator"], tuple[Any, int]]
+
+
+class Evaluator:
+    __slots__ = ("deps", "fctx", "resolver", "sensitive", "variables")
+
+    def __init__(self, resolver: Resolver, fctx: FunctionContext, variables: dict[str, Any] | None = None,
+                 deps: set[str] | None = None) -> None:
+        self.resolver = resolver
+        self.fctx = fctx
+        self.variables = variables or {}  # each, count, self, for-expression iteration variables
+        self.deps: set[str] = deps if deps is not None else set()
+        self.sensitive = False
+
+    def child(self, extra: dict[str, Any]) -> Evaluator:
+        child = Evaluator(self.resolver, self.fctx, {**self.variables, **extra}, self.deps)
+        return child
+
+    # ------------------------------------------------------------------------------------------ dispatch
+    def eval(self, expr: Any) -> Any:
+        kind = type(expr)
+        if kind is s.Literal:
+            return expr.value
+        if kind is s.Traversal:
+            return self.traversal(expr)
+        if kind is s.Template:
+            return self.template(expr)
+        if kind is s.Call:
+            return self.call(expr)
+        if kind is s.Binary:
+            return self.binary(expr)
+        if kind is s.Unary:
+            return self.unary(expr)
+        if kind is s.Conditional:
+            return self.conditional(expr)
+        if kind is s.TupleExpr:
+            return [self.eval(e) for e in expr.items]
+        if kind is s.ObjectExpr:
+            out: dict[str, Any] = {}
+            for key_expr, value_expr in expr.items:
+                key = self.eval(key_expr)
+                if isinstance(key, Unknown):
+                    return Unknown()
+                out[self.key_string(key, key_expr.pos)] = self.eval(value_expr)
+            return out
+        if kind is s.ForExpr:
+            return self.for_expr(expr)
+        raise EvalError(f"cannot evaluate {kind.__name__}", getattr(expr, "pos", None))
+
+    # ---------------------------------------------------------------------------------------- traversal
+    def traversal(self, expr: s.Traversal) -> Any:
+        if expr.root is not None:
+            value, consumed = self.eval(expr.root), 0
+        elif expr.name in self.variables:
+            value, consumed = self.variables[expr.name], 0
+            if expr.name == "self" and expr.ops and isinstance(expr.ops[0], s.GetAttr):
+                value, consumed = value.get(expr.ops[0].name, expr.pos), 1
+        else:
+            value, consumed = self.resolver(expr, self)
+        return self.apply_ops(value, expr.ops[consumed:], expr.pos)
+
+    def apply_ops(self, value: Any, ops: list[Any], pos: SourceRange) -> Any:
+        for i, op in enumerate(ops):
+            if isinstance(op, s.SplatOp):
+                if isinstance(value, Unknown):
+                    return Unknown()
+                items = [] if value is None else value if isinstance(value, list) else [value]
+                rest = ops[i + 1 :]
+                return [self.apply_ops(item, rest, pos) for item in items]
+            if isinstance(op, s.GetAttr):
+                value = self.get_attr(value, op.name, pos)
+            else:
+                key = self.eval(op.key)
+                value = self.index(value, key, op.key.pos)
+        return value
+
+    def get_attr(self, value: Any, name: str, pos: SourceRange) -> Any:
+        if isinstance(value, Unknown):
+            return Unknown(value.ref, (*value.path, name)) if value.ref is not None else Unknown()
+        if isinstance(value, dict):
+            if name in value:
+                return value[name]
+            raise EvalError(f"no attribute {name!r}{_suggest(name, value)}", pos)
+        if isinstance(value, list) and name.isdigit():
+            return self.index(value, int(name), pos)
+        raise EvalError(f"cannot read attribute {name!r} of a {type_name(value)}", pos)
+
+    def index(self, value: Any, key: Any, pos: SourceRange) -> Any:
+        if isinstance(key, Unknown):
+            return Unknown()
+        if isinstance(value, Unknown):
+            return Unknown(value.ref, (*value.path, key)) if value.ref is not None else Unknown()
+        if isinstance(value, list):
+            try:
+                n = int(to_number(key)) if isinstance(key, str) else key
+            except ValueError:
+                n = None
+            if not isinstance(n, int) or isinstance(n, bool):
+                raise EvalError(f"a list index must be a whole number, got {type_name(key)}", pos)
+            if not 0 <= n < len(value):
+                raise EvalError(f"index {n} is out of range for a list of {len(value)} elements", pos)
+            return value[n]
+        if isinstance(value, dict):
+            k = self.key_string(key, pos)
+            if k not in value:
+                raise EvalError(f"the map has no key {k!r}{_suggest(k, value)}", pos)
+            return value[k]
+        if value is None:
+            raise EvalError("cannot index a null value", pos)
+        raise EvalError(f"cannot index a {type_name(value)}", pos)
+
+    @staticmethod
+    def key_string(key: Any, pos: SourceRange | None) -> str:
+        if isinstance(key, str):
+            return key
+        if isinstance(key, bool):
+            return "true" if key else "false"
+        if isinstance(key, (int, float)):
+            return format_number(key)
+        raise EvalError(f"a map key must be a string, got {type_name(key)}", pos)
+
+    # ----------------------------------------------------------------------------------------- templates
+    def template(self, expr: s.Template) -> Any:
+        parts = expr.parts
+        if len(parts) == 1 and isinstance(parts[0], s.Expr):
+            return self.eval(parts[0])  # "${x}" keeps x's type, as in HCL
+        out: list[str] = []
+        if not self.render(parts, out):
+            return Unknown()
+        return "".join(out)
+
+    def render(self, parts: list[Any], out: list[str]) -> bool:
+        """Append rendered parts; False when something is Unknown."""
+        for part in parts:
+            if isinstance(part, str):
+                out.append(part)
+            elif isinstance(part, s.TemplateIf):
+                cond = self.as_bool(self.eval(part.cond), part.cond.pos)
+                if isinstance(cond, Unknown):
+                    return False
+                if not self.render(part.then if cond else part.otherwise, out):
+                    return False
+            elif isinstance(part, s.TemplateFor):
+                collection = self.eval(part.collection)
+                if isinstance(collection, Unknown):
+                    return False
+                for key, item in self.iterate(collection, part.collection.pos):
+                    names = {part.value_var: item}
+                    if part.key_var:
+                        names[part.key_var] = key
+                    if not self.child(names).render(part.body, out):
+                        return False
+            else:
+                value = self.eval(part)
+                if isinstance(value, Unknown):
+                    return False
+                out.append(self.stringify(value, part.pos))
+        return True
+
+    @staticmethod
+    def stringify(value: Any, pos: SourceRange | None) -> str:
+        if isinstance(value, str):
+            return value
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, (int, float)):
+            return format_number(value)
+        if value is None:
+            raise EvalError("cannot include a null value in a string template", pos)
+        raise EvalError(f"cannot include a {type_name(value)} in a string template; use jsonencode() or join()", pos)
+
+    # ----------------------------------------------------------------------------------------- operators
+    def binary(self, expr: s.Binary) -> Any:
+        op = expr.op
+        left = self.eval(expr.left)
+        right = self.eval(expr.right)
+        if contains_unknown(left) or contains_unknown(right):
+            return Unknown()
+        if op in ("==", "!="):
+            equal = _equal(left, right)
+            return equal if op == "==" else not equal
+        if op in ("&&", "||"):
+            a, b = self.as_bool(left, expr.left.pos), self.as_bool(right, expr.right.pos)
+            return (a and b) if op == "&&" else (a or b)
+        a, b = self.as_number(left, expr.left.pos), self.as_number(right, expr.right.pos)
+        if op == "+":
+            return normalize_number(a + b)
+        if op == "-":
+            return normalize_number(a - b)
+        if op == "*":
+            return normalize_number(a * b)
+        if op == "/":
+            if b == 0:
+                raise EvalError("division by zero", expr.pos)
+            return normalize_number(a / b)
+        if op == "%":
+            if b == 0:
+                raise EvalError("modulo by zero", expr.pos)
+            return normalize_number(a % b)
+        if op == "<":
+            return a < b
+        if op == ">":
+            return a > b
+        if op == "<=":
+            return a <= b
+        if op == ">=":
+            return a >= b
+        raise EvalError(f"unsupported operator {op}", expr.pos)
+
+    def unary(self, expr: s.Unary) -> Any:
+        value = self.eval(expr.operand)
+        if isinstance(value, Unknown):
+            return Unknown()
+        if expr.op == "!":
+            return not self.as_bool(value, expr.operand.pos)
+        return normalize_number(-self.as_number(value, expr.operand.pos))
+
+    def conditional(self, expr: s.Conditional) -> Any:
+        cond = self.eval(expr.cond)
+        if isinstance(cond, Unknown):
+            return Unknown()
+        return self.eval(expr.then if self.as_bool(cond, expr.cond.pos) else expr.otherwise)
+
+    @staticmethod
+    def as_bool(value: Any, pos: SourceRange | None) -> Any:
+        if isinstance(value, bool) or isinstance(value, Unknown):
+            return value
+        if value in ("true", "false"):
+            return value == "true"
+        raise EvalError(f"expected a bool, got {type_name(value)}", pos)
+
+    @staticmethod
+    def as_number(value: Any, pos: SourceRange | None) -> int | float:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return value
+        if isinstance(value, str):
+            try:
+                return to_number(value)
+            except ValueError:
+                pass
+        raise EvalError(f"expected a number, got {type_name(value)}" + (f" {value!r}" if isinstance(value, str) else ""), pos)
+
+    # ------------------------------------------------------------------------------- for and functions
+    def iterate(self, collection: Any, pos: SourceRange | None) -> list[tuple[Any, Any]]:
+        if isinstance(collection, list):
+            return list(enumerate(collection))
+        if isinstance(collection, dict):
+            return [(k, collection[k]) for k in sorted(collection)]
+        raise EvalError(f"cannot iterate over a {type_name(collection)}", pos)
+
+    def for_expr(self, expr: s.ForExpr) -> Any:
+        collection = self.eval(expr.collection)
+        if isinstance(collection, Unknown):
+            return Unknown()
+        is_object = expr.key_expr is not None
+        items: list[Any] = []
+        mapping: dict[str, Any] = {}
+        for key, item in self.iterate(collection, expr.collection.pos):
+            names = {expr.value_var: item}
+            if expr.key_var:
+                names[expr.key_var] = key
+            scope = self.child(names)
+            if expr.cond is not None:
+                keep = scope.as_bool(scope.eval(expr.cond), expr.cond.pos)
+                if isinstance(keep, Unknown):
+                    return Unknown()
+                if not keep:
+                    continue
+            if not is_object:
+                items.append(scope.eval(expr.value_expr))
+                continue
+            assert expr.key_expr is not None
+            k = scope.eval(expr.key_expr)
+            if isinstance(k, Unknown):
+                return Unknown()
+            k = self.key_string(k, expr.key_expr.pos)
+            v = scope.eval(expr.value_expr)
+            if expr.group:
+                mapping.setdefault(k, []).append(v)
+            elif k in mapping:
+                raise EvalError(f"duplicate key {k!r} in for expression; use ... after the value to group", expr.key_expr.pos)
+            else:
+                mapping[k] = v
+        return mapping if is_object else items
+
+    def call(self, expr: s.Call) -> Any:
+        if expr.name in ("try", "can"):
+            return self.try_can(expr)
+        args = [self.eval(a) for a in expr.args]
+        if expr.expand_last:
+            if not args:
+                raise EvalError("... needs an argument to expand", expr.pos)
+            last = args.pop()
+            if isinstance(last, Unknown):
+                return Unknown()
+            if not isinstance(last, list):
+                raise EvalError(f"... expands a list, got {type_name(last)}", expr.pos)
+            args.extend(last)
+        try:
+            return call_function(expr.name, args, self.fctx)
+        except FunctionError as exc:
+            raise EvalError(str(exc), expr.pos) from None
+
+    def try_can(self, expr: s.Call) -> Any:
+        if expr.name == "can" and len(expr.args) != 1:
+            raise EvalError("can: expected 1 argument", expr.pos)
+        if not expr.args:
+            raise EvalError("try: expected at least 1 argument", expr.pos)
+        for arg in expr.args:
+            try:
+                value = self.eval(arg)
+            except EvalError:
+                continue
+            if expr.name == "can":
+                return Unknown() if isinstance(value, Unknown) else True
+            return value
+        if expr.name == "can":
+            return False
+        raise EvalError("try: no argument could be evaluated without an error", expr.pos)
+
+
+def _equal(a: Any, b: Any) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    return bool(a == b)
+
+
+def _suggest(name: str, options: Any) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, [str(o) for o in options], n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""

@@ -1,0 +1,871 @@
+"""The function library of the configuration language, with Terraform's semantics.
+
+Functions take and return plain values (see values.py). Any Unknown argument makes the result
+Unknown, except where the answer does not depend on it (length of a list holding an unknown). Errors
+are FunctionError with a message about the arguments; the evaluator adds file:line:column.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import difflib
+import hashlib
+import io
+import ipaddress
+import json
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from cloudstack_iac.values import Unknown, contains_unknown
+
+
+class FunctionError(Exception):
+    """Bad arguments for a function; the message names the function."""
+
+
+@dataclass(frozen=True)
+class FunctionContext:
+    base_dir: Path  # the module directory, for file()
+
+
+@dataclass(frozen=True)
+class _Spec:
+    impl: Callable[..., Any]
+    min_args: int
+    max_args: int | None  # None: variadic
+    needs_context: bool = False
+    unknown_ok: bool = False  # the function copes with Unknown arguments itself
+
+
+_REGISTRY: dict[str, _Spec] = {}
+
+
+def _fn(name: str, min_args: int, max_args: int | None = -1, *, ctx: bool = False, unknown_ok: bool = False):  # type: ignore[no-untyped-def]
+    def register(impl: Callable[..., Any]) -> Callable[..., Any]:
+        _REGISTRY[name] = _Spec(impl, min_args, min_args if max_args == -1 else max_args, ctx, unknown_ok)
+        return impl
+
+    return register
+
+
+def call_function(name: str, args: list[Any], ctx: FunctionContext) -> Any:
+    spec = _REGISTRY.get(name)
+    if spec is None:
+        close = difflib.get_close_matches(name, _REGISTRY, n=1)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        raise FunctionError(f"unknown function {name}{hint}")
+    if len(args) < spec.min_args or (spec.max_args is not None and len(args) > spec.max_args):
+        if spec.max_args is None:
+            expected = f"at least {spec.min_args}"
+        elif spec.min_args == spec.max_args:
+            expected = str(spec.min_args)
+        else:
+            expected = f"{spec.min_args} to {spec.max_args}"
+        raise FunctionError(f"{name}: expected {expected} argument(s), got {len(args)}")
+    if not spec.unknown_ok and any(contains_unknown(a) for a in args):
+        return Unknown()
+    try:
+        return spec.impl(ctx, *args) if spec.needs_context else spec.impl(*args)
+    except FunctionError:
+        raise
+    except (ValueError, TypeError, KeyError, IndexError, OverflowError, ZeroDivisionError) as exc:
+        raise FunctionError(f"{name}: {exc}") from None
+
+
+FUNCTION_NAMES: frozenset[str]  # set at the bottom, once everything is registered
+
+
+# ------------------------------------------------------------------------------------- type helpers
+def type_name(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, dict):
+        return "map"
+    return type(value).__name__
+
+
+def _need(fname: str, value: Any, *kinds: str) -> None:
+    if type_name(value) not in kinds:
+        raise FunctionError(f"{fname}: expected {' or '.join(kinds)}, got {type_name(value)}")
+
+
+def _num(fname: str, value: Any) -> int | float:
+    if isinstance(value, str):
+        try:
+            return to_number(value)
+        except ValueError:
+            raise FunctionError(f"{fname}: {value!r} is not a number") from None
+    _need(fname, value, "number")
+    return value
+
+
+def _int(fname: str, value: Any) -> int:
+    number = _num(fname, value)
+    if isinstance(number, float) and not number.is_integer():
+        raise FunctionError(f"{fname}: {value} is not a whole number")
+    return int(number)
+
+
+def _str(fname: str, value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return format_number(value)
+    _need(fname, value, "string")
+    return value
+
+
+def normalize_number(number: int | float) -> int | float:
+    if isinstance(number, float) and number.is_integer() and abs(number) < 2**63:
+        return int(number)
+    return number
+
+
+def to_number(text: str) -> int | float:
+    text = text.strip()
+    if re.fullmatch(r"[-+]?\d+", text):
+        return int(text)
+    return normalize_number(float(text))
+
+
+def format_number(number: int | float) -> str:
+    number = normalize_number(number)
+    return str(number) if isinstance(number, int) else repr(number)
+
+
+def _distinct_sorted(items: list[Any]) -> list[Any]:
+    seen: dict[str, Any] = {}
+    for item in items:
+        seen.setdefault(json.dumps(item, sort_keys=True), item)
+    values = list(seen.values())
+    try:
+        return sorted(values)
+    except TypeError:
+        return sorted(values, key=lambda v: json.dumps(v, sort_keys=True))
+
+
+# -------------------------------------------------------------------------------------------- network
+def _network(fname: str, prefix: Any) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    _need(fname, prefix, "string")
+    try:
+        return ipaddress.ip_network(prefix, strict=False)
+    except ValueError:
+        raise FunctionError(f"{fname}: {prefix!r} is not a valid CIDR prefix") from None
+
+
+@_fn("cidrhost", 2)
+def cidrhost(prefix: Any, hostnum: Any) -> str:
+    net = _network("cidrhost", prefix)
+    n = _int("cidrhost", hostnum)
+    size = net.num_addresses
+    if n < 0:
+        n += size
+    if not 0 <= n < size:
+        raise FunctionError(f"cidrhost: prefix {prefix} has {size} addresses; host number {hostnum} is out of range")
+    return str(net.network_address + n)
+
+
+@_fn("cidrnetmask", 1)
+def cidrnetmask(prefix: Any) -> str:
+    net = _network("cidrnetmask", prefix)
+    if net.version != 4:
+        raise FunctionError("cidrnetmask: only IPv4 prefixes have a netmask")
+    return str(net.netmask)
+
+
+@_fn("cidrsubnet", 3)
+def cidrsubnet(prefix: Any, newbits: Any, netnum: Any) -> str:
+    net = _network("cidrsubnet", prefix)
+    bits, num = _int("cidrsubnet", newbits), _int("cidrsubnet", netnum)
+    new_prefix = net.prefixlen + bits
+    if bits < 0 or new_prefix > net.max_prefixlen:
+        raise FunctionError(f"cidrsubnet: cannot extend prefix {prefix} by {newbits} bits")
+    if not 0 <= num < 2**bits:
+        raise FunctionError(f"cidrsubnet: prefix extension of {newbits} bits does not accommodate subnet number {netnum}")
+    base = int(net.network_address) + (num << (net.max_prefixlen - new_prefix))
+    return f"{ipaddress.ip_address(base) if net.version == 4 else ipaddress.IPv6Address(base)}/{new_prefix}"
+
+
+@_fn("cidrsubnets", 1, None)
+def cidrsubnets(prefix: Any, *newbits: Any) -> list[str]:
+    net = _network("cidrsubnets", prefix)
+    out: list[str] = []
+    cursor = int(net.network_address)
+    end = int(net.broadcast_address)
+    for raw in newbits:
+        bits = _int("cidrsubnets", raw)
+        length = net.prefixlen + bits
+        if bits < 1 or length > net.max_prefixlen:
+            raise FunctionError(f"cidrsubnets: cannot extend prefix {prefix} by {raw} bits")
+        block = 1 << (net.max_prefixlen - length)
+        cursor = (cursor + block - 1) // block * block
+        if cursor + block - 1 > end:
+            raise FunctionError(f"cidrsubnets: not enough remaining address space in {prefix} for a /{length}")
+        out.append(f"{ipaddress.ip_address(cursor)}/{length}")
+        cursor += block
+    return out
+
+
+@_fn("cidrcontains", 2)
+def cidrcontains(prefix: Any, address: Any) -> bool:
+    net = _network("cidrcontains", prefix)
+    try:
+        other = ipaddress.ip_network(address, strict=False)
+    except ValueError:
+        raise FunctionError(f"cidrcontains: {address!r} is not an IP address or prefix") from None
+    return other.version == net.version and other.subnet_of(net)  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------------------------------------- strings
+@_fn("format", 1, None)
+def format_(spec: Any, *args: Any) -> str:
+    _need("format", spec, "string")
+    return _format("format", spec, list(args))
+
+
+_VERB = re.compile(r"%(?:\[(\d+)\])?([-+# 0]*)(\d+)?(?:\.(\d+))?([%a-zA-Z])")
+
+
+def _format(fname: str, spec: str, args: list[Any]) -> str:
+    out: list[str] = []
+    pos = 0
+    index = 0
+    for m in _VERB.finditer(spec):
+        out.append(spec[pos : m.start()])
+        pos = m.end()
+        explicit, flags, width, precision, verb = m.groups()
+        if verb == "%":
+            out.append("%")
+            continue
+        if explicit:
+            index = int(explicit) - 1
+        if index >= len(args):
+            raise FunctionError(f"{fname}: not enough arguments for {spec!r}")
+        value = args[index]
+        index += 1
+        if verb == "s":
+            text = _str(fname, value) if not isinstance(value, (list, dict)) else json.dumps(value)
+        elif verb == "q":
+            text = json.dumps(_str(fname, value))
+        elif verb == "d":
+            text = str(_int(fname, value))
+            if "+" in flags and not text.startswith("-"):
+                text = "+" + text
+        elif verb in "fFeEgG":
+            number = float(_num(fname, value))
+            text = f"%{'+' if '+' in flags else ''}.{precision if precision is not None else 6}{verb}" % number
+        elif verb == "t":
+            if not isinstance(value, bool):
+                raise FunctionError(f"{fname}: %t needs a bool, got {type_name(value)}")
+            text = "true" if value else "false"
+        elif verb == "v":
+            text = json.dumps(value) if "#" in flags or isinstance(value, (list, dict)) else _str(fname, value) if value is not None else "null"
+        elif verb in "xX":
+            text = format(_int(fname, value), verb) if not isinstance(value, str) else value.encode().hex()
+        elif verb == "o":
+            text = format(_int(fname, value), "o")
+        elif verb == "b":
+            text = format(_int(fname, value), "b")
+        else:
+            raise FunctionError(f"{fname}: unsupported verb %{verb}")
+        if width:
+            w = int(width)
+            text = text.ljust(w) if "-" in flags else (text.rjust(w, "0") if "0" in flags and verb in "dfFeEgG" else text.rjust(w))
+        out.append(text)
+    out.append(spec[pos:])
+    return "".join(out)
+
+
+@_fn("formatlist", 1, None)
+def formatlist(spec: Any, *args: Any) -> list[str]:
+    _need("formatlist", spec, "string")
+    lengths = {len(a) for a in args if isinstance(a, list)}
+    if len(lengths) > 1:
+        raise FunctionError("formatlist: all list arguments must have the same length")
+    n = lengths.pop() if lengths else 1
+    return [_format("formatlist", spec, [a[i] if isinstance(a, list) else a for a in args]) for i in range(n)]
+
+
+@_fn("join", 2, None)
+def join(sep: Any, *lists: Any) -> str:
+    _need("join", sep, "string")
+    items: list[str] = []
+    for lst in lists:
+        _need("join", lst, "list")
+        items.extend(_str("join", v) for v in lst if v is not None)
+    return sep.join(items)
+
+
+@_fn("split", 2)
+def split(sep: Any, text: Any) -> list[str]:
+    return _str("split", text).split(_str("split", sep)) if text != "" else [""]
+
+
+@_fn("lower", 1)
+def lower(text: Any) -> str:
+    return _str("lower", text).lower()
+
+
+@_fn("upper", 1)
+def upper(text: Any) -> str:
+    return _str("upper", text).upper()
+
+
+@_fn("title", 1)
+def title(text: Any) -> str:
+    return re.sub(r"\b\w", lambda m: m.group(0).upper(), _str("title", text))
+
+
+@_fn("replace", 3)
+def replace(text: Any, search: Any, replacement: Any) -> str:
+    text, search, replacement = _str("replace", text), _str("replace", search), _str("replace", replacement)
+    if len(search) > 1 and search.startswith("/") and search.endswith("/"):
+        pattern = re.compile(search[1:-1])
+        return pattern.sub(re.sub(r"\$(\d+)", r"\\\1", replacement), text)
+    return text.replace(search, replacement)
+
+
+@_fn("trimspace", 1)
+def trimspace(text: Any) -> str:
+    return _str("trimspace", text).strip()
+
+
+@_fn("trim", 2)
+def trim(text: Any, chars: Any) -> str:
+    return _str("trim", text).strip(_str("trim", chars))
+
+
+@_fn("trimprefix", 2)
+def trimprefix(text: Any, prefix: Any) -> str:
+    return _str("trimprefix", text).removeprefix(_str("trimprefix", prefix))
+
+
+@_fn("trimsuffix", 2)
+def trimsuffix(text: Any, suffix: Any) -> str:
+    return _str("trimsuffix", text).removesuffix(_str("trimsuffix", suffix))
+
+
+@_fn("substr", 3)
+def substr(text: Any, offset: Any, length: Any) -> str:
+    text = _str("substr", text)
+    start, count = _int("substr", offset), _int("substr", length)
+    if start < 0:
+        start += len(text)
+    if start < 0 or start > len(text):
+        raise FunctionError(f"substr: offset {offset} is outside the string")
+    return text[start:] if count == -1 else text[start : start + count]
+
+
+@_fn("startswith", 2)
+def startswith(text: Any, prefix: Any) -> bool:
+    return _str("startswith", text).startswith(_str("startswith", prefix))
+
+
+@_fn("endswith", 2)
+def endswith(text: Any, suffix: Any) -> bool:
+    return _str("endswith", text).endswith(_str("endswith", suffix))
+
+
+@_fn("strcontains", 2)
+def strcontains(text: Any, sub: Any) -> bool:
+    return _str("strcontains", sub) in _str("strcontains", text)
+
+
+@_fn("strrev", 1)
+def strrev(text: Any) -> str:
+    return _str("strrev", text)[::-1]
+
+
+@_fn("indent", 2)
+def indent(spaces: Any, text: Any) -> str:
+    pad = " " * _int("indent", spaces)
+    return text.replace("\n", "\n" + pad) if isinstance(text, str) else _str("indent", text)
+
+
+def _regex(fname: str, pattern: Any) -> re.Pattern[str]:
+    try:
+        return re.compile(_str(fname, pattern))
+    except re.error as exc:
+        raise FunctionError(f"{fname}: invalid regular expression {pattern!r}: {exc}") from None
+
+
+def _match_value(pattern: re.Pattern[str], m: re.Match[str]) -> Any:
+    if pattern.groupindex:
+        return {name: m.group(name) for name in pattern.groupindex}
+    if pattern.groups:
+        return list(m.groups())
+    return m.group(0)
+
+
+@_fn("regex", 2)
+def regex(pattern: Any, text: Any) -> Any:
+    compiled = _regex("regex", pattern)
+    m = compiled.search(_str("regex", text))
+    if m is None:
+        raise FunctionError(f"regex: pattern {pattern!r} does not match {text!r}")
+    return _match_value(compiled, m)
+
+
+@_fn("regexall", 2)
+def regexall(pattern: Any, text: Any) -> list[Any]:
+    compiled = _regex("regexall", pattern)
+    return [_match_value(compiled, m) for m in compiled.finditer(_str("regexall", text))]
+
+
+# ---------------------------------------------------------------------------------------- collections
+@_fn("length", 1, unknown_ok=True)
+def length(value: Any) -> Any:
+    if isinstance(value, Unknown):
+        return Unknown()
+    if isinstance(value, (list, dict)):
+        return len(value)
+    if isinstance(value, str):
+        return len(value)
+    raise FunctionError(f"length: expected a string, list or map, got {type_name(value)}")
+
+
+@_fn("concat", 0, None)
+def concat(*lists: Any) -> list[Any]:
+    out: list[Any] = []
+    for lst in lists:
+        _need("concat", lst, "list")
+        out.extend(lst)
+    return out
+
+
+@_fn("merge", 0, None)
+def merge(*maps: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for m in maps:
+        if m is None:
+            continue
+        _need("merge", m, "map")
+        out.update(m)
+    return out
+
+
+@_fn("lookup", 2, 3)
+def lookup(mapping: Any, key: Any, *default: Any) -> Any:
+    _need("lookup", mapping, "map")
+    key = _str("lookup", key)
+    if key in mapping:
+        return mapping[key]
+    if default:
+        return default[0]
+    raise FunctionError(f"lookup: the map has no key {key!r} and no default was given")
+
+
+@_fn("keys", 1)
+def keys(mapping: Any) -> list[str]:
+    _need("keys", mapping, "map")
+    return sorted(mapping)
+
+
+@_fn("values", 1)
+def values(mapping: Any) -> list[Any]:
+    _need("values", mapping, "map")
+    return [mapping[k] for k in sorted(mapping)]
+
+
+@_fn("contains", 2)
+def contains(lst: Any, value: Any) -> bool:
+    _need("contains", lst, "list")
+    return value in lst
+
+
+@_fn("element", 2, unknown_ok=True)
+def element(lst: Any, index: Any) -> Any:
+    if isinstance(lst, Unknown) or isinstance(index, Unknown):
+        return Unknown()
+    _need("element", lst, "list")
+    if not lst:
+        raise FunctionError("element: cannot use element() with an empty list")
+    return lst[_int("element", index) % len(lst)]
+
+
+@_fn("index", 2)
+def index(lst: Any, value: Any) -> int:
+    _need("index", lst, "list")
+    try:
+        return lst.index(value)
+    except ValueError:
+        raise FunctionError(f"index: {value!r} is not in the list") from None
+
+
+@_fn("flatten", 1)
+def flatten(lst: Any) -> list[Any]:
+    _need("flatten", lst, "list")
+    out: list[Any] = []
+    stack = [iter(lst)]
+    while stack:
+        for item in stack[-1]:
+            if isinstance(item, list):
+                stack.append(iter(item))
+                break
+            out.append(item)
+        else:
+            stack.pop()
+    return out
+
+
+@_fn("distinct", 1)
+def distinct(lst: Any) -> list[Any]:
+    _need("distinct", lst, "list")
+    seen: set[str] = set()
+    out = []
+    for item in lst:
+        marker = json.dumps(item, sort_keys=True)
+        if marker not in seen:
+            seen.add(marker)
+            out.append(item)
+    return out
+
+
+@_fn("sort", 1)
+def sort(lst: Any) -> list[str]:
+    _need("sort", lst, "list")
+    return sorted(_str("sort", v) for v in lst)
+
+
+@_fn("reverse", 1)
+def reverse(lst: Any) -> list[Any]:
+    _need("reverse", lst, "list")
+    return list(reversed(lst))
+
+
+@_fn("slice", 3)
+def slice_(lst: Any, start: Any, end: Any) -> list[Any]:
+    _need("slice", lst, "list")
+    a, b = _int("slice", start), _int("slice", end)
+    if not 0 <= a <= b <= len(lst):
+        raise FunctionError(f"slice: indexes {a}..{b} are outside a list of {len(lst)} elements")
+    return lst[a:b]
+
+
+@_fn("zipmap", 2)
+def zipmap(key_list: Any, value_list: Any) -> dict[str, Any]:
+    _need("zipmap", key_list, "list")
+    _need("zipmap", value_list, "list")
+    if len(key_list) != len(value_list):
+        raise FunctionError("zipmap: the key and value lists must have the same length")
+    return {_str("zipmap", k): v for k, v in zip(key_list, value_list)}
+
+
+@_fn("coalesce", 1, None, unknown_ok=True)
+def coalesce(*args: Any) -> Any:
+    for arg in args:
+        if isinstance(arg, Unknown):
+            return Unknown()
+        if arg is not None and arg != "":
+            return arg
+    raise FunctionError("coalesce: no non-null, non-empty argument")
+
+
+@_fn("coalescelist", 1, None)
+def coalescelist(*args: Any) -> list[Any]:
+    for arg in args:
+        _need("coalescelist", arg, "list")
+        if arg:
+            return arg
+    raise FunctionError("coalescelist: no non-empty list argument")
+
+
+@_fn("compact", 1)
+def compact(lst: Any) -> list[Any]:
+    _need("compact", lst, "list")
+    return [v for v in lst if v is not None and v != ""]
+
+
+@_fn("chunklist", 2)
+def chunklist(lst: Any, size: Any) -> list[list[Any]]:
+    _need("chunklist", lst, "list")
+    n = _int("chunklist", size)
+    if n < 0:
+        raise FunctionError("chunklist: size must not be negative")
+    return [lst] if n == 0 else [lst[i : i + n] for i in range(0, len(lst), n)]
+
+
+@_fn("one", 1)
+def one(lst: Any) -> Any:
+    _need("one", lst, "list")
+    if len(lst) > 1:
+        raise FunctionError(f"one: the list has {len(lst)} elements; at most one is allowed")
+    return lst[0] if lst else None
+
+
+@_fn("range", 1, 3)
+def range_(*args: Any) -> list[int | float]:
+    nums = [_num("range", a) for a in args]
+    start, stop, step = (0, nums[0], 1) if len(nums) == 1 else (nums[0], nums[1], nums[2] if len(nums) == 3 else 1)
+    if step == 0:
+        raise FunctionError("range: step must not be zero")
+    if (step > 0 and start > stop) or (step < 0 and start < stop):
+        raise FunctionError("range: the step must move start towards the limit")
+    count = max(0, math.ceil((stop - start) / step))
+    if count > 1024 * 1024:
+        raise FunctionError("range: more than 1048576 elements")
+    return [normalize_number(start + i * step) for i in range(count)]
+
+
+@_fn("setunion", 1, None)
+def setunion(*sets: Any) -> list[Any]:
+    for s in sets:
+        _need("setunion", s, "list")
+    return _distinct_sorted([v for s in sets for v in s])
+
+
+@_fn("setintersection", 1, None)
+def setintersection(first: Any, *others: Any) -> list[Any]:
+    _need("setintersection", first, "list")
+    for s in others:
+        _need("setintersection", s, "list")
+    return _distinct_sorted([v for v in first if all(v in o for o in others)])
+
+
+@_fn("setsubtract", 2)
+def setsubtract(a: Any, b: Any) -> list[Any]:
+    _need("setsubtract", a, "list")
+    _need("setsubtract", b, "list")
+    return _distinct_sorted([v for v in a if v not in b])
+
+
+@_fn("setproduct", 1, None)
+def setproduct(*sets: Any) -> list[list[Any]]:
+    out: list[list[Any]] = [[]]
+    for s in sets:
+        _need("setproduct", s, "list")
+        out = [prefix + [v] for prefix in out for v in s]
+    return out
+
+
+@_fn("alltrue", 1)
+def alltrue(lst: Any) -> bool:
+    _need("alltrue", lst, "list")
+    return all(_bool("alltrue", v) for v in lst)
+
+
+@_fn("anytrue", 1)
+def anytrue(lst: Any) -> bool:
+    _need("anytrue", lst, "list")
+    return any(_bool("anytrue", v) for v in lst)
+
+
+def _bool(fname: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if value in ("true", "false"):
+        return value == "true"
+    raise FunctionError(f"{fname}: expected bool, got {type_name(value)}")
+
+
+# ------------------------------------------------------------------------------------------- numbers
+@_fn("max", 1, None)
+def max_(*nums: Any) -> Any:
+    return normalize_number(max(_num("max", n) for n in nums))
+
+
+@_fn("min", 1, None)
+def min_(*nums: Any) -> Any:
+    return normalize_number(min(_num("min", n) for n in nums))
+
+
+@_fn("sum", 1)
+def sum_(lst: Any) -> Any:
+    _need("sum", lst, "list")
+    if not lst:
+        raise FunctionError("sum: cannot sum an empty list")
+    return normalize_number(sum(_num("sum", n) for n in lst))
+
+
+@_fn("abs", 1)
+def abs_(n: Any) -> Any:
+    return abs(_num("abs", n))
+
+
+@_fn("ceil", 1)
+def ceil(n: Any) -> int:
+    return math.ceil(_num("ceil", n))
+
+
+@_fn("floor", 1)
+def floor(n: Any) -> int:
+    return math.floor(_num("floor", n))
+
+
+@_fn("pow", 2)
+def pow_(a: Any, b: Any) -> Any:
+    return normalize_number(_num("pow", a) ** _num("pow", b))
+
+
+@_fn("signum", 1)
+def signum(n: Any) -> int:
+    v = _num("signum", n)
+    return (v > 0) - (v < 0)
+
+
+@_fn("log", 2)
+def log(n: Any, base: Any) -> float:
+    return math.log(_num("log", n), _num("log", base))
+
+
+@_fn("parseint", 2)
+def parseint(text: Any, base: Any) -> int:
+    try:
+        return int(_str("parseint", text), _int("parseint", base))
+    except ValueError:
+        raise FunctionError(f"parseint: cannot parse {text!r} as a base {base} integer") from None
+
+
+# --------------------------------------------------------------------------------------- conversions
+@_fn("toset", 1)
+def toset(lst: Any) -> list[Any]:
+    _need("toset", lst, "list")
+    return _distinct_sorted(lst)
+
+
+@_fn("tolist", 1)
+def tolist(lst: Any) -> list[Any]:
+    _need("tolist", lst, "list")
+    return list(lst)
+
+
+@_fn("tomap", 1)
+def tomap(mapping: Any) -> dict[str, Any]:
+    _need("tomap", mapping, "map")
+    return dict(mapping)
+
+
+@_fn("tostring", 1)
+def tostring(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, (list, dict)):
+        raise FunctionError(f"tostring: cannot convert a {type_name(value)} to a string")
+    return _str("tostring", value)
+
+
+@_fn("tonumber", 1)
+def tonumber(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, bool) or isinstance(value, (list, dict)):
+        raise FunctionError(f"tonumber: cannot convert a {type_name(value)} to a number")
+    return _num("tonumber", value)
+
+
+@_fn("tobool", 1)
+def tobool(value: Any) -> Any:
+    if value is None:
+        return None
+    return _bool("tobool", value)
+
+
+# -------------------------------------------------------------------------------- files and encodings
+@_fn("file", 1, ctx=True)
+def file(ctx: FunctionContext, path: Any) -> str:
+    target = ctx.base_dir / _str("file", path)
+    try:
+        return target.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise FunctionError(f"file: no file exists at {path!r} (relative to {ctx.base_dir})") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FunctionError(f"file: cannot read {path!r}: {exc}") from None
+
+
+@_fn("fileexists", 1, ctx=True)
+def fileexists(ctx: FunctionContext, path: Any) -> bool:
+    return (ctx.base_dir / _str("fileexists", path)).is_file()
+
+
+@_fn("jsondecode", 1)
+def jsondecode(text: Any) -> Any:
+    try:
+        return _numbers(json.loads(_str("jsondecode", text)))
+    except json.JSONDecodeError as exc:
+        raise FunctionError(f"jsondecode: invalid JSON: {exc}") from None
+
+
+@_fn("jsonencode", 1)
+def jsonencode(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), sort_keys=True)
+
+
+@_fn("csvdecode", 1)
+def csvdecode(text: Any) -> list[dict[str, str]]:
+    rows = list(csv.reader(io.StringIO(_str("csvdecode", text))))
+    if not rows:
+        return []
+    header = rows[0]
+    out = []
+    for lineno, row in enumerate(rows[1:], start=2):
+        if not row:
+            continue
+        if len(row) != len(header):
+            raise FunctionError(f"csvdecode: line {lineno} has {len(row)} fields, the header has {len(header)}")
+        out.append(dict(zip(header, row)))
+    return out
+
+
+@_fn("yamldecode", 1)
+def yamldecode(text: Any) -> Any:
+    try:
+        return _numbers(yaml.safe_load(_str("yamldecode", text)))
+    except yaml.YAMLError as exc:
+        raise FunctionError(f"yamldecode: invalid YAML: {exc}") from None
+
+
+@_fn("yamlencode", 1)
+def yamlencode(value: Any) -> str:
+    return yaml.safe_dump(value, sort_keys=True)
+
+
+@_fn("base64encode", 1)
+def base64encode(text: Any) -> str:
+    return base64.b64encode(_str("base64encode", text).encode()).decode()
+
+
+@_fn("base64decode", 1)
+def base64decode(text: Any) -> str:
+    try:
+        return base64.b64decode(_str("base64decode", text), validate=True).decode()
+    except (ValueError, UnicodeDecodeError):
+        raise FunctionError("base64decode: the argument is not valid base64 of UTF-8 text") from None
+
+
+@_fn("sha256", 1)
+def sha256(text: Any) -> str:
+    return hashlib.sha256(_str("sha256", text).encode()).hexdigest()
+
+
+@_fn("md5", 1)
+def md5(text: Any) -> str:
+    return hashlib.md5(_str("md5", text).encode()).hexdigest()
+
+
+def _numbers(value: Any) -> Any:
+    """Decoded documents: integral floats become ints, like every other number in the language."""
+    if isinstance(value, float):
+        return normalize_number(value)
+    if isinstance(value, list):
+        return [_numbers(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _numbers(v) for k, v in value.items()}
+    return value
+
+
+FUNCTION_NAMES = frozenset(_REGISTRY)

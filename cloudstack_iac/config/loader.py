@@ -1,0 +1,267 @@
+"""Read a module directory into declarations: variables, locals, resources, module calls, outputs.
+
+This is structure only (which blocks exist, with which labels and expressions); evaluation happens
+in ``modules.py``. Unknown block types, missing labels and duplicates are reported here.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cloudstack_iac.config import syntax as s
+from cloudstack_iac.config.parser import parse_file
+from cloudstack_iac.config.settings import config_files
+from cloudstack_iac.diags import Diagnostics, SourceRange, error
+
+TOP_LEVEL_BLOCKS = ("variable", "locals", "resource", "module", "output", "provider", "moved", "csiac", "terraform")
+RESOURCE_META = ("count", "for_each", "depends_on", "provider")
+MODULE_META = ("source", "count", "for_each", "depends_on", "providers", "version")
+
+
+@dataclass(eq=False)
+class VariableDecl:
+    name: str
+    pos: SourceRange
+    type_expr: s.Expr | None = None
+    default: s.Expr | None = None
+    description: str | None = None
+    sensitive: bool = False
+    nullable: bool = True
+    validations: list[tuple[s.Expr, s.Expr | None, SourceRange]] = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class ResourceDecl:
+    type: str
+    name: str
+    body: s.Body
+    pos: SourceRange
+    count: s.Expr | None = None
+    for_each: s.Expr | None = None
+    depends_on: list[s.Traversal] = field(default_factory=list)
+    provider: s.Expr | None = None
+    lifecycle: s.Body | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.type}.{self.name}"
+
+
+@dataclass(eq=False)
+class ModuleCall:
+    name: str
+    source: str
+    body: s.Body
+    pos: SourceRange
+    count: s.Expr | None = None
+    for_each: s.Expr | None = None
+    depends_on: list[s.Traversal] = field(default_factory=list)
+    providers: s.Expr | None = None
+
+
+@dataclass(eq=False)
+class OutputDecl:
+    name: str
+    value: s.Expr
+    pos: SourceRange
+    sensitive: bool = False
+    description: str | None = None
+
+
+@dataclass(eq=False)
+class ProviderDecl:
+    name: str
+    body: s.Body
+    pos: SourceRange
+    alias: str | None = None
+
+
+@dataclass(eq=False)
+class MovedDecl:
+    from_expr: s.Expr
+    to_expr: s.Expr
+    pos: SourceRange
+
+
+@dataclass(eq=False)
+class ModuleDef:
+    directory: Path
+    files: list[Path] = field(default_factory=list)
+    variables: dict[str, VariableDecl] = field(default_factory=dict)
+    locals: dict[str, s.Attribute] = field(default_factory=dict)
+    resources: dict[str, ResourceDecl] = field(default_factory=dict)  # "type.name" -> decl
+    modules: dict[str, ModuleCall] = field(default_factory=dict)
+    outputs: dict[str, OutputDecl] = field(default_factory=dict)
+    providers: list[ProviderDecl] = field(default_factory=list)
+    moved: list[MovedDecl] = field(default_factory=list)
+
+
+def display_path(path: Path) -> str:
+    """Paths in messages: relative to the working directory when possible."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def load_module(directory: Path, diags: Diagnostics) -> ModuleDef:
+    mod = ModuleDef(directory)
+    if not directory.is_dir():
+        diags.append(error(f"module directory {display_path(directory)} does not exist"))
+        return mod
+    for path in config_files(directory):
+        mod.files.append(path)
+        body, file_diags = parse_file(path, display_path(path))
+        diags.extend(file_diags)
+        if not file_diags.has_errors:
+            _read_body(mod, body, diags)
+    return mod
+
+
+def _literal_bool(attr: s.Attribute | None, diags: Diagnostics) -> bool:
+    if attr is None:
+        return False
+    if isinstance(attr.expr, s.Literal) and isinstance(attr.expr.value, bool):
+        return attr.expr.value
+    diags.append(error(f"{attr.name} must be true or false", subject=attr.pos))
+    return False
+
+
+def _literal_str(attr: s.Attribute | None, diags: Diagnostics) -> str | None:
+    if attr is None:
+        return None
+    if isinstance(attr.expr, s.Literal) and isinstance(attr.expr.value, str):
+        return attr.expr.value
+    diags.append(error(f"{attr.name} must be a literal string", subject=attr.pos))
+    return None
+
+
+def _labels(block: s.Block, count: int, what: str, diags: Diagnostics) -> list[str] | None:
+    if len(block.labels) != count:
+        diags.append(error(f"a {block.type} block needs {count} label(s): {what}", subject=block.pos))
+        return None
+    return block.labels
+
+
+def _traversal_list(attr: s.Attribute, diags: Diagnostics) -> list[s.Traversal]:
+    items = attr.expr.items if isinstance(attr.expr, s.TupleExpr) else [attr.expr]
+    out = []
+    for item in items:
+        if isinstance(item, s.Traversal) and item.root is None:
+            out.append(item)
+        else:
+            diags.append(error(f"{attr.name} takes references such as cloudstack_zone.main", subject=getattr(item, "pos", attr.pos)))
+    return out
+
+
+def _read_body(mod: ModuleDef, body: s.Body, diags: Diagnostics) -> None:
+    for name, attr in body.attributes.items():
+        diags.append(error(f"unexpected attribute {name!r} at the top level; expected blocks such as resource or variable", subject=attr.pos))
+    for block in body.blocks:
+        kind = block.type
+        if kind == "variable":
+            labels = _labels(block, 1, 'variable "NAME"', diags)
+            if labels:
+                _variable(mod, labels[0], block, diags)
+        elif kind == "locals":
+            for name, attr in block.body.attributes.items():
+                if name in mod.locals:
+                    diags.append(error(f"local.{name} is defined twice (first at line {mod.locals[name].pos.line})", subject=attr.pos))
+                mod.locals[name] = attr
+        elif kind == "resource":
+            labels = _labels(block, 2, 'resource "TYPE" "NAME"', diags)
+            if labels:
+                _resource(mod, labels[0], labels[1], block, diags)
+        elif kind == "module":
+            labels = _labels(block, 1, 'module "NAME"', diags)
+            if labels:
+                _module_call(mod, labels[0], block, diags)
+        elif kind == "output":
+            labels = _labels(block, 1, 'output "NAME"', diags)
+            if labels:
+                attrs = block.body.attributes
+                if "value" not in attrs:
+                    diags.append(error(f"output {labels[0]!r} needs a value", subject=block.pos))
+                    continue
+                mod.outputs[labels[0]] = OutputDecl(labels[0], attrs["value"].expr, block.pos,
+                                                    _literal_bool(attrs.get("sensitive"), diags),
+                                                    _literal_str(attrs.get("description"), diags))
+        elif kind == "provider":
+            labels = _labels(block, 1, 'provider "NAME"', diags)
+            if labels:
+                mod.providers.append(ProviderDecl(labels[0], block.body, block.pos, _literal_str(block.body.attributes.get("alias"), diags)))
+        elif kind == "moved":
+            attrs = block.body.attributes
+            if "from" not in attrs or "to" not in attrs:
+                diags.append(error("a moved block needs from and to", subject=block.pos))
+                continue
+            mod.moved.append(MovedDecl(attrs["from"].expr, attrs["to"].expr, block.pos))
+        elif kind in ("csiac", "terraform"):
+            continue  # settings are read by config/settings.py; terraform blocks are accepted and ignored
+        else:
+            close = difflib.get_close_matches(kind, TOP_LEVEL_BLOCKS, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            diags.append(error(f"unknown block type {kind!r}{hint}", subject=block.pos))
+
+
+def _variable(mod: ModuleDef, name: str, block: s.Block, diags: Diagnostics) -> None:
+    if name in mod.variables:
+        diags.append(error(f"variable {name!r} is declared twice", subject=block.pos))
+        return
+    attrs = block.body.attributes
+    decl = VariableDecl(name, block.pos)
+    decl.type_expr = attrs["type"].expr if "type" in attrs else None
+    decl.default = attrs["default"].expr if "default" in attrs else None
+    decl.description = _literal_str(attrs.get("description"), diags)
+    decl.sensitive = _literal_bool(attrs.get("sensitive"), diags)
+    decl.nullable = _literal_bool(attrs["nullable"], diags) if "nullable" in attrs else True
+    for extra in set(attrs) - {"type", "default", "description", "sensitive", "nullable"}:
+        diags.append(error(f"variable {name!r}: unexpected argument {extra!r}", subject=attrs[extra].pos))
+    for inner in block.body.blocks:
+        if inner.type != "validation" or "condition" not in inner.body.attributes:
+            diags.append(error(f"variable {name!r}: expected validation {{ condition, error_message }}", subject=inner.pos))
+            continue
+        message = inner.body.attributes.get("error_message")
+        decl.validations.append((inner.body.attributes["condition"].expr, message.expr if message else None, inner.pos))
+    mod.variables[name] = decl
+
+
+def _resource(mod: ModuleDef, rtype: str, name: str, block: s.Block, diags: Diagnostics) -> None:
+    decl = ResourceDecl(rtype, name, block.body, block.pos)
+    if decl.key in mod.resources:
+        diags.append(error(f"resource {decl.key} is declared twice (first at line {mod.resources[decl.key].pos.line})", subject=block.pos))
+        return
+    attrs = block.body.attributes
+    decl.count = attrs["count"].expr if "count" in attrs else None
+    decl.for_each = attrs["for_each"].expr if "for_each" in attrs else None
+    if decl.count is not None and decl.for_each is not None:
+        diags.append(error(f"{decl.key}: count and for_each cannot both be set", subject=attrs["for_each"].pos))
+    decl.depends_on = _traversal_list(attrs["depends_on"], diags) if "depends_on" in attrs else []
+    decl.provider = attrs["provider"].expr if "provider" in attrs else None
+    for inner in block.body.blocks:
+        if inner.type == "lifecycle":
+            decl.lifecycle = inner.body
+    mod.resources[decl.key] = decl
+
+
+def _module_call(mod: ModuleDef, name: str, block: s.Block, diags: Diagnostics) -> None:
+    if name in mod.modules:
+        diags.append(error(f"module {name!r} is declared twice", subject=block.pos))
+        return
+    attrs = block.body.attributes
+    source = _literal_str(attrs.get("source"), diags)
+    if source is None:
+        if "source" not in attrs:
+            diags.append(error(f"module {name!r} needs a source (a local path such as ../modules/rack)", subject=block.pos))
+        return
+    if not (source.startswith("./") or source.startswith("../")):
+        diags.append(error(f"module {name!r}: only local sources (./ or ../) are supported, got {source!r}", subject=attrs["source"].pos))
+        return
+    call = ModuleCall(name, source, block.body, block.pos)
+    call.count = attrs["count"].expr if "count" in attrs else None
+    call.for_each = attrs["for_each"].expr if "for_each" in attrs else None
+    call.depends_on = _traversal_list(attrs["depends_on"], diags) if "depends_on" in attrs else []
+    call.providers = attrs["providers"].expr if "providers" in attrs else None
+    mod.modules[name] = call

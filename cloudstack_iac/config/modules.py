@@ -1,0 +1,618 @@
+"""Evaluate a configuration: module instances, variables, locals, resources, outputs.
+
+Evaluation is lazy and memoised: a reference evaluates what it names on first use, so the order of
+blocks in files never matters and a dependency cycle is caught where it closes, naming every member.
+While a resource instance's arguments are evaluated, every resource instance they read (directly or
+through locals, module inputs and outputs) is recorded: that is the instance's ``depends_on``.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cloudstack_iac.addrs import ModuleStep, ResourceAddress, format_key
+from cloudstack_iac.config import syntax as s
+from cloudstack_iac.config.expressions import EvalError, Evaluator, Poisoned
+from cloudstack_iac.config.functions import FunctionContext, type_name
+from cloudstack_iac.config.loader import (
+    MODULE_META,
+    RESOURCE_META,
+    ModuleCall,
+    ModuleDef,
+    ResourceDecl,
+    display_path,
+    load_module,
+)
+from cloudstack_iac.config.types import TypeProblem, convert, parse_type
+from cloudstack_iac.diags import Diagnostics, SourceRange, error
+from cloudstack_iac.model import DesiredResource, Lifecycle
+from cloudstack_iac.schema import get_schema
+from cloudstack_iac.values import Unknown, contains_unknown
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """An evaluated named value with the resource instances it was computed from."""
+
+    value: Any
+    deps: frozenset[str] = frozenset()
+    sensitive: bool = False
+
+
+FAILED = Slot(None)  # evaluation failed and was reported; readers stop quietly
+
+
+class Context:
+    """What every module instance of one configuration shares."""
+
+    def __init__(self, root: Path, prior: Mapping[str, Mapping[str, Any]], diags: Diagnostics) -> None:
+        self.root = root
+        self.prior = prior
+        self.diags = diags
+        self.resources: dict[str, DesiredResource] = {}
+        self.module_defs: dict[Path, ModuleDef] = {}
+        self.stack: list[tuple[str, str, SourceRange | None]] = []
+        self.active: set[str] = set()
+        self.computed_cache: dict[str, frozenset[str]] = {}
+
+    def module_def(self, directory: Path) -> ModuleDef:
+        key = directory.resolve()
+        if key not in self.module_defs:
+            self.module_defs[key] = load_module(directory, self.diags)
+        return self.module_defs[key]
+
+    def computed(self, type_name_: str) -> frozenset[str]:
+        cached = self.computed_cache.get(type_name_)
+        if cached is None:
+            schema = get_schema(type_name_)
+            cached = frozenset(schema.computed) | {"id"} if schema is not None else frozenset({"id"})
+            self.computed_cache[type_name_] = cached
+        return cached
+
+    def enter(self, node: str, label: str, pos: SourceRange | None) -> None:
+        if node in self.active:
+            start = next(i for i, (n, _, _) in enumerate(self.stack) if n == node)
+            members = self.stack[start:]
+            chain = " -> ".join(f"{lbl} ({p})" if p else lbl for _, lbl, p in members) + f" -> {label}"
+            self.diags.append(error(f"dependency cycle: {chain}", subject=members[0][2]))
+            raise Poisoned()
+        self.active.add(node)
+        self.stack.append((node, label, pos))
+
+    def leave(self, node: str) -> None:
+        self.active.discard(node)
+        self.stack.pop()
+
+
+@dataclass
+class ResourceResult:
+    value: Any  # the object, list (count) or map (for_each) references see
+    instances: dict[Any, str] = field(default_factory=dict)  # instance key -> address
+    failed: bool = False
+
+
+class SelfView:
+    """``self.ARG`` inside a resource block: the instance's other arguments, evaluated on demand."""
+
+    def __init__(self, runtime: ModuleRuntime, address: str, exprs: dict[str, s.Attribute], values: dict[str, Any],
+                 evaluator: Evaluator) -> None:
+        self.runtime, self.address, self.exprs, self.values, self.evaluator = runtime, address, exprs, values, evaluator
+
+    def get(self, name: str, pos: SourceRange) -> Any:
+        if name in self.values:
+            return self.values[name]
+        if name in self.exprs:
+            node = f"self:{self.address}.{name}"
+            self.runtime.ctx.enter(node, f"{self.address}.{name}", self.exprs[name].pos)
+            try:
+                self.values[name] = self.evaluator.eval(self.exprs[name].expr)
+            finally:
+                self.runtime.ctx.leave(node)
+            return self.values[name]
+        raise EvalError(f"self has no argument {name!r}", pos)
+
+
+class ModuleRuntime:
+    """One instance of a module (the root module is one too)."""
+
+    def __init__(self, ctx: Context, mdef: ModuleDef, path: tuple[ModuleStep, ...], inputs: dict[str, Slot],
+                 provider_key: str, call_pos: SourceRange | None, root_input: bool) -> None:
+        self.ctx = ctx
+        self.mdef = mdef
+        self.path = path
+        self.prefix = "".join(f"{m}." for m in path)
+        self.provider_key = provider_key
+        self.fctx = FunctionContext(mdef.directory)
+        self.locals: dict[str, Slot] = {}
+        self.outputs: dict[str, Slot] = {}
+        self.resources: dict[str, ResourceResult] = {}
+        self.modules: dict[str, dict[Any, ModuleRuntime] | ModuleRuntime] = {}
+        self.variables = self._variables(inputs, call_pos, root_input)
+
+    # ------------------------------------------------------------------------------------- variables
+    def _variables(self, inputs: dict[str, Slot], call_pos: SourceRange | None, root_input: bool) -> dict[str, Slot]:
+        out: dict[str, Slot] = {}
+        where = self.prefix.rstrip(".") or "root module"
+        for name, decl in self.mdef.variables.items():
+            slot = inputs.get(name)
+            if slot is None:
+                if decl.default is None:
+                    message = f"no value for required variable {name!r}" + (f" of {where}" if self.path else "")
+                    hint = f" (set it with -var {name}=..., a .tfvars file or CSIAC_VAR_{name})" if root_input else ""
+                    self.ctx.diags.append(error(message + hint, subject=call_pos or decl.pos, address=f"var.{name}"))
+                    out[name] = FAILED
+                    continue
+                try:
+                    slot = Slot(Evaluator(self._no_refs, self.fctx).eval(decl.default))
+                except (EvalError, Poisoned) as exc:
+                    self._report(exc, f"var.{name}")
+                    out[name] = FAILED
+                    continue
+            value = slot.value
+            if decl.type_expr is not None:
+                try:
+                    value = convert(value, parse_type(decl.type_expr), "")
+                except TypeProblem as exc:
+                    self.ctx.diags.append(error(f"invalid value for variable {name!r}: {exc}", subject=call_pos or decl.pos, address=f"var.{name}"))
+                    out[name] = FAILED
+                    continue
+            if value is None and not decl.nullable:
+                self.ctx.diags.append(error(f"variable {name!r} must not be null", subject=call_pos or decl.pos, address=f"var.{name}"))
+                out[name] = FAILED
+                continue
+            out[name] = Slot(value, slot.deps, slot.sensitive or decl.sensitive)
+        for name, decl in self.mdef.variables.items():
+            if out.get(name) is FAILED:
+                continue
+            for cond, message, pos in decl.validations:
+                self._validate(name, cond, message, pos, out)
+        return out
+
+    def _validate(self, name: str, cond: s.Expr, message: s.Expr | None, pos: SourceRange, slots: dict[str, Slot]) -> None:
+        def only_this(trav: s.Traversal, ev: Evaluator) -> tuple[Any, int]:
+            if trav.name == "var" and trav.ops and isinstance(trav.ops[0], s.GetAttr) and trav.ops[0].name in slots:
+                return slots[trav.ops[0].name].value, 1
+            raise EvalError("a validation condition may refer only to variables", trav.pos)
+
+        ev = Evaluator(only_this, self.fctx)
+        try:
+            ok = ev.eval(cond)
+            if isinstance(ok, Unknown):
+                return
+            if not Evaluator.as_bool(ok, cond.pos):
+                text = ev.eval(message) if message is not None else "the value is invalid"
+                self.ctx.diags.append(error(f"invalid value for variable {name!r}: {text}", subject=pos, address=f"var.{name}"))
+                slots[name] = FAILED
+        except EvalError as exc:
+            self._report(exc, f"var.{name}")
+
+    def _no_refs(self, trav: s.Traversal, ev: Evaluator) -> tuple[Any, int]:
+        raise EvalError(f"variables may not be used here ({trav.name})", trav.pos)
+
+    # ------------------------------------------------------------------------------------- resolving
+    def resolve(self, trav: s.Traversal, ev: Evaluator) -> tuple[Any, int]:
+        name = trav.name or ""
+        ops = trav.ops
+        first = ops[0].name if ops and isinstance(ops[0], s.GetAttr) else None
+        if name == "var":
+            return self._slot_value(self._var(first, trav), ev), 1
+        if name == "local":
+            return self._slot_value(self._local(first, trav), ev), 1
+        if name == "module":
+            return self._module_ref(first, trav, ev)
+        if name in ("each", "count"):
+            raise EvalError(f"{name}.{first or '...'} is only available in blocks with {'for_each' if name == 'each' else 'count'}", trav.pos)
+        if name == "path":
+            paths = {"module": display_path(self.mdef.directory), "root": display_path(self.ctx.root), "cwd": "."}
+            if first not in paths:
+                raise EvalError("expected path.module, path.root or path.cwd", trav.pos)
+            return paths[first], 1
+        if name == "terraform" and first == "workspace":
+            return "default", 1
+        if name == "self":
+            raise EvalError("self is only available inside a resource block", trav.pos)
+        if first is not None and f"{name}.{first}" in self.mdef.resources:
+            return self._resource_ref(self.mdef.resources[f"{name}.{first}"], trav, ev)
+        raise EvalError(self._unknown_reference(name, first), trav.pos)
+
+    def _unknown_reference(self, name: str, first: str | None) -> str:
+        shown = f"{name}.{first}" if first else name
+        candidates = list(self.mdef.resources) + [f"var.{v}" for v in self.mdef.variables] + \
+            [f"local.{v}" for v in self.mdef.locals] + [f"module.{v}" for v in self.mdef.modules]
+        close = difflib.get_close_matches(shown, candidates, n=1)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        if "_" in name and first is not None and not any(k.startswith(name + ".") for k in self.mdef.resources):
+            return f"reference to undeclared resource {shown}{hint}"
+        return f"reference to undeclared {shown}{hint}"
+
+    @staticmethod
+    def _slot_value(slot: Slot, ev: Evaluator) -> Any:
+        if slot is FAILED:
+            raise Poisoned()
+        if slot.deps:
+            ev.deps.update(slot.deps)
+        if slot.sensitive:
+            ev.sensitive = True
+        return slot.value
+
+    def _var(self, name: str | None, trav: s.Traversal) -> Slot:
+        if name is None or name not in self.variables:
+            close = difflib.get_close_matches(name or "", self.variables, n=1)
+            hint = f"; did you mean var.{close[0]}?" if close else ""
+            raise EvalError(f"reference to undeclared variable var.{name}{hint}", trav.pos)
+        return self.variables[name]
+
+    def _local(self, name: str | None, trav: s.Traversal) -> Slot:
+        if name is None or name not in self.mdef.locals:
+            close = difflib.get_close_matches(name or "", self.mdef.locals, n=1)
+            hint = f"; did you mean local.{close[0]}?" if close else ""
+            raise EvalError(f"reference to undeclared local value local.{name}{hint}", trav.pos)
+        slot = self.locals.get(name)
+        if slot is None:
+            slot = self._evaluate_named(f"local.{name}", self.mdef.locals[name].expr, self.mdef.locals[name].pos)
+            self.locals[name] = slot
+        return slot
+
+    def _evaluate_named(self, label: str, expr: s.Expr, pos: SourceRange) -> Slot:
+        node = f"{self.prefix}{label}"
+        try:
+            self.ctx.enter(node, node, pos)
+        except Poisoned:
+            return FAILED
+        try:
+            ev = Evaluator(self.resolve, self.fctx)
+            value = ev.eval(expr)
+            return Slot(value, frozenset(ev.deps), ev.sensitive)
+        except EvalError as exc:
+            self._report(exc, node)
+            return FAILED
+        except Poisoned:
+            return FAILED
+        finally:
+            self.ctx.leave(node)
+
+    def _report(self, exc: EvalError | Poisoned, address: str | None, attribute: str | None = None) -> None:
+        if isinstance(exc, EvalError):
+            self.ctx.diags.append(error(exc.message, subject=exc.pos, address=address, attribute=attribute))
+
+    # -------------------------------------------------------------------------------------- resources
+    def _resource_ref(self, decl: ResourceDecl, trav: s.Traversal, ev: Evaluator) -> tuple[Any, int]:
+        result = self.resource(decl)
+        if result.failed:
+            raise Poisoned()
+        expanded = decl.count is not None or decl.for_each is not None
+        if expanded and len(trav.ops) > 1 and isinstance(trav.ops[1], s.IndexOp):
+            key = ev.eval(trav.ops[1].key)
+            if isinstance(key, Unknown):
+                ev.deps.update(result.instances.values())
+                return Unknown(), 2
+            if decl.count is not None:
+                if not isinstance(key, int) or not 0 <= key < len(result.value):
+                    raise EvalError(f"{decl.key}[{key!r}] does not exist (count is {len(result.value)})", trav.ops[1].key.pos)
+                ev.deps.add(result.instances[key])
+                return result.value[key], 2
+            k = Evaluator.key_string(key, trav.ops[1].key.pos)
+            if k not in result.value:
+                close = difflib.get_close_matches(k, result.value, n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                raise EvalError(f"{decl.key}[{k!r}] does not exist{hint}", trav.ops[1].key.pos)
+            ev.deps.add(result.instances[k])
+            return result.value[k], 2
+        ev.deps.update(result.instances.values())
+        return result.value, 1
+
+    def resource(self, decl: ResourceDecl) -> ResourceResult:
+        result = self.resources.get(decl.key)
+        if result is not None:
+            return result
+        node = f"{self.prefix}{decl.key}"
+        self.ctx.enter(node, node, decl.pos)
+        try:
+            result = self._evaluate_resource(decl, node)
+        finally:
+            self.ctx.leave(node)
+        self.resources[decl.key] = result
+        return result
+
+    def _expansion(self, label: str, count: s.Expr | None, for_each: s.Expr | None) -> tuple[list[tuple[Any, dict[str, Any]]] | None, set[str]]:
+        """Instance keys with their each/count variables; None for a plain block."""
+        ev = Evaluator(self.resolve, self.fctx)
+        if count is not None:
+            value = ev.eval(count)
+            if isinstance(value, Unknown):
+                raise EvalError(f"{label}: count depends on values known only after apply", count.pos)
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0 or int(value) != value:
+                raise EvalError(f"{label}: count must be a whole number >= 0, got {value!r}", count.pos)
+            return [(i, {"count": {"index": i}}) for i in range(int(value))], ev.deps
+        if for_each is not None:
+            value = ev.eval(for_each)
+            if contains_unknown(value) and (not isinstance(value, dict) or isinstance(value, Unknown)):
+                raise EvalError(f"{label}: for_each depends on values known only after apply", for_each.pos)
+            if isinstance(value, dict):
+                pairs = [(k, value[k]) for k in value]
+            elif isinstance(value, list):
+                if not all(isinstance(v, str) for v in value):
+                    raise EvalError(f"{label}: for_each over a list needs strings (a set of strings); use a map for other values", for_each.pos)
+                if len(set(value)) != len(value):
+                    raise EvalError(f"{label}: for_each keys must be unique; use toset()", for_each.pos)
+                pairs = [(v, v) for v in value]
+            else:
+                raise EvalError(f"{label}: for_each must be a map or a set of strings, got {type_name(value)}", for_each.pos)
+            return [(k, {"each": {"key": k, "value": v}}) for k, v in pairs], ev.deps
+        return None, ev.deps
+
+    def _evaluate_resource(self, decl: ResourceDecl, node: str) -> ResourceResult:
+        try:
+            expansion, meta_deps = self._expansion(node, decl.count, decl.for_each)
+        except EvalError as exc:
+            self._report(exc, node)
+            return ResourceResult(None, failed=True)
+        except Poisoned:
+            return ResourceResult(None, failed=True)
+        provider_key = self._provider_key(decl)
+        explicit = self._expand_depends(decl.depends_on, node)
+        lifecycle = self._lifecycle(decl, node)
+        args = {n: a for n, a in decl.body.attributes.items() if n not in RESOURCE_META}
+        blocks = [b for b in decl.body.blocks if b.type != "lifecycle"]
+        computed = self.ctx.computed(decl.type)
+        result = ResourceResult({} if decl.for_each is not None else [] if decl.count is not None else None)
+        for key, names in expansion if expansion is not None else [(None, {})]:
+            address = ResourceAddress(decl.type, decl.name, key, self.path)
+            addr = str(address)
+            values: dict[str, Any] = {}
+            ev = Evaluator(self.resolve, self.fctx, names)
+            ev.deps.update(meta_deps)
+            ev.variables["self"] = SelfView(self, addr, args, values, ev)
+            sensitive: set[str] = set()
+            for name, attr in args.items():
+                if name in values:
+                    continue
+                ev.sensitive = False
+                try:
+                    values[name] = ev.eval(attr.expr)
+                except EvalError as exc:
+                    self._report(exc, addr, name)
+                    values[name] = Unknown()
+                except Poisoned:
+                    values[name] = Unknown()
+                if ev.sensitive:
+                    sensitive.add(name)
+            for block in blocks:
+                try:
+                    values.setdefault(block.type, []).append({n: ev.eval(a.expr) for n, a in block.body.attributes.items()})
+                except EvalError as exc:
+                    self._report(exc, addr, block.type)
+                except Poisoned:
+                    pass
+            ev.deps.discard(addr)
+            prior = self.ctx.prior.get(addr)
+            obj = {**prior, **values} if prior else dict(values)
+            for attr in computed:
+                if obj.get(attr) is None:
+                    obj[attr] = Unknown(addr, (attr,))
+            self.ctx.resources[addr] = DesiredResource(
+                address=address, type=decl.type, values=values, depends_on=frozenset(ev.deps | explicit),
+                lifecycle=lifecycle, provider=provider_key, source=decl.pos,
+                attribute_sources={n: a.expr.pos for n, a in args.items()}, sensitive_attrs=frozenset(sensitive),
+            )
+            result.instances[key] = addr
+            if decl.for_each is not None:
+                result.value[key] = obj
+            elif decl.count is not None:
+                result.value.append(obj)
+            else:
+                result.value = obj
+        return result
+
+    def _provider_key(self, decl: ResourceDecl) -> str:
+        expr = decl.provider
+        if expr is None:
+            return self.provider_key
+        if isinstance(expr, s.Traversal) and expr.root is None and len(expr.ops) == 1 and isinstance(expr.ops[0], s.GetAttr):
+            return expr.ops[0].name
+        if isinstance(expr, s.Traversal) and expr.root is None and not expr.ops:
+            return self.provider_key
+        self.ctx.diags.append(error("provider must be a reference such as cloudstack.ams", subject=expr.pos, address=f"{self.prefix}{decl.key}"))
+        return self.provider_key
+
+    def _lifecycle(self, decl: ResourceDecl, node: str) -> Lifecycle:
+        body = decl.lifecycle
+        if body is None:
+            return Lifecycle()
+        flags: dict[str, bool] = {}
+        for name in ("prevent_destroy", "create_before_destroy"):
+            attr = body.attributes.get(name)
+            if attr is None:
+                continue
+            try:
+                value = Evaluator(self.resolve, self.fctx).eval(attr.expr)
+            except (EvalError, Poisoned) as exc:
+                self._report(exc, node, name)
+                continue
+            if not isinstance(value, bool):
+                self.ctx.diags.append(error(f"lifecycle {name} must be true or false", subject=attr.pos, address=node))
+                continue
+            flags[name] = value
+        ignore: tuple[str, ...] = ()
+        attr = body.attributes.get("ignore_changes")
+        if attr is not None:
+            expr = attr.expr
+            if isinstance(expr, s.Traversal) and expr.root is None and expr.name == "all" and not expr.ops:
+                ignore = ("*",)
+            elif isinstance(expr, s.Literal) and expr.value == "all":
+                ignore = ("*",)
+            elif isinstance(expr, s.TupleExpr):
+                names = []
+                for item in expr.items:
+                    if isinstance(item, s.Traversal) and item.root is None:
+                        names.append(item.name or "")
+                    elif isinstance(item, s.Literal) and isinstance(item.value, str):
+                        names.append(item.value)
+                    else:
+                        self.ctx.diags.append(error("ignore_changes lists argument names", subject=item.pos, address=node))
+                ignore = tuple(names)
+            else:
+                self.ctx.diags.append(error("ignore_changes takes a list of argument names or all", subject=attr.pos, address=node))
+        for name in set(body.attributes) - {"prevent_destroy", "create_before_destroy", "ignore_changes"}:
+            self.ctx.diags.append(error(f"unknown lifecycle argument {name!r}", subject=body.attributes[name].pos, address=node))
+        return Lifecycle(flags.get("prevent_destroy", False), flags.get("create_before_destroy", False), ignore)
+
+    def _expand_depends(self, refs: list[s.Traversal], node: str) -> frozenset[str]:
+        out: set[str] = set()
+        for trav in refs:
+            first = trav.ops[0].name if trav.ops and isinstance(trav.ops[0], s.GetAttr) else None
+            key = f"{trav.name}.{first}"
+            if trav.name == "module" and first in self.mdef.modules:
+                for child in self._module_instances(self.mdef.modules[first]):
+                    child.evaluate_all()
+                    out.update(a for a in self.ctx.resources if a.startswith(child.prefix))
+            elif key in self.mdef.resources:
+                result = self.resource(self.mdef.resources[key])
+                out.update(result.instances.values())
+            else:
+                self.ctx.diags.append(error(f"depends_on: {self._unknown_reference(trav.name or '', first)}", subject=trav.pos, address=node))
+        return frozenset(out)
+
+    # ---------------------------------------------------------------------------------------- modules
+    def _module_instances(self, call: ModuleCall) -> list[ModuleRuntime]:
+        got = self.module(call)
+        if got is None:
+            return []
+        return list(got.values()) if isinstance(got, dict) else [got]
+
+    def module(self, call: ModuleCall) -> dict[Any, ModuleRuntime] | ModuleRuntime | None:
+        if call.name in self.modules:
+            return self.modules[call.name]
+        node = f"{self.prefix}module.{call.name}"
+        self.ctx.enter(node, node, call.pos)
+        try:
+            got = self._instantiate(call, node)
+        finally:
+            self.ctx.leave(node)
+        if got is not None:
+            self.modules[call.name] = got
+        return got
+
+    def _instantiate(self, call: ModuleCall, node: str) -> dict[Any, ModuleRuntime] | ModuleRuntime | None:
+        try:
+            expansion, meta_deps = self._expansion(node, call.count, call.for_each)
+        except (EvalError, Poisoned) as exc:
+            self._report(exc, node)
+            return None
+        directory = (self.mdef.directory / call.source)
+        child_def = self.ctx.module_def(directory)
+        inputs_decl = {n: a for n, a in call.body.attributes.items() if n not in MODULE_META}
+        for name, attr in inputs_decl.items():
+            if name not in child_def.variables:
+                close = difflib.get_close_matches(name, child_def.variables, n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                self.ctx.diags.append(error(f"module {call.name!r}: unexpected argument {name!r}{hint}", subject=attr.pos, address=node))
+        provider_key = self._module_provider(call, node)
+        instances: dict[Any, ModuleRuntime] = {}
+        for key, names in expansion if expansion is not None else [(None, {})]:
+            inputs: dict[str, Slot] = {}
+            for name, attr in inputs_decl.items():
+                if name not in child_def.variables:
+                    continue
+                ev = Evaluator(self.resolve, self.fctx, names)
+                ev.deps.update(meta_deps)
+                try:
+                    inputs[name] = Slot(ev.eval(attr.expr), frozenset(ev.deps), ev.sensitive)
+                except (EvalError, Poisoned) as exc:
+                    self._report(exc, node, name)
+                    inputs[name] = FAILED
+            failed = {n for n, v in inputs.items() if v is FAILED}
+            inputs = {n: v for n, v in inputs.items() if v is not FAILED}
+            path = (*self.path, ModuleStep(call.name, key))
+            runtime = ModuleRuntime(self.ctx, child_def, path, inputs, provider_key, call.pos, False)
+            for n in failed:
+                runtime.variables[n] = FAILED
+            instances[key] = runtime
+        return instances if expansion is not None else instances[None]
+
+    def _module_provider(self, call: ModuleCall, node: str) -> str:
+        if call.providers is None:
+            return self.provider_key
+        expr = call.providers
+        if isinstance(expr, s.ObjectExpr):
+            for _, value in expr.items:
+                if isinstance(value, s.Traversal) and value.root is None and len(value.ops) == 1 and isinstance(value.ops[0], s.GetAttr):
+                    return value.ops[0].name
+                if isinstance(value, s.Traversal) and value.root is None and not value.ops:
+                    return self.provider_key
+        self.ctx.diags.append(error("providers takes a map such as { cloudstack = cloudstack.ams }", subject=expr.pos, address=node))
+        return self.provider_key
+
+    def _module_ref(self, name: str | None, trav: s.Traversal, ev: Evaluator) -> tuple[Any, int]:
+        if name is None or name not in self.mdef.modules:
+            raise EvalError(self._unknown_reference("module", name), trav.pos)
+        call = self.mdef.modules[name]
+        got = self.module(call)
+        if got is None:
+            raise Poisoned()
+        ops = trav.ops
+        consumed = 1
+        if isinstance(got, dict):
+            if len(ops) > 1 and isinstance(ops[1], s.IndexOp):
+                key = ev.eval(ops[1].key)
+                if isinstance(key, Unknown):
+                    return Unknown(), 2
+                k = key if call.count is not None else Evaluator.key_string(key, ops[1].key.pos)
+                if k not in got:
+                    raise EvalError(f"module.{name}[{format_key(k) if not isinstance(k, str) else repr(k)}] does not exist", ops[1].key.pos)
+                runtime = got[k]
+                consumed = 2
+            else:
+                whole = {k: r.output_object(ev) for k, r in got.items()}
+                return (list(whole.values()) if call.count is not None else whole), 1
+        else:
+            runtime = got
+        if len(ops) > consumed and isinstance(ops[consumed], s.GetAttr):
+            return self._slot_value(runtime.output(ops[consumed].name, trav.pos), ev), consumed + 1
+        return runtime.output_object(ev), consumed
+
+    def output(self, name: str, pos: SourceRange | None) -> Slot:
+        decl = self.mdef.outputs.get(name)
+        if decl is None:
+            close = difflib.get_close_matches(name, self.mdef.outputs, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise EvalError(f"{self.prefix.rstrip('.')} has no output {name!r}{hint}", pos)
+        slot = self.outputs.get(name)
+        if slot is None:
+            slot = self._evaluate_named(f"output.{name}", decl.value, decl.pos)
+            if decl.sensitive and slot is not FAILED:
+                slot = Slot(slot.value, slot.deps, True)
+            self.outputs[name] = slot
+        return slot
+
+    def output_object(self, ev: Evaluator) -> dict[str, Any]:
+        return {name: self._slot_value(self.output(name, None), ev) for name in self.mdef.outputs}
+
+    # ------------------------------------------------------------------------------------ everything
+    def evaluate_all(self) -> None:
+        """Evaluate every declaration so that every error is reported, used or not."""
+        for name in self.mdef.locals:
+            try:
+                self._local(name, s.Traversal(None, "local", [], self.mdef.locals[name].pos))
+            except Poisoned:
+                pass
+        for decl in self.mdef.resources.values():
+            try:
+                self.resource(decl)
+            except Poisoned:
+                pass
+        for call in self.mdef.modules.values():
+            try:
+                for child in self._module_instances(call):
+                    child.evaluate_all()
+            except Poisoned:
+                pass
+        for name in self.mdef.outputs:
+            try:
+                self.output(name, None)
+            except (Poisoned, EvalError):
+                pass

@@ -1,0 +1,401 @@
+"""HCL files -> syntax tree (config/syntax.py), with file:line:column on every node.
+
+tree-sitter-hcl does the parsing (fast, in C); this module converts its concrete tree once into our
+own small nodes. Template text is taken from byte ranges between parts, because tree-sitter drops
+whitespace between template literal tokens.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import tree_sitter_hcl
+from tree_sitter import Language, Node, Parser
+
+from cloudstack_iac.config import syntax as s
+from cloudstack_iac.diags import Diagnostics, SourceRange, error
+
+_LANGUAGE = Language(tree_sitter_hcl.language())
+_POSTFIX = {"get_attr", "index", "splat"}
+_OPERATORS = {"!", "-", "+", "*", "/", "%", "==", "!=", "<", ">", "<=", ">=", "&&", "||"}
+_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)|\$\$\{|%%\{", re.S)
+_SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
+
+
+class SyntaxProblem(Exception):
+    def __init__(self, message: str, pos: SourceRange) -> None:
+        super().__init__(message)
+        self.message = message
+        self.pos = pos
+
+
+def parse_file(path: str | Path, display_name: str | None = None) -> tuple[s.Body, Diagnostics]:
+    """Parse one file; syntax errors come back as diagnostics with positions."""
+    data = Path(path).read_bytes()
+    return parse_source(data, display_name or str(path))
+
+
+def parse_source(data: bytes, filename: str) -> tuple[s.Body, Diagnostics]:
+    diags = Diagnostics()
+    tree = Parser(_LANGUAGE).parse(data)
+    root = tree.root_node
+    if root.has_error:
+        for node in _error_nodes(root)[:5]:
+            pos = SourceRange(filename, node.start_point[0] + 1, node.start_point[1] + 1)
+            if node.is_missing:
+                diags.append(error(f"syntax error: missing {node.type!r}", subject=pos))
+            else:
+                text = (node.text or b"").decode(errors="replace").strip().splitlines()
+                near = text[0][:30] if text else ""
+                diags.append(error(f"syntax error near {near!r}" if near else "syntax error", subject=pos))
+        return s.Body(), diags
+    conv = _Converter(data, filename)
+    body_node = next((c for c in root.children if c.type == "body"), None)
+    try:
+        body = conv.body(body_node) if body_node is not None else s.Body()
+    except SyntaxProblem as exc:
+        diags.append(error(exc.message, subject=exc.pos))
+        return s.Body(), diags
+    diags.extend(conv.diags)
+    return body, diags
+
+
+def parse_expression(text: str, filename: str = "<value>") -> tuple[s.Expr | None, Diagnostics]:
+    """Parse a lone expression (for -var values and environment variables)."""
+    body, diags = parse_source(f"v = {text}\n".encode(), filename)
+    if diags.has_errors or "v" not in body.attributes:
+        return None, diags
+    return body.attributes["v"].expr, diags
+
+
+def _error_nodes(root: Node) -> list[Node]:
+    found: list[Node] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.type == "ERROR" or node.is_missing:
+            found.append(node)
+            continue
+        if node.has_error:
+            stack.extend(reversed(node.children))
+    return sorted(found, key=lambda n: n.start_byte)
+
+
+class _Converter:
+    def __init__(self, data: bytes, filename: str) -> None:
+        self.data = data
+        self.filename = filename
+        self.diags = Diagnostics()
+
+    def pos(self, node: Node) -> SourceRange:
+        return SourceRange(self.filename, node.start_point[0] + 1, node.start_point[1] + 1)
+
+    def text(self, node: Node) -> str:
+        return self.data[node.start_byte : node.end_byte].decode()
+
+    # ------------------------------------------------------------------ structure
+    def body(self, node: Node) -> s.Body:
+        body = s.Body()
+        for child in node.children:
+            if child.type == "attribute":
+                name = self.text(child.children[0])
+                attr = s.Attribute(name, self.expr(child.children[2]), self.pos(child))
+                if name in body.attributes:
+                    first = body.attributes[name].pos
+                    self.diags.append(error(f"attribute {name!r} is set twice (first at line {first.line})", subject=attr.pos))
+                body.attributes[name] = attr
+            elif child.type == "block":
+                body.blocks.append(self.block(child))
+        return body
+
+    def block(self, node: Node) -> s.Block:
+        kind = self.text(node.children[0])
+        labels: list[str] = []
+        inner = s.Body()
+        for child in node.children[1:]:
+            if child.type == "string_lit":
+                labels.append(self.quoted(child, child.children[1:-1], child.children[0].end_byte, child.children[-1].start_byte))
+            elif child.type == "identifier":
+                labels.append(self.text(child))
+            elif child.type == "body":
+                inner = self.body(child)
+        return s.Block(kind, labels, inner, self.pos(node))
+
+    # ---------------------------------------------------------------- expressions
+    def expr(self, node: Node) -> s.Expr:
+        if node.type == "expression":
+            return self.sequence(node.children, node)
+        return self.sequence([node], node)
+
+    def sequence(self, children: list[Node], parent: Node) -> s.Expr:
+        """A primary term followed by postfix traversal operations (tree-sitter flattens them)."""
+        items = [c for c in children if c.type != "comment"]
+        if not items:
+            raise SyntaxProblem("empty expression", self.pos(parent))
+        i = 0
+        if items[0].type == "(":
+            close = max(j for j, c in enumerate(items) if c.type == ")")
+            primary = self.expr(items[1])
+            i = close + 1
+        else:
+            primary = self.primary(items[0])
+            i = 1
+        ops: list[object] = []
+        for child in items[i:]:
+            if child.type in _POSTFIX:
+                ops.extend(self.postfix(child))
+        if not ops:
+            return primary
+        if isinstance(primary, s.Traversal) and primary.root is None and not primary.ops:
+            return s.Traversal(None, primary.name, ops, primary.pos)
+        return s.Traversal(primary, None, ops, primary.pos)
+
+    def postfix(self, node: Node) -> list[object]:
+        if node.type == "get_attr":
+            return [s.GetAttr(self.text(node.children[-1]))]
+        if node.type == "index":
+            inner = node.children[0]
+            if inner.type == "legacy_index":
+                raw = self.text(inner).lstrip(".")
+                return [s.IndexOp(s.Literal(int(raw) if raw.isdigit() else raw, self.pos(inner)))]
+            key = next(c for c in inner.children if c.type == "expression")
+            return [s.IndexOp(self.expr(key))]
+        if node.type == "splat":
+            inner = node.children[0]
+            ops: list[object] = [s.SplatOp(full=inner.type == "full_splat")]
+            for child in inner.children:
+                if child.type in _POSTFIX:
+                    ops.extend(self.postfix(child))
+            return ops
+        raise SyntaxProblem(f"unexpected {node.type}", self.pos(node))
+
+    def primary(self, node: Node) -> s.Expr:
+        kind = node.type
+        pos = self.pos(node)
+        if kind == "expression":
+            return self.expr(node)
+        if kind == "literal_value":
+            return self.literal(node.children[0])
+        if kind == "variable_expr":
+            return s.Traversal(None, self.text(node.children[0]), [], pos)
+        if kind == "function_call":
+            name = self.text(node.children[0])
+            args_node = next((c for c in node.children if c.type == "function_arguments"), None)
+            args: list[s.Expr] = []
+            expand = False
+            if args_node is not None:
+                for child in args_node.children:
+                    if child.type == "expression":
+                        args.append(self.expr(child))
+                    elif child.type == "ellipsis":
+                        expand = True
+            return s.Call(name, args, expand, pos)
+        if kind == "collection_value":
+            return self.primary(node.children[0])
+        if kind == "tuple":
+            return s.TupleExpr([self.expr(c) for c in node.children if c.type == "expression"], pos)
+        if kind == "object":
+            items = []
+            for elem in node.children:
+                if elem.type != "object_elem":
+                    continue
+                exprs = [c for c in elem.children if c.type == "expression"]
+                key = self.expr(exprs[0])
+                if isinstance(key, s.Traversal) and key.root is None and not key.ops and exprs[0].children[0].type != "(":
+                    key = s.Literal(key.name, key.pos)
+                items.append((key, self.expr(exprs[1])))
+            return s.ObjectExpr(items, pos)
+        if kind == "for_expr":
+            return self.for_expr(node.children[0])
+        if kind == "operation":
+            return self.primary(node.children[0])
+        if kind == "unary_operation":
+            op = self.text(node.children[0])
+            return s.Unary(op, self.sequence(node.children[1:], node), pos)
+        if kind == "binary_operation":
+            split = next(j for j, c in enumerate(node.children) if not c.is_named and c.type in _OPERATORS and j > 0)
+            return s.Binary(node.children[split].type, self.sequence(node.children[:split], node), self.sequence(node.children[split + 1 :], node), pos)
+        if kind == "conditional":
+            exprs = [c for c in node.children if c.type == "expression"]
+            return s.Conditional(self.expr(exprs[0]), self.expr(exprs[1]), self.expr(exprs[2]), pos)
+        if kind == "template_expr":
+            return self.template(node.children[0])
+        raise SyntaxProblem(f"unsupported expression {kind!r}", pos)
+
+    def literal(self, node: Node) -> s.Expr:
+        pos = self.pos(node)
+        if node.type == "numeric_lit":
+            raw = self.text(node)
+            number = float(raw) if any(ch in raw for ch in ".eE") else int(raw)
+            if isinstance(number, float) and number.is_integer() and abs(number) < 2**63:
+                number = int(number)
+            return s.Literal(number, pos)
+        if node.type == "bool_lit":
+            return s.Literal(self.text(node) == "true", pos)
+        if node.type == "null_lit":
+            return s.Literal(None, pos)
+        if node.type == "string_lit":
+            return s.Literal(self.quoted(node, node.children[1:-1], node.children[0].end_byte, node.children[-1].start_byte), pos)
+        raise SyntaxProblem(f"unsupported literal {node.type!r}", pos)
+
+    def for_expr(self, node: Node) -> s.ForExpr:
+        intro = next(c for c in node.children if c.type == "for_intro")
+        names = [self.text(c) for c in intro.children if c.type == "identifier"]
+        collection = self.expr(next(c for c in intro.children if c.type == "expression"))
+        key_var, value_var = (names[0], names[1]) if len(names) == 2 else (None, names[0])
+        body = [c for c in node.children if c.type == "expression"]
+        cond_node = next((c for c in node.children if c.type == "for_cond"), None)
+        cond = self.expr(next(c for c in cond_node.children if c.type == "expression")) if cond_node else None
+        group = any(c.type == "ellipsis" for c in node.children)
+        if node.type == "for_object_expr":
+            return s.ForExpr(key_var, value_var, collection, self.expr(body[0]), self.expr(body[1]), cond, group, self.pos(node))
+        return s.ForExpr(key_var, value_var, collection, None, self.expr(body[0]), cond, False, self.pos(node))
+
+    # ------------------------------------------------------------------ templates
+    def quoted(self, node: Node, children: list[Node], start: int, end: int) -> str:
+        """A string literal with no interpolation: its text with escapes applied."""
+        parts = self.parts(children, start, end, quoted=True)
+        if any(not isinstance(p, str) for p in parts):
+            raise SyntaxProblem("a literal string is required here (no interpolation)", self.pos(node))
+        return "".join(parts)
+
+    def template(self, node: Node) -> s.Expr:
+        pos = self.pos(node)
+        if node.type == "quoted_template":
+            parts = self.parts(node.children[1:-1], node.children[0].end_byte, node.children[-1].start_byte, quoted=True)
+        else:  # heredoc_template
+            start_node = node.children[0]
+            strip = self.text(start_node.children[0]) == "<<-"
+            closing = node.children[-1]
+            content_start = self.data.index(b"\n", start_node.end_byte) + 1
+            content_end = self.data.rfind(b"\n", 0, closing.start_byte) + 1
+            content_end = max(content_end, content_start)
+            inner = [c for c in node.children[1:-1] if c.type != "heredoc_identifier"]
+            indent = _common_indent(self.data[content_start:content_end].decode()) if strip else 0
+            parts = self.parts(inner, content_start, content_end, quoted=False, indent=indent)
+        if all(isinstance(p, str) for p in parts):
+            return s.Literal("".join(parts), pos)
+        if len(parts) == 1 and not isinstance(parts[0], str) and isinstance(parts[0], s.Expr):
+            return s.Template(parts, pos)
+        return s.Template(parts, pos)
+
+    def parts(self, children: list[Node], start: int, end: int, *, quoted: bool, indent: int = 0) -> list[object]:
+        out: list[object] = []
+        cursor = start
+        strip_next = False
+        for child in children:
+            if child.type == "template_literal":
+                continue
+            gap = self._literal_text(cursor, child.start_byte, quoted, indent)
+            strip_before, strip_after = _strip_markers(child)
+            if strip_next:
+                gap = gap.lstrip()
+            if strip_before:
+                gap = gap.rstrip()
+            if gap:
+                out.append(gap)
+            if child.type == "template_interpolation":
+                expr = next(c for c in child.children if c.type == "expression")
+                out.append(self.expr(expr))
+            elif child.type == "template_directive":
+                out.append(self.directive(child.children[0], quoted, indent))
+            cursor = child.end_byte
+            strip_next = strip_after
+        gap = self._literal_text(cursor, end, quoted, indent)
+        if strip_next:
+            gap = gap.lstrip()
+        if gap:
+            out.append(gap)
+        return out
+
+    def directive(self, node: Node, quoted: bool, indent: int) -> object:
+        pos = self.pos(node)
+        if node.type == "template_if":
+            intro = node.children[0]
+            cond = self.expr(next(c for c in intro.children if c.type == "expression"))
+            else_intro = next((c for c in node.children if c.type == "template_else_intro"), None)
+            end = node.children[-1]
+            middle = [c for c in node.children[1:-1] if c is not else_intro]
+            if else_intro is not None:
+                then_children = [c for c in middle if c.start_byte < else_intro.start_byte]
+                else_children = [c for c in middle if c.start_byte >= else_intro.end_byte]
+                then = self.parts(then_children, intro.end_byte, else_intro.start_byte, quoted=quoted, indent=indent)
+                otherwise = self.parts(else_children, else_intro.end_byte, end.start_byte, quoted=quoted, indent=indent)
+            else:
+                then = self.parts(middle, intro.end_byte, end.start_byte, quoted=quoted, indent=indent)
+                otherwise = []
+            return s.TemplateIf(cond, then, otherwise, pos)
+        if node.type == "template_for":
+            intro = node.children[0]
+            names = [self.text(c) for c in intro.children if c.type == "identifier"]
+            collection = self.expr(next(c for c in intro.children if c.type == "expression"))
+            end = node.children[-1]
+            body = self.parts(node.children[1:-1], intro.end_byte, end.start_byte, quoted=quoted, indent=indent)
+            key_var, value_var = (names[0], names[1]) if len(names) == 2 else (None, names[0])
+            return s.TemplateFor(key_var, value_var, collection, body, pos)
+        raise SyntaxProblem(f"unsupported template directive {node.type!r}", pos)
+
+    def _literal_text(self, start: int, end: int, quoted: bool, indent: int) -> str:
+        if end <= start:
+            return ""
+        raw = self.data[start:end].decode()
+        if indent:
+            raw = _dedent(raw, indent, at_line_start=start == 0 or self.data[start - 1 : start] == b"\n")
+        return _unescape(raw, quoted)
+
+
+def _strip_markers(node: Node) -> tuple[bool, bool]:
+    """(strip whitespace before, strip whitespace after) for an interpolation or directive."""
+    first = node
+    last = node
+    if node.type == "template_directive":
+        inner = node.children[0]
+        first = inner.children[0]
+        last = inner.children[-1]
+    before = any(c.type == "strip_marker" for c in first.children[:2])
+    after = any(c.type == "strip_marker" for c in last.children[-2:])
+    if node.type == "template_interpolation":
+        before = len(node.children) > 1 and node.children[1].type == "strip_marker"
+        after = len(node.children) > 1 and node.children[-2].type == "strip_marker"
+    return before, after
+
+
+def _common_indent(text: str) -> int:
+    widths = [len(line) - len(line.lstrip(" \t")) for line in text.split("\n") if line.strip()]
+    return min(widths) if widths else 0
+
+
+def _dedent(text: str, indent: int, *, at_line_start: bool) -> str:
+    lines = text.split("\n")
+    out = []
+    for i, line in enumerate(lines):
+        if i > 0 or at_line_start:
+            cut = 0
+            while cut < indent and cut < len(line) and line[cut] in " \t":
+                cut += 1
+            line = line[cut:]
+        out.append(line)
+    return "\n".join(out)
+
+
+def _unescape(text: str, quoted: bool) -> str:
+    if "\\" not in text and "$${" not in text and "%%{" not in text:
+        return text
+
+    def replace(match: re.Match[str]) -> str:
+        whole = match.group(0)
+        if whole == "$${":
+            return "${"
+        if whole == "%%{":
+            return "%{"
+        if not quoted:
+            return whole
+        code = match.group(1)
+        if code in _SIMPLE_ESCAPES:
+            return _SIMPLE_ESCAPES[code]
+        if code[0] in "uU" and len(code) > 1:
+            return chr(int(code[1:], 16))
+        return whole
+
+    return _ESCAPE.sub(replace, text)

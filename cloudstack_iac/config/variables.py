@@ -1,0 +1,104 @@
+"""Values of the root module's variables, from every source, in Terraform's precedence order.
+
+Lowest to highest: defaults (in the declaration), environment ``CSIAC_VAR_<name>``,
+``terraform.tfvars``, ``*.auto.tfvars`` (lexical order), then ``-var-file`` and ``-var`` in
+command-line order. Strings from the environment and ``-var`` stay strings unless the variable's type
+is not a string, in which case they are read as HCL expressions (``-var 'ports=[1,2]'``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from cloudstack_iac.config import syntax as s
+from cloudstack_iac.config.expressions import EvalError, Evaluator
+from cloudstack_iac.config.functions import FunctionContext
+from cloudstack_iac.config.loader import ModuleDef, display_path
+from cloudstack_iac.config.modules import Slot
+from cloudstack_iac.config.parser import parse_expression, parse_file
+from cloudstack_iac.config.types import TypeProblem, parse_type
+from cloudstack_iac.diags import Diagnostics, SourceRange, error, warning
+
+ENV_PREFIX = "CSIAC_VAR_"
+
+
+def _is_string_typed(mdef: ModuleDef, name: str) -> bool:
+    decl = mdef.variables.get(name)
+    if decl is None or decl.type_expr is None:
+        return True
+    try:
+        return parse_type(decl.type_expr).kind in ("string", "any")
+    except TypeProblem:
+        return True
+
+
+def _no_refs(trav: s.Traversal, ev: Evaluator) -> tuple[Any, int]:
+    raise EvalError(f"variables may not be used here ({trav.name})", trav.pos)
+
+
+def _raw(mdef: ModuleDef, name: str, text: str, origin: str, diags: Diagnostics) -> Slot | None:
+    looks_complex = text.lstrip()[:1] in ("[", "{")
+    if _is_string_typed(mdef, name) and not looks_complex:
+        return Slot(text)
+    expr, parse_diags = parse_expression(text, origin)
+    if expr is None:
+        diags.append(error(f"invalid value for variable {name!r} from {origin}: {text!r} is not a valid expression"))
+        return None
+    try:
+        return Slot(Evaluator(_no_refs, FunctionContext(mdef.directory)).eval(expr))
+    except EvalError as exc:
+        diags.append(error(f"invalid value for variable {name!r} from {origin}: {exc.message}"))
+        return None
+
+
+def _tfvars(path: Path, mdef: ModuleDef, values: dict[str, Slot], diags: Diagnostics, strict: bool) -> None:
+    shown = display_path(path)
+    if not path.is_file():
+        diags.append(error(f"variable file {shown} does not exist"))
+        return
+    body, file_diags = parse_file(path, shown)
+    diags.extend(file_diags)
+    for block in body.blocks:
+        diags.append(error(f"unexpected block {block.type!r} in a variables file", subject=block.pos))
+    evaluator = Evaluator(_no_refs, FunctionContext(path.parent))
+    for name, attr in body.attributes.items():
+        if name not in mdef.variables:
+            diags.append((error if strict else warning)(f"value for undeclared variable {name!r}", subject=attr.pos))
+            continue
+        try:
+            values[name] = Slot(evaluator.eval(attr.expr))
+        except EvalError as exc:
+            diags.append(error(exc.message, subject=exc.pos, address=f"var.{name}"))
+
+
+def root_variable_values(mdef: ModuleDef, *, env: Mapping[str, str], var_sources: Sequence[tuple[str, str]],
+                         diags: Diagnostics) -> dict[str, Slot]:
+    values: dict[str, Slot] = {}
+    for key, text in sorted(env.items()):
+        if key.startswith(ENV_PREFIX) and key[len(ENV_PREFIX):] in mdef.variables:
+            slot = _raw(mdef, key[len(ENV_PREFIX):], text, f"environment variable {key}", diags)
+            if slot is not None:
+                values[key[len(ENV_PREFIX):]] = slot
+    default_file = mdef.directory / "terraform.tfvars"
+    if default_file.is_file():
+        _tfvars(default_file, mdef, values, diags, strict=False)
+    for path in sorted(mdef.directory.glob("*.auto.tfvars")):
+        _tfvars(path, mdef, values, diags, strict=False)
+    for kind, text in var_sources:
+        if kind == "file":
+            _tfvars(Path(text), mdef, values, diags, strict=False)
+            continue
+        name, sep, raw = text.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            diags.append(error(f"-var {text!r}: expected NAME=VALUE"))
+            continue
+        if name not in mdef.variables:
+            diags.append(error(f"-var {name}: no variable named {name!r} is declared", subject=SourceRange("<command line>", 1, 1)))
+            continue
+        slot = _raw(mdef, name, raw, f"-var {name}", diags)
+        if slot is not None:
+            values[name] = slot
+    return values
