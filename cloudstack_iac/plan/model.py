@@ -91,8 +91,9 @@ class Plan:
     # apply in a way that cannot be filled in directly (see values.Unknown).
     deferred: list[str] = field(default_factory=list)
     outputs: dict[str, Any] = field(default_factory=dict)
+    moved: list[tuple[str, str]] = field(default_factory=list)  # (from, to) renames carried out in state
     format_version: int = PLAN_FORMAT_VERSION
 
     @property
     def has_changes(self) -> bool:
-        return any(c.actions != (Action.NOOP,) for c in self.changes)
+        return bool(self.moved) or any(c.actions != (Action.NOOP,) for c in self.changes)
