@@ -233,7 +233,7 @@ def _apply(ws: wsp.Workspace, the_plan: Any, config: Any, providers: dict[str, A
         observer.close()
         wsp.close_providers(providers)
     final = result.state
-    final.outputs = {name: out.value for name, out in config.outputs.items() if not out.sensitive}
+    final.outputs = wsp.outputs_after_apply(ws, config, final)
     ws.backend.write(final)
     journal.clear()
     seconds = time.monotonic() - started

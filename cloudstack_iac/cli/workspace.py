@@ -22,6 +22,7 @@ from cloudstack_iac.providers.base import LiveObject, Provider
 from cloudstack_iac.providers.registry import load_provider
 from cloudstack_iac.schema import get_schema, validate_configuration
 from cloudstack_iac.state.document import StateDocument
+from cloudstack_iac.values import contains_unknown
 
 DEFAULT_STATE_FILE = "csiac.state.json"
 EMBEDDED_PROVIDER = "simulator"
@@ -167,6 +168,22 @@ def build_plan(
 ) -> tuple[Plan, Diagnostics]:
     region_names = {key: str(c.values.get("region", key)) for key, c in choices.items() if key != "default" or "region" in c.values}
     return make_plan(config, state, live=live, options=options, region_names=region_names)
+
+
+def outputs_after_apply(ws: Workspace, config: Configuration, state: StateDocument) -> dict[str, Any]:
+    """Root outputs with the ids apply just learnt (re-evaluated only when there are outputs)."""
+    if not config.outputs:
+        return {}
+    fresh, diags = load_configuration(ws.directory, var_sources=_var_sources_of(config), prior=prior_attributes(state))
+    source = fresh if not diags.has_errors else config
+    return {name: out.value for name, out in source.outputs.items() if not out.sensitive and not contains_unknown(out.value)}
+
+
+def _var_sources_of(config: Configuration) -> list[tuple[str, str]]:
+    """The variable values in effect, passed back so re-evaluation sees exactly the same inputs."""
+    import json
+
+    return [("var", f"{name}={value if isinstance(value, str) else json.dumps(value)}") for name, value in config.variables.items()]
 
 
 def secrets_of(config: Configuration) -> dict[str, dict[str, Any]]:

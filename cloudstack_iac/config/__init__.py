@@ -115,9 +115,9 @@ def _moved(mdef: ModuleDef, diags: Diagnostics) -> list[MovedBlock]:
         try:
             source, target = _address_text(decl.from_expr), _address_text(decl.to_expr)
             for text in (source, target):
-                if not text.startswith("module.") or text.count(".") > 1:
-                    if not (text.startswith("module.") and text.count(".") == 1):
-                        ResourceAddress.parse(text)
+                is_module = text.startswith("module.") and text.count(".") == 1
+                if not is_module:
+                    ResourceAddress.parse(text)
         except AddressError as exc:
             diags.append(error(f"moved: {exc}", subject=decl.pos))
             continue

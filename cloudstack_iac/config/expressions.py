@@ -264,7 +264,7 @@ class Evaluator:
 
     @staticmethod
     def as_bool(value: Any, pos: SourceRange | None) -> Any:
-        if isinstance(value, bool) or isinstance(value, Unknown):
+        if isinstance(value, (bool, Unknown)):
             return value
         if value in ("true", "false"):
             return value == "true"

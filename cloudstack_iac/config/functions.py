@@ -649,7 +649,7 @@ def setproduct(*sets: Any) -> list[list[Any]]:
     out: list[list[Any]] = [[]]
     for s in sets:
         _need("setproduct", s, "list")
-        out = [prefix + [v] for prefix in out for v in s]
+        out = [[*prefix, v] for prefix in out for v in s]
     return out
 
 
@@ -763,7 +763,7 @@ def tostring(value: Any) -> Any:
 def tonumber(value: Any) -> Any:
     if value is None:
         return None
-    if isinstance(value, bool) or isinstance(value, (list, dict)):
+    if isinstance(value, (bool, list, dict)):
         raise FunctionError(f"tonumber: cannot convert a {type_name(value)} to a number")
     return _num("tonumber", value)
 

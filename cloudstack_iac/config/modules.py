@@ -8,6 +8,7 @@ through locals, module inputs and outputs) is recorded: that is the instance's `
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -441,9 +442,7 @@ class ModuleRuntime:
         attr = body.attributes.get("ignore_changes")
         if attr is not None:
             expr = attr.expr
-            if isinstance(expr, s.Traversal) and expr.root is None and expr.name == "all" and not expr.ops:
-                ignore = ("*",)
-            elif isinstance(expr, s.Literal) and expr.value == "all":
+            if (isinstance(expr, s.Traversal) and expr.root is None and expr.name == "all" and not expr.ops) or (isinstance(expr, s.Literal) and expr.value == "all"):
                 ignore = ("*",)
             elif isinstance(expr, s.TupleExpr):
                 names = []
@@ -596,15 +595,11 @@ class ModuleRuntime:
     def evaluate_all(self) -> None:
         """Evaluate every declaration so that every error is reported, used or not."""
         for name in self.mdef.locals:
-            try:
+            with contextlib.suppress(Poisoned):
                 self._local(name, s.Traversal(None, "local", [], self.mdef.locals[name].pos))
-            except Poisoned:
-                pass
         for decl in self.mdef.resources.values():
-            try:
+            with contextlib.suppress(Poisoned):
                 self.resource(decl)
-            except Poisoned:
-                pass
         for call in self.mdef.modules.values():
             try:
                 for child in self._module_instances(call):
@@ -612,7 +607,5 @@ class ModuleRuntime:
             except Poisoned:
                 pass
         for name in self.mdef.outputs:
-            try:
+            with contextlib.suppress(Poisoned, EvalError):
                 self.output(name, None)
-            except (Poisoned, EvalError):
-                pass

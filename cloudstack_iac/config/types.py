@@ -127,22 +127,21 @@ def convert(value: Any, spec: TypeSpec, where: str = "") -> Any:
 
                 return _distinct_sorted(items)
             return items
-    elif kind in ("map", "object"):
-        if isinstance(value, dict):
-            if kind == "map":
-                assert spec.element is not None
-                return {k: convert(v, spec.element, f"{where}.{k}" if where else k) for k, v in value.items()}
-            out: dict[str, Any] = {}
-            for name, attr_type in spec.attributes.items():
-                if name in value and value[name] is not None:
-                    out[name] = convert(value[name], attr_type, f"{where}.{name}" if where else name)
-                elif name in spec.optional:
-                    out[name] = spec.optional[name]
-                elif name in value:
-                    out[name] = None
-                else:
-                    raise TypeProblem(f"attribute {name!r} is required{at}")
-            return out
+    elif kind in ("map", "object") and isinstance(value, dict):
+        if kind == "map":
+            assert spec.element is not None
+            return {k: convert(v, spec.element, f"{where}.{k}" if where else k) for k, v in value.items()}
+        out: dict[str, Any] = {}
+        for name, attr_type in spec.attributes.items():
+            if name in value and value[name] is not None:
+                out[name] = convert(value[name], attr_type, f"{where}.{name}" if where else name)
+            elif name in spec.optional:
+                out[name] = spec.optional[name]
+            elif name in value:
+                out[name] = None
+            else:
+                raise TypeProblem(f"attribute {name!r} is required{at}")
+        return out
     raise TypeProblem(f"expected {spec}{at}, got {type_name(value)}")
 
 

@@ -42,7 +42,7 @@ def _raw(mdef: ModuleDef, name: str, text: str, origin: str, diags: Diagnostics)
     looks_complex = text.lstrip()[:1] in ("[", "{")
     if _is_string_typed(mdef, name) and not looks_complex:
         return Slot(text)
-    expr, parse_diags = parse_expression(text, origin)
+    expr, _parse_diags = parse_expression(text, origin)
     if expr is None:
         diags.append(error(f"invalid value for variable {name!r} from {origin}: {text!r} is not a valid expression"))
         return None

@@ -16,7 +16,7 @@ from cloudstack_iac.state.document import FailureDomain, StateDocument
 PLAN_FORMAT_VERSION = 1
 
 
-class Action(str, enum.Enum):
+class Action(enum.StrEnum):
     NOOP = "no-op"
     CREATE = "create"
     UPDATE = "update"
@@ -28,7 +28,7 @@ class Action(str, enum.Enum):
 Actions = tuple[Action, ...]
 
 
-class StepOp(str, enum.Enum):
+class StepOp(enum.StrEnum):
     CREATE = "create"
     UPDATE = "update"
     DELETE = "delete"

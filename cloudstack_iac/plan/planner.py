@@ -89,6 +89,8 @@ def refresh_state(state: StateDocument, live: Mapping[tuple[str, str], LiveObjec
         readable = {k: v for k, v in obj.attributes.items() if k in fields and k not in schema.write_only and k not in schema.sensitive}
         normalized = normalized_values(resource.type, readable)
         for key in readable:
+            if key not in resource.attributes and schema.defaults.get(key) is None:
+                continue  # an optional argument the configuration left to the server (a pool's hypervisor)
             new = normalized.get(key)
             old = resource.attributes.get(key, schema.defaults.get(key))
             if new != old:
@@ -212,7 +214,7 @@ class _Planner:
         if self.options.destroy:
             for address, resource in self.state.resources.items():
                 self.changes[address] = self.delete_change(resource, "destroy")
-            for address, r in self.config.resources.items():
+            for address, _r in self.config.resources.items():
                 if address not in self.state.resources:
                     self.changes.pop(address, None)
         for address in replace:

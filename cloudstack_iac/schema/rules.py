@@ -8,6 +8,7 @@ argument and its position. Indexes are built once, so checking stays linear in t
 from __future__ import annotations
 
 import ipaddress
+import itertools
 from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
@@ -150,7 +151,7 @@ def _range_problems(r: DesiredResource, diags: Diagnostics) -> tuple[int, int] |
 
 def _check_overlaps(items: list[tuple[int, int, DesiredResource]], what: str, diags: Diagnostics) -> None:
     items.sort(key=lambda t: (t[0], t[1]))
-    for (a1, b1, r1), (a2, _b2, r2) in zip(items, items[1:]):
+    for (a1, b1, r1), (a2, _b2, r2) in itertools.pairwise(items):
         if a2 <= b1:
             diags.append(_err(r2, "start_ip", f"{what} {ipaddress.ip_address(a2)}-... overlaps {r1.address} ({ipaddress.ip_address(a1)}-{ipaddress.ip_address(b1)})"))
 
@@ -208,7 +209,7 @@ def _ranges(index: _Index, diags: Diagnostics) -> None:
             vlans[zone].extend((lo, hi, r) for lo, hi in spans)
     for items in vlans.values():
         items.sort(key=lambda t: t[0])
-        for (_a1, b1, r1), (a2, _b2, r2) in zip(items, items[1:]):
+        for (_a1, b1, r1), (a2, _b2, r2) in itertools.pairwise(items):
             if a2 <= b1 and r1 is not r2:
                 diags.append(_err(r2, "vlan", f"VLAN range {r2.values['vlan']} overlaps {r1.address} ({r1.values['vlan']})"))
 
@@ -259,7 +260,7 @@ def _networking(index: _Index, diags: Diagnostics) -> None:
     traffic_by_network = index.children("cloudstack_traffic_type", "physical_network_id")
     stores_by_zone = index.children("cloudstack_secondary_storage", "zone_id")
     ranges_by_zone = index.children("cloudstack_vlan_ip_range", "zone_id")
-    for network_key, traffic in traffic_by_network.items():
+    for _network_key, traffic in traffic_by_network.items():
         seen: dict[str, DesiredResource] = {}
         for t in traffic:
             kind = t.values.get("type")
@@ -286,7 +287,7 @@ def _networking(index: _Index, diags: Diagnostics) -> None:
             if net_type == "advanced" and not zone.values.get("security_group_enabled"):
                 required.add("public")
             missing = sorted(required - kinds)
-            if missing and networks or (missing and not networks):
+            if (missing and networks) or (missing and not networks):
                 diags.append(_err(zone, "allocation_state", f"cannot be Enabled without traffic types {', '.join(m.capitalize() for m in missing)} on its physical networks"))
             if not stores_by_zone.get(key):
                 diags.append(_err(zone, "allocation_state", "an Enabled zone needs at least one secondary storage (cloudstack_secondary_storage)"))

@@ -13,6 +13,8 @@ from __future__ import annotations
 import json
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -40,8 +42,10 @@ def resource_from_json(raw: dict[str, Any]) -> ResourceState:
 class StateJournal:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._handle: Any = None
+        self._batching = 0
+        self._dirty = False
 
     def _append(self, entry: dict[str, Any]) -> None:
         line = json.dumps(entry, separators=(",", ":"), sort_keys=True) + "\n"
@@ -50,8 +54,28 @@ class StateJournal:
                 self._handle = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 (kept open for the apply)
                 os.chmod(self.path, 0o600)
             self._handle.write(line)
-            self._handle.flush()
-            os.fsync(self._handle.fileno())
+            if self._batching:
+                self._dirty = True
+            else:
+                self._sync()
+
+    def _sync(self) -> None:
+        self._handle.flush()
+        os.fsync(self._handle.fileno())
+        self._dirty = False
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Group several events under one fsync: they are durable together when the block ends."""
+        with self._lock:
+            self._batching += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._batching -= 1
+                if not self._batching and self._dirty and self._handle is not None:
+                    self._sync()
 
     def intent(self, step_id: str, address: str, op: str) -> None:
         self._append({"event": "intent", "step": step_id, "address": address, "op": op})

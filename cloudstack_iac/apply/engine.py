@@ -1,0 +1,300 @@
+"""Carry out a plan's steps on providers: in dependency order, in parallel, each one journaled.
+
+Apply interprets the steps it is given and never re-decides actions. A step starts as soon as the
+steps it depends on have finished (up to ``parallelism`` at once). Before each provider call its
+intent is journaled; after, its result: an interrupted or failed apply keeps everything that was
+done, and the next run knows which calls may have happened without being recorded. On a failure no
+new step starts, running ones finish, and the rest is reported as not started.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+import time
+from collections.abc import Callable, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from typing import Any
+
+from cloudstack_iac.apply.observer import ApplyObserver, NullObserver
+from cloudstack_iac.plan.model import Action, Plan, ResourceChange, Step, StepOp
+from cloudstack_iac.providers.base import Provider, ProviderError
+from cloudstack_iac.schema import get_schema
+from cloudstack_iac.state.document import ResourceState, StateDocument, digest_secret
+from cloudstack_iac.state.journal import StateJournal
+from cloudstack_iac.values import Unknown
+
+SENSITIVE = "(sensitive)"
+
+
+class StepInputError(Exception):
+    """A step's inputs could not be completed (a value it needs is still unknown, a secret is missing)."""
+
+
+@dataclass
+class ApplyResult:
+    state: StateDocument
+    completed: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    not_started: list[str] = field(default_factory=list)
+    added: int = 0
+    changed: int = 0
+    destroyed: int = 0
+    seconds: float = 0.0
+    interrupted: bool = False
+
+
+def _copy_state(doc: StateDocument) -> StateDocument:
+    out = copy.copy(doc)
+    out.resources = dict(doc.resources)
+    out.pending = dict(doc.pending)
+    return out
+
+
+class _Run:
+    def __init__(self, plan: Plan, providers: Mapping[str, Provider], journal: StateJournal,
+                 secrets: Mapping[str, Mapping[str, Any]], observer: ApplyObserver) -> None:
+        self.plan = plan
+        self.providers = providers
+        self.journal = journal
+        self.secrets = secrets
+        self.observer = observer
+        self.state = _copy_state(plan.prior_state)
+        self.changes: dict[str, ResourceChange] = {c.address: c for c in plan.changes}
+        self.live: dict[str, dict[str, Any]] = {}  # address -> attributes of objects created in this run
+        self.lock = threading.Lock()
+
+    # ------------------------------------------------------------------------------------------ inputs
+    def attributes_of(self, address: str) -> dict[str, Any] | None:
+        if address in self.live:
+            return self.live[address]
+        resource = self.state.resources.get(address)
+        if resource is None:
+            return None
+        return {**resource.attributes, "id": resource.id}
+
+    def resolve(self, value: Any, step: Step, attr: str) -> Any:
+        if isinstance(value, Unknown):
+            if value.ref is None:
+                raise StepInputError(f"{attr} depends on values known only after apply; run apply again")
+            current: Any = self.attributes_of(value.ref)
+            for part in value.path:
+                if isinstance(current, dict):
+                    current = current.get(part)
+                elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+                    current = current[part]
+                else:
+                    current = None
+            if current is None:
+                raise StepInputError(f"{attr}: {value.ref}.{'.'.join(map(str, value.path))} is not known")
+            return current
+        if isinstance(value, dict):
+            return {k: self.resolve(v, step, attr) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.resolve(v, step, attr) for v in value]
+        return value
+
+    def inputs(self, step: Step) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        secrets = self.secrets.get(step.address, {})
+        for attr, value in step.inputs.items():
+            if value == SENSITIVE:
+                if attr not in secrets:
+                    raise StepInputError(f"the value of sensitive argument {attr} is not available (is the configuration loaded?)")
+                out[attr] = secrets[attr]
+            else:
+                out[attr] = self.resolve(value, step, attr)
+        return out
+
+    def object_id(self, step: Step) -> str:
+        removing = step.op in (StepOp.DELETE, StepOp.PREPARE_HOST_MAINTENANCE, StepOp.ENABLE_STORAGE_MAINTENANCE)
+        if removing and step.resource_id:
+            return step.resource_id
+        attrs = self.attributes_of(step.address)
+        object_id = (attrs or {}).get("id") or step.resource_id
+        if not object_id:
+            raise StepInputError(f"{step.address} has no CloudStack id yet")
+        return str(object_id)
+
+    # --------------------------------------------------------------------------------------- execution
+    def execute(self, step: Step) -> tuple[Step, dict[str, Any] | None, dict[str, Any]]:
+        """Runs in a worker thread: one provider operation. Returns (step, result attributes, inputs)."""
+        provider = self.providers[step.provider]
+        inputs = self.inputs(step) if step.op in (StepOp.CREATE, StepOp.UPDATE, StepOp.ENABLE, StepOp.ADOPT) else {}
+        if step.op is StepOp.CREATE:
+            return step, provider.create(step.type, inputs), inputs
+        if step.op is StepOp.ADOPT:
+            return step, {"id": inputs.get("id") or step.resource_id}, inputs
+        if step.op is StepOp.UPDATE:
+            return step, provider.update(step.type, self.object_id(step), inputs, step.changed), inputs
+        if step.op is StepOp.ENABLE:
+            return step, provider.enable(step.type, self.object_id(step), inputs), inputs
+        if step.op is StepOp.DELETE:
+            provider.delete(step.type, self.object_id(step), dict(step.inputs))
+            return step, None, {}
+        if step.op is StepOp.PREPARE_HOST_MAINTENANCE:
+            provider.prepare_host_maintenance(self.object_id(step))
+            return step, None, {}
+        if step.op is StepOp.ENABLE_STORAGE_MAINTENANCE:
+            provider.enable_storage_maintenance(self.object_id(step))
+            return step, None, {}
+        raise StepInputError(f"unknown step operation {step.op}")
+
+    def record(self, step: Step, result: dict[str, Any] | None, inputs: dict[str, Any]) -> None:
+        """Runs in the scheduling thread: fold one finished step into the state and the journal."""
+        change = self.changes.get(step.address)
+        if step.op is StepOp.DELETE:
+            current = self.state.resources.get(step.address)
+            if current is not None and (current.id == step.resource_id or step.resource_id is None):
+                del self.state.resources[step.address]
+                self.journal.resource_removed(step.id, step.address)
+            else:
+                self.journal.step_done(step.id, step.address)
+            return
+        if step.op in (StepOp.PREPARE_HOST_MAINTENANCE, StepOp.ENABLE_STORAGE_MAINTENANCE):
+            self.journal.step_done(step.id, step.address)
+            return
+        resource = self.state_entry(step, change, result or {}, inputs)
+        self.state.resources[step.address] = resource
+        self.live[step.address] = {**resource.attributes, "id": resource.id}
+        self.journal.resource_written(step.id, resource)
+
+    def state_entry(self, step: Step, change: ResourceChange | None, result: dict[str, Any], inputs: dict[str, Any]) -> ResourceState:
+        schema = get_schema(step.type)
+        previous = self.state.resources.get(step.address)
+        fields = set(schema.model.model_fields) if schema else set(inputs)
+        computed = set(schema.computed) if schema else {"id"}
+        sensitive = set(change.sensitive_attrs) if change else set()
+        if schema:
+            sensitive |= set(schema.sensitive)
+        if step.op is StepOp.ENABLE:
+            attributes = dict(previous.attributes) if previous else {}
+            attributes.update({k: v for k, v in step.inputs.items() if k in fields})
+            digests = dict(previous.sensitive_digests) if previous else {}
+            object_id = previous.id if previous else result.get("id")
+        else:
+            attributes = {k: v for k, v in inputs.items() if k in fields and k not in sensitive and v is not None}
+            for attr in computed - {"id"}:
+                if result.get(attr) is not None:
+                    attributes[attr] = result[attr]
+            digests = {k: digest_secret(self.state.salt, k, v) for k, v in inputs.items() if k in sensitive and v is not None}
+            if step.op is StepOp.UPDATE and previous is not None:
+                digests = {**previous.sensitive_digests, **digests}
+            object_id = str(result.get("id") or (previous.id if previous else step.resource_id) or "") or None
+        return ResourceState(
+            address=step.address, type=step.type, id=object_id, attributes=attributes, sensitive_digests=digests,
+            dependencies=list(change.dependencies) if change else (previous.dependencies if previous else []),
+            status="created", provider=step.provider, parent=change.parent if change else (previous.parent if previous else None),
+            domain=change.domain if change else step.domain,
+        )
+
+
+def _stages(plan: Plan, staged: bool) -> dict[str, int]:
+    if not staged:
+        return {s.id: 0 for s in plan.steps}
+    order: dict[str | None, int] = {None: 0}
+    for step in plan.steps:
+        if step.domain.zone not in order:
+            order[step.domain.zone] = len(order)
+    return {s.id: order[s.domain.zone] for s in plan.steps}
+
+
+def apply_plan(plan: Plan, providers: Mapping[str, Provider], journal: StateJournal, *,
+               secrets: Mapping[str, Mapping[str, Any]] | None = None, parallelism: int = 10,
+               observer: ApplyObserver | None = None, stop: threading.Event | None = None,
+               checkpoint: Callable[[], None] | None = None, checkpoint_seconds: float = 5.0, staged_zones: bool = False,
+               now: Callable[[], float] = time.monotonic) -> ApplyResult:
+    observer = observer or NullObserver()
+    run = _Run(plan, providers, journal, secrets or {}, observer)
+    started_at = now()
+    steps = {s.id: s for s in plan.steps}
+    waiting = {s.id: len([d for d in s.depends_on if d in steps]) for s in plan.steps}
+    dependents: dict[str, list[str]] = {s.id: [] for s in plan.steps}
+    for s in plan.steps:
+        for dep in s.depends_on:
+            if dep in dependents:
+                dependents[dep].append(s.id)
+    stage_of = _stages(plan, staged_zones)
+    stage = 0
+    remaining_in_stage: dict[int, int] = {}
+    for sid in steps:
+        remaining_in_stage[stage_of[sid]] = remaining_in_stage.get(stage_of[sid], 0) + 1
+    position = {s.id: i for i, s in enumerate(plan.steps)}
+    ready = sorted((sid for sid, n in waiting.items() if n == 0), key=position.__getitem__)
+    result = ApplyResult(state=run.state)
+    running: dict[Future[Any], tuple[Step, float]] = {}
+    halted = False
+    last_checkpoint = now()
+    started: set[str] = set()
+    with ThreadPoolExecutor(max_workers=max(1, parallelism), thread_name_prefix="csiac-apply") as pool:
+        while True:
+            if stop is not None and stop.is_set() and not halted:
+                halted = True
+                result.interrupted = True
+            while remaining_in_stage.get(stage, 1) == 0 and stage < max(remaining_in_stage, default=0):
+                stage += 1
+            if not halted:
+                launch = [sid for sid in ready if stage_of[sid] == stage][: max(0, parallelism - len(running))]
+                if launch:
+                    with journal.batch():
+                        for sid in launch:
+                            journal.intent(sid, steps[sid].address, steps[sid].op.value)
+                    for sid in launch:
+                        ready.remove(sid)
+                        started.add(sid)
+                        observer.step_started(steps[sid])
+                        running[pool.submit(run.execute, steps[sid])] = (steps[sid], now())
+            if not running:
+                break
+            done, _ = wait(list(running), return_when=FIRST_COMPLETED)
+            newly_ready: list[str] = []
+            with journal.batch():
+                for future in done:
+                    step, began = running.pop(future)
+                    remaining_in_stage[stage_of[step.id]] -= 1
+                    try:
+                        _, attrs, inputs = future.result()
+                    except (ProviderError, StepInputError) as exc:
+                        result.failed.append((step.id, str(exc)))
+                        observer.step_failed(step, exc)
+                        halted = True
+                        continue
+                    except Exception as exc:  # a provider bug must not lose what was done
+                        result.failed.append((step.id, f"{type(exc).__name__}: {exc}"))
+                        observer.step_failed(step, exc)
+                        halted = True
+                        continue
+                    run.record(step, attrs, inputs)
+                    result.completed.append(step.id)
+                    observer.step_finished(step, now() - began)
+                    for nxt in dependents[step.id]:
+                        waiting[nxt] -= 1
+                        if waiting[nxt] == 0:
+                            newly_ready.append(nxt)
+            ready = sorted(ready + newly_ready, key=position.__getitem__)
+            if checkpoint is not None and now() - last_checkpoint >= checkpoint_seconds:
+                checkpoint()
+                last_checkpoint = now()
+    result.not_started = [s.id for s in plan.steps if s.id not in started]
+    for sid in result.not_started:
+        observer.step_skipped(steps[sid], "an earlier step failed" if result.failed else "interrupted")
+    _count(plan, run, result)
+    result.seconds = now() - started_at
+    return result
+
+
+def _count(plan: Plan, run: _Run, result: ApplyResult) -> None:
+    done = set(result.completed)
+    ops_by_address: dict[str, set[StepOp]] = {}
+    for step in plan.steps:
+        if step.id in done:
+            ops_by_address.setdefault(step.address, set()).add(step.op)
+    for address, ops in ops_by_address.items():
+        change = run.changes.get(address)
+        if StepOp.CREATE in ops or StepOp.ADOPT in ops:
+            result.added += 1
+        if StepOp.DELETE in ops:
+            result.destroyed += 1
+        if change is not None and change.actions == (Action.UPDATE,) and (StepOp.UPDATE in ops or StepOp.ENABLE in ops):
+            result.changed += 1

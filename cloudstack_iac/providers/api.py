@@ -1,0 +1,452 @@
+"""Resource operations as real CloudStack API commands, shared by the ``cloudstack`` and ``simulator``
+providers (they differ only in the transport under the ``cs`` client).
+
+Each resource type maps its arguments to the real parameter names of its create/update/delete
+commands and maps list responses back to arguments. Reads are one paginated list call per type (per
+physical network for traffic types, which the API lists only per network), never one per object.
+Transient failures are retried with backoff; a create that may have happened is looked up by natural
+key before it is retried, so a dropped connection never makes a duplicate.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlparse
+
+import requests
+from cs import CloudStack, CloudStackApiException, CloudStackException
+
+from cloudstack_iac.providers.base import LiveObject, ProviderError, ReadResult
+
+READ_PREFIXES = ("list", "queryAsync")
+
+
+def _split(value: Any) -> list[str]:
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    if not value:
+        return []
+    return [v.strip() for v in str(value).split(",") if v.strip()]
+
+
+def _first(value: Any) -> Any:
+    if isinstance(value, list):
+        return value[0] if value else None
+    return value
+
+
+def _vlan(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith("vlan://"):
+        return value[len("vlan://"):]
+    return value
+
+
+def _host_name(url: str) -> str:
+    return urlparse(url if "://" in url else f"http://{url}").hostname or url
+
+
+@dataclass
+class _Type:
+    """How one resource type maps onto the API."""
+
+    create: str
+    list: str
+    delete: str | None
+    update: str | None = None
+    params: dict[str, str] = field(default_factory=dict)  # argument -> API parameter for create/update
+    update_params: tuple[str, ...] = ()  # arguments the update command can change
+    read: dict[str, tuple[str, Callable[[Any], Any]]] = field(default_factory=dict)  # argument -> (api field, converter)
+    result_key: str = ""
+
+
+def _same(v: Any) -> Any:
+    return v
+
+
+TYPES: dict[str, _Type] = {
+    "cloudstack_zone": _Type(
+        "createZone", "listZones", "deleteZone", "updateZone",
+        params={"name": "name", "network_type": "networktype", "dns1": "dns1", "dns2": "dns2", "internal_dns1": "internaldns1",
+                "internal_dns2": "internaldns2", "ip6_dns1": "ip6dns1", "ip6_dns2": "ip6dns2", "guest_cidr_address": "guestcidraddress",
+                "domain": "domain", "security_group_enabled": "securitygroupenabled", "local_storage_enabled": "localstorageenabled",
+                "allocation_state": "allocationstate"},
+        update_params=("name", "dns1", "dns2", "internal_dns1", "internal_dns2", "ip6_dns1", "ip6_dns2", "guest_cidr_address", "domain",
+                       "local_storage_enabled", "allocation_state"),
+        read={"name": ("name", _same), "network_type": ("networktype", _same), "dns1": ("dns1", _same), "dns2": ("dns2", _same),
+              "internal_dns1": ("internaldns1", _same), "internal_dns2": ("internaldns2", _same), "ip6_dns1": ("ip6dns1", _same),
+              "ip6_dns2": ("ip6dns2", _same), "guest_cidr_address": ("guestcidraddress", _same), "domain": ("domain", _same),
+              "security_group_enabled": ("securitygroupsenabled", bool), "local_storage_enabled": ("localstorageenabled", bool),
+              "allocation_state": ("allocationstate", _same)},
+        result_key="zone"),
+    "cloudstack_physical_network": _Type(
+        "createPhysicalNetwork", "listPhysicalNetworks", "deletePhysicalNetwork", "updatePhysicalNetwork",
+        params={"name": "name", "zone_id": "zoneid", "broadcast_domain_range": "broadcastdomainrange",
+                "isolation_methods": "isolationmethods", "vlan": "vlan", "network_speed": "networkspeed", "tags": "tags", "state": "state"},
+        update_params=("vlan", "network_speed", "tags", "state"),
+        read={"name": ("name", _same), "zone_id": ("zoneid", _same), "broadcast_domain_range": ("broadcastdomainrange", _same),
+              "isolation_methods": ("isolationmethods", _split), "vlan": ("vlan", _same), "network_speed": ("networkspeed", _same),
+              "tags": ("tags", _split), "state": ("state", _same)},
+        result_key="physicalnetwork"),
+    "cloudstack_traffic_type": _Type(
+        "addTrafficType", "listTrafficTypes", "deleteTrafficType", "updateTrafficType",
+        params={"physical_network_id": "physicalnetworkid", "type": "traffictype", "kvm_network_label": "kvmnetworklabel",
+                "xen_network_label": "xennetworklabel", "vmware_network_label": "vmwarenetworklabel",
+                "hyperv_network_label": "hypervnetworklabel", "ovm3_network_label": "ovm3networklabel",
+                "isolation_method": "isolationmethod", "vlan": "vlan"},
+        update_params=("kvm_network_label", "xen_network_label", "vmware_network_label", "hyperv_network_label", "ovm3_network_label"),
+        read={"physical_network_id": ("physicalnetworkid", _same), "type": ("name", _same)},
+        result_key="traffictype"),
+    "cloudstack_network_service_provider": _Type(
+        "addNetworkServiceProvider", "listNetworkServiceProviders", None, "updateNetworkServiceProvider",
+        params={"name": "name", "physical_network_id": "physicalnetworkid", "service_list": "servicelist", "state": "state"},
+        update_params=("state", "service_list"),
+        read={"name": ("name", _same), "physical_network_id": ("physicalnetworkid", _same), "state": ("state", _same),
+              "service_list": ("servicelist", _split)},
+        result_key="networkserviceprovider"),
+    "cloudstack_pod": _Type(
+        "createPod", "listPods", "deletePod", "updatePod",
+        params={"name": "name", "zone_id": "zoneid", "gateway": "gateway", "netmask": "netmask", "start_ip": "startip",
+                "end_ip": "endip", "allocation_state": "allocationstate"},
+        update_params=("name", "gateway", "netmask", "start_ip", "end_ip", "allocation_state"),
+        read={"name": ("name", _same), "zone_id": ("zoneid", _same), "gateway": ("gateway", _same), "netmask": ("netmask", _same),
+              "start_ip": ("startip", _first), "end_ip": ("endip", _first), "allocation_state": ("allocationstate", _same)},
+        result_key="pod"),
+    "cloudstack_vlan_ip_range": _Type(
+        "createVlanIpRange", "listVlanIpRanges", "deleteVlanIpRange",
+        params={"zone_id": "zoneid", "pod_id": "podid", "physical_network_id": "physicalnetworkid", "network_id": "networkid",
+                "vlan": "vlan", "gateway": "gateway", "netmask": "netmask", "start_ip": "startip", "end_ip": "endip",
+                "for_virtual_network": "forvirtualnetwork"},
+        read={"zone_id": ("zoneid", _same), "pod_id": ("podid", _same), "physical_network_id": ("physicalnetworkid", _same),
+              "network_id": ("networkid", _same), "vlan": ("vlan", _vlan), "gateway": ("gateway", _same), "netmask": ("netmask", _same),
+              "start_ip": ("startip", _same), "end_ip": ("endip", _same), "for_virtual_network": ("forvirtualnetwork", bool)},
+        result_key="vlan"),
+    "cloudstack_storage_network_ip_range": _Type(
+        "createStorageNetworkIpRange", "listStorageNetworkIpRange", "deleteStorageNetworkIpRange", "updateStorageNetworkIpRange",
+        params={"pod_id": "podid", "gateway": "gateway", "netmask": "netmask", "start_ip": "startip", "end_ip": "endip", "vlan": "vlan"},
+        update_params=("netmask", "start_ip", "end_ip", "vlan"),
+        read={"pod_id": ("podid", _same), "gateway": ("gateway", _same), "netmask": ("netmask", _same), "start_ip": ("startip", _same),
+              "end_ip": ("endip", _same), "vlan": ("vlan", _same)},
+        result_key="storagenetworkiprange"),
+    "cloudstack_cluster": _Type(
+        "addCluster", "listClusters", "deleteCluster", "updateCluster",
+        params={"name": "clustername", "zone_id": "zoneid", "pod_id": "podid", "hypervisor": "hypervisor",
+                "cluster_type": "clustertype", "allocation_state": "allocationstate", "url": "url", "username": "username",
+                "password": "password"},
+        update_params=("allocation_state",),
+        read={"name": ("name", _same), "zone_id": ("zoneid", _same), "pod_id": ("podid", _same), "hypervisor": ("hypervisortype", _same),
+              "cluster_type": ("clustertype", _same), "allocation_state": ("allocationstate", _same)},
+        result_key="cluster"),
+    "cloudstack_host": _Type(
+        "addHost", "listHosts", "deleteHost", "updateHost",
+        params={"url": "url", "zone_id": "zoneid", "pod_id": "podid", "cluster_id": "clusterid", "hypervisor": "hypervisor",
+                "username": "username", "password": "password", "host_tags": "hosttags", "allocation_state": "allocationstate"},
+        update_params=("host_tags", "allocation_state"),
+        read={"zone_id": ("zoneid", _same), "pod_id": ("podid", _same), "cluster_id": ("clusterid", _same),
+              "hypervisor": ("hypervisor", _same), "host_tags": ("hosttags", _split),
+              "allocation_state": ("resourcestate", lambda s: "Disabled" if s == "Disabled" else "Enabled")},
+        result_key="host"),
+    "cloudstack_storage_pool": _Type(
+        "createStoragePool", "listStoragePools", "deleteStoragePool", "updateStoragePool",
+        params={"name": "name", "zone_id": "zoneid", "pod_id": "podid", "cluster_id": "clusterid", "url": "url", "scope": "scope",
+                "hypervisor": "hypervisor", "provider": "provider", "tags": "tags", "capacity_bytes": "capacitybytes",
+                "capacity_iops": "capacityiops", "managed": "managed"},
+        update_params=("tags", "capacity_bytes", "capacity_iops"),
+        read={"name": ("name", _same), "zone_id": ("zoneid", _same), "pod_id": ("podid", _same), "cluster_id": ("clusterid", _same),
+              "scope": ("scope", _same), "hypervisor": ("hypervisor", _same), "provider": ("provider", _same), "tags": ("tags", _split)},
+        result_key="storagepool"),
+    "cloudstack_secondary_storage": _Type(
+        "addImageStore", "listImageStores", "deleteImageStore",
+        params={"name": "name", "zone_id": "zoneid", "url": "url", "provider_name": "provider", "details": "details"},
+        read={"name": ("name", _same), "zone_id": ("zoneid", _same), "url": ("url", _same), "provider_name": ("providername", _same)},
+        result_key="imagestore"),
+    "cloudstack_region": _Type(
+        "addRegion", "listRegions", "removeRegion", "updateRegion",
+        params={"region_id": "id", "name": "name", "endpoint": "endpoint"}, update_params=("name", "endpoint"),
+        read={"region_id": ("id", int), "name": ("name", _same), "endpoint": ("endpoint", _same)},
+        result_key="region"),
+}
+
+# Server-side fields kept on live objects for drift reports, imports and homogeneity checks.
+EXTRA_FIELDS = {
+    "cloudstack_host": ("name", "state", "resourcestate", "cpunumber", "cpuspeed", "memorytotal", "ipaddress", "clustername", "podname", "zonename"),
+    "cloudstack_storage_pool": ("state", "ipaddress", "path", "disksizetotal"),
+    "cloudstack_zone": (),
+    "cloudstack_pod": ("zonename",),
+    "cloudstack_cluster": ("podname", "zonename", "managedstate"),
+}
+
+
+class _CallCounter:
+    """Counts HTTP requests sent through a session (pages and job polls included)."""
+
+    def __init__(self, session: requests.Session) -> None:
+        self.count = 0
+        self._lock = threading.Lock()
+        send = session.send
+
+        def counting_send(request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+            with self._lock:
+                self.count += 1
+            return send(request, **kwargs)
+
+        session.send = counting_send  # type: ignore[method-assign]
+
+
+class ApiProvider:
+    """The Provider protocol over a ``cs.CloudStack`` client."""
+
+    def __init__(self, name: str, client: CloudStack, *, max_retries: int = 4, backoff: float = 0.2,
+                 maintenance_timeout: float = 900.0, poll_interval: float = 2.0) -> None:
+        self.name = name
+        self.client = client
+        self.max_retries = max_retries
+        self.backoff = backoff
+        self.maintenance_timeout = maintenance_timeout
+        self.poll_interval = poll_interval
+        self.counter = _CallCounter(client.session)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name}>"
+
+    def resource_types(self) -> frozenset[str]:
+        return frozenset(TYPES)
+
+    def close(self) -> None:
+        self.client.session.close()
+
+    # ------------------------------------------------------------------------------------- calling
+    def call(self, command: str, *, fetch_list: bool = False, find: Callable[[], dict[str, Any] | None] | None = None,
+             **params: Any) -> Any:
+        """One API command with retries; errors become ProviderError with CloudStack's code and text."""
+        params = {k: v for k, v in params.items() if v is not None and v != [] and v != ""}
+        attempt = 0
+        while True:
+            try:
+                return getattr(self.client, command)(fetch_list=fetch_list, fetch_result=True, **params)
+            except CloudStackApiException as exc:
+                error = exc.error if isinstance(exc.error, dict) else {}
+                code = int(error.get("errorcode") or getattr(exc.response, "status_code", 530) or 530)
+                text = str(error.get("errortext") or exc)
+                transient = code == 429 or (code == 530 and attempt < self.max_retries)
+                if not transient or attempt >= self.max_retries:
+                    raise ProviderError(command, code, text, error.get("cserrorcode")) from None
+            except (requests.exceptions.RequestException, CloudStackException) as exc:
+                if attempt >= self.max_retries:
+                    raise ProviderError(command, 0, f"cannot reach the management server: {exc}") from None
+            attempt += 1
+            time.sleep(min(self.backoff * 2 ** (attempt - 1), 10.0))
+            if find is not None:
+                found = find()
+                if found is not None:
+                    return found
+
+    @staticmethod
+    def _unwrap(result: Any, key: str) -> dict[str, Any]:
+        if isinstance(result, dict) and key in result:
+            value = result[key]
+            return value[0] if isinstance(value, list) else value
+        return result if isinstance(result, dict) else {}
+
+    def to_attributes(self, type_name: str, obj: Mapping[str, Any]) -> dict[str, Any]:
+        mapping = TYPES[type_name]
+        out: dict[str, Any] = {}
+        for arg, (api, convert) in mapping.read.items():
+            if api in obj and obj[api] is not None and obj[api] != "":
+                out[arg] = convert(obj[api])
+        for extra in EXTRA_FIELDS.get(type_name, ()):
+            if extra in obj:
+                out[f"_{extra}"] = obj[extra]
+        out["id"] = str(obj["id"])
+        return out
+
+    def _params(self, type_name: str, values: Mapping[str, Any], names: Iterable[str]) -> dict[str, Any]:
+        mapping = TYPES[type_name]
+        out: dict[str, Any] = {}
+        for name in names:
+            if name in mapping.params and values.get(name) is not None:
+                value = values[name]
+                if name == "details" and isinstance(value, dict):
+                    value = [{"key": k, "value": v} for k, v in value.items()]
+                out[mapping.params[name]] = value
+        return out
+
+    # ----------------------------------------------------------------------------------------- read
+    def read(self, types: Iterable[str]) -> ReadResult:
+        result = ReadResult()
+        start = self.counter.count
+        wanted = [t for t in types if t in TYPES]
+        networks: list[dict[str, Any]] | None = None
+        for type_name in wanted:
+            try:
+                if type_name == "cloudstack_traffic_type":
+                    if networks is None:
+                        networks = self.call("listPhysicalNetworks", fetch_list=True) or []
+                    for net in networks:
+                        for obj in self.call("listTrafficTypes", fetch_list=True, physicalnetworkid=net["id"]) or []:
+                            result.objects.append(LiveObject(type_name, str(obj["id"]), self.to_attributes(type_name, obj)))
+                    continue
+                params: dict[str, Any] = {"type": "Routing"} if type_name == "cloudstack_host" else {}
+                objects = self.call(TYPES[type_name].list, fetch_list=True, **params) or []
+                if type_name == "cloudstack_physical_network":
+                    networks = objects
+                for obj in objects:
+                    result.objects.append(LiveObject(type_name, str(obj["id"]), self.to_attributes(type_name, obj)))
+            except ProviderError as exc:
+                result.errors.append(f"{type_name}: {exc}")
+        result.api_calls = self.counter.count - start
+        return result
+
+    def find(self, type_name: str, values: Mapping[str, Any]) -> dict[str, Any] | None:
+        """Look an object up by its natural key (name within its parent)."""
+        try:
+            if type_name == "cloudstack_host":
+                hosts = self.call("listHosts", fetch_list=True, clusterid=values.get("cluster_id"), name=_host_name(str(values.get("url"))))
+                return self.to_attributes(type_name, hosts[0]) if hosts else None
+            if type_name == "cloudstack_traffic_type":
+                for obj in self.call("listTrafficTypes", fetch_list=True, physicalnetworkid=values.get("physical_network_id")) or []:
+                    if str(obj.get("name", "")).lower() == str(values.get("type", "")).lower():
+                        return self.to_attributes(type_name, obj)
+                return None
+            if type_name == "cloudstack_network_service_provider":
+                found = self.call("listNetworkServiceProviders", fetch_list=True, name=values.get("name"),
+                                  physicalnetworkid=values.get("physical_network_id"))
+                return self.to_attributes(type_name, found[0]) if found else None
+            if type_name in ("cloudstack_vlan_ip_range", "cloudstack_storage_network_ip_range"):
+                scope = {"zoneid": values.get("zone_id")} if type_name == "cloudstack_vlan_ip_range" else {"podid": values.get("pod_id")}
+                for obj in self.call(TYPES[type_name].list, fetch_list=True, **scope) or []:
+                    if obj.get("startip") == values.get("start_ip"):
+                        return self.to_attributes(type_name, obj)
+                return None
+            if type_name == "cloudstack_region":
+                found = self.call("listRegions", fetch_list=True, id=values.get("region_id"))
+                return self.to_attributes(type_name, found[0]) if found else None
+            scope_param = {"cloudstack_pod": "zoneid", "cloudstack_physical_network": "zoneid", "cloudstack_cluster": "podid",
+                           "cloudstack_secondary_storage": "zoneid", "cloudstack_storage_pool": "zoneid"}.get(type_name)
+            scope_attr = {"zoneid": "zone_id", "podid": "pod_id"}.get(scope_param or "", "")
+            scope = {scope_param: values.get(scope_attr)} if scope_param else {}
+            for obj in self.call(TYPES[type_name].list, fetch_list=True, name=values.get("name"), **scope) or []:
+                if obj.get("name") == values.get("name"):
+                    return self.to_attributes(type_name, obj)
+        except ProviderError:
+            return None
+        return None
+
+    # ---------------------------------------------------------------------------------------- write
+    def create(self, type_name: str, values: Mapping[str, Any]) -> dict[str, Any]:
+        if type_name == "cloudstack_network_service_provider":
+            return self._create_provider(values)
+        mapping = TYPES[type_name]
+        params = self._params(type_name, values, mapping.params)
+        if type_name == "cloudstack_physical_network":
+            params.pop("state", None)
+        if type_name == "cloudstack_host" and "allocationstate" in params:
+            params.pop("allocationstate")
+        result = self.call(mapping.create, find=lambda: self._found(type_name, values), **params)
+        obj = self._unwrap(result, mapping.result_key)
+        attrs = self.to_attributes(type_name, obj) if "id" in obj else dict(obj)
+        if type_name == "cloudstack_host" and values.get("allocation_state") == "Disabled":
+            self.call("updateHost", id=attrs["id"], allocationstate="Disable")
+        if type_name == "cloudstack_region":
+            attrs["id"] = str(values["region_id"])
+        return attrs
+
+    def _found(self, type_name: str, values: Mapping[str, Any]) -> dict[str, Any] | None:
+        found = self.find(type_name, values)
+        return {TYPES[type_name].result_key: {"id": found["id"], **found}} if found else None
+
+    def _create_provider(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        name, network = values["name"], values["physical_network_id"]
+        found = self.call("listNetworkServiceProviders", fetch_list=True, name=name, physicalnetworkid=network)
+        if found:
+            nsp = found[0]
+        else:
+            nsp = self._unwrap(self.call("addNetworkServiceProvider", name=name, physicalnetworkid=network,
+                                         servicelist=values.get("service_list") or None), "networkserviceprovider")
+        self._configure_element(name, nsp["id"])
+        wanted = values.get("state") or "Enabled"
+        if nsp.get("state") != wanted or values.get("service_list"):
+            nsp = self._unwrap(self.call("updateNetworkServiceProvider", id=nsp["id"], state=wanted,
+                                         servicelist=values.get("service_list") or None), "networkserviceprovider")
+        return self.to_attributes("cloudstack_network_service_provider", nsp)
+
+    def _configure_element(self, provider: str, nsp_id: str) -> None:
+        if provider in ("VirtualRouter", "VpcVirtualRouter"):
+            for element in self.call("listVirtualRouterElements", fetch_list=True, nspid=nsp_id) or []:
+                if not element.get("enabled"):
+                    self.call("configureVirtualRouterElement", id=element["id"], enabled=True)
+        elif provider == "InternalLbVm":
+            for element in self.call("listInternalLoadBalancerElements", fetch_list=True, nspid=nsp_id) or []:
+                if not element.get("enabled"):
+                    self.call("configureInternalLoadBalancerElement", id=element["id"], enabled=True)
+
+    def update(self, type_name: str, object_id: str, values: Mapping[str, Any], changed: Iterable[str]) -> dict[str, Any]:
+        mapping = TYPES[type_name]
+        names = [n for n in changed if n in mapping.update_params]
+        if not names or mapping.update is None:
+            return {}
+        params = self._params(type_name, values, names)
+        if type_name == "cloudstack_host" and "allocationstate" in params:
+            params["allocationstate"] = "Enable" if params["allocationstate"] == "Enabled" else "Disable"
+        if type_name == "cloudstack_pod" and ("startip" in params or "endip" in params):
+            params.setdefault("startip", values.get("start_ip"))
+            params.setdefault("endip", values.get("end_ip"))
+        if type_name == "cloudstack_cluster" and "allocationstate" in params:
+            params["allocationstate"] = params["allocationstate"]
+        key = "id"
+        identifier: Any = int(object_id) if type_name == "cloudstack_region" else object_id
+        obj = self._unwrap(self.call(mapping.update, **{key: identifier}, **params), mapping.result_key)
+        return self.to_attributes(type_name, obj) if "id" in obj else {}
+
+    def delete(self, type_name: str, object_id: str, values: Mapping[str, Any]) -> None:
+        if type_name == "cloudstack_network_service_provider":
+            self.call("updateNetworkServiceProvider", id=object_id, state="Disabled")
+            return
+        mapping = TYPES[type_name]
+        assert mapping.delete is not None
+        identifier: Any = int(object_id) if type_name == "cloudstack_region" else object_id
+        try:
+            self.call(mapping.delete, id=identifier)
+        except ProviderError as exc:
+            if "entity does not exist" in exc.errortext:
+                return  # already gone: deleting is idempotent
+            raise
+
+    def prepare_host_maintenance(self, object_id: str) -> None:
+        self.call("prepareHostForMaintenance", id=object_id)
+        self._wait("listHosts", object_id, "resourcestate", "Maintenance", type="Routing")
+
+    def enable_storage_maintenance(self, object_id: str) -> None:
+        pools = self.call("listStoragePools", id=object_id, fetch_list=True) or []
+        if not pools or pools[0].get("state") not in ("Maintenance", "PrepareForMaintenance"):
+            self.call("enableStorageMaintenance", id=object_id)
+        self._wait("listStoragePools", object_id, "state", "Maintenance")
+
+    def _wait(self, command: str, object_id: str, field_name: str, wanted: str, **params: Any) -> None:
+        deadline = time.monotonic() + self.maintenance_timeout
+        delay = min(0.05, self.poll_interval)
+        while True:
+            found = self.call(command, id=object_id, fetch_list=True, **params) or []
+            state = found[0].get(field_name) if found else None
+            if state == wanted:
+                return
+            if state in ("ErrorInMaintenance", "ErrorInPrepareForMaintenance"):
+                raise ProviderError(command, 530, f"{object_id} went to {state} instead of {wanted}")
+            if time.monotonic() > deadline:
+                raise ProviderError(command, 530, f"timed out waiting for {object_id} to reach {wanted} (still {state})")
+            time.sleep(delay)
+            delay = min(delay * 2, self.poll_interval)
+
+    def enable(self, type_name: str, object_id: str, values: Mapping[str, Any]) -> dict[str, Any]:
+        if type_name == "cloudstack_zone":
+            obj = self._unwrap(self.call("updateZone", id=object_id, allocationstate="Enabled"), "zone")
+        elif type_name == "cloudstack_physical_network":
+            obj = self._unwrap(self.call("updatePhysicalNetwork", id=object_id, state="Enabled"), "physicalnetwork")
+        elif type_name == "cloudstack_network_service_provider":
+            obj = self._unwrap(self.call("updateNetworkServiceProvider", id=object_id, state="Enabled"), "networkserviceprovider")
+        else:
+            raise ProviderError("enable", 432, f"{type_name} has no enable operation")
+        return self.to_attributes(type_name, obj) if "id" in obj else {}

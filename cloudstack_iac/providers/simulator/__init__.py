@@ -1,0 +1,53 @@
+"""The embedded ``simulator`` provider: the real API provider over an in-process transport.
+
+Requests are signed, sent and answered exactly as with a management server, but the "server" is the
+simulator's WSGI app called in-process, backed by ``.csiac/simulator.db`` beside the configuration.
+Options (provider "simulator" block): db_path, latency_ms, fail_rate, async_fail_rate,
+maintenance_seconds, seed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import requests
+from cs import CloudStack
+
+from cloudstack_iac.providers.api import ApiProvider
+from cloudstack_iac.providers.simulator.engine import SimulatorEngine
+from cloudstack_iac.providers.simulator.transport import WsgiAdapter
+from cloudstack_iac.providers.simulator.wire import make_wsgi_app
+
+EMBEDDED_KEY = "csiac-embedded"
+EMBEDDED_SECRET = "csiac-embedded-secret"  # a fixed local pair: the embedded server is not reachable by anyone else
+ENDPOINT = "http://simulator.invalid/client/api"
+
+
+class _EmbeddedProvider(ApiProvider):
+    def __init__(self, engine: SimulatorEngine, client: CloudStack, **kwargs: Any) -> None:
+        super().__init__("simulator", client, **kwargs)
+        self.engine = engine
+
+    def close(self) -> None:
+        super().close()
+        self.engine.close()
+
+
+def default_db_path(config_dir: Path) -> Path:
+    return config_dir / ".csiac" / "simulator.db"
+
+
+def SimulatorProvider(config: Mapping[str, Any], config_dir: Path, **options: Any) -> ApiProvider:
+    db_path = Path(config.get("db_path") or default_db_path(config_dir))
+    engine = SimulatorEngine(db_path, latency_ms=float(config.get("latency_ms", 0)), fail_rate=float(config.get("fail_rate", 0)),
+                             async_fail_rate=float(config.get("async_fail_rate", 0)),
+                             maintenance_seconds=float(config.get("maintenance_seconds", 0.05)),
+                             seed=config.get("seed"))
+    session = requests.Session()
+    session.mount("http://simulator.invalid", WsgiAdapter(make_wsgi_app(engine, api_key=EMBEDDED_KEY, secret_key=EMBEDDED_SECRET)))
+    client = CloudStack(endpoint=ENDPOINT, key=EMBEDDED_KEY, secret=EMBEDDED_SECRET, session=session, poll_interval=0.01,
+                        fetch_result=True)
+    return _EmbeddedProvider(engine, client, max_retries=int(config.get("max_retries", 6)), backoff=float(config.get("retry_backoff", 0.01)),
+                             poll_interval=0.05)

@@ -1,0 +1,1 @@
+"""``csiac simulator serve``: the simulator behind a real socket, speaking CloudStack's HTTP API."""
