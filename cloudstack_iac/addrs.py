@@ -97,6 +97,8 @@ def _tokenize(text: str) -> list[tuple[str, InstanceKey]]:
             raise AddressError(f"invalid address {text!r} at character {pos + 1}")
         pos = m.end()
         if m.group("dot"):
+            if expect_name:
+                raise AddressError(f"invalid address {text!r}: unexpected '.' at character {pos}")
             expect_name = True
             continue
         if m.group("name") is not None:

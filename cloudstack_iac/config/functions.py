@@ -776,20 +776,28 @@ def tobool(value: Any) -> Any:
 
 
 # -------------------------------------------------------------------------------- files and encodings
+def _resolve(ctx: FunctionContext, path: str) -> Path:
+    """Relative to the working directory, as in Terraform (use path.module); else to the module."""
+    candidate = Path(path)
+    if candidate.is_absolute() or candidate.exists():
+        return candidate
+    return ctx.base_dir / candidate
+
+
 @_fn("file", 1, ctx=True)
 def file(ctx: FunctionContext, path: Any) -> str:
-    target = ctx.base_dir / _str("file", path)
+    target = _resolve(ctx, _str("file", path))
     try:
         return target.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise FunctionError(f"file: no file exists at {path!r} (relative to {ctx.base_dir})") from None
+        raise FunctionError(f"file: no file exists at {path!r}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise FunctionError(f"file: cannot read {path!r}: {exc}") from None
 
 
 @_fn("fileexists", 1, ctx=True)
 def fileexists(ctx: FunctionContext, path: Any) -> bool:
-    return (ctx.base_dir / _str("fileexists", path)).is_file()
+    return _resolve(ctx, _str("fileexists", path)).is_file()
 
 
 @_fn("jsondecode", 1)

@@ -15,12 +15,12 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlparse
 
 import requests
 from cs import CloudStack, CloudStackApiException, CloudStackException
 
 from cloudstack_iac.providers.base import LiveObject, ProviderError, ReadResult
+from cloudstack_iac.schema.types import host_display_name
 
 READ_PREFIXES = ("list", "queryAsync")
 
@@ -43,10 +43,6 @@ def _vlan(value: Any) -> Any:
     if isinstance(value, str) and value.startswith("vlan://"):
         return value[len("vlan://"):]
     return value
-
-
-def _host_name(url: str) -> str:
-    return urlparse(url if "://" in url else f"http://{url}").hostname or url
 
 
 @dataclass
@@ -304,7 +300,9 @@ class ApiProvider:
         """Look an object up by its natural key (name within its parent)."""
         try:
             if type_name == "cloudstack_host":
-                hosts = self.call("listHosts", fetch_list=True, clusterid=values.get("cluster_id"), name=_host_name(str(values.get("url"))))
+                wanted = host_display_name(values)
+                hosts = self.call("listHosts", fetch_list=True, type="Routing", clusterid=values.get("cluster_id"), name=wanted)
+                hosts = [h for h in hosts or [] if h.get("name") == wanted]
                 return self.to_attributes(type_name, hosts[0]) if hosts else None
             if type_name == "cloudstack_traffic_type":
                 for obj in self.call("listTrafficTypes", fetch_list=True, physicalnetworkid=values.get("physical_network_id")) or []:

@@ -177,9 +177,12 @@ class SecondaryStorage(_Model):
 
 
 def host_display_name(values: Mapping[str, Any]) -> str:
-    """A host is named after its url's host part, as CloudStack does."""
+    """A host is named after its url: the host part, plus the path for simulated hosts (http://sim/c0/h0)."""
     url = str(values.get("url") or "")
-    return urlparse(url if "://" in url else f"http://{url}").hostname or url
+    parsed = urlparse(url if "://" in url else f"http://{url}")
+    name = parsed.hostname or url
+    path = parsed.path.strip("/")
+    return f"{name}-{path.replace('/', '-')}" if path else name
 
 
 def _defaults(model: type[BaseModel]) -> dict[str, Any]:

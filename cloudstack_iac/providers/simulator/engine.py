@@ -722,10 +722,12 @@ class SimulatorEngine:
         if cluster["hypervisortype"].lower() != p["hypervisor"].lower():
             raise ApiError(431, f"Can't add host whose hypervisor is {p['hypervisor']} to cluster {cluster['_seq']} whose hypervisor is {cluster['hypervisortype']}")
         url = p["url"]
-        hostname = urlparse(url if "://" in url else f"http://{url}").hostname or url
+        parsed = urlparse(url if "://" in url else f"http://{url}")
+        path = parsed.path.strip("/")
+        hostname = (parsed.hostname or url) + (f"-{path.replace('/', '-')}" if path else "")
         if any(h["name"] == hostname for h in self._children("host", cluster["id"])):
             raise ApiError(431, f"The host {hostname} already exists in cluster {cluster['_seq']}")
-        host = {"id": str(uuid.uuid4()), "name": hostname, "ipaddress": hostname, "type": "Routing", "state": "Up",
+        host = {"id": str(uuid.uuid4()), "name": hostname, "ipaddress": parsed.hostname or hostname, "type": "Routing", "state": "Up",
                 "resourcestate": "Enabled" if (p.get("allocationstate") or "Enable").lower().startswith("enable") else "Disabled",
                 "hypervisor": cluster["hypervisortype"], "hypervisorversion": "4.18", "clusterid": cluster["id"],
                 "clustername": cluster["name"], "clustertype": cluster["clustertype"], "podid": pod["id"], "podname": pod["name"],

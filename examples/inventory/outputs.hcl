@@ -1,0 +1,7 @@
+output "racks" {
+  value = { for name, rack in module.rack : name => rack.pod_id }
+}
+
+output "host_count" {
+  value = length(local.hosts)
+}
