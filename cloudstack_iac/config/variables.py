@@ -49,6 +49,8 @@ def _raw(mdef: ModuleDef, name: str, text: str, origin: str, diags: Diagnostics)
     try:
         return Slot(Evaluator(_no_refs, FunctionContext(mdef.directory)).eval(expr))
     except EvalError as exc:
+        if not looks_complex:
+            return Slot(text)  # a plain word: let type conversion say what is wrong with it
         diags.append(error(f"invalid value for variable {name!r} from {origin}: {exc.message}"))
         return None
 

@@ -1,0 +1,215 @@
+"""The expression language evaluates as Terraform users expect."""
+
+from __future__ import annotations
+
+from cloudstack_iac.values import Unknown
+from tests.config.conftest import Loader
+
+
+def outputs(hcl: Loader, body: str, **kwargs: object) -> dict:
+    config = hcl.ok({"main.hcl": body}, **kwargs)
+    return {name: out.value for name, out in config.outputs.items()}
+
+
+def test_literals_operators_and_conditionals(hcl: Loader) -> None:
+    got = outputs(hcl, '''
+output "arith" { value = (1 + 2) * 3 % 4 - 10 / 4 }
+output "cmp"   { value = [1 < 2, 2 <= 2, 3 > 4, "a" == "a", 1 != 1.0] }
+output "logic" { value = !false && (true || false) }
+output "cond"  { value = 2 > 1 ? "yes" : "no" }
+output "neg"   { value = -5 }
+output "sci"   { value = 1.5e3 }
+''')
+    assert got == {"arith": -1.5, "cmp": [True, True, False, True, False], "logic": True, "cond": "yes", "neg": -5, "sci": 1500}
+
+
+def test_templates_directives_and_heredocs(hcl: Loader) -> None:
+    got = outputs(hcl, '''
+variable "names" { default = ["a", "b"] }
+output "interp"  { value = "pod-${var.names[1]}-${1 + 1}" }
+output "typed"   { value = "${var.names}" }
+output "ifdir"   { value = "%{ if length(var.names) > 1 }many%{ else }one%{ endif }" }
+output "fordir"  { value = "%{ for n in var.names ~}[${n}]%{ endfor ~}" }
+output "escapes" { value = "tab\\tq\\"$${x}%%{y}" }
+output "heredoc" {
+  value = <<-EOT
+    first ${var.names[0]}
+      indented
+    EOT
+}
+''')
+    assert got["interp"] == "pod-b-2"
+    assert got["typed"] == ["a", "b"]
+    assert got["ifdir"] == "many"
+    assert got["fordir"] == "[a][b]"
+    assert got["escapes"] == 'tab\tq"${x}%{y}'
+    assert got["heredoc"] == "first a\n  indented\n"
+
+
+def test_for_expressions_splats_and_functions(hcl: Loader) -> None:
+    got = outputs(hcl, '''
+locals {
+  hosts = [{ name = "h1", rack = "r1" }, { name = "h2", rack = "r2" }, { name = "h3", rack = "r1" }]
+}
+output "names"   { value = local.hosts[*].name }
+output "by_rack" { value = { for h in local.hosts : h.rack => h.name... } }
+output "filter"  { value = [for i, h in local.hosts : "${i}:${h.name}" if h.rack == "r1"] }
+output "spread"  { value = max([3, 9, 4]...) }
+output "try"     { value = try(local.hosts[10].name, "none") }
+output "can"     { value = [can(local.hosts[0].name), can(local.hosts[10])] }
+''')
+    assert got["names"] == ["h1", "h2", "h3"]
+    assert got["by_rack"] == {"r1": ["h1", "h3"], "r2": ["h2"]}
+    assert got["filter"] == ["0:h1", "2:h3"]
+    assert got["spread"] == 9
+    assert got["try"] == "none"
+    assert got["can"] == [True, False]
+
+
+def test_unknown_values_propagate_and_never_become_strings(hcl: Loader) -> None:
+    config = hcl.ok({"main.hcl": '''
+resource "cloudstack_zone" "z" {
+  name = "z"
+  network_type = "Advanced"
+  dns1 = "1.1.1.1"
+  internal_dns1 = "1.1.1.1"
+}
+resource "cloudstack_pod" "p" {
+  name     = "p-${cloudstack_zone.z.id}"
+  zone_id  = cloudstack_zone.z.id
+  gateway  = upper(cloudstack_zone.z.id)
+  netmask  = "255.255.255.0"
+  start_ip = "10.0.0.2"
+}
+output "chosen" { value = true ? cloudstack_zone.z.id : "x" }
+'''})
+    pod = config.resources["cloudstack_pod.p"].values
+    assert pod["zone_id"] == Unknown("cloudstack_zone.z", ("id",))
+    assert pod["name"] == Unknown()
+    assert pod["gateway"] == Unknown()
+    assert config.outputs["chosen"].value == Unknown("cloudstack_zone.z", ("id",))
+    assert config.resources["cloudstack_pod.p"].depends_on == frozenset({"cloudstack_zone.z"})
+
+
+def test_known_ids_come_from_prior_state(hcl: Loader) -> None:
+    config = hcl.ok({"main.hcl": '''
+resource "cloudstack_zone" "z" {
+  name = "z"
+  network_type = "Advanced"
+  dns1 = "1.1.1.1"
+  internal_dns1 = "1.1.1.1"
+}
+output "zone" { value = cloudstack_zone.z.id }
+'''}, prior={"cloudstack_zone.z": {"id": "abc-123", "name": "z"}})
+    assert config.outputs["zone"].value == "abc-123"
+
+
+def test_count_for_each_and_precise_instance_dependencies(hcl: Loader) -> None:
+    config = hcl.ok({"main.hcl": '''
+resource "cloudstack_pod" "p" {
+  for_each = { r1 = "10.1.0", r2 = "10.2.0" }
+  name     = each.key
+  zone_id  = "zone-uuid"
+  gateway  = "${each.value}.1"
+  netmask  = "255.255.255.0"
+  start_ip = "${each.value}.10"
+}
+resource "cloudstack_cluster" "c" {
+  count      = 2
+  name       = "c${count.index}"
+  zone_id    = "zone-uuid"
+  pod_id     = cloudstack_pod.p["r2"].id
+  hypervisor = "KVM"
+}
+'''})
+    assert sorted(config.resources) == ['cloudstack_cluster.c[0]', 'cloudstack_cluster.c[1]', 'cloudstack_pod.p["r1"]', 'cloudstack_pod.p["r2"]']
+    assert config.resources['cloudstack_pod.p["r2"]'].values["gateway"] == "10.2.0.1"
+    assert config.resources["cloudstack_cluster.c[1]"].values["name"] == "c1"
+    assert config.resources["cloudstack_cluster.c[0]"].depends_on == frozenset({'cloudstack_pod.p["r2"]'})
+
+
+def test_modules_with_for_each_outputs_and_addresses(hcl: Loader) -> None:
+    hcl.write({"mod/m.hcl": '''
+variable "zone_id" { type = string }
+variable "n" { type = number }
+resource "cloudstack_pod" "this" {
+  name     = "pod${var.n}"
+  zone_id  = var.zone_id
+  gateway  = "10.${var.n}.0.1"
+  netmask  = "255.255.255.0"
+  start_ip = "10.${var.n}.0.2"
+}
+output "pod_name" { value = cloudstack_pod.this.name }
+'''})
+    config = hcl.ok({"main.hcl": '''
+module "rack" {
+  source   = "./mod"
+  for_each = { a = 1, b = 2 }
+  zone_id  = "zone-uuid"
+  n        = each.value
+}
+output "names" { value = { for k, m in module.rack : k => m.pod_name } }
+output "one"   { value = module.rack["b"].pod_name }
+'''})
+    assert sorted(config.resources) == ['module.rack["a"].cloudstack_pod.this', 'module.rack["b"].cloudstack_pod.this']
+    assert config.outputs["names"].value == {"a": "pod1", "b": "pod2"}
+    assert config.outputs["one"].value == "pod2"
+
+
+def test_provider_aliases_moved_blocks_and_lifecycle(hcl: Loader) -> None:
+    config = hcl.ok({"main.hcl": '''
+provider "cloudstack" {
+  alias   = "ams"
+  api_url = "https://ams.example/client/api"
+}
+resource "cloudstack_zone" "z" {
+  provider      = cloudstack.ams
+  name          = "z"
+  network_type  = "Advanced"
+  dns1          = "1.1.1.1"
+  internal_dns1 = "1.1.1.1"
+  lifecycle {
+    prevent_destroy = true
+    ignore_changes  = [dns1]
+  }
+}
+moved {
+  from = cloudstack_zone.old
+  to   = cloudstack_zone.z
+}
+terraform {
+  required_version = ">= 1.0"
+}
+'''})
+    zone = config.resources["cloudstack_zone.z"]
+    assert zone.provider == "ams"
+    assert zone.lifecycle.prevent_destroy is True
+    assert zone.lifecycle.ignore_changes == ("dns1",)
+    assert config.providers["ams"].values == {"api_url": "https://ams.example/client/api"}
+    assert [(m.from_address, m.to_address) for m in config.moved] == [("cloudstack_zone.old", "cloudstack_zone.z")]
+
+
+def test_sensitive_variables_mark_the_arguments_they_feed(hcl: Loader) -> None:
+    config = hcl.ok({"main.hcl": '''
+variable "pw" {
+  sensitive = true
+  default   = "s3cret"
+}
+locals { pw_copy = var.pw }
+resource "cloudstack_cluster" "c" {
+  name       = "c"
+  zone_id    = "z"
+  pod_id     = "p"
+  hypervisor = "KVM"
+  password   = local.pw_copy
+}
+'''})
+    assert config.resources["cloudstack_cluster.c"].sensitive_attrs == frozenset({"password"})
+    assert "pw" in config.sensitive_variables
+
+
+def test_digest_changes_with_files_and_variables(hcl: Loader) -> None:
+    files = {"main.hcl": 'variable "x" { default = "a" }\noutput "x" { value = var.x }\n'}
+    first = hcl.ok(files).digest
+    assert hcl.ok(files).digest == first
+    assert hcl.ok(files, var_args=["x=b"]).digest != first
