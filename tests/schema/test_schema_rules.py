@@ -1,0 +1,184 @@
+"""CloudStack's rules: each one broken (with the message a user sees) and satisfied."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cloudstack_iac.config import load_configuration
+from cloudstack_iac.schema import normalized_values, validate_configuration
+
+BASE = '''
+resource "cloudstack_zone" "z" {
+  name             = "z1"
+  network_type     = "Advanced"
+  dns1             = "8.8.8.8"
+  internal_dns1    = "10.0.0.2"
+  allocation_state = "Enabled"
+}
+resource "cloudstack_physical_network" "pn" {
+  name    = "pn"
+  zone_id = cloudstack_zone.z.id
+  vlan    = "100-200"
+}
+resource "cloudstack_traffic_type" "t" {
+  for_each            = toset(["Management", "Guest", "Public"])
+  physical_network_id = cloudstack_physical_network.pn.id
+  type                = each.key
+}
+resource "cloudstack_pod" "p" {
+  name     = "p1"
+  zone_id  = cloudstack_zone.z.id
+  gateway  = "10.1.0.1"
+  netmask  = "255.255.255.0"
+  start_ip = "10.1.0.10"
+  end_ip   = "10.1.0.20"
+}
+resource "cloudstack_cluster" "c" {
+  name       = "c1"
+  zone_id    = cloudstack_zone.z.id
+  pod_id     = cloudstack_pod.p.id
+  hypervisor = "KVM"
+}
+resource "cloudstack_host" "h" {
+  count      = 2
+  url        = "http://10.1.0.${100 + count.index}"
+  zone_id    = cloudstack_zone.z.id
+  pod_id     = cloudstack_pod.p.id
+  cluster_id = cloudstack_cluster.c.id
+  hypervisor = "KVM"
+  username   = "root"
+  password   = "pw"
+}
+resource "cloudstack_storage_pool" "ps" {
+  name       = "ps"
+  zone_id    = cloudstack_zone.z.id
+  pod_id     = cloudstack_pod.p.id
+  cluster_id = cloudstack_cluster.c.id
+  url        = "nfs://10.0.0.5/primary"
+}
+resource "cloudstack_secondary_storage" "ss" {
+  name    = "ss"
+  zone_id = cloudstack_zone.z.id
+  url     = "nfs://10.0.0.5/secondary"
+}
+'''
+
+
+def check(tmp_path: Path, text: str, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "main.hcl").write_text(text)
+    config, diags = load_configuration(".", env={})
+    assert not diags.has_errors, [d.one_line() for d in diags]
+    return [("error: " if d.is_error else "warning: ") + d.one_line() for d in validate_configuration(config)]
+
+
+def edit(old: str, new: str, text: str = BASE) -> str:
+    assert old in text, old
+    return text.replace(old, new, 1)
+
+
+def test_the_base_configuration_is_valid(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert check(tmp_path, BASE, monkeypatch) == []
+
+
+CASES = [
+    # (what breaks, old, new, expected message fragment)
+    ("unknown argument", 'name     = "p1"', 'name     = "p1"\n  gatway = "x"',
+     'cloudstack_pod.p: unknown argument "gatway"; did you mean "gateway"?'),
+    ("unknown type", 'resource "cloudstack_pod" "p"', 'resource "cloudstack_podd" "extra" {}\nresource "cloudstack_pod" "p"',
+     "cloudstack_podd.extra: unknown resource type 'cloudstack_podd'; did you mean 'cloudstack_pod'?"),
+    ("bad enum", 'hypervisor = "KVM"\n}', 'hypervisor = "Hyper-Z"\n}',
+     "cloudstack_cluster.c: hypervisor: 'Hyper-Z' is not one of"),
+    ("missing required", '  netmask  = "255.255.255.0"\n  start_ip = "10.1.0.10"', '  start_ip = "10.1.0.10"',
+     'cloudstack_pod.p: missing required argument "netmask"'),
+    ("range outside subnet", 'start_ip = "10.1.0.10"', 'start_ip = "10.9.0.5"',
+     "cloudstack_pod.p: start_ip 10.9.0.5 is outside 10.1.0.0/24 (gateway 10.1.0.1, netmask 255.255.255.0)"),
+    ("start after end", 'end_ip   = "10.1.0.20"', 'end_ip   = "10.1.0.5"', "cloudstack_pod.p: start_ip 10.1.0.10 is after end_ip 10.1.0.5"),
+    ("gateway in range", 'gateway  = "10.1.0.1"', 'gateway  = "10.1.0.15"', "cloudstack_pod.p: gateway 10.1.0.15 lies inside the range"),
+    ("bad netmask", 'netmask  = "255.255.255.0"', 'netmask  = "255.0.255.0"', "cloudstack_pod.p: netmask '255.0.255.0' is not a valid netmask"),
+    ("host outside pod", 'url        = "http://10.1.0.${100 + count.index}"', 'url        = "http://10.7.0.${100 + count.index}"',
+     "cloudstack_host.h[0]: host address 10.7.0.100 is outside its pod cloudstack_pod.p subnet 10.1.0.0/24"),
+    ("host hypervisor differs", 'hypervisor = "KVM"\n  username', 'hypervisor = "XenServer"\n  username',
+     "cloudstack_host.h[0]: hypervisor XenServer differs from its cluster cloudstack_cluster.c (KVM): a cluster is homogeneous"),
+    ("missing public traffic", '"Management", "Guest", "Public"', '"Management", "Guest"',
+     "cloudstack_zone.z: cannot be Enabled without traffic types Public"),
+    ("no secondary storage", 'resource "cloudstack_secondary_storage" "ss" {', 'resource "cloudstack_secondary_storage" "ss" {\n  count = 0',
+     "cloudstack_zone.z: an Enabled zone needs at least one secondary storage"),
+    ("bad vlan range", 'vlan    = "100-200"', 'vlan    = "100-5000"', "cloudstack_physical_network.pn: vlan '100-5000' is not a VLAN range"),
+    ("pool without cluster", '  cluster_id = cloudstack_cluster.c.id\n  url        = "nfs', '  url        = "nfs',
+     "cloudstack_storage_pool.ps: a cluster-scoped storage pool needs cluster_id"),
+]
+
+
+@pytest.mark.parametrize(("what", "old", "new", "message"), CASES, ids=[c[0] for c in CASES])
+def test_each_rule_reports_its_mistake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, what: str, old: str, new: str, message: str) -> None:
+    found = check(tmp_path, edit(old, new), monkeypatch)
+    assert any(message in line for line in found), found
+    assert all(line.split(": ", 1)[1].startswith("main.hcl:") for line in found if line.startswith("error"))
+
+
+def test_messages_point_at_the_argument(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = edit('start_ip = "10.1.0.10"', 'start_ip = "10.9.0.5"')
+    line = text.splitlines().index('  start_ip = "10.9.0.5"') + 1
+    found = check(tmp_path, text, monkeypatch)
+    assert f"error: main.hcl:{line}:14: cloudstack_pod.p: start_ip 10.9.0.5 is outside 10.1.0.0/24 (gateway 10.1.0.1, netmask 255.255.255.0)" in found
+
+
+def test_overlapping_pods_and_duplicate_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    extra = '''
+resource "cloudstack_pod" "p2" {
+  name     = "p1"
+  zone_id  = cloudstack_zone.z.id
+  gateway  = "10.1.0.1"
+  netmask  = "255.255.255.0"
+  start_ip = "10.1.0.15"
+  end_ip   = "10.1.0.30"
+}
+'''
+    found = check(tmp_path, BASE + extra, monkeypatch)
+    assert any("pod range 10.1.0.15-... overlaps cloudstack_pod.p (10.1.0.10-10.1.0.20)" in f for f in found), found
+    assert any("name 'p1' is already used by cloudstack_pod.p in the same parent" in f for f in found), found
+
+
+def test_traffic_type_twice_on_one_network(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    extra = 'resource "cloudstack_traffic_type" "again" {\n  physical_network_id = cloudstack_physical_network.pn.id\n  type = "Guest"\n}\n'
+    found = check(tmp_path, BASE + extra, monkeypatch)
+    assert any("traffic type Guest is already on this physical network" in f for f in found), found
+
+
+def test_basic_zone_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = edit('network_type     = "Advanced"', 'network_type     = "Basic"')
+    found = check(tmp_path, text, monkeypatch)
+    assert any("a Basic zone carries no Public traffic type" in f for f in found), found
+    text = edit('"Management", "Guest", "Public"', '"Management", "Guest"', text)
+    assert check(tmp_path, text, monkeypatch) == []
+
+
+def test_failure_isolation_warnings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    found = check(tmp_path, edit("count      = 2", "count      = 1"), monkeypatch)
+    line = BASE.splitlines().index('resource "cloudstack_cluster" "c" {') + 1
+    assert found == [f"warning: main.hcl:{line}:1: cloudstack_cluster.c: has one host: no live-migration target if it fails"]
+    no_storage = edit('resource "cloudstack_storage_pool" "ps" {', 'resource "cloudstack_storage_pool" "ps" {\n  count = 0')
+    found = check(tmp_path, no_storage, monkeypatch)
+    assert any("has hosts but no shared primary storage" in f for f in found), found
+
+
+def test_zone_wide_storage_counts_as_shared(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = edit('resource "cloudstack_storage_pool" "ps" {', 'resource "cloudstack_storage_pool" "ps" {\n  count = 0') + '''
+resource "cloudstack_storage_pool" "zone_wide" {
+  name       = "zw"
+  zone_id    = cloudstack_zone.z.id
+  url        = "nfs://10.0.0.5/zw"
+  scope      = "ZONE"
+  hypervisor = "KVM"
+}
+'''
+    assert check(tmp_path, text, monkeypatch) == []
+
+
+def test_normalized_values_fill_defaults_and_canonical_case() -> None:
+    got = normalized_values("cloudstack_cluster", {"name": "c", "zone_id": "z", "pod_id": "p", "hypervisor": "kvm"})
+    assert got == {"name": "c", "zone_id": "z", "pod_id": "p", "hypervisor": "KVM", "cluster_type": "CloudManaged",
+                   "allocation_state": "Enabled"}
