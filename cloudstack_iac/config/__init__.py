@@ -27,6 +27,9 @@ from cloudstack_iac.model import Configuration, MovedBlock, OutputValue, Provide
 
 __all__ = ["load_configuration"]
 
+# Evaluation follows references recursively (zone <- pod <- cluster <- host and through modules).
+sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
+
 
 def load_configuration(
     directory: str | os.PathLike[str],
@@ -46,7 +49,6 @@ def load_configuration(
         return config, diags
     if var_sources is None:
         var_sources = [("file", f) for f in var_files] + [("var", v) for v in var_args]
-    sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
     ctx = Context(root, prior or {}, diags)
     mdef = ctx.module_def(root)
     if not mdef.files:
