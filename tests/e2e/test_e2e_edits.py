@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.e2e.conftest import csiac, simulator_objects, state_of
+from tests.cli import csiac, simulator_objects, state_of
 
 
 def _apply_clean(config: Path) -> str:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import REPO, csiac, simulator_objects, state_of
+from tests.cli import REPO, csiac, simulator_objects, state_of
 
 EXAMPLES = sorted(p.name for p in (REPO / "examples").iterdir() if p.is_dir() and any(p.glob("*.hcl")))
 

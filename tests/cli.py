@@ -1,4 +1,4 @@
-"""End-to-end helpers: run csiac as a user would, on copies of the examples, against real files."""
+"""Run csiac as a user would (in-process or as a real process) on copies of the examples."""
 
 from __future__ import annotations
 
@@ -10,12 +10,11 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from cloudstack_iac.cli import main
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 
 
 @dataclass
@@ -48,12 +47,11 @@ def csiac_process(*args: str, cwd: Path, env: dict[str, str] | None = None, time
                           timeout=timeout, env={**os.environ, **(env or {})})
 
 
-@pytest.fixture
-def workdir(tmp_path: Path) -> Path:
+def copy_examples(root: Path) -> Path:
     """A copy of examples/ and modules/ with the same relative layout (module sources stay valid)."""
-    shutil.copytree(REPO / "examples", tmp_path / "examples")
-    shutil.copytree(REPO / "modules", tmp_path / "modules")
-    return tmp_path
+    shutil.copytree(REPO / "examples", root / "examples")
+    shutil.copytree(REPO / "modules", root / "modules")
+    return root
 
 
 def simulator_objects(config_dir: Path) -> dict[str, list[dict]]:
