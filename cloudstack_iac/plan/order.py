@@ -71,7 +71,7 @@ def build_steps(changes: Iterable[ResourceChange], zone_of: Mapping[str, str | N
             inputs = dict(change.after or {})
             op = StepOp.ADOPT if change.reason == "adopt" else StepOp.CREATE
             attr = ENABLE_ATTR.get(change.type)
-            wants_enable = attr is not None and inputs.get(attr) == "Enabled" and op is StepOp.CREATE
+            wants_enable = attr is not None and inputs.get(attr) == "Enabled"
             if wants_enable:
                 inputs[attr] = "Disabled"
             sid = add(op, change, inputs=inputs)

@@ -3,7 +3,7 @@
 Requests are signed, sent and answered exactly as with a management server, but the "server" is the
 simulator's WSGI app called in-process, backed by ``.csiac/simulator.db`` beside the configuration.
 Options (provider "simulator" block): db_path, latency_ms, fail_rate, async_fail_rate,
-maintenance_seconds, seed.
+maintenance_seconds, seed, fail_commands (API commands that always fail).
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def SimulatorProvider(config: Mapping[str, Any], config_dir: Path, **options: An
     engine = SimulatorEngine(db_path, latency_ms=float(config.get("latency_ms", 0)), fail_rate=float(config.get("fail_rate", 0)),
                              async_fail_rate=float(config.get("async_fail_rate", 0)),
                              maintenance_seconds=float(config.get("maintenance_seconds", 0.05)),
-                             seed=config.get("seed"))
+                             seed=config.get("seed"), fail_commands=list(config.get("fail_commands") or ()))
     session = requests.Session()
     session.mount("http://simulator.invalid", WsgiAdapter(make_wsgi_app(engine, api_key=EMBEDDED_KEY, secret_key=EMBEDDED_SECRET)))
     client = CloudStack(endpoint=ENDPOINT, key=EMBEDDED_KEY, secret=EMBEDDED_SECRET, session=session, poll_interval=0.01,

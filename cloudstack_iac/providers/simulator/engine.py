@@ -16,7 +16,7 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -78,13 +78,15 @@ def _map_param(params: Mapping[str, str], name: str) -> dict[str, str]:
 
 class SimulatorEngine:
     def __init__(self, db_path: str | Path, *, latency_ms: float = 0.0, fail_rate: float = 0.0, async_fail_rate: float = 0.0,
-                 maintenance_seconds: float = SECONDS_TO_MAINTENANCE, seed: int | None = None) -> None:
+                 maintenance_seconds: float = SECONDS_TO_MAINTENANCE, seed: int | None = None,
+                 fail_commands: Iterable[str] = ()) -> None:
         self.db_path = Path(db_path)
         self.db_path.parent.mkdir(parents=True, exist_ok=True)
         self.latency = latency_ms / 1000.0
         self.fail_rate = fail_rate
         self.async_fail_rate = async_fail_rate
         self.maintenance_seconds = maintenance_seconds
+        self.fail_commands = {c.lower() for c in fail_commands}  # these commands always fail (tests of failed applies)
         self.random = random.Random(seed)
         self._random_lock = threading.Lock()
         self._local = threading.local()
@@ -227,6 +229,8 @@ class SimulatorEngine:
         handler = self.handlers.get(name.lower())
         if handler is None:
             raise ApiError(432, f"The simulator does not implement {name}", 9999)
+        if name.lower() in self.fail_commands:
+            raise ApiError(530, f"Simulated failure of {name} (fail_commands)", 4250)
         if self._roll(self.fail_rate):
             raise ApiError(530, "Internal error executing command, please contact your system administrator (simulated failure)", 4250)
         normalized = {_canonical(k, spec["params"]): v for k, v in params.items()}

@@ -1,0 +1,99 @@
+"""Failed, interrupted, concurrent and crashed applies leave a consistent state; a second apply finishes."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.cli import csiac, csiac_process, simulator_objects, state_of
+
+PROVIDER_BLOCK = 'provider "simulator" {{\n{body}}}\n'
+
+
+def _provider(config: Path, **options: object) -> None:
+    body = "".join(f"  {k} = {json.dumps(v)}\n" for k, v in options.items())
+    (config / "simulator.hcl").write_text(PROVIDER_BLOCK.format(body=body))
+
+
+def _consistent(config: Path) -> None:
+    """Every object in the simulator is in state once, and every state object exists."""
+    live = simulator_objects(config)
+    managed_kinds = ("zones", "physicalnetworks", "traffictypes", "pods", "vlaniprange", "storagenetworkipranges", "clusters",
+                     "hosts", "storagepools", "imagestores")
+    live_ids = [o["id"] for kind in managed_kinds for o in live.get(kind, [])]
+    state_ids = [r["id"] for r in state_of(config)["resources"].values() if r["type"] != "cloudstack_network_service_provider"]
+    assert len(live_ids) == len(set(live_ids))
+    assert sorted(live_ids) == sorted(state_ids)
+
+
+def test_a_failed_step_keeps_what_was_done_and_a_second_apply_finishes(workdir: Path) -> None:
+    config = workdir / "examples" / "quickstart"
+    _provider(config, fail_commands=["addHost"])
+    failed = csiac("apply", "-auto-approve", str(config))
+    assert failed.exit_code == 1
+    assert "error: step 'create cloudstack_host.kvm[0]' failed: addHost: 530 Simulated failure of addHost" in failed.stderr \
+        or "error: step 'create cloudstack_host.kvm[1]' failed: addHost: 530 Simulated failure of addHost" in failed.stderr
+    assert "Not started" in failed.stderr and "enable cloudstack_zone.main" in failed.stderr
+    state = state_of(config)["resources"]
+    assert "cloudstack_cluster.kvm" in state and "cloudstack_host.kvm[0]" not in state
+    _consistent(config)
+    _provider(config)
+    again = csiac("apply", "-auto-approve", str(config))
+    assert again.exit_code == 0, again.output
+    assert "2 added" in again.stdout
+    _consistent(config)
+    assert csiac("plan", "--detailed-exitcode", str(config)).exit_code == 0
+
+
+@pytest.mark.parametrize("kill_after", [0.9, 1.6, 2.4])
+def test_kill_minus_nine_then_apply_again(workdir: Path, kill_after: float) -> None:
+    config = workdir / "examples" / "inventory"
+    _provider(config, latency_ms=100)
+    args = [sys.executable, "-m", "cloudstack_iac", "apply", "-auto-approve", "-var", "hosts_file=hosts-small.csv", str(config)]
+    process = subprocess.Popen(args, cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(kill_after)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    _provider(config)
+    again = csiac("apply", "-auto-approve", "-var", "hosts_file=hosts-small.csv", str(config))
+    assert again.exit_code == 0, again.output
+    _consistent(config)
+    assert csiac("plan", "--detailed-exitcode", "-var", "hosts_file=hosts-small.csv", str(config)).exit_code == 0
+
+
+def test_two_applies_at_once_one_waits_or_names_the_holder(workdir: Path) -> None:
+    config = workdir / "examples" / "quickstart"
+    _provider(config, latency_ms=40)
+    args = ["apply", "-auto-approve", str(config)]
+    first = subprocess.Popen([sys.executable, "-m", "cloudstack_iac", *args], cwd=workdir, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(1.0)
+    second = csiac_process(*args, cwd=workdir)
+    out, err = first.communicate(timeout=120)
+    assert first.returncode == 0, err
+    assert second.returncode == 1
+    assert "is locked by" in second.stderr and 'running "csiac apply"' in second.stderr
+    assert "Traceback" not in second.stderr
+    _consistent(config)
+
+
+def test_interrupt_stops_scheduling_and_keeps_state_consistent(workdir: Path) -> None:
+    config = workdir / "examples" / "quickstart"
+    _provider(config, latency_ms=40)
+    process = subprocess.Popen([sys.executable, "-m", "cloudstack_iac", "apply", "-auto-approve", str(config)], cwd=workdir,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(1.2)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode in (0, 130), err
+    if process.returncode == 130:
+        assert "Interrupt received" in err
+    _provider(config)
+    assert csiac("apply", "-auto-approve", str(config)).exit_code == 0
+    _consistent(config)
