@@ -122,11 +122,12 @@ def _make_plan(ws: wsp.Workspace, *, destroy: bool, targets: tuple[str, ...], re
     return the_plan, config, state, providers
 
 
-def _plan_document(the_plan: Any, directory: Path) -> dict[str, Any]:
+def _plan_document(the_plan: Any, directory: Path, relative_to: Path | None = None) -> dict[str, Any]:
+    """The plan document; it names its configuration directory relative to where the plan file lives."""
     from cloudstack_iac.plan.document import plan_to_dict
 
     doc = plan_to_dict(the_plan)
-    doc[PLAN_FILE_DIR_KEY] = os.path.relpath(directory.resolve(), Path.cwd())
+    doc[PLAN_FILE_DIR_KEY] = os.path.relpath(directory.resolve(), (relative_to or Path.cwd()).resolve())
     return doc
 
 
@@ -139,13 +140,13 @@ def _write_json_file(path: str, data: Any) -> None:
     os.replace(tmp, path)
 
 
-def _render(the_plan: Any, *, as_json: bool, markdown: bool, directory: Path) -> str:
+def _render(the_plan: Any, *, as_json: bool, markdown: bool, directory: Path, relative_to: Path | None = None) -> str:
     from cloudstack_iac.render import plan_digest, render_plan_markdown, render_plan_text
 
     if as_json:
-        return json.dumps(_plan_document(the_plan, directory), indent=2, sort_keys=True, default=str)
+        return json.dumps(_plan_document(the_plan, directory, relative_to), indent=2, sort_keys=True, default=str)
     if markdown:
-        return render_plan_markdown(the_plan, digest=plan_digest(_plan_document(the_plan, directory)))
+        return render_plan_markdown(the_plan, digest=plan_digest(_plan_document(the_plan, directory, relative_to)))
     return render_plan_text(the_plan, color=sys.stdout.isatty())
 
 
@@ -168,11 +169,12 @@ def plan(directory: str, out: str | None, destroy: bool, detailed: bool, as_json
             ws, destroy=destroy, targets=targets, replace=replace, refresh=refresh, refresh_only=refresh_only,
             provider_name=provider_name, lock_timeout=lock_timeout, command="csiac plan")
         wsp.close_providers(providers)
-        click.echo(_render(the_plan, as_json=as_json, markdown=markdown, directory=ws.directory))
+        click.echo(_render(the_plan, as_json=as_json, markdown=markdown, directory=ws.directory,
+                           relative_to=Path(out).parent if out else None))
         if out:
             from cloudstack_iac.render import plan_digest
 
-            doc = _plan_document(the_plan, ws.directory)
+            doc = _plan_document(the_plan, ws.directory, Path(out).parent)
             _write_json_file(out, doc)
             click.echo(f"Saved the plan to {out} (digest {plan_digest(doc)}). Apply it with: csiac apply {out}", err=True)
     if detailed and the_plan.has_changes:
@@ -308,7 +310,7 @@ def _apply_saved(path: str, *, auto_approve: bool, parallelism: int, staged: str
     if not isinstance(doc, dict):
         raise DiagnosticError(error(f"{path}: not a saved plan"))
     the_plan = plan_from_dict(doc)
-    directory = Path(str(doc.get(PLAN_FILE_DIR_KEY, ".")))
+    directory = Path(path).parent / str(doc.get(PLAN_FILE_DIR_KEY, "."))
     click.echo(f"Applying saved plan {path} (digest {plan_digest(doc)}).")
     with wsp.Workspace.open(directory, state_path=state_path) as ws:
         ws.lock("csiac apply", parse_duration(lock_timeout))

@@ -252,6 +252,9 @@ class _Planner:
         schema = get_schema(r.type)
         values = self.desired[address]
         targets = self.targets[address]
+        for attr, value in list(values.items()):
+            if contains_unknown(value):
+                values[attr] = self.fill_known(value)
         for attr, target in targets.items():
             if target in self.new_ids:
                 values[attr] = Unknown(target, ("id",))
@@ -300,6 +303,23 @@ class _Planner:
             self.changes[address] = change
         else:
             self.changes[address] = ResourceChange(actions=(Action.NOOP,), **common)
+
+    def fill_known(self, value: Any) -> Any:
+        """Values evaluation could not know but the (moved, refreshed) state does: an id of an object
+        that exists and is not being replaced."""
+        if isinstance(value, Unknown):
+            if value.ref is None or value.ref in self.new_ids or value.ref not in self.state.resources:
+                return value
+            resource = self.state.resources[value.ref]
+            current: Any = {**resource.attributes, "id": resource.id}
+            for part in value.path:
+                current = current.get(part) if isinstance(current, dict) else None
+            return value if current is None else current
+        if isinstance(value, dict):
+            return {k: self.fill_known(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.fill_known(v) for v in value]
+        return value
 
     def changed_attrs(self, r: DesiredResource, values: Mapping[str, Any], prior: ResourceState, sensitive: set[str]) -> set[str]:
         schema = get_schema(r.type)

@@ -75,7 +75,7 @@ def test_two_applies_at_once_one_waits_or_names_the_holder(workdir: Path) -> Non
     first = subprocess.Popen([sys.executable, "-m", "cloudstack_iac", *args], cwd=workdir, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(1.0)
     second = csiac_process(*args, cwd=workdir)
-    out, err = first.communicate(timeout=120)
+    _out, err = first.communicate(timeout=120)
     assert first.returncode == 0, err
     assert second.returncode == 1
     assert "is locked by" in second.stderr and 'running "csiac apply"' in second.stderr
@@ -90,7 +90,7 @@ def test_interrupt_stops_scheduling_and_keeps_state_consistent(workdir: Path) ->
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(1.2)
     process.send_signal(signal.SIGINT)
-    out, err = process.communicate(timeout=60)
+    _out, err = process.communicate(timeout=60)
     assert process.returncode in (0, 130), err
     if process.returncode == 130:
         assert "Interrupt received" in err
