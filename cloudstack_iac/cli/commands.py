@@ -35,9 +35,10 @@ PLAN_FILE_DIR_KEY = "config_dir"
 def register(group: click.Group) -> None:
     for command in (validate, plan, apply, destroy, show, graph, simulator):
         group.add_command(command)
-    from cloudstack_iac.cli import state_commands
+    from cloudstack_iac.cli import drift_commands, state_commands
 
     state_commands.register(group)
+    drift_commands.register(group)
 
 
 def _note(ws: wsp.Workspace) -> None:

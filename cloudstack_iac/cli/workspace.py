@@ -138,24 +138,40 @@ def close_providers(providers: Mapping[str, Provider]) -> None:
         provider.close()
 
 
-def refresh(providers: Mapping[str, Provider], config: Configuration | None, state: StateDocument) -> dict[tuple[str, str], LiveObject]:
-    """Read every managed type in one sweep per provider; refuse to plan on a partial read."""
-    types_by_key: dict[str, set[str]] = {}
+def read_live(providers: Mapping[str, Provider], config: Configuration | None, state: StateDocument, max_rps: float | None = None,
+              *, every_type: bool = False) -> tuple[dict[tuple[str, str], LiveObject], list[str], int]:
+    """Read the managed types (every type, for drift and import) in one sweep per provider.
+
+    Returns (objects, what could not be read, API calls).
+    """
+    from cloudstack_iac.schema import CATALOGUE
+
+    types_by_key: dict[str, set[str]] = {key: set(CATALOGUE) - {"cloudstack_region"} for key in providers} if every_type else {}
     if config is not None:
         for r in config.resources.values():
             types_by_key.setdefault(r.provider, set()).add(r.type)
     for r in state.resources.values():
         types_by_key.setdefault(r.provider, set()).add(r.type)
     live: dict[tuple[str, str], LiveObject] = {}
-    problems = Diagnostics()
+    errors: list[str] = []
+    calls = 0
     for key, types in types_by_key.items():
-        result = providers[key].read(sorted(t for t in types if get_schema(t) is not None))
-        for message in result.errors:
-            problems.append(error(f"refresh: could not read everything from provider {key!r}: {message}"))
+        provider = providers[key]
+        if max_rps and hasattr(provider, "set_rate_limit"):
+            provider.set_rate_limit(max_rps)
+        result = provider.read(sorted(t for t in types if get_schema(t) is not None))
+        errors.extend(f"provider {key!r}: {message}" for message in result.errors)
+        calls += result.api_calls
         for obj in result.objects:
             live[(obj.type, obj.id)] = obj
-    if problems.has_errors:
-        raise DiagnosticError(problems)
+    return live, errors, calls
+
+
+def refresh(providers: Mapping[str, Provider], config: Configuration | None, state: StateDocument) -> dict[tuple[str, str], LiveObject]:
+    """Live objects for planning; refuse to plan on a partial read."""
+    live, errors, _ = read_live(providers, config, state)
+    if errors:
+        raise DiagnosticError([error(f"refresh: could not read everything: {message}") for message in errors])
     return live
 
 

@@ -148,11 +148,11 @@ TYPES: dict[str, _Type] = {
     "cloudstack_storage_pool": _Type(
         "createStoragePool", "listStoragePools", "deleteStoragePool", "updateStoragePool",
         params={"name": "name", "zone_id": "zoneid", "pod_id": "podid", "cluster_id": "clusterid", "url": "url", "scope": "scope",
-                "hypervisor": "hypervisor", "provider": "provider", "tags": "tags", "capacity_bytes": "capacitybytes",
+                "hypervisor": "hypervisor", "storage_provider": "provider", "tags": "tags", "capacity_bytes": "capacitybytes",
                 "capacity_iops": "capacityiops", "managed": "managed"},
         update_params=("tags", "capacity_bytes", "capacity_iops"),
         read={"name": ("name", _same), "zone_id": ("zoneid", _same), "pod_id": ("podid", _same), "cluster_id": ("clusterid", _same),
-              "scope": ("scope", _same), "hypervisor": ("hypervisor", _same), "provider": ("provider", _same), "tags": ("tags", _split)},
+              "scope": ("scope", _same), "hypervisor": ("hypervisor", _same), "storage_provider": ("provider", _same), "tags": ("tags", _split)},
         result_key="storagepool"),
     "cloudstack_secondary_storage": _Type(
         "addImageStore", "listImageStores", "deleteImageStore",
@@ -177,16 +177,27 @@ EXTRA_FIELDS = {
 
 
 class _CallCounter:
-    """Counts HTTP requests sent through a session (pages and job polls included)."""
+    """Counts HTTP requests sent through a session (pages and job polls included) and, when asked,
+    keeps them under a request rate (CloudStack answers 429 when api.throttling is on)."""
 
     def __init__(self, session: requests.Session) -> None:
         self.count = 0
+        self.max_rps: float | None = None
+        self._next_slot = 0.0
         self._lock = threading.Lock()
         send = session.send
 
         def counting_send(request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
             with self._lock:
                 self.count += 1
+                delay = 0.0
+                if self.max_rps:
+                    now = time.monotonic()
+                    slot = max(now, self._next_slot)
+                    self._next_slot = slot + 1.0 / self.max_rps
+                    delay = slot - now
+            if delay > 0:
+                time.sleep(delay)
             return send(request, **kwargs)
 
         session.send = counting_send  # type: ignore[method-assign]
@@ -210,6 +221,20 @@ class ApiProvider:
 
     def resource_types(self) -> frozenset[str]:
         return frozenset(TYPES)
+
+    def set_rate_limit(self, max_rps: float | None) -> None:
+        self.counter.max_rps = max_rps
+
+    def events(self, object_ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+        """CloudStack's events per object (who changed it, when), oldest first; one call per object."""
+        out: dict[str, list[dict[str, Any]]] = {}
+        for object_id in object_ids:
+            try:
+                events = self.call("listEvents", fetch_list=True, resourceid=object_id, listall=True) or []
+            except ProviderError:
+                continue
+            out[object_id] = sorted(events, key=lambda e: str(e.get("created", "")))
+        return out
 
     def close(self) -> None:
         self.client.session.close()

@@ -161,7 +161,7 @@ class StoragePool(_Model):
     url: str
     scope: _choice("CLUSTER", "ZONE") = "CLUSTER"  # type: ignore[valid-type]
     hypervisor: Hypervisor | None = None  # type: ignore[valid-type]
-    provider: str = "DefaultPrimary"
+    storage_provider: str = "DefaultPrimary"  # the API's "provider" ("provider" is a meta-argument in HCL)
     tags: StrList = Field(default_factory=list)
     capacity_bytes: int | None = Field(default=None, ge=0)
     capacity_iops: int | None = Field(default=None, ge=0)
@@ -183,6 +183,13 @@ def host_display_name(values: Mapping[str, Any]) -> str:
     name = parsed.hostname or url
     path = parsed.path.strip("/")
     return f"{name}-{path.replace('/', '-')}" if path else name
+
+
+def host_url_guess(name: str, address: str) -> str:
+    """The inverse of host_display_name, for imports: listHosts returns the name and address, never the url."""
+    if address and name.startswith(f"{address}-"):
+        return f"http://{address}/{name[len(address) + 1:].replace('-', '/')}"
+    return f"http://{address or name}"
 
 
 def _defaults(model: type[BaseModel]) -> dict[str, Any]:
@@ -239,7 +246,7 @@ SCHEMAS: tuple[ResourceSchema, ...] = (
     _schema("cloudstack_storage_pool", StoragePool, "Primary storage, cluster-wide or zone-wide.",
             references={"cluster_id": "cloudstack_cluster", "pod_id": "cloudstack_pod", "zone_id": "cloudstack_zone"},
             parent_attrs=("cluster_id", "zone_id"),
-            force_new=frozenset({"name", "zone_id", "pod_id", "cluster_id", "url", "scope", "hypervisor", "provider", "managed"}),
+            force_new=frozenset({"name", "zone_id", "pod_id", "cluster_id", "url", "scope", "hypervisor", "storage_provider", "managed"}),
             lifecycle_steps=frozenset({"maintenance_before_delete"}), level=4),
     _schema("cloudstack_secondary_storage", SecondaryStorage, "Secondary storage (an image store) of a zone.",
             references={"zone_id": "cloudstack_zone"}, parent_attrs=("zone_id",),

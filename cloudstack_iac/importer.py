@@ -1,0 +1,169 @@
+"""Bring an existing cloud under management: one object into state, or a whole zone as HCL + state.
+
+The generated HCL uses references between resources (``zone_id = cloudstack_zone.ams1.id``), not raw
+ids, and the matching state is written so that the next plan shows no changes. Values the API cannot
+return (host passwords) become variables the user must set; they never cause a replacement.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from cloudstack_iac.diags import DiagnosticError, error
+from cloudstack_iac.model import DesiredResource
+from cloudstack_iac.providers.base import LiveObject
+from cloudstack_iac.schema import get_schema, normalized_values
+from cloudstack_iac.schema.types import host_url_guess
+from cloudstack_iac.state.document import ResourceState, StateDocument
+
+ORDER = ("cloudstack_zone", "cloudstack_physical_network", "cloudstack_traffic_type", "cloudstack_network_service_provider",
+         "cloudstack_vlan_ip_range", "cloudstack_pod", "cloudstack_storage_network_ip_range", "cloudstack_cluster", "cloudstack_host",
+         "cloudstack_storage_pool", "cloudstack_secondary_storage")
+
+
+def _arguments(obj: LiveObject) -> dict[str, Any]:
+    schema = get_schema(obj.type)
+    fields = schema.model.model_fields if schema else {}
+    return {k: v for k, v in obj.attributes.items() if k in fields and v is not None and not k.startswith("_")}
+
+
+def import_one(address: str, desired: DesiredResource, obj: LiveObject, state: StateDocument) -> ResourceState:
+    schema = get_schema(obj.type)
+    assert schema is not None
+    attributes = normalized_values(obj.type, {k: v for k, v in _arguments(obj).items() if k not in schema.write_only})
+    by_id = state.by_id()
+    parent = None
+    for attr in schema.parent_attrs:
+        target_type = schema.references.get(attr)
+        if attributes.get(attr) and target_type and (target_type, attributes[attr]) in by_id:
+            parent = by_id[(target_type, attributes[attr])]
+            break
+    return ResourceState(address=address, type=obj.type, id=obj.id, attributes=attributes, dependencies=sorted(desired.depends_on),
+                         provider=desired.provider, parent=parent)
+
+
+@dataclass
+class Found:
+    zone: LiveObject
+    resources: list[tuple[str, LiveObject, dict[str, Any]]] = field(default_factory=list)  # (address, object, HCL arguments)
+    variables: dict[str, str] = field(default_factory=dict)  # name -> description
+    names: dict[str, str] = field(default_factory=dict)  # id -> address
+
+    def state_entries(self) -> list[ResourceState]:
+        out = []
+        for address, obj, args in self.resources:
+            schema = get_schema(obj.type)
+            assert schema is not None
+            plain = {k: (self._id_of(v) if isinstance(v, _Ref) else v) for k, v in args.items() if not isinstance(v, _Var)}
+            attributes = normalized_values(obj.type, {k: v for k, v in plain.items() if k not in schema.write_only})
+            deps = sorted({v.address for v in args.values() if isinstance(v, _Ref)})
+            parent = next((args[a].address for a in schema.parent_attrs if isinstance(args.get(a), _Ref)), None)
+            out.append(ResourceState(address=address, type=obj.type, id=obj.id, attributes=attributes, dependencies=deps, parent=parent))
+        return out
+
+    def _id_of(self, ref: _Ref) -> str:
+        return next(obj.id for address, obj, _ in self.resources if address == ref.address)
+
+
+@dataclass(frozen=True)
+class _Ref:
+    address: str
+
+
+@dataclass(frozen=True)
+class _Var:
+    name: str
+
+
+def _label(text: str, used: set[str]) -> str:
+    base = re.sub(r"[^a-z0-9_]+", "_", text.lower()).strip("_") or "imported"
+    if base[0].isdigit():
+        base = "r_" + base
+    name, n = base, 2
+    while name in used:
+        name, n = f"{base}_{n}", n + 1
+    used.add(name)
+    return name
+
+
+def discover_zone(zone_name: str, objects: Iterable[LiveObject], state: StateDocument) -> Found:
+    objects = list(objects)
+    zones = [o for o in objects if o.type == "cloudstack_zone" and o.attributes.get("name") == zone_name]
+    if not zones:
+        known = sorted(str(o.attributes.get("name")) for o in objects if o.type == "cloudstack_zone")
+        raise DiagnosticError(error(f"no zone named {zone_name!r}; zones: {', '.join(known) or 'none'}"))
+    zone = zones[0]
+    networks = {o.id for o in objects if o.type == "cloudstack_physical_network" and o.attributes.get("zone_id") == zone.id}
+    pods = {o.id for o in objects if o.type == "cloudstack_pod" and o.attributes.get("zone_id") == zone.id}
+    managed = {r.id for r in state.resources.values()}
+
+    def inside(o: LiveObject) -> bool:
+        if o.id in managed:
+            return False
+        if o.type == "cloudstack_network_service_provider":
+            return o.attributes.get("physical_network_id") in networks and o.attributes.get("state") == "Enabled"
+        if o.type == "cloudstack_traffic_type":
+            return o.attributes.get("physical_network_id") in networks
+        if o.type == "cloudstack_storage_network_ip_range":
+            return o.attributes.get("pod_id") in pods
+        return o.id == zone.id or o.attributes.get("zone_id") == zone.id
+
+    chosen = sorted((o for o in objects if inside(o)), key=lambda o: (ORDER.index(o.type) if o.type in ORDER else 99, o.id))
+    found = Found(zone)
+    used: dict[str, set[str]] = {}
+    for obj in chosen:
+        label = obj.attributes.get("name") or obj.attributes.get("_name") or obj.attributes.get("type") or obj.attributes.get("start_ip") or obj.type
+        found.names[obj.id] = f"{obj.type}.{_label(str(label), used.setdefault(obj.type, set()))}"
+    for obj in chosen:
+        schema = get_schema(obj.type)
+        assert schema is not None
+        args: dict[str, Any] = {}
+        for key, value in _arguments(obj).items():
+            if key in schema.references and isinstance(value, str) and value in found.names:
+                args[key] = _Ref(found.names[value])
+            else:
+                args[key] = value
+        if obj.type == "cloudstack_host":
+            args["url"] = host_url_guess(str(obj.attributes.get("_name") or ""), str(obj.attributes.get("_ipaddress") or ""))
+            args["username"] = "root"
+            args["password"] = _Var("host_password")
+            found.variables["host_password"] = "Password of the hosts (the API cannot return it)."
+        if obj.type == "cloudstack_storage_pool" and "url" not in args and obj.attributes.get("_ipaddress"):
+            args["url"] = f"nfs://{obj.attributes['_ipaddress']}{obj.attributes.get('_path', '')}"
+        found.resources.append((found.names[obj.id], obj, args))
+    return found
+
+
+def _hcl(value: Any) -> str:
+    if isinstance(value, _Ref):
+        return f"{value.address}.id"
+    if isinstance(value, _Var):
+        return f"var.{value.name}"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return json.dumps(value)
+    if isinstance(value, str):
+        return json.dumps(value).replace("${", "$${").replace("%{", "%%{")
+    if isinstance(value, list):
+        return "[" + ", ".join(_hcl(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{json.dumps(k)} = {_hcl(v)}" for k, v in value.items()) + " }"
+    return json.dumps(value)
+
+
+def render_hcl(found: Found) -> str:
+    out = [f"# Generated by `csiac import --zone {found.zone.attributes.get('name')}`: the zone as it was found.", ""]
+    for name, description in sorted(found.variables.items()):
+        out += [f'variable "{name}" {{', "  type        = string", "  sensitive   = true", f"  description = {json.dumps(description)}", "}", ""]
+    for address, _obj, args in found.resources:
+        rtype, rname = address.split(".", 1)
+        out.append(f'resource "{rtype}" "{rname}" {{')
+        width = max((len(k) for k in args), default=0)
+        out += [f"  {k.ljust(width)} = {_hcl(v)}" for k, v in args.items()]
+        out += ["}", ""]
+    return "\n".join(out)
