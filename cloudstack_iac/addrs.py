@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 InstanceKey = int | str | None
 
@@ -42,10 +42,13 @@ class ResourceAddress:
     name: str
     key: InstanceKey = None
     module: tuple[ModuleStep, ...] = ()
+    _text: str = field(default="", init=False, repr=False, compare=False, hash=False)
 
     def __str__(self) -> str:
-        prefix = "".join(f"{m}." for m in self.module)
-        return f"{prefix}{self.type}.{self.name}{format_key(self.key)}"
+        if not self._text:  # printed many times at 50,000 resources: build the string once
+            prefix = "".join(f"{m}." for m in self.module)
+            object.__setattr__(self, "_text", f"{prefix}{self.type}.{self.name}{format_key(self.key)}")
+        return self._text
 
     @property
     def config_address(self) -> str:

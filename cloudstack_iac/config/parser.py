@@ -8,6 +8,7 @@ whitespace between template literal tokens.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from pathlib import Path
 
 import tree_sitter_hcl
@@ -87,9 +88,18 @@ class _Converter:
         self.data = data
         self.filename = filename
         self.diags = Diagnostics()
+        # Line starts, so a node's line and column come from its start byte (cheaper than start_point).
+        self.line_starts = [0] + [m.end() for m in re.finditer(b"\n", data)]
+        self._positions: dict[int, SourceRange] = {}
 
     def pos(self, node: Node) -> SourceRange:
-        return SourceRange(self.filename, node.start_point[0] + 1, node.start_point[1] + 1)
+        offset = node.start_byte
+        found = self._positions.get(offset)
+        if found is None:
+            line = bisect_right(self.line_starts, offset)
+            found = SourceRange(self.filename, line, offset - self.line_starts[line - 1] + 1)
+            self._positions[offset] = found
+        return found
 
     def text(self, node: Node) -> str:
         return self.data[node.start_byte : node.end_byte].decode()
@@ -98,14 +108,16 @@ class _Converter:
     def body(self, node: Node) -> s.Body:
         body = s.Body()
         for child in node.children:
-            if child.type == "attribute":
-                name = self.text(child.children[0])
-                attr = s.Attribute(name, self.expr(child.children[2]), self.pos(child))
+            kind = child.type
+            if kind == "attribute":
+                parts = child.children
+                name = self.text(parts[0])
+                attr = s.Attribute(name, self.expr(parts[2]), self.pos(child))
                 if name in body.attributes:
                     first = body.attributes[name].pos
                     self.diags.append(error(f"attribute {name!r} is set twice (first at line {first.line})", subject=attr.pos))
                 body.attributes[name] = attr
-            elif child.type == "block":
+            elif kind == "block":
                 body.blocks.append(self.block(child))
         return body
 
@@ -115,7 +127,7 @@ class _Converter:
         inner = s.Body()
         for child in node.children[1:]:
             if child.type == "string_lit":
-                labels.append(self.quoted(child, child.children[1:-1], child.children[0].end_byte, child.children[-1].start_byte))
+                labels.append(self._plain_string(child))
             elif child.type == "identifier":
                 labels.append(self.text(child))
             elif child.type == "body":
@@ -172,11 +184,11 @@ class _Converter:
 
     def primary(self, node: Node) -> s.Expr:
         kind = node.type
-        pos = self.pos(node)
         if kind == "expression":
             return self.expr(node)
+        pos = self.pos(node)
         if kind == "literal_value":
-            return self.literal(node.children[0])
+            return self.literal(node.children[0], pos)
         if kind == "variable_expr":
             return s.Traversal(None, self.text(node.children[0]), [], pos)
         if kind == "function_call":
@@ -223,20 +235,20 @@ class _Converter:
             return self.template(node.children[0])
         raise SyntaxProblem(f"unsupported expression {kind!r}", pos)
 
-    def literal(self, node: Node) -> s.Expr:
-        pos = self.pos(node)
-        if node.type == "numeric_lit":
+    def literal(self, node: Node, pos: SourceRange) -> s.Expr:
+        kind = node.type
+        if kind == "string_lit":
+            return s.Literal(self._plain_string(node), pos)
+        if kind == "numeric_lit":
             raw = self.text(node)
             number = float(raw) if any(ch in raw for ch in ".eE") else int(raw)
             if isinstance(number, float) and number.is_integer() and abs(number) < 2**63:
                 number = int(number)
             return s.Literal(number, pos)
-        if node.type == "bool_lit":
+        if kind == "bool_lit":
             return s.Literal(self.text(node) == "true", pos)
-        if node.type == "null_lit":
+        if kind == "null_lit":
             return s.Literal(None, pos)
-        if node.type == "string_lit":
-            return s.Literal(self.quoted(node, node.children[1:-1], node.children[0].end_byte, node.children[-1].start_byte), pos)
         raise SyntaxProblem(f"unsupported literal {node.type!r}", pos)
 
     def for_expr(self, node: Node) -> s.ForExpr:
@@ -253,12 +265,9 @@ class _Converter:
         return s.ForExpr(key_var, value_var, collection, None, self.expr(body[0]), cond, False, self.pos(node))
 
     # ------------------------------------------------------------------ templates
-    def quoted(self, node: Node, children: list[Node], start: int, end: int) -> str:
-        """A string literal with no interpolation: its text with escapes applied."""
-        parts = self.parts(children, start, end, quoted=True)
-        if any(not isinstance(p, str) for p in parts):
-            raise SyntaxProblem("a literal string is required here (no interpolation)", self.pos(node))
-        return "".join(parts)
+    def _plain_string(self, node: Node) -> str:
+        """A string_lit is a quoted string without interpolation: the text between the quotes."""
+        return _unescape(self.data[node.start_byte + 1 : node.end_byte - 1].decode(), True)
 
     def template(self, node: Node) -> s.Expr:
         pos = self.pos(node)
