@@ -91,7 +91,10 @@ class SimulatorEngine:
         self._random_lock = threading.Lock()
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
+        self._pool: list[sqlite3.Connection] = []
+        self._pool_lock = threading.Lock()
         self._init_schema()
+        self._release()
         # Every cmd_<apiName> method serves the API command of that name.
         self.handlers: dict[str, Callable[[dict[str, str]], Any]] = {
             name.lower(): getattr(self, f"cmd_{name}") for name in catalogue() if hasattr(self, f"cmd_{name}")
@@ -99,15 +102,27 @@ class SimulatorEngine:
 
     # ------------------------------------------------------------------------------------- storage
     def _conn(self) -> sqlite3.Connection:
+        """The connection of the current call (a server thread per request must not leak one each)."""
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(self.db_path, timeout=30.0, isolation_level=None, check_same_thread=False)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("PRAGMA busy_timeout=30000")
+            with self._pool_lock:
+                conn = self._pool.pop() if self._pool else None
+            if conn is None:
+                conn = sqlite3.connect(self.db_path, timeout=30.0, isolation_level=None, check_same_thread=False)
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
+                conn.execute("PRAGMA busy_timeout=30000")
+                with self._pool_lock:
+                    self._connections.append(conn)
             self._local.conn = conn
-            self._connections.append(conn)
         return conn
+
+    def _release(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            self._local.conn = None
+            with self._pool_lock:
+                self._pool.append(conn)
 
     def _init_schema(self) -> None:
         conn = self._conn()
@@ -126,18 +141,23 @@ class SimulatorEngine:
         """)
 
     def close(self) -> None:
-        for conn in self._connections:
-            conn.close()
-        self._connections.clear()
+        with self._pool_lock:
+            for conn in self._connections:
+                conn.close()
+            self._connections.clear()
+            self._pool.clear()
         self._local = threading.local()
 
     def reset(self) -> None:
         conn = self._conn()
-        conn.execute("BEGIN IMMEDIATE")
-        conn.execute("DELETE FROM objects")
-        conn.execute("DELETE FROM jobs")
-        conn.execute("DELETE FROM events")
-        conn.execute("COMMIT")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("DELETE FROM objects")
+            conn.execute("DELETE FROM jobs")
+            conn.execute("DELETE FROM events")
+            conn.execute("COMMIT")
+        finally:
+            self._release()
 
     def _insert(self, kind: str, obj: dict[str, Any], parent: str | None, zoneid: str | None) -> dict[str, Any]:
         cur = self._conn().execute("INSERT INTO objects(kind, id, parent, zoneid, name, data) VALUES (?,?,?,?,?,?)",
@@ -236,16 +256,16 @@ class SimulatorEngine:
         normalized = {_canonical(k, spec["params"]): v for k, v in params.items()}
         conn = self._conn()
         writes = not name.startswith("list") and name not in ("queryAsyncJobResult",)
-        conn.execute("BEGIN IMMEDIATE" if writes else "BEGIN")
         try:
-            if spec["async"]:
-                body = self._run_async(name, handler, normalized)
-            else:
-                body = handler(normalized)
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+            conn.execute("BEGIN IMMEDIATE" if writes else "BEGIN")
+            try:
+                body = self._run_async(name, handler, normalized) if spec["async"] else handler(normalized)
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        finally:
+            self._release()
         return {f"{name.lower()}response": body}
 
     def _roll(self, rate: float) -> bool:
@@ -897,13 +917,16 @@ class SimulatorEngine:
 
     # ------------------------------------------------------------------------------------ inspection
     def dump(self) -> dict[str, list[dict[str, Any]]]:
-        out: dict[str, list[dict[str, Any]]] = {}
-        for kind, (_key, plural) in KINDS.items():
-            out[plural] = [self.public(o) for o in self._all(kind)]
-        return out
+        try:
+            return {plural: [self.public(o) for o in self._all(kind)] for kind, (_key, plural) in KINDS.items()}
+        finally:
+            self._release()
 
     def summary(self) -> dict[str, int]:
-        rows = self._conn().execute("SELECT kind, count(*) FROM objects GROUP BY kind").fetchall()
+        try:
+            rows = self._conn().execute("SELECT kind, count(*) FROM objects GROUP BY kind").fetchall()
+        finally:
+            self._release()
         return {KINDS[k][1]: n for k, n in rows if k in KINDS}
 
 

@@ -14,7 +14,9 @@ import hashlib
 import hmac
 import json
 import random
+import sys
 import threading
+import traceback
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -87,6 +89,10 @@ def make_wsgi_app(engine: SimulatorEngine, *, api_key: str | None, secret_key: s
         except ApiError as exc:
             return _answer(start_response, exc.errorcode, {key: {"uuidList": [], "errorcode": exc.errorcode,
                                                                   "cserrorcode": exc.cserrorcode, "errortext": exc.errortext}})
+        except Exception as exc:  # what a management server does with a bug: log it, answer 530
+            traceback.print_exc(file=environ.get("wsgi.errors") or sys.stderr)
+            return _answer(start_response, 530, {key: {"uuidList": [], "errorcode": 530, "cserrorcode": 4250,
+                                                        "errortext": f"Internal error executing command: {type(exc).__name__}: {exc}"}})
         return _answer(start_response, 200, body)
 
     return app
