@@ -65,14 +65,6 @@ class Workspace:
 
 
 def open_backend(root: Path, settings: Settings, state_path: str | None) -> Any:
-    if settings.backend == "postgres" and state_path is None:
-        from cloudstack_iac.state.postgres import PostgresBackend
-
-        cfg = settings.backend_config
-        conninfo = cfg.get("conninfo") or os.environ.get("CSIAC_PG_CONNINFO")
-        if not conninfo:
-            raise DiagnosticError(error('backend "postgres" needs conninfo (or CSIAC_PG_CONNINFO)', subject=settings.source))
-        return PostgresBackend(conninfo, workspace=str(cfg.get("workspace", "default")))
     from cloudstack_iac.state.local import LocalBackend
 
     path = Path(state_path) if state_path else root / str(settings.backend_config.get("path", DEFAULT_STATE_FILE))
