@@ -232,7 +232,8 @@ def apply_plan(plan: Plan, providers: Mapping[str, Provider], journal: StateJour
             if stop is not None and stop.is_set() and not halted:
                 halted = True
                 result.interrupted = True
-            while remaining_in_stage.get(stage, 1) == 0 and stage < max(remaining_in_stage, default=0):
+            last_stage = max(remaining_in_stage, default=0)
+            while remaining_in_stage.get(stage, 0) == 0 and stage < last_stage and not halted:
                 stage += 1
             if not halted:
                 launch = [sid for sid in ready if stage_of[sid] == stage][: max(0, parallelism - len(running))]

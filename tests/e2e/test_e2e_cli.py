@@ -143,3 +143,41 @@ def test_mistakes_are_one_line_never_a_traceback(workdir: Path) -> None:
     assert out.exit_code == 1
     assert out.stderr.strip().splitlines()[0].startswith("error: ") and "is corrupted" in out.stderr
     assert (config / "csiac.state.json").read_text() == "{broken"
+
+
+def test_apply_asks_for_yes(workdir: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    config = workdir / "examples" / "marvin-basic"
+    monkeypatch.setenv("CSIAC_INPUT", "1")
+    declined = csiac("apply", str(config), input="no\n")
+    assert declined.exit_code == 1 and "Apply cancelled." in declined.stderr
+    assert "Only 'yes' will be accepted" in declined.stdout
+    monkeypatch.delenv("CSIAC_INPUT")
+    refused = csiac("apply", str(config))
+    assert refused.exit_code == 1 and "apply needs approval" in refused.stderr
+    monkeypatch.setenv("CSIAC_INPUT", "1")
+    accepted = csiac("apply", str(config), input="yes\n")
+    assert accepted.exit_code == 0, accepted.output
+    assert "Apply complete! Resources: 12 added" in accepted.stdout
+
+
+def test_staged_by_zone(workdir: Path) -> None:
+    config = workdir / "examples" / "quickstart"
+    extra = (config / "main.hcl").read_text().replace('var.zone_name', '"second"').replace('"kvm1"', '"kvm2"')
+    for old, new in (('"main"', '"second"'), ("cloudstack_zone.main", "cloudstack_zone.second"), ('"rack1"', '"rack2"'),
+                     ("cloudstack_pod.rack1", "cloudstack_pod.rack2"), ("cloudstack_cluster.kvm", "cloudstack_cluster.kvm2"),
+                     ('"kvm"', '"kvm2"'), ("cloudstack_physical_network.main", "cloudstack_physical_network.second"),
+                     ("cloudstack_traffic_type.main", "cloudstack_traffic_type.second"), ('"virtual_router"', '"vr2"'),
+                     ('"public"', '"public2"'), ('"primary"', '"primary2"'), ('"images"', '"images2"'), ("192.168.50", "192.168.60"),
+                     ('"${var.zone_name}-pnet"', '"second-pnet"'), ("var.pod_cidr", '"10.30.0.0/24"'), ("kvm1-primary", "kvm2-primary")):
+        extra = extra.replace(old, new)
+    (config / "second.hcl").write_text(extra)
+    assert csiac("validate", str(config)).exit_code == 0, csiac("validate", str(config)).output
+    out = csiac("apply", "-auto-approve", "--staged", "zone", str(config))
+    assert out.exit_code == 0, out.output
+    domains = {a: r["domain"]["zone"] for a, r in state_of(config)["resources"].items()}
+    addresses = [line.split("] ", 1)[1].split(": done")[0].split(" ", 1)[1] for line in out.stdout.splitlines() if line.startswith("[")]
+    zones = [domains[a] for a in addresses]
+    assert set(zones) == {"quickstart", "second"}
+    switch = zones.index(zones[-1])
+    assert zones[:switch] == [zones[0]] * switch and zones[switch:] == [zones[-1]] * (len(zones) - switch), zones
+    assert "This plan touches 2 zones" in out.stdout
