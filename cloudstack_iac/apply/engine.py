@@ -144,6 +144,7 @@ class _Run:
     def record(self, step: Step, result: dict[str, Any] | None, inputs: dict[str, Any]) -> None:
         """Runs in the scheduling thread: fold one finished step into the state and the journal."""
         change = self.changes.get(step.address)
+        self.state.pending.pop(step.address, None)  # the journal now holds this step's outcome
         if step.op is StepOp.DELETE:
             current = self.state.resources.get(step.address)
             if current is not None and (current.id == step.resource_id or step.resource_id is None):
