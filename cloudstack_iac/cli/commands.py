@@ -221,17 +221,11 @@ def _apply(ws: wsp.Workspace, the_plan: Any, config: Any, providers: dict[str, A
     observer = RichObserver(total) if sys.stdout.isatty() else PlainObserver(total)
     journal = ws.backend.journal
     started = time.monotonic()
-    last_checkpoint = {"doc": None}
-
-    def checkpoint() -> None:
-        ws.backend.checkpoint()
-        last_checkpoint["doc"] = True
-
     try:
         with _Interrupts() as interrupts:
             result = apply_plan(
                 the_plan, providers, journal, secrets=wsp.secrets_of(config), parallelism=parallelism,
-                observer=observer, stop=interrupts.stop, checkpoint=checkpoint, staged_zones=staged == "zone")
+                observer=observer, stop=interrupts.stop, checkpoint=ws.backend.checkpoint, staged_zones=staged == "zone")
     finally:
         observer.close()
         wsp.close_providers(providers)
@@ -289,7 +283,6 @@ def _apply_command(target: str, *, destroy: bool, auto_approve: bool, parallelis
         click.echo(_render(the_plan, as_json=False, markdown=False, directory=ws.directory))
         if not the_plan.has_changes and not refresh_only:
             wsp.close_providers(providers)
-            ws.backend.write(the_plan.prior_state) if ws.backend.journal.exists() else None
             return EXIT_OK
         question = "Do you really want to destroy all resources?" if destroy else "Do you want to perform these actions?"
         if not _confirm(auto_approve, question):

@@ -146,7 +146,7 @@ def render_plan_text(plan: Plan, *, color: bool = False, width: int = 100) -> st
     out.append(f"Steps, in order ({len(plan.steps)}; independent steps run in parallel):")
     index = {s.id: i + 1 for i, s in enumerate(plan.steps)}
     for i, step in enumerate(plan.steps, start=1):
-        after = ", ".join(str(index[d]) for d in step.depends_on if d in index)
+        after = ", ".join(str(n) for n in sorted(index[d] for d in step.depends_on if d in index))
         marker = "!" if step.op in (StepOp.PREPARE_HOST_MAINTENANCE, StepOp.ENABLE_STORAGE_MAINTENANCE) else " "
         out.append(f" {marker}{i:>4}. {step.id}: {step.description}" + (f"  (after {after})" if after else ""))
     if plan.deferred:
