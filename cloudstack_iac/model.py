@@ -60,7 +60,7 @@ class ProviderConfig:
 class Settings:
     """The ``csiac { ... }`` settings block: where state lives and which provider is the default."""
 
-    backend: str = "local"  # the only backend so far
+    backend: str = "local"  # "local" or "postgres"
     backend_config: dict[str, Any] = field(default_factory=dict)  # e.g. {"path": "csiac.state.json"}
     provider: str | None = None  # default provider name; None means the embedded simulator
     source: SourceRange | None = None

@@ -65,6 +65,15 @@ class Workspace:
 
 
 def open_backend(root: Path, settings: Settings, state_path: str | None) -> Any:
+    if settings.backend == "postgres" and state_path is None:
+        from cloudstack_iac.state.postgres import PostgresBackend
+
+        cfg = settings.backend_config
+        conninfo = cfg.get("conninfo") or os.environ.get("CSIAC_PG_CONNINFO")
+        if not conninfo:
+            raise DiagnosticError(error('backend "postgres" needs conninfo (or the CSIAC_PG_CONNINFO environment variable)',
+                                        subject=settings.source))
+        return PostgresBackend(str(conninfo), workspace=str(cfg.get("workspace", "default")), journal_dir=root / ".csiac")
     from cloudstack_iac.state.local import LocalBackend
 
     path = Path(state_path) if state_path else root / str(settings.backend_config.get("path", DEFAULT_STATE_FILE))

@@ -23,7 +23,7 @@ from cloudstack_iac.diags import Diagnostics, SourceRange, error
 from cloudstack_iac.model import Settings
 
 _LANGUAGE = Language(tree_sitter_hcl.language())
-BACKENDS = ("local",)
+BACKENDS = ("local", "postgres")
 SETTINGS_ATTRIBUTES = ("provider",)
 
 

@@ -1,5 +1,5 @@
 """The state: what cloudstack-iac believes exists (document.py), its file format (file.py), the
-backend that stores it (local.py) and the apply journal (journal.py).
+backends that store it (backend.py, local.py, postgres.py) and the apply journal (journal.py).
 
 Not here: deciding changes (``plan/``) or talking to CloudStack (``providers/``).
 """

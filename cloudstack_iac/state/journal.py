@@ -124,6 +124,19 @@ class StateJournal:
                 doc.pending.pop(address, None)
         return doc, len(entries)
 
+    @contextmanager
+    def exclusive(self) -> Iterator[list[dict[str, Any]]]:
+        """Hold the journal still: yields its entries, and empties it if the block succeeds."""
+        with self._lock:
+            entries = self.entries()
+            yield entries
+            if entries:
+                if self._handle is not None:
+                    self._handle.truncate(0)
+                    self._handle.seek(0)
+                else:
+                    self.path.unlink(missing_ok=True)
+
     def clear(self) -> None:
         with self._lock:
             if self._handle is not None:

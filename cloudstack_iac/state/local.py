@@ -16,37 +16,19 @@ import json
 import os
 import socket
 import time
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from cloudstack_iac.state.backend import LockInfo, StateBackend, StateLockedError
 from cloudstack_iac.state.document import StateDocument
 from cloudstack_iac.state.file import StateError, state_from_dict, state_to_dict
 from cloudstack_iac.state.journal import StateJournal
 
-
-@dataclass(frozen=True)
-class LockInfo:
-    who: str
-    host: str
-    pid: int
-    command: str
-    since: str
-
-    def describe(self) -> str:
-        return f'{self.who}@{self.host} pid {self.pid} running "{self.command}" since {self.since}'
+__all__ = ["LocalBackend", "LockInfo", "StateLockedError"]
 
 
-class StateLockedError(StateError):
-    def __init__(self, path: Path, holder: LockInfo | None, waited: float) -> None:
-        who = holder.describe() if holder else "another process"
-        wait = f" after waiting {waited:g}s" if waited else " (use -lock-timeout to wait)"
-        super().__init__(f"state {path} is locked by {who}{wait}")
-        self.holder = holder
-
-
-class LocalBackend:
+class LocalBackend(StateBackend):
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         self.lock_path = self.path.with_name(self.path.name + ".lock")
@@ -70,7 +52,7 @@ class LocalBackend:
                 if time.monotonic() - started >= timeout:
                     holder = self._holder()
                     handle.close()
-                    raise StateLockedError(self.path, holder, timeout) from None
+                    raise StateLockedError(str(self.path), holder, timeout) from None
                 time.sleep(min(0.1, max(0.01, timeout / 20)))
         info = LockInfo(_user(), socket.gethostname(), os.getpid(), command,
                         datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
@@ -106,7 +88,7 @@ class LocalBackend:
         return self._lock_handle is not None
 
     # ------------------------------------------------------------------------------------ read/write
-    def _read_file(self) -> StateDocument:
+    def _load(self) -> StateDocument:
         if not self.path.exists():
             return StateDocument()
         try:
@@ -115,20 +97,8 @@ class LocalBackend:
             raise StateError(f"{self.path} is corrupted: {exc}; restore {self.backup_path.name} or fix the file") from None
         return state_from_dict(data, source=str(self.path))
 
-    def read(self) -> StateDocument:
-        """The current state, with a leftover journal from an interrupted apply folded in."""
-        doc = self._read_file()
-        if self.journal.exists():
-            doc, folded = self.journal.fold(doc)
-            if folded and self.locked:
-                self.write(doc)
-                self.journal.clear()
-        return doc
-
-    def write(self, doc: StateDocument) -> None:
-        if not self.locked:
-            raise StateError(f"internal: writing {self.path} without holding its lock")
-        doc.serial += 1
+    def _store(self, doc: StateDocument) -> None:
+        """Temporary file in the same directory, fsync, rename over the old one (kept as .backup), fsync the directory."""
         data = json.dumps(state_to_dict(doc), indent=1, sort_keys=True)
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -149,21 +119,6 @@ class LocalBackend:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
-
-    def checkpoint(self) -> None:
-        """Fold the journal into the state file now (during a long apply), atomically."""
-        with self.journal._lock:
-            entries = self.journal.entries()
-            if not entries:
-                return
-            doc = self._read_file()
-            doc, _ = self.journal.fold(doc)
-            self.write(doc)
-            if self.journal._handle is not None:
-                self.journal._handle.truncate(0)
-                self.journal._handle.seek(0)
-            else:
-                self.journal.path.unlink(missing_ok=True)
 
 
 def _user() -> str:
