@@ -47,7 +47,13 @@ def drift(directory: str, detailed: bool, as_json: bool, markdown: bool, junit: 
           var: tuple[str, ...], var_file: tuple[str, ...]) -> int:
     """Compare the live cloud with the state: changed, deleted and unmanaged objects."""
     from cloudstack_iac.plan import PlanOptions
-    from cloudstack_iac.plan.drift import baseline_of, compare_with_baseline, detect_drift, parse_driftignore
+    from cloudstack_iac.plan.drift import (
+        attribute,
+        baseline_of,
+        compare_with_baseline,
+        detect_drift,
+        parse_driftignore,
+    )
     from cloudstack_iac.render.drift import (
         render_drift_json,
         render_drift_junit,
@@ -72,16 +78,11 @@ def drift(directory: str, detailed: bool, as_json: bool, markdown: bool, junit: 
             click.echo(line, err=True)
         try:
             live, errors, calls = wsp.read_live(providers, config if config_ok else None, state, max_rps, every_type=True)
-            events: dict[str, list[dict[str, Any]]] = {}
             report = detect_drift(state, live, rules=rules, today=date.today())
-            for key, provider in providers.items():
-                if hasattr(provider, "events"):
-                    ids = [i.id for i in report.items if state.resources.get(i.address, None) is None or state.resources[i.address].provider == key]
-                    events.update(provider.events(ids))
-                    calls = getattr(provider, "counter", None).count if hasattr(provider, "counter") else calls
-            report = detect_drift(state, live, rules=rules, today=date.today(), events=events)
             report.errors = errors
-            report.api_calls = calls
+            events, event_calls = wsp.events_of(providers, [i.id for i in report.items])
+            attribute(report, events)
+            report.api_calls = calls + event_calls
         finally:
             wsp.close_providers(providers)
         if config_ok:

@@ -21,6 +21,7 @@ from cloudstack_iac.plan.model import Plan
 from cloudstack_iac.providers.base import LiveObject, Provider
 from cloudstack_iac.providers.registry import load_provider
 from cloudstack_iac.schema import get_schema, validate_configuration
+from cloudstack_iac.state.backend import StateBackend
 from cloudstack_iac.state.document import StateDocument
 from cloudstack_iac.values import contains_unknown
 
@@ -34,7 +35,7 @@ class Workspace:
 
     directory: Path
     settings: Settings
-    backend: Any  # a state backend (state/backend.py protocol)
+    backend: StateBackend
     locked: bool = False
     notes: list[str] = field(default_factory=list)  # informational lines for stderr
 
@@ -64,7 +65,7 @@ class Workspace:
         self.close()
 
 
-def open_backend(root: Path, settings: Settings, state_path: str | None) -> Any:
+def open_backend(root: Path, settings: Settings, state_path: str | None) -> StateBackend:
     if settings.backend == "postgres" and state_path is None:
         from cloudstack_iac.state.postgres import PostgresBackend
 
@@ -166,6 +167,21 @@ def read_live(providers: Mapping[str, Provider], config: Configuration | None, s
         for obj in result.objects:
             live[(obj.type, obj.id)] = obj
     return live, errors, calls
+
+
+def events_of(providers: Mapping[str, Provider], object_ids: Sequence[str]) -> tuple[dict[str, list[dict[str, Any]]], int]:
+    """Who changed these objects and when, from every provider that can tell (CloudStack's listEvents)."""
+    events: dict[str, list[dict[str, Any]]] = {}
+    calls = 0
+    for provider in providers.values():
+        history = getattr(provider, "events", None)
+        if history is None or not object_ids:
+            continue
+        counter = getattr(provider, "counter", None)
+        before = counter.count if counter is not None else 0
+        events.update(history(object_ids))
+        calls += (counter.count - before) if counter is not None else 0
+    return events, calls
 
 
 def refresh(providers: Mapping[str, Provider], config: Configuration | None, state: StateDocument) -> dict[tuple[str, str], LiveObject]:

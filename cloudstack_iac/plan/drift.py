@@ -135,7 +135,7 @@ def _ignored(rules: list[IgnoreRule], address: str, attribute: str | None, today
 
 
 def detect_drift(state: StateDocument, live: Mapping[tuple[str, str], LiveObject], *, rules: Iterable[IgnoreRule] = (),
-                 today: date, events: Mapping[str, list[dict[str, Any]]] | None = None) -> DriftReport:
+                 today: date) -> DriftReport:
     rules = list(rules)
     report = DriftReport()
     scratch = copy.deepcopy(state)
@@ -153,13 +153,17 @@ def detect_drift(state: StateDocument, live: Mapping[tuple[str, str], LiveObject
             continue
         report.items.append(DriftItem("deleted", address, resource.type, resource.id or ""))
     report.items.extend(_unmanaged(state, live, rules, today, report))
+    report.heterogeneous_clusters = heterogeneous_clusters(state, live)
+    return report
+
+
+def attribute(report: DriftReport, events: Mapping[str, list[dict[str, Any]]]) -> None:
+    """Name who changed each drifted object last, and when, from the cloud's events (oldest first)."""
     for item in report.items:
-        history = (events or {}).get(item.id) or []
+        history = events.get(item.id) or []
         if history:
             last = history[-1]
             item.who, item.when = last.get("username") or last.get("account"), last.get("created")
-    report.heterogeneous_clusters = heterogeneous_clusters(state, live)
-    return report
 
 
 def _unmanaged(state: StateDocument, live: Mapping[tuple[str, str], LiveObject], rules: list[IgnoreRule], today: date,

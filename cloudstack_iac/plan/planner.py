@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import heapq
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -104,10 +104,12 @@ def refresh_state(state: StateDocument, live: Mapping[tuple[str, str], LiveObjec
 
 class _Planner:
     def __init__(self, config: Configuration, state: StateDocument, live: Mapping[tuple[str, str], LiveObject] | None,
-                 options: PlanOptions, region_names: Mapping[str, str], diags: Diagnostics) -> None:
+                 options: PlanOptions, region_names: Mapping[str, str], diags: Diagnostics, *,
+                 by_id: Mapping[tuple[str, str], str], gone: Iterable[str]) -> None:
         self.config, self.state, self.live, self.options, self.diags = config, state, live, options, diags
         self.region_names = region_names
-        self.by_id = {(r.type, r.id): a for a, r in state.resources.items() if r.id is not None}
+        self.by_id = by_id  # (type, id) -> address, including objects deleted outside (their ids still appear in config)
+        self.gone = set(gone)
         self.changes: dict[str, ResourceChange] = {}
         self.targets: dict[str, dict[str, str]] = {}  # address -> {reference attr: target address}
         self.new_ids: set[str] = set()  # addresses whose id changes in this plan (create, replace)
@@ -402,7 +404,6 @@ class _Planner:
                               user_visible=bool(schema and schema.user_visible), dependencies=tuple(resource.dependencies),
                               parent=resource.parent, sensitive_attrs=frozenset(resource.sensitive_digests))
 
-    gone: set[str] = set()
 
 
 def _is_reference(value: Any) -> bool:
@@ -470,9 +471,7 @@ def make_plan(config: Configuration, prior: StateDocument, *, live: Mapping[tupl
                     for a in sorted(gone)]
         plan = Plan(prior.lineage, prior.serial, config.digest, changes, [], state, refresh_only=True, moved=moved)
         return plan, diags
-    planner = _Planner(config, state, live, options, region_names or {}, diags)
-    planner.gone = set(gone)
-    planner.by_id = by_id
+    planner = _Planner(config, state, live, options, region_names or {}, diags, by_id=by_id, gone=gone)
     planner.plan()
     if options.targets:
         keep = _select_targets(planner, options.targets, options.destroy)
