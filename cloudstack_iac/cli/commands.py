@@ -30,6 +30,7 @@ from cloudstack_iac.diags import DiagnosticError, Diagnostics, error
 from cloudstack_iac.state.document import StateDocument
 
 PLAN_FILE_DIR_KEY = "config_dir"
+PLAN_FILE_VARIABLES_KEY = "variables"  # non-sensitive variable values the plan was made with
 
 
 def register(group: click.Group) -> None:
@@ -123,12 +124,15 @@ def _make_plan(ws: wsp.Workspace, *, destroy: bool, targets: tuple[str, ...], re
     return the_plan, config, state, providers
 
 
-def _plan_document(the_plan: Any, directory: Path, relative_to: Path | None = None) -> dict[str, Any]:
-    """The plan document; it names its configuration directory relative to where the plan file lives."""
+def _plan_document(the_plan: Any, directory: Path, relative_to: Path | None = None, config: Any = None) -> dict[str, Any]:
+    """The plan document. It names its configuration directory relative to where the plan file lives,
+    and carries the non-sensitive variable values it was made with, so `apply PLANFILE` needs no -var."""
     from cloudstack_iac.plan.document import plan_to_dict
 
     doc = plan_to_dict(the_plan)
     doc[PLAN_FILE_DIR_KEY] = os.path.relpath(directory.resolve(), (relative_to or Path.cwd()).resolve())
+    if config is not None:
+        doc[PLAN_FILE_VARIABLES_KEY] = {k: v for k, v in config.variables.items() if k not in config.sensitive_variables}
     return doc
 
 
@@ -166,7 +170,7 @@ def plan(directory: str, out: str | None, destroy: bool, detailed: bool, as_json
          lock_timeout: str) -> int:
     """Show what apply would change in the cloud described by DIRECTORY."""
     with wsp.Workspace.open(directory, state_path=state_path) as ws:
-        the_plan, _config, _state, providers = _make_plan(
+        the_plan, config, _state, providers = _make_plan(
             ws, destroy=destroy, targets=targets, replace=replace, refresh=refresh, refresh_only=refresh_only,
             provider_name=provider_name, lock_timeout=lock_timeout, command="csiac plan")
         wsp.close_providers(providers)
@@ -175,7 +179,7 @@ def plan(directory: str, out: str | None, destroy: bool, detailed: bool, as_json
         if out:
             from cloudstack_iac.render import plan_digest
 
-            doc = _plan_document(the_plan, ws.directory, Path(out).parent)
+            doc = _plan_document(the_plan, ws.directory, Path(out).parent, config)
             _write_json_file(out, doc)
             click.echo(f"Saved the plan to {out} (digest {plan_digest(doc)}). Apply it with: csiac apply {out}", err=True)
     if detailed and the_plan.has_changes:
@@ -309,7 +313,9 @@ def _apply_saved(path: str, *, auto_approve: bool, parallelism: int, staged: str
     with wsp.Workspace.open(directory, state_path=state_path) as ws:
         ws.lock("csiac apply", parse_duration(lock_timeout))
         state = ws.backend.read()
-        config, diags = wsp.evaluate(ws, current_var_sources(), state)
+        saved_vars = doc.get(PLAN_FILE_VARIABLES_KEY) or {}
+        sources = [*wsp.var_sources_from(saved_vars), *current_var_sources()]  # -var now (say, a secret) on top
+        config, diags = wsp.evaluate(ws, sources, state)
         _fail_on_errors(diags)
         fresh = check_plan_fresh(the_plan, state, config.digest)
         _fail_on_errors(fresh)

@@ -207,16 +207,16 @@ def outputs_after_apply(ws: Workspace, config: Configuration, state: StateDocume
     """Root outputs with the ids apply just learnt (re-evaluated only when there are outputs)."""
     if not config.outputs:
         return {}
-    fresh, diags = load_configuration(ws.directory, var_sources=_var_sources_of(config), prior=prior_attributes(state))
+    fresh, diags = load_configuration(ws.directory, var_sources=var_sources_from(config.variables), prior=prior_attributes(state))
     source = fresh if not diags.has_errors else config
     return {name: out.value for name, out in source.outputs.items() if not out.sensitive and not contains_unknown(out.value)}
 
 
-def _var_sources_of(config: Configuration) -> list[tuple[str, str]]:
-    """The variable values in effect, passed back so re-evaluation sees exactly the same inputs."""
+def var_sources_from(values: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Variable values as -var sources, so a later evaluation sees exactly the same inputs."""
     import json
 
-    return [("var", f"{name}={value if isinstance(value, str) else json.dumps(value)}") for name, value in config.variables.items()]
+    return [("var", f"{name}={value if isinstance(value, str) else json.dumps(value)}") for name, value in values.items()]
 
 
 def secrets_of(config: Configuration) -> dict[str, dict[str, Any]]:

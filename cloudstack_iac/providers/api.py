@@ -417,11 +417,8 @@ class ApiProvider:
         if type_name == "cloudstack_pod" and ("startip" in params or "endip" in params):
             params.setdefault("startip", values.get("start_ip"))
             params.setdefault("endip", values.get("end_ip"))
-        if type_name == "cloudstack_cluster" and "allocationstate" in params:
-            params["allocationstate"] = params["allocationstate"]
-        key = "id"
         identifier: Any = int(object_id) if type_name == "cloudstack_region" else object_id
-        obj = self._unwrap(self.call(mapping.update, **{key: identifier}, **params), mapping.result_key)
+        obj = self._unwrap(self.call(mapping.update, id=identifier, **params), mapping.result_key)
         return self.to_attributes(type_name, obj) if "id" in obj else {}
 
     def delete(self, type_name: str, object_id: str, values: Mapping[str, Any]) -> None:

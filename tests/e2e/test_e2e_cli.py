@@ -181,3 +181,13 @@ def test_staged_by_zone(workdir: Path) -> None:
     switch = zones.index(zones[-1])
     assert zones[:switch] == [zones[0]] * switch and zones[switch:] == [zones[-1]] * (len(zones) - switch), zones
     assert "This plan touches 2 zones" in out.stdout
+
+
+def test_saved_plan_remembers_its_variables(workdir: Path) -> None:
+    config = workdir / "examples" / "quickstart"
+    plan_file = workdir / "q.plan"
+    assert csiac("plan", "-out", str(plan_file), "-var", "host_count=3", str(config)).exit_code == 0
+    applied = csiac("apply", str(plan_file), cwd=workdir)
+    assert applied.exit_code == 0, applied.output
+    assert "14 added" in applied.stdout
+    assert csiac("plan", "--detailed-exitcode", "-var", "host_count=3", str(config)).exit_code == 0
