@@ -10,6 +10,7 @@ key before it is retried, so a dropped connection never makes a duplicate.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -176,6 +177,14 @@ EXTRA_FIELDS = {
 }
 
 
+_QUERY = re.compile(r"\?[^\s'\")]*")
+
+
+def redact(text: str) -> str:
+    """Transport errors quote the request URL, whose query holds passwords and signatures: drop it."""
+    return _QUERY.sub("?(query redacted)", text)
+
+
 class _CallCounter:
     """Counts HTTP requests sent through a session (pages and job polls included) and, when asked,
     keeps them under a request rate (CloudStack answers 429 when api.throttling is on)."""
@@ -257,7 +266,7 @@ class ApiProvider:
                     raise ProviderError(command, code, text, error.get("cserrorcode")) from None
             except (requests.exceptions.RequestException, CloudStackException) as exc:
                 if attempt >= self.max_retries:
-                    raise ProviderError(command, 0, f"cannot reach the management server: {exc}") from None
+                    raise ProviderError(command, 0, f"cannot reach the management server: {redact(str(exc))}") from None
             attempt += 1
             time.sleep(min(self.backoff * 2 ** (attempt - 1), 10.0))
             if find is not None:

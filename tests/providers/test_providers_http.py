@@ -101,3 +101,16 @@ def test_the_secret_key_never_shows(tmp_path: Path) -> None:
     provider = load_provider("cloudstack", config={"api_url": "http://127.0.0.1:9/client/api", "api_key": "k", "secret_key": "TOPSECRET"},
                              config_dir=tmp_path)
     assert "TOPSECRET" not in repr(provider) + repr(provider.client.secret) + json.dumps(vars(provider), default=repr)
+
+
+def test_transport_errors_never_show_the_request(tmp_path: Path) -> None:
+    from cloudstack_iac.providers.base import ProviderError
+
+    provider = load_provider("cloudstack", config={"api_url": "http://127.0.0.1:9/client/api", "api_key": "k", "secret_key": "s",
+                                                   "max_retries": 1, "retry_backoff": 0.01, "timeout": 2}, config_dir=tmp_path)
+    with pytest.raises(ProviderError) as caught:
+        provider.create("cloudstack_host", {"url": "http://10.0.0.1", "zone_id": "z", "pod_id": "p", "cluster_id": "c",
+                                            "hypervisor": "KVM", "username": "root", "password": "Hunter2-Secret"})
+    message = str(caught.value)
+    assert "cannot reach the management server" in message
+    assert "Hunter2-Secret" not in message and "signature" not in message.lower()
