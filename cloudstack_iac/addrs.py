@@ -60,9 +60,6 @@ class ResourceAddress:
     def module_path(self) -> str:
         return ".".join(str(m) for m in self.module)
 
-    def with_key(self, key: InstanceKey) -> ResourceAddress:
-        return ResourceAddress(self.type, self.name, key, self.module)
-
     @classmethod
     def parse(cls, text: str) -> ResourceAddress:
         """Parse ``[module.NAME[KEY].]*TYPE.NAME[KEY]``; raise AddressError on anything else."""

@@ -20,10 +20,6 @@ class Unknown:
     ref: str | None = None  # resource instance address, e.g. 'cloudstack_zone.z' or 'module.a.cloudstack_pod.p["x"]'
     path: tuple[str | int, ...] = ()  # attribute path inside that resource, e.g. ('id',)
 
-    @property
-    def is_reference(self) -> bool:
-        return self.ref is not None
-
     def __repr__(self) -> str:
         if self.ref is None:
             return "Unknown()"
@@ -34,10 +30,6 @@ class Unknown:
 
 
 UNKNOWN = Unknown()
-
-
-def is_unknown(value: Any) -> bool:
-    return isinstance(value, Unknown)
 
 
 def contains_unknown(value: Any) -> bool:
