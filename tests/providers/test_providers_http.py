@@ -68,14 +68,14 @@ def test_refresh_calls_are_bounded_by_types_not_objects(tmp_path: Path) -> None:
 
 
 def test_retries_survive_injected_failures_without_duplicates(workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    server = serve(tmp_path, "--fail-rate", "0.05", "--latency-ms", "5", "--drop-rate", "0.02", "--async-fail-rate", "0.02")
+    server = serve(tmp_path, "--fail-rate", "0.05", "--latency-ms", "20", "--drop-rate", "0.01", "--async-fail-rate", "0.02")
     try:
         monkeypatch.setenv("CLOUDSTACK_API_URL", server.url)
         monkeypatch.setenv("CLOUDSTACK_API_KEY", "test-key")
         monkeypatch.setenv("CLOUDSTACK_SECRET_KEY", "test-secret")
         config = workdir / "examples" / "inventory"
         (config / "provider.hcl").write_text('provider "cloudstack" {\n  retry_backoff = 0.01\n  max_retries = 8\n  poll_interval = 0.05\n}\n')
-        applied = csiac("apply", "-auto-approve", "--provider", "cloudstack", "-var", "hosts_file=hosts-small.csv", str(config))
+        applied = csiac("apply", "-auto-approve", "--provider", "cloudstack", str(config))
         assert applied.exit_code == 0, applied.output
         state = state_of(config)
         ids = [r["id"] for r in state["resources"].values()]
@@ -83,9 +83,10 @@ def test_retries_survive_injected_failures_without_duplicates(workdir: Path, tmp
         from cloudstack_iac.providers.simulator.engine import SimulatorEngine
 
         dump = SimulatorEngine(server.db).dump()
-        assert len(dump["hosts"]) == 24
-        assert len({h["name"] for h in dump["hosts"]}) == 24
-        assert len(dump["pods"]) == 2
+        assert len(dump["hosts"]) == 2000
+        assert len({h["name"] for h in dump["hosts"]}) == 2000
+        assert len(dump["pods"]) == 10
+        assert csiac("plan", "--detailed-exitcode", "--provider", "cloudstack", str(config)).exit_code == 0
     finally:
         server.process.terminate()
         server.process.wait(timeout=10)
