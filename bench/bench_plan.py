@@ -12,6 +12,7 @@ directly (ids filled in as a provider would), then 1% of the hosts get a new tag
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 import tempfile
 import uuid
@@ -75,6 +76,8 @@ def main() -> None:
         (inv / "hosts.csv").write_text("\n".join([rows[0] + ",tag", *changed]) + "\n")
         print(f"  state: {len(state.resources)} resources; {sum(1 for c in changed if c.endswith(',b'))} hosts changed")
         report("plan: 50,000-resource state, 1% changed", [*CSIAC, "plan", "-refresh=false", str(inv)])
+        summary = subprocess.run([*CSIAC, "plan", "-refresh=false", str(inv)], capture_output=True, text=True).stdout.splitlines()[0]
+        print(f"  {summary}")
 
 
 if __name__ == "__main__":

