@@ -33,9 +33,10 @@ class _Quiet(WSGIRequestHandler):
 
 def serve(*, host: str = "127.0.0.1", port: int = 8080, db_path: str | Path, api_key: str | None = None,
           secret_key: str | None = None, latency_ms: float = 0.0, fail_rate: float = 0.0, async_fail_rate: float = 0.0,
-          drop_rate: float = 0.0, ready: Callable[[int], None] | None = None, stop: threading.Event | None = None) -> None:
+          drop_rate: float = 0.0, throttle_rps: float | None = None, ready: Callable[[int], None] | None = None,
+          stop: threading.Event | None = None) -> None:
     engine = SimulatorEngine(db_path, latency_ms=latency_ms, fail_rate=fail_rate, async_fail_rate=async_fail_rate)
-    app = make_wsgi_app(engine, api_key=api_key, secret_key=secret_key, drop_rate=drop_rate)
+    app = make_wsgi_app(engine, api_key=api_key, secret_key=secret_key, drop_rate=drop_rate, throttle_rps=throttle_rps)
     server = make_server(host, port, app, server_class=_Server, handler_class=_Quiet)
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown, daemon=True).start())

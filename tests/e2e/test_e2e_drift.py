@@ -144,3 +144,20 @@ def test_import_one_object(workdir: Path) -> None:
     assert csiac("plan", "--detailed-exitcode", str(config)).exit_code == 0
     missing = csiac("import", "cloudstack_pod.nope", "x", "-chdir", str(config))
     assert missing.exit_code == 1 and "is not declared in the configuration" in missing.stderr
+
+
+def test_drift_stays_under_a_throttled_server(workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    server = serve(tmp_path, "--throttle-rps", "25")
+    try:
+        monkeypatch.setenv("CLOUDSTACK_API_URL", server.url)
+        monkeypatch.setenv("CLOUDSTACK_API_KEY", "test-key")
+        monkeypatch.setenv("CLOUDSTACK_SECRET_KEY", "test-secret")
+        config = workdir / "examples" / "quickstart"
+        (config / "provider.hcl").write_text('provider "cloudstack" {\n  retry_backoff = 0.2\n  max_retries = 8\n  poll_interval = 0.05\n}\n')
+        assert csiac("apply", "-auto-approve", "--provider", "cloudstack", str(config)).exit_code == 0  # through 429s and backoff
+        out = csiac("drift", "--detailed-exitcode", "--json", "--max-rps", "20", "--provider", "cloudstack", str(config))
+        assert out.exit_code == 0, out.output
+        assert json.loads(out.stdout)["in_sync"] is True
+    finally:
+        server.process.terminate()
+        server.process.wait(timeout=10)

@@ -16,6 +16,7 @@ import json
 import random
 import sys
 import threading
+import time
 import traceback
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
@@ -62,9 +63,11 @@ def verify(params: Mapping[str, str], api_key: str, secret_key: str, now: dateti
 
 
 def make_wsgi_app(engine: SimulatorEngine, *, api_key: str | None, secret_key: str | None, drop_rate: float = 0.0,
-                  seed: int | None = None) -> Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]:
+                  throttle_rps: float | None = None, seed: int | None = None) -> Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]:
+    """throttle_rps: answer 429 beyond this many requests a second, as CloudStack does with api.throttling on."""
     rng = random.Random(seed)
     lock = threading.Lock()
+    window: list[float] = []  # request times in the last second
 
     def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if environ.get("PATH_INFO", "").rstrip("/") not in ("/client/api", "/client"):
@@ -82,6 +85,17 @@ def make_wsgi_app(engine: SimulatorEngine, *, api_key: str | None, secret_key: s
                 raise DroppedConnection()
         command = params.get("command", "")
         key = f"{command.lower()}response"
+        if throttle_rps:
+            with lock:
+                now = time.monotonic()
+                while window and now - window[0] > 1.0:
+                    window.pop(0)
+                limited = len(window) >= throttle_rps
+                if not limited:
+                    window.append(now)
+            if limited:
+                return _answer(start_response, 429, {key: {"uuidList": [], "errorcode": 429, "cserrorcode": 9999,
+                                                            "errortext": f"The API call limit of {throttle_rps:g} per second has been reached; retry later"}})
         if api_key is not None and secret_key is not None and not verify(params, api_key, secret_key):
             return _answer(start_response, 401, {key: {"uuidList": [], "errorcode": 401, "cserrorcode": 9999, "errortext": UNAUTHORIZED}})
         try:
