@@ -114,6 +114,7 @@ class _Planner:
         self.targets: dict[str, dict[str, str]] = {}  # address -> {reference attr: target address}
         self.new_ids: set[str] = set()  # addresses whose id changes in this plan (create, replace)
         self.deferred: set[str] = set()
+        self.adopted: dict[str, str] = {}  # address -> id of the object found after an interrupted apply
         self.desired: dict[str, dict[str, Any]] = {}
         self._domain: dict[str, FailureDomain] = {}
         self._zone_of: dict[str, str | None] = {}
@@ -310,6 +311,8 @@ class _Planner:
         """Values evaluation could not know but the (moved, refreshed) state does: an id of an object
         that exists and is not being replaced."""
         if isinstance(value, Unknown):
+            if value.ref in self.adopted and value.path == ("id",):
+                return self.adopted[value.ref]
             if value.ref is None or value.ref in self.new_ids or value.ref not in self.state.resources:
                 return value
             resource = self.state.resources[value.ref]
@@ -376,11 +379,13 @@ class _Planner:
             if type_name != r.type or object_id in owned:
                 continue
             attrs = {**obj.attributes}
-            if r.type == "cloudstack_host" and "url" not in attrs:
-                attrs["url"] = values.get("url")
-                if schema.display_name and schema.display_name(values) != obj.attributes.get("name"):
+            if schema.display_name is not None and "url" in schema.natural_key and "url" not in attrs:
+                # The API never returns a host's url: match the name CloudStack derived from it instead.
+                if schema.display_name(values) != (obj.attributes.get("name") or obj.attributes.get("_name")):
                     continue
+                attrs["url"] = values.get("url")
             if schema.natural_key_of(normalized_values(r.type, attrs)) == wanted:
+                self.adopted[address] = object_id
                 self.changes[address] = ResourceChange(
                     address=address, type=r.type, actions=(Action.CREATE,), before=None,
                     after={**{k: (SENSITIVE if k in schema.sensitive else v) for k, v in values.items()}, "id": object_id},
