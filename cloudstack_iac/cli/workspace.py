@@ -23,7 +23,7 @@ from cloudstack_iac.providers.registry import load_provider
 from cloudstack_iac.schema import get_schema, validate_configuration
 from cloudstack_iac.state.backend import StateBackend
 from cloudstack_iac.state.document import StateDocument
-from cloudstack_iac.values import contains_unknown
+from cloudstack_iac.values import Unknown, contains_unknown
 
 DEFAULT_STATE_FILE = "csiac.state.json"
 EMBEDDED_PROVIDER = "simulator"
@@ -204,12 +204,31 @@ def build_plan(
 
 
 def outputs_after_apply(ws: Workspace, config: Configuration, state: StateDocument) -> dict[str, Any]:
-    """Root outputs with the ids apply just learnt (re-evaluated only when there are outputs)."""
-    if not config.outputs:
-        return {}
-    fresh, diags = load_configuration(ws.directory, var_sources=var_sources_from(config.variables), prior=prior_attributes(state))
-    source = fresh if not diags.has_errors else config
-    return {name: out.value for name, out in source.outputs.items() if not out.sensitive and not contains_unknown(out.value)}
+    """Root outputs with the ids apply just learnt.
+
+    References to attributes of resources (the usual case) are filled in from the new state; only an
+    output computed from unknowns in another way makes the configuration be evaluated again.
+    """
+    known = prior_attributes(state)
+    outputs = {name: _fill(out.value, known) for name, out in config.outputs.items() if not out.sensitive}
+    if any(contains_unknown(v) for v in outputs.values()):
+        fresh, diags = load_configuration(ws.directory, var_sources=var_sources_from(config.variables), prior=known)
+        if not diags.has_errors:
+            outputs = {name: out.value for name, out in fresh.outputs.items() if not out.sensitive}
+    return {name: value for name, value in outputs.items() if not contains_unknown(value)}
+
+
+def _fill(value: Any, known: Mapping[str, Mapping[str, Any]]) -> Any:
+    if isinstance(value, Unknown) and value.ref in known:
+        current: Any = known[value.ref]
+        for part in value.path:
+            current = current.get(part) if isinstance(current, Mapping) else None
+        return value if current is None else current
+    if isinstance(value, dict):
+        return {k: _fill(v, known) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fill(v, known) for v in value]
+    return value
 
 
 def var_sources_from(values: Mapping[str, Any]) -> list[tuple[str, str]]:

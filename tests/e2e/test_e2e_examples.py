@@ -42,6 +42,14 @@ def test_example_lifecycle(workdir: Path, example: str) -> None:
     assert leftovers == {}
 
 
+def test_outputs_are_recorded_with_the_ids_apply_learnt(workdir: Path) -> None:
+    config = workdir / "examples" / "quickstart"
+    assert csiac("apply", "-auto-approve", str(config)).exit_code == 0
+    state = state_of(config)
+    assert state["outputs"]["zone_id"] == state["resources"]["cloudstack_zone.main"]["id"]
+    assert state["outputs"]["hosts"] == ["http://10.20.0.101", "http://10.20.0.102"]
+
+
 def test_secrets_never_reach_output_or_state(workdir: Path) -> None:
     config = workdir / "examples" / "quickstart"
     (config / "secret.auto.tfvars").write_text('host_password = "Sup3r-S3cret-Value"\n')
