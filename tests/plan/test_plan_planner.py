@@ -10,65 +10,13 @@ from cloudstack_iac.diags import DiagnosticError
 from cloudstack_iac.plan import PlanOptions, make_plan
 from cloudstack_iac.plan.document import check_plan_fresh, plan_from_dict, plan_to_dict
 from cloudstack_iac.plan.model import Action, StepOp
+from tests.fixtures import ZONE_HCL
 from tests.pipeline import Pipeline
 
-ZONE = '''
-resource "cloudstack_zone" "z" {
-  name             = var.zone_name
-  network_type     = "Advanced"
-  dns1             = "8.8.8.8"
-  internal_dns1    = "10.0.0.2"
-  allocation_state = "Enabled"
-}
-variable "zone_name" { default = "z1" }
-variable "pod_end" { default = "10.1.0.20" }
-variable "hosts" { default = 2 }
-resource "cloudstack_physical_network" "pn" {
-  name    = "pn"
-  zone_id = cloudstack_zone.z.id
-}
-resource "cloudstack_traffic_type" "t" {
-  for_each            = toset(["Management", "Guest", "Public"])
-  physical_network_id = cloudstack_physical_network.pn.id
-  type                = each.key
-}
-resource "cloudstack_pod" "p" {
-  name     = "p1"
-  zone_id  = cloudstack_zone.z.id
-  gateway  = "10.1.0.1"
-  netmask  = "255.255.255.0"
-  start_ip = "10.1.0.10"
-  end_ip   = var.pod_end
-}
-resource "cloudstack_cluster" "c" {
-  name       = "c1"
-  zone_id    = cloudstack_zone.z.id
-  pod_id     = cloudstack_pod.p.id
-  hypervisor = "KVM"
-}
-resource "cloudstack_host" "h" {
-  count      = var.hosts
-  url        = "http://10.1.0.${100 + count.index}"
-  zone_id    = cloudstack_zone.z.id
-  pod_id     = cloudstack_pod.p.id
-  cluster_id = cloudstack_cluster.c.id
-  hypervisor = "KVM"
-  username   = "root"
-  password   = "pw"
-}
-resource "cloudstack_storage_pool" "ps" {
-  name       = "ps"
-  zone_id    = cloudstack_zone.z.id
-  pod_id     = cloudstack_pod.p.id
-  cluster_id = cloudstack_cluster.c.id
-  url        = "nfs://10.0.0.5/primary"
-}
-resource "cloudstack_secondary_storage" "ss" {
-  name    = "ss"
-  zone_id = cloudstack_zone.z.id
-  url     = "nfs://10.0.0.5/secondary"
-}
-'''
+ZONE = (ZONE_HCL.replace('name             = "z1"', "name             = var.zone_name", 1)
+        .replace('end_ip   = "10.1.0.20"', "end_ip   = var.pod_end")
+        .replace("count      = 2", "count      = var.hosts")
+        + 'variable "zone_name" { default = "z1" }\nvariable "pod_end" { default = "10.1.0.20" }\nvariable "hosts" { default = 2 }\n')
 
 
 @pytest.fixture
