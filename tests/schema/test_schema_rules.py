@@ -129,3 +129,58 @@ def test_normalized_values_fill_defaults_and_canonical_case() -> None:
     got = normalized_values("cloudstack_cluster", {"name": "c", "zone_id": "z", "pod_id": "p", "hypervisor": "kvm"})
     assert got == {"name": "c", "zone_id": "z", "pod_id": "p", "hypervisor": "KVM", "cluster_type": "CloudManaged",
                    "allocation_state": "Enabled"}
+
+
+def test_vlan_ranges_of_a_zones_physical_networks_must_not_overlap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    second = '''
+resource "cloudstack_physical_network" "pn2" {
+  name    = "pn2"
+  zone_id = cloudstack_zone.z.id
+  vlan    = VLAN
+}
+'''
+    found = check(tmp_path, BASE + second.replace("VLAN", '"150-250"'), monkeypatch)
+    assert any("VLAN range 150-250 overlaps cloudstack_physical_network.pn (100-200)" in f for f in found), found
+    assert check(tmp_path, BASE + second.replace("VLAN", '"300-400"'), monkeypatch) == []
+
+
+def test_public_ranges_must_not_overlap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def ranges(second_start: int) -> str:
+        return "".join(f"""
+resource "cloudstack_vlan_ip_range" "pub{i}" {{
+  zone_id  = cloudstack_zone.z.id
+  vlan     = "5{i}"
+  gateway  = "192.168.50.1"
+  netmask  = "255.255.255.0"
+  start_ip = "192.168.50.{start}"
+  end_ip   = "192.168.50.{end}"
+}}
+""" for i, (start, end) in enumerate(((10, 100), (second_start, 200))))
+
+    found = check(tmp_path, BASE + ranges(90), monkeypatch)
+    assert any("public range 192.168.50.90-... overlaps cloudstack_vlan_ip_range.pub0" in f for f in found), found
+    assert check(tmp_path, BASE + ranges(101), monkeypatch) == []
+
+
+def test_zone_wide_pool_needs_its_hypervisor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pool = '''
+resource "cloudstack_storage_pool" "zw" {
+  name    = "zw"
+  zone_id = cloudstack_zone.z.id
+  url     = "nfs://10.0.0.5/zw"
+  scope   = "ZONE"
+}
+'''
+    found = check(tmp_path, BASE + pool, monkeypatch)
+    assert any("cloudstack_storage_pool.zw: a zone-wide storage pool needs the hypervisor it serves" in f for f in found), found
+
+
+def test_references_must_point_at_the_right_type(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    found = check(tmp_path, edit("pod_id     = cloudstack_pod.p.id\n  hypervisor", "pod_id     = cloudstack_zone.z.id\n  hypervisor"), monkeypatch)
+    assert any("cloudstack_cluster.c: pod_id must refer to a cloudstack_pod, but cloudstack_zone.z is a cloudstack_zone" in f for f in found), found
+
+
+def test_a_region_with_one_zone_is_a_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    region = 'resource "cloudstack_region" "r" {\n  region_id = 1\n  name      = "ams"\n  endpoint  = "https://ams.example/client"\n}\n'
+    found = check(tmp_path, BASE + region, monkeypatch)
+    assert any(f.startswith("warning: ") and "cloudstack_region.r: has one zone" in f for f in found), found
