@@ -191,3 +191,42 @@ def test_saved_plan_remembers_its_variables(workdir: Path) -> None:
     assert applied.exit_code == 0, applied.output
     assert "14 added" in applied.stdout
     assert csiac("plan", "--detailed-exitcode", "-var", "host_count=3", str(config)).exit_code == 0
+
+
+def test_one_configuration_spanning_two_regions(tmp_path: Path) -> None:
+    """Each region is its own management server: aliased provider blocks, resources choose theirs."""
+    zone = '''
+resource "cloudstack_zone" "NAME" {
+  provider      = simulator.NAME
+  name          = "NAME"
+  network_type  = "Advanced"
+  dns1          = "8.8.8.8"
+  internal_dns1 = "10.0.0.2"
+}
+resource "cloudstack_pod" "NAME" {
+  provider = simulator.NAME
+  name     = "p1"
+  zone_id  = cloudstack_zone.NAME.id
+  gateway  = "10.1.0.1"
+  netmask  = "255.255.255.0"
+  start_ip = "10.1.0.10"
+}
+provider "simulator" {
+  alias   = "NAME"
+  region  = "region-NAME"
+  db_path = "NAME.db"
+}
+'''
+    (tmp_path / "main.hcl").write_text(zone.replace("NAME", "ams") + zone.replace("NAME", "fra"))
+    plan = csiac("plan", str(tmp_path), cwd=tmp_path)
+    assert plan.exit_code == 0, plan.output
+    assert "This plan touches 2 zones: ams, fra." in plan.stdout
+    doc = json.loads(csiac("plan", "--json", str(tmp_path), cwd=tmp_path).stdout)
+    assert {c["failure_domain"]["region"] for c in doc["resource_changes"]} == {"region-ams", "region-fra"}
+    assert csiac("apply", "-auto-approve", str(tmp_path), cwd=tmp_path).exit_code == 0
+    from cloudstack_iac.providers.simulator.engine import SimulatorEngine
+
+    for name in ("ams", "fra"):
+        zones = SimulatorEngine(tmp_path / f"{name}.db").dump()["zones"]
+        assert [z["name"] for z in zones] == [name]  # each region's server holds only its own zone
+    assert csiac("plan", "--detailed-exitcode", str(tmp_path), cwd=tmp_path).exit_code == 0
