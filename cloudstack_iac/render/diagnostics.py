@@ -1,8 +1,14 @@
-"""Diagnostics for people: one line each, errors first word 'error:', warnings 'warning:'."""
+"""Diagnostics for people: one line each, starting 'error:' or 'warning:'.
+
+One line per problem keeps CI logs greppable and lets editors jump to ``file:line:col``; a summary
+that carries a line break (an API error text, say) is folded onto the same line.
+"""
 
 from __future__ import annotations
 
 from cloudstack_iac.diags import Diagnostics
+
+_COLOURS = {"error": "31", "warning": "33"}
 
 
 def render_diagnostics(diags: Diagnostics, *, color: bool = False) -> str:
@@ -10,6 +16,6 @@ def render_diagnostics(diags: Diagnostics, *, color: bool = False) -> str:
     for d in diags:
         word = "error" if d.is_error else "warning"
         if color:
-            word = f"\x1b[{'31' if d.is_error else '33'}m{word}\x1b[0m"
-        lines.append(f"{word}: {d.one_line()}")
+            word = f"\x1b[{_COLOURS[word]}m{word}\x1b[0m"
+        lines.append(f"{word}: {' '.join(d.one_line().split())}")
     return "\n".join(lines)

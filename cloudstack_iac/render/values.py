@@ -1,4 +1,9 @@
-"""How attribute values look to people: HCL-like literals, unknowns and secrets spelled out."""
+"""How attribute values look to people: HCL-like literals, unknowns and secrets spelled out.
+
+Shared by the text, Markdown and drift renderers so a value reads the same everywhere. Secrets are
+decided here once: anything flagged sensitive, or already masked as ``"(sensitive)"`` by the planner
+or the state, prints as ``(sensitive value)`` and never as itself.
+"""
 
 from __future__ import annotations
 
@@ -9,25 +14,31 @@ from cloudstack_iac.values import Unknown
 
 KNOWN_AFTER_APPLY = "(known after apply)"
 SENSITIVE_VALUE = "(sensitive value)"
+SENSITIVE_MARKER = "(sensitive)"  # how plan and state documents mask a secret
+UNKNOWN_KEY = "$unknown"  # how plan documents write values.Unknown (docs/plan-json.md)
+
+
+def is_unknown(value: Any) -> bool:
+    """True for values.Unknown and for its JSON form in a saved plan."""
+    return isinstance(value, Unknown) or (isinstance(value, dict) and len(value) == 1 and UNKNOWN_KEY in value)
 
 
 def show(value: Any, *, sensitive: bool = False) -> str:
-    if sensitive or value == "(sensitive)":
+    """One value as a person reads it: ``"10.1.0.1"``, ``true``, ``["a", "b"]``, ``(known after apply)``."""
+    if sensitive or (isinstance(value, str) and value == SENSITIVE_MARKER):
         return SENSITIVE_VALUE
-    if isinstance(value, Unknown):
-        return KNOWN_AFTER_APPLY
-    if isinstance(value, dict) and set(value) == {"$unknown"}:
+    if is_unknown(value):
         return KNOWN_AFTER_APPLY
     if isinstance(value, bool):
         return "true" if value else "false"
     if value is None:
         return "null"
-    if isinstance(value, (int, float)):
+    if isinstance(value, (int, float, str)):
         return json.dumps(value)
-    if isinstance(value, str):
-        return json.dumps(value)
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):
         return "[" + ", ".join(show(v) for v in value) + "]"
     if isinstance(value, dict):
+        if not value:
+            return "{}"
         return "{ " + ", ".join(f"{k} = {show(v)}" for k, v in value.items()) + " }"
     return json.dumps(value, default=str)
