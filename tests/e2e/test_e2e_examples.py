@@ -42,6 +42,14 @@ def test_example_lifecycle(workdir: Path, example: str) -> None:
     assert leftovers == {}
 
 
+def test_relative_configuration_paths_keep_the_simulator_beside_the_configuration(workdir: Path) -> None:
+    assert csiac("apply", "-auto-approve", "examples/quickstart", cwd=workdir).exit_code == 0
+    assert (workdir / "examples" / "quickstart" / ".csiac" / "simulator.db").exists()
+    shown = csiac("simulator", "show", "examples/quickstart", cwd=workdir)
+    assert "Simulator examples/quickstart/.csiac/simulator.db: 0 objects" not in shown.stdout
+    assert "zones (1)" in shown.stdout
+
+
 def test_outputs_are_recorded_with_the_ids_apply_learnt(workdir: Path) -> None:
     config = workdir / "examples" / "quickstart"
     assert csiac("apply", "-auto-approve", str(config)).exit_code == 0

@@ -40,8 +40,9 @@ def default_db_path(config_dir: Path) -> Path:
 
 
 def SimulatorProvider(config: Mapping[str, Any], config_dir: Path, **options: Any) -> ApiProvider:
-    db_path = Path(config.get("db_path") or default_db_path(config_dir))
-    if not db_path.is_absolute():
+    configured = config.get("db_path")
+    db_path = Path(configured) if configured else default_db_path(config_dir)
+    if configured and not db_path.is_absolute():
         db_path = config_dir / db_path  # relative to the configuration, like everything else it names
     engine = SimulatorEngine(db_path, latency_ms=float(config.get("latency_ms", 0)), fail_rate=float(config.get("fail_rate", 0)),
                              async_fail_rate=float(config.get("async_fail_rate", 0)),
