@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from cloudstack_iac.providers.simulator.apis import by_lower_name, catalogue
+from cloudstack_iac.providers.simulator.apis import by_lower_name, catalogue, lower_params
 
 # Parameters every command accepts (transport, auth, paging), never "unknown".
 COMMON_PARAMS = {"command", "response", "apikey", "signature", "signatureversion", "expires", "sessionkey", "_",
@@ -39,17 +39,51 @@ KINDS = {
     "cluster": ("cluster", "clusters"), "host": ("host", "hosts"), "storagepool": ("storagepool", "storagepools"),
     "imagestore": ("imagestore", "imagestores"), "region": ("region", "regions"),
 }
+TRAFFIC_LABELS = ("xennetworklabel", "kvmnetworklabel", "vmwarenetworklabel", "hypervnetworklabel", "ovm3networklabel")
 DEFAULT_PROVIDERS = ("VirtualRouter", "VpcVirtualRouter", "InternalLbVm", "ConfigDrive", "SecurityGroupProvider")
 
 
 class ApiError(Exception):
-    """CloudStack refused the call: HTTP status = errorcode."""
+    """CloudStack refused the call: HTTP status = errorcode; cserrorcode names the Java exception class.
+
+    4350 InvalidParameterValueException (431), 4250 CloudRuntimeException (530), 9999 ServerApiException
+    raised by the API layer itself (missing or malformed parameters, unknown commands).
+    """
 
     def __init__(self, errorcode: int, errortext: str, cserrorcode: int = 4350) -> None:
         super().__init__(f"{errorcode}: {errortext}")
         self.errorcode = errorcode
         self.errortext = errortext
         self.cserrorcode = cserrorcode
+
+
+def _runtime(text: str) -> ApiError:
+    """A CloudRuntimeException from a manager: HTTP 530, cserrorcode 4250, the message as the admin sees it."""
+    return ApiError(530, text, 4250)
+
+
+def _invalid_value(command: str, param: str, value: str) -> ApiError:
+    """The API layer's answer to a malformed id or number, or an id naming no object (exact 4.18 text)."""
+    return ApiError(431, f"Unable to execute API command {command.lower()} due to invalid value. Invalid parameter {param} "
+                         f"value={value} due to incorrect long value format, or entity does not exist or due to "
+                         f"incorrect parameter annotation for the field in api cmd class.", 9999)
+
+
+# Real event type names (com.cloud.event.EventTypes) where CloudStack has one; kind.action otherwise.
+EVENT_TYPES = {("physicalnetwork", "CREATE"): "PHYSICAL.NETWORK.CREATE", ("physicalnetwork", "UPDATE"): "PHYSICAL.NETWORK.UPDATE",
+               ("physicalnetwork", "DELETE"): "PHYSICAL.NETWORK.DELETE", ("traffictype", "CREATE"): "TRAFFIC.TYPE.CREATE",
+               ("traffictype", "UPDATE"): "TRAFFIC.TYPE.UPDATE", ("traffictype", "DELETE"): "TRAFFIC.TYPE.DELETE",
+               ("nsp", "CREATE"): "SERVICE.PROVIDER.CREATE", ("nsp", "UPDATE"): "SERVICE.PROVIDER.UPDATE",
+               ("nsp", "DELETE"): "SERVICE.PROVIDER.DELETE", ("vrelement", "CONFIGURE"): "NETWORK.ELEMENT.CONFIGURE",
+               ("ilbelement", "CONFIGURE"): "NETWORK.ELEMENT.CONFIGURE", ("vlan", "CREATE"): "VLAN.IP.RANGE.CREATE",
+               ("vlan", "DELETE"): "VLAN.IP.RANGE.DELETE", ("storagenetworkiprange", "CREATE"): "STORAGE.IP.RANGE.CREATE",
+               ("storagenetworkiprange", "UPDATE"): "STORAGE.IP.RANGE.UPDATE", ("storagenetworkiprange", "DELETE"): "STORAGE.IP.RANGE.DELETE",
+               ("host", "MAINTENANCE.PREPARE"): "MAINT.PREPARE", ("host", "MAINTENANCE.CANCEL"): "MAINT.CANCEL",
+               ("storagepool", "MAINTENANCE.ENABLE"): "MAINT.PREPARE.PS", ("storagepool", "MAINTENANCE.CANCEL"): "MAINT.CANCEL.PS",
+               ("imagestore", "CREATE"): "IMAGE.STORE.CREATE", ("imagestore", "DELETE"): "IMAGE.STORE.DELETE"}
+INTEGER_TYPES = {"integer", "long", "short"}
+# States that change with time (maintenance completes when read): filtered after reading, not in SQL.
+TIMED_FIELDS = {("host", "resourcestate"), ("storagepool", "state")}
 
 
 def _now() -> str:
@@ -133,6 +167,9 @@ class SimulatorEngine:
             CREATE INDEX IF NOT EXISTS objects_kind_parent ON objects(kind, parent);
             CREATE INDEX IF NOT EXISTS objects_kind_zone ON objects(kind, zoneid);
             CREATE INDEX IF NOT EXISTS objects_kind_name ON objects(kind, name);
+            CREATE INDEX IF NOT EXISTS objects_kind_lname ON objects(kind, name COLLATE NOCASE);
+            CREATE INDEX IF NOT EXISTS objects_kind_seq ON objects(kind, seq);
+            CREATE INDEX IF NOT EXISTS objects_kind_type ON objects(kind, lower(json_extract(data, '$.type')));
             CREATE TABLE IF NOT EXISTS jobs (id TEXT PRIMARY KEY, cmd TEXT, status INTEGER, resultcode INTEGER,
                 result TEXT, created TEXT);
             CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT, type TEXT,
@@ -180,9 +217,7 @@ class SimulatorEngine:
     def _get(self, kind: str, object_id: str | None, command: str, param: str = "id") -> dict[str, Any]:
         row = self._conn().execute("SELECT seq, data FROM objects WHERE kind=? AND id=?", (kind, object_id)).fetchone() if object_id else None
         if row is None:
-            raise ApiError(431, f"Unable to execute API command {command.lower()} due to invalid value. Invalid parameter {param} "
-                                f"value={object_id} due to incorrect long value format, or entity does not exist or due to "
-                                f"incorrect parameter annotation for the field in api cmd class.", 9999)
+            raise _invalid_value(command, param, str(object_id))
         return self._view(kind, self._row(row))
 
     def _children(self, kind: str, parent: str) -> list[dict[str, Any]]:
@@ -194,9 +229,14 @@ class SimulatorEngine:
             return self._conn().execute("SELECT count(*) FROM objects WHERE kind=? AND parent=?", (kind, parent)).fetchone()[0]
         return self._conn().execute("SELECT count(*) FROM objects WHERE kind=? AND zoneid=?", (kind, zoneid)).fetchone()[0]
 
-    def _by_name(self, kind: str, name: str) -> list[dict[str, Any]]:
-        rows = self._conn().execute("SELECT seq, data FROM objects WHERE kind=? AND name=?", (kind, name)).fetchall()
-        return [self._row(r) for r in rows]
+    def _named(self, kind: str, name: str, *, parent: str | None = None, zoneid: str | None = None) -> bool:
+        """Is the name taken among a parent's (or a zone's) children? One indexed lookup, whatever the cloud's size."""
+        sql, args = "SELECT 1 FROM objects WHERE kind=? AND name=?", [kind, name]
+        if parent is not None:
+            sql, args = sql + " AND parent=?", [*args, parent]
+        if zoneid is not None:
+            sql, args = sql + " AND zoneid=?", [*args, zoneid]
+        return self._conn().execute(sql + " LIMIT 1", args).fetchone() is not None
 
     def _all(self, kind: str, *, zoneid: str | None = None, parent: str | None = None, object_id: str | None = None) -> list[dict[str, Any]]:
         sql, args = "SELECT seq, data FROM objects WHERE kind=?", [kind]
@@ -220,9 +260,11 @@ class SimulatorEngine:
         return obj
 
     def _event(self, kind: str, action: str, obj: dict[str, Any]) -> None:
-        etype = f"{kind.upper()}.{action}"
+        """Every change is an event, as CloudStack records them (drift reports say who changed what, when)."""
+        etype = EVENT_TYPES.get((kind, action), f"{kind.upper()}.{action}")
+        label = obj.get("name") or obj.get("traffictype") or obj.get("id")
         self._conn().execute("INSERT INTO events(id, type, description, resourceid, resourcetype, username, created) VALUES (?,?,?,?,?,?,?)",
-                             (str(uuid.uuid4()), etype, f"{action.lower()} {kind} {obj.get('name') or obj.get('id')}", obj.get("id"),
+                             (str(uuid.uuid4()), etype, f"{action.lower().replace('.', ' ')} {kind} {label}", str(obj.get("id")),
                               kind, "admin", _now()))
 
     @staticmethod
@@ -234,32 +276,24 @@ class SimulatorEngine:
         """Run one API command; return the JSON body a real server sends, or raise ApiError."""
         if self.latency:
             time.sleep(self.latency)
+        if self._roll(self.fail_rate):  # an injected fault happens before anything else
+            raise ApiError(530, "Internal error executing command, please contact your system administrator (simulated failure)", 4250)
         name = by_lower_name().get(command.lower())
         if name is None:
             raise ApiError(432, "The given command does not exist or it is not available for user", 9999)
-        spec = catalogue()[name]
-        lower = {k.lower(): v for k, v in params.items()}
-        for param, required in spec["params"].items():
-            if required and (lower.get(param.lower()) in (None, "")):
-                raise ApiError(431, f"Unable to execute API command {name.lower()} due to missing parameter {param}", 9999)
-        declared = {p.lower() for p in spec["params"]}
-        unknown = sorted(k for k in lower if k not in declared and k not in COMMON_PARAMS and not _is_map_key(k, declared))
-        if unknown:
-            raise ApiError(431, f"Unknown parameters : {', '.join(unknown)} (this simulator is strict: a real server ignores them)", 9999)
+        declared = lower_params(name)
+        normalized = self._check_params(name, declared, params)
         handler = self.handlers.get(name.lower())
         if handler is None:
             raise ApiError(432, f"The simulator does not implement {name}", 9999)
         if name.lower() in self.fail_commands:
             raise ApiError(530, f"Simulated failure of {name} (fail_commands)", 4250)
-        if self._roll(self.fail_rate):
-            raise ApiError(530, "Internal error executing command, please contact your system administrator (simulated failure)", 4250)
-        normalized = {_canonical(k, spec["params"]): v for k, v in params.items()}
         conn = self._conn()
-        writes = not name.startswith("list") and name not in ("queryAsyncJobResult",)
+        writes = not name.startswith("list") and name != "queryAsyncJobResult"
         try:
             conn.execute("BEGIN IMMEDIATE" if writes else "BEGIN")
             try:
-                body = self._run_async(name, handler, normalized) if spec["async"] else handler(normalized)
+                body = self._run_async(name, handler, normalized) if catalogue()[name]["async"] else handler(normalized)
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
@@ -267,6 +301,36 @@ class SimulatorEngine:
         finally:
             self._release()
         return {f"{name.lower()}response": body}
+
+    @staticmethod
+    def _check_params(name: str, declared: Mapping[str, tuple[str, bool, str]], params: Mapping[str, str]) -> dict[str, str]:
+        """The API layer's checks, in its order: required parameters, then names and value formats.
+
+        Strict mode: an undeclared parameter is refused (a real server ignores it) so that a wrong
+        parameter name in our provider can never go unnoticed.
+        """
+        given = {k.lower(): v for k, v in params.items()}
+        for key, (real, required, _type) in declared.items():
+            if required and given.get(key) in (None, ""):
+                raise ApiError(431, f"Unable to execute API command {name.lower()} due to missing parameter {real}", 9999)
+        normalized: dict[str, str] = {}
+        unknown: list[str] = []
+        for key, value in params.items():
+            low = key.lower()
+            if low in declared:
+                real, _required, ptype = declared[low]
+                text = str(value)
+                if text != "" and not _valid(ptype, text):
+                    raise _invalid_value(name, real, text)
+                normalized[real] = text
+            elif low in COMMON_PARAMS or _is_map_key(low, declared):
+                normalized[low] = str(value)
+            else:
+                unknown.append(key)
+        if unknown:
+            raise ApiError(431, f"Unknown parameters : {', '.join(sorted(unknown))} (this simulator is strict: a real server "
+                                "ignores them)", 9999)
+        return normalized
 
     def _roll(self, rate: float) -> bool:
         if rate <= 0:
@@ -287,10 +351,10 @@ class SimulatorEngine:
                 self._conn().execute("RELEASE job")
                 if name in ("createPhysicalNetwork", "addTrafficType", "addNetworkServiceProvider"):
                     created_id = next(iter(result.values()))["id"]
-            except ApiError as exc:
+            except ApiError as exc:  # the job dispatcher reports any exception but a ServerApiException as 530
                 self._conn().execute("ROLLBACK TO job")
                 self._conn().execute("RELEASE job")
-                status, code, result = 2, exc.errorcode, {"errorcode": exc.errorcode, "errortext": exc.errortext}
+                status, code, result = 2, 530, {"errorcode": 530, "errortext": exc.errortext}
         self._conn().execute("INSERT INTO jobs(id, cmd, status, resultcode, result, created) VALUES (?,?,?,?,?,?)",
                              (job_id, name, status, code, json.dumps(result), _now()))
         return {"id": created_id, "jobid": job_id} if created_id else {"jobid": job_id}
@@ -298,116 +362,156 @@ class SimulatorEngine:
     def cmd_queryAsyncJobResult(self, p: dict[str, str]) -> dict[str, Any]:
         row = self._conn().execute("SELECT cmd, status, resultcode, result, created FROM jobs WHERE id=?", (p["jobid"],)).fetchone()
         if row is None:
-            raise ApiError(431, f"Unable to execute API command queryasyncjobresult due to invalid value. Invalid parameter jobid value={p['jobid']} due to incorrect long value format, or entity does not exist or due to incorrect parameter annotation for the field in api cmd class.", 9999)
+            raise _invalid_value("queryAsyncJobResult", "jobid", p["jobid"])
         cmd, status, code, result, created = row
-        return {"jobid": p["jobid"], "cmd": f"org.apache.cloudstack.api.command.admin.{cmd}Cmd", "jobstatus": status,
+        return {"jobid": p["jobid"], "cmd": f"org.apache.cloudstack.api.command.admin.{cmd[0].upper()}{cmd[1:]}Cmd", "jobstatus": status,
                 "jobprocstatus": 0, "jobresultcode": code, "jobresulttype": "object", "jobresult": json.loads(result),
                 "created": created, "completed": created}
 
     # ------------------------------------------------------------------------------------- listing
-    def _list(self, kind: str, p: dict[str, str], objects: list[dict[str, Any]], filters: tuple[str, ...] = ()) -> dict[str, Any]:
-        for f in filters:
-            if p.get(f) not in (None, ""):
-                want = str(p[f]).lower()
-                objects = [o for o in objects if str(o.get(f, "")).lower() == want]
+    def _list(self, kind: str, p: dict[str, str], scope: Mapping[str, str | None], filters: Iterable[str | tuple[str, str]] = (),
+              shape: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> dict[str, Any]:
+        """A list answer with the real list API's filters, keyword, page/pagesize and count.
+
+        scope: indexed columns (id, parent, zoneid); filters: (parameter, field) pairs compared
+        case-insensitively like MySQL does. Filtering, counting and paging happen in SQL, so walking a
+        large cloud page by page stays linear; only a filter on a state that changes with time
+        (maintenance) is applied after reading.
+        """
+        where, args = ["kind=?"], [kind]
+        for column, value in scope.items():
+            if value not in (None, ""):
+                where.append(f"{column}=?")
+                args.append(str(value))
+        timed: dict[str, str] = {}
+        for spec in filters:
+            param, field = (spec, spec) if isinstance(spec, str) else spec
+            if p.get(param) in (None, ""):
+                continue
+            want = str(p[param]).lower()
+            if field == "name":  # indexed (kind, name COLLATE NOCASE)
+                where.append("name=? COLLATE NOCASE")
+                args.append(str(p[param]))
+            elif (kind, field) in TIMED_FIELDS:
+                timed[field] = want
+            elif want in ("true", "false"):  # JSON booleans read back as 1/0
+                where.append(f"(json_extract(data, '$.{field}') = ? OR lower(json_extract(data, '$.{field}')) = ?)")
+                args += [int(want == "true"), want]
+            else:  # the same expression as the objects_kind_type index, so that one is used for type
+                where.append(f"lower(json_extract(data, '$.{field}')) = ?")
+                args.append(want)
         if p.get("keyword"):
-            objects = [o for o in objects if p["keyword"].lower() in str(o.get("name", "")).lower()]
-        total = len(objects)
-        if p.get("page") or p.get("pagesize"):
-            size = int(p.get("pagesize") or 500)
-            page = max(1, int(p.get("page") or 1))
-            objects = objects[(page - 1) * size : page * size]
+            where.append("instr(lower(name), ?) > 0")
+            args.append(p["keyword"].lower())
+        paged = bool(p.get("page") or p.get("pagesize"))
+        size = int(p.get("pagesize") or 500) if paged else -1  # pagesize -1: everything, as the server allows
+        offset = (max(1, int(p.get("page") or 1)) - 1) * max(size, 0)
+        sql = " FROM objects WHERE " + " AND ".join(where)
+        conn = self._conn()
+        if not timed:
+            total = conn.execute("SELECT count(*)" + sql, args).fetchone()[0]
+            limit = f" LIMIT {size} OFFSET {offset}" if size > 0 else ""
+            rows = conn.execute("SELECT seq, data" + sql + " ORDER BY seq" + limit, args).fetchall() if total else []
+            objects = [self._view(kind, self._row(r)) for r in rows]
+        else:
+            objects = [self._view(kind, self._row(r)) for r in conn.execute("SELECT seq, data" + sql + " ORDER BY seq", args)]
+            for field, want in timed.items():
+                objects = [o for o in objects if str(o.get(field, "")).lower() == want]
+            total = len(objects)
+            if size > 0:
+                objects = objects[offset : offset + size]
         if not total:
-            return {}
+            return {}  # the empty list has no count key
+        if shape is not None:
+            objects = [shape(o) for o in objects]
         return {"count": total, KINDS[kind][0]: [self.public(o) for o in objects]}
 
-    def _scoped(self, kind: str, p: dict[str, str], parent_param: str | None = None) -> list[dict[str, Any]]:
-        if p.get("id"):
-            return self._all(kind, object_id=p["id"])
-        if parent_param and p.get(parent_param):
-            return self._all(kind, parent=p[parent_param])
-        if p.get("zoneid"):
-            return self._all(kind, zoneid=p["zoneid"])
-        return self._all(kind)
-
     def cmd_listZones(self, p: dict[str, str]) -> dict[str, Any]:
-        return self._list("zone", p, self._scoped("zone", p), ("name", "networktype", "allocationstate"))
+        return self._list("zone", p, {"id": p.get("id")}, ("name", "networktype", "allocationstate"))
 
     def cmd_listPhysicalNetworks(self, p: dict[str, str]) -> dict[str, Any]:
-        return self._list("physicalnetwork", p, self._scoped("physicalnetwork", p), ("name",))
+        return self._list("physicalnetwork", p, {"id": p.get("id"), "zoneid": p.get("zoneid")}, ("name",))
 
     def cmd_listTrafficTypes(self, p: dict[str, str]) -> dict[str, Any]:
-        objects = [self._traffic_list_view(o) for o in self._all("traffictype", parent=p["physicalnetworkid"])]
-        return self._list("traffictype", p, objects)
+        return self._list("traffictype", p, {"parent": p["physicalnetworkid"]}, shape=self._traffic_list_view)
 
     @staticmethod
     def _traffic_list_view(obj: dict[str, Any]) -> dict[str, Any]:
-        """4.18's listTrafficTypes answers provider-shaped objects: the labels are not returned."""
-        return {"id": obj["id"], "name": obj["traffictype"], "physicalnetworkid": obj["physicalnetworkid"],
-                "state": "Enabled", "canenableindividualservice": False, "servicelist": []}
+        """What 4.18 sends: TrafficTypeResponse objects with their labels (listApis documents ProviderResponse,
+        whose "name" we also fill with the traffic type so readers of either description work)."""
+        view = {"id": obj["id"], "traffictype": obj["traffictype"], "name": obj["traffictype"],
+                "physicalnetworkid": obj["physicalnetworkid"]}
+        for label in TRAFFIC_LABELS:
+            if obj.get(label):
+                view[label] = obj[label]
+        return view
 
     def cmd_listNetworkServiceProviders(self, p: dict[str, str]) -> dict[str, Any]:
-        objects = self._all("nsp", parent=p["physicalnetworkid"]) if p.get("physicalnetworkid") else self._all("nsp")
-        return self._list("nsp", p, objects, ("name", "state"))
+        return self._list("nsp", p, {"parent": p.get("physicalnetworkid")}, ("name", "state"))
 
     def cmd_listVirtualRouterElements(self, p: dict[str, str]) -> dict[str, Any]:
-        objects = self._all("vrelement", parent=p["nspid"]) if p.get("nspid") else self._scoped("vrelement", p)
-        return self._list("vrelement", p, objects, ("enabled",))
+        return self._list("vrelement", p, {"id": p.get("id"), "parent": p.get("nspid")}, ("enabled",))
 
     def cmd_listInternalLoadBalancerElements(self, p: dict[str, str]) -> dict[str, Any]:
-        objects = self._all("ilbelement", parent=p["nspid"]) if p.get("nspid") else self._scoped("ilbelement", p)
-        return self._list("ilbelement", p, objects, ("enabled",))
+        return self._list("ilbelement", p, {"id": p.get("id"), "parent": p.get("nspid")}, ("enabled",))
 
     def cmd_listPods(self, p: dict[str, str]) -> dict[str, Any]:
-        return self._list("pod", p, self._scoped("pod", p), ("name", "allocationstate"))
+        return self._list("pod", p, {"id": p.get("id"), "zoneid": p.get("zoneid")}, ("name", "allocationstate"))
 
     def cmd_listVlanIpRanges(self, p: dict[str, str]) -> dict[str, Any]:
-        objects = self._scoped("vlan", p)
-        return self._list("vlan", p, objects, ("podid", "physicalnetworkid", "networkid", "vlan", "forvirtualnetwork"))
+        vlan = p.get("vlan")
+        if vlan and vlan != "untagged" and not vlan.startswith("vlan://"):
+            p = {**p, "vlan": f"vlan://{vlan}"}  # ranges answer their vlan as a URI
+        return self._list("vlan", p, {"id": p.get("id"), "zoneid": p.get("zoneid")},
+                          ("podid", "physicalnetworkid", "networkid", "vlan", "forvirtualnetwork"))
 
     def cmd_listStorageNetworkIpRange(self, p: dict[str, str]) -> dict[str, Any]:
-        return self._list("storagenetworkiprange", p, self._scoped("storagenetworkiprange", p, "podid"))
+        return self._list("storagenetworkiprange", p, {"id": p.get("id"), "parent": p.get("podid"), "zoneid": p.get("zoneid")})
 
     def cmd_listClusters(self, p: dict[str, str]) -> dict[str, Any]:
-        return self._list("cluster", p, self._scoped("cluster", p, "podid"), ("name", "hypervisortype", "clustertype", "allocationstate"))
+        return self._list("cluster", p, {"id": p.get("id"), "parent": p.get("podid"), "zoneid": p.get("zoneid")},
+                          ("name", ("hypervisor", "hypervisortype"), "clustertype", "allocationstate", "managedstate"))
 
     def cmd_listHosts(self, p: dict[str, str]) -> dict[str, Any]:
-        objects = self._scoped("host", p, "clusterid")
-        if p.get("podid"):
-            objects = [o for o in objects if o.get("podid") == p["podid"]]
-        return self._list("host", p, objects, ("name", "type", "state", "resourcestate", "hypervisor"))
+        return self._list("host", p, {"id": p.get("id"), "parent": p.get("clusterid"), "zoneid": p.get("zoneid")},
+                          ("name", "podid", "type", "state", "resourcestate", "hypervisor"))
 
     def cmd_listStoragePools(self, p: dict[str, str]) -> dict[str, Any]:
-        objects = self._scoped("storagepool", p)
-        return self._list("storagepool", p, objects, ("name", "scope", "clusterid", "podid"))
+        return self._list("storagepool", p, {"id": p.get("id"), "parent": p.get("clusterid"), "zoneid": p.get("zoneid")},
+                          ("name", "scope", "podid", "status", "ipaddress", "path"))
 
     def cmd_listImageStores(self, p: dict[str, str]) -> dict[str, Any]:
-        return self._list("imagestore", p, self._scoped("imagestore", p), ("name", "provider", "protocol"))
+        return self._list("imagestore", p, {"id": p.get("id"), "zoneid": p.get("zoneid")},
+                          ("name", ("provider", "providername"), "protocol"))
 
     def cmd_listRegions(self, p: dict[str, str]) -> dict[str, Any]:
-        objects = self._all("region")
-        if p.get("id"):
-            objects = [o for o in objects if str(o["id"]) == str(p["id"])]
-        return self._list("region", p, objects, ("name",))
+        return self._list("region", p, {"id": f"region-{p['id']}" if p.get("id") else None}, ("name",))
 
     def cmd_listEvents(self, p: dict[str, str]) -> dict[str, Any]:
-        sql, args = "SELECT id, type, description, resourceid, resourcetype, username, created FROM events", []
-        if p.get("resourceid"):
-            sql, args = sql + " WHERE resourceid=?", [p["resourceid"]]
-        rows = self._conn().execute(sql + " ORDER BY seq", args).fetchall()
-        events = [{"id": r[0], "type": r[1], "description": r[2], "resourceid": r[3], "resourcetype": r[4], "username": r[5],
-                   "account": r[5], "created": r[6], "level": "INFO", "state": "Completed"} for r in rows]
-        if p.get("type"):
-            events = [e for e in events if e["type"] == p["type"]]
-        total = len(events)
+        where, args = [], []
+        for column in ("resourceid", "type", "id"):
+            if p.get(column):
+                where.append(f"{column}=?")
+                args.append(p[column])
+        sql = " FROM events" + (" WHERE " + " AND ".join(where) if where else "")
+        total = self._conn().execute("SELECT count(*)" + sql, args).fetchone()[0]
+        if not total:
+            return {}
+        limit = ""
         if p.get("page") or p.get("pagesize"):
             size, page = int(p.get("pagesize") or 500), max(1, int(p.get("page") or 1))
-            events = events[(page - 1) * size : page * size]
-        return {"count": total, "event": events} if total else {}
+            limit = f" LIMIT {size} OFFSET {(page - 1) * size}" if size > 0 else ""
+        rows = self._conn().execute("SELECT id, type, description, resourceid, resourcetype, username, created" + sql
+                                    + " ORDER BY seq" + limit, args).fetchall()
+        return {"count": total, "event": [{"id": r[0], "type": r[1], "description": r[2], "resourceid": r[3], "resourcetype": r[4],
+                                           "username": r[5], "account": r[5], "domain": "ROOT", "created": r[6], "level": "INFO",
+                                           "state": "Completed"} for r in rows]}
 
     def cmd_listApis(self, p: dict[str, str]) -> dict[str, Any]:
-        apis = [{"name": n, "isasync": s["async"], "params": [{"name": k, "required": r} for k, r in s["params"].items()]}
-                for n, s in catalogue().items() if not p.get("name") or n == p["name"]]
+        apis = [{"name": n, "isasync": s["async"],
+                 "params": [{"name": k, "required": spec["required"], "type": spec["type"]} for k, spec in s["params"].items()],
+                 "response": [{"name": field} for field in s["response"]]}
+                for n, s in catalogue().items() if not p.get("name") or n.lower() == p["name"].lower()]
         return {"count": len(apis), "api": apis}
 
     def cmd_listCapabilities(self, p: dict[str, str]) -> dict[str, Any]:
@@ -416,7 +520,7 @@ class SimulatorEngine:
 
     # ---------------------------------------------------------------------------------------- zones
     def cmd_createZone(self, p: dict[str, str]) -> dict[str, Any]:
-        if self._by_name("zone", p["name"]):
+        if self._named("zone", p["name"]):
             raise ApiError(431, "A zone with that name already exists. Please specify a unique zone name.")
         zone = {"id": str(uuid.uuid4()), "name": p["name"], "networktype": p["networktype"].capitalize(), "dns1": p["dns1"],
                 "internaldns1": p["internaldns1"], "allocationstate": p.get("allocationstate") or "Disabled",
@@ -431,7 +535,7 @@ class SimulatorEngine:
 
     def cmd_updateZone(self, p: dict[str, str]) -> dict[str, Any]:
         zone = self._get("zone", p["id"], "updateZone")
-        if p.get("name") and p["name"] != zone["name"] and self._by_name("zone", p["name"]):
+        if p.get("name") and p["name"] != zone["name"] and self._named("zone", p["name"]):
             raise ApiError(431, "A zone with that name already exists. Please specify a unique zone name.")
         if (p.get("allocationstate") or "").lower() == "enabled" and zone["allocationstate"] != "Enabled":
             self._check_zone_can_enable(zone)
@@ -448,11 +552,13 @@ class SimulatorEngine:
 
     def _check_zone_can_enable(self, zone: dict[str, Any]) -> None:
         kinds = {t["traffictype"] for n in self._children("physicalnetwork", zone["id"]) for t in self._children("traffictype", n["id"])}
-        missing = ["Management"] if "Management" not in kinds else []
-        if zone["networktype"] == "Advanced" and not zone.get("securitygroupsenabled") and "Public" not in kinds:
-            missing.append("Public")
-        if missing:
-            raise ApiError(431, "Cannot enable this Zone since: " + " and ".join(f"{m} traffic type is not configured" for m in missing))
+        needed = ["Management"]
+        if zone["networktype"] == "Advanced" and not zone.get("securitygroupsenabled"):
+            needed.append("Public")  # an advanced zone without security groups needs a public network
+        for traffic in needed:  # the server stops at the first it cannot find
+            if traffic not in kinds:
+                raise ApiError(431, f"Cannot enable this Zone since: Unable to find the default physical network with "
+                                    f"traffic={traffic} in the specified zone id")
 
     def cmd_deleteZone(self, p: dict[str, str]) -> dict[str, Any]:
         zone = self._get("zone", p["id"], "deleteZone")
@@ -462,7 +568,7 @@ class SimulatorEngine:
                   ("vlan", "there are public IP addresses allocated in this zone."))
         for kind, reason in checks:
             if self._count(kind, zoneid=zone["id"]):
-                raise ApiError(530, f"The zone cannot be deleted because {reason}")
+                raise _runtime(f"The zone cannot be deleted because {reason}")
         self._delete(zone["id"])
         self._event("zone", "DELETE", zone)
         return {"success": True}
@@ -470,7 +576,7 @@ class SimulatorEngine:
     # ---------------------------------------------------------------------------- physical networks
     def cmd_createPhysicalNetwork(self, p: dict[str, str]) -> dict[str, Any]:
         zone = self._get("zone", p["zoneid"], "createPhysicalNetwork", "zoneid")
-        if any(n["name"] == p["name"] for n in self._children("physicalnetwork", zone["id"])):
+        if self._named("physicalnetwork", p["name"], parent=zone["id"]):
             raise ApiError(431, f"Physical network with name {p['name']} already exists in zone {zone['_seq']}")
         net = {"id": str(uuid.uuid4()), "name": p["name"], "zoneid": zone["id"], "zonename": zone["name"], "state": "Disabled",
                "broadcastdomainrange": (p.get("broadcastdomainrange") or "ZONE").upper(),
@@ -507,7 +613,7 @@ class SimulatorEngine:
         net = self._get("physicalnetwork", p["id"], "deletePhysicalNetwork")
         ranges = [r for r in self._all("vlan", zoneid=net["zoneid"]) if r.get("physicalnetworkid") == net["id"]]
         if ranges:
-            raise ApiError(530, "The Physical Network is not deletable because there are public IP addresses allocated for this physical network")
+            raise _runtime("The Physical Network is not deletable because there are public IP addresses allocated for this physical network")
         for nsp in self._children("nsp", net["id"]):
             for kind in ("vrelement", "ilbelement"):
                 for element in self._children(kind, nsp["id"]):
@@ -540,6 +646,7 @@ class SimulatorEngine:
             if p.get(key) is not None:
                 traffic[key] = p[key]
         self._save("traffictype", traffic)
+        self._event("traffictype", "UPDATE", traffic)
         return {"traffictype": self.public(traffic)}
 
     def cmd_deleteTrafficType(self, p: dict[str, str]) -> dict[str, Any]:
@@ -550,11 +657,12 @@ class SimulatorEngine:
 
     def cmd_addNetworkServiceProvider(self, p: dict[str, str]) -> dict[str, Any]:
         net = self._get("physicalnetwork", p["physicalnetworkid"], "addNetworkServiceProvider", "physicalnetworkid")
-        if any(n["name"] == p["name"] for n in self._children("nsp", net["id"])):
+        if self._named("nsp", p["name"], parent=net["id"]):
             raise ApiError(431, f"The physical network already has a provider named {p['name']}")
         nsp = {"id": str(uuid.uuid4()), "name": p["name"], "physicalnetworkid": net["id"], "state": "Disabled",
                "canenableindividualservice": True, "servicelist": _list_param(p, "servicelist"), "destinationphysicalnetworkid": "0"}
         self._insert("nsp", nsp, net["id"], net["zoneid"])
+        self._event("nsp", "CREATE", nsp)
         return {"networkserviceprovider": self.public(nsp)}
 
     def cmd_updateNetworkServiceProvider(self, p: dict[str, str]) -> dict[str, Any]:
@@ -562,24 +670,29 @@ class SimulatorEngine:
         if (p.get("state") or "").lower() == "enabled":
             elements = self._children("vrelement", nsp["id"]) + self._children("ilbelement", nsp["id"])
             if elements and not any(e["enabled"] for e in elements):
-                raise ApiError(530, "Provider is not ready, cannot Enable the provider, please configure the provider first")
+                raise _runtime("Provider is not ready, cannot Enable the provider, please configure the provider first")
         if p.get("state"):
             nsp["state"] = p["state"].capitalize()
         if p.get("servicelist") is not None:
             nsp["servicelist"] = _list_param(p, "servicelist")
         self._save("nsp", nsp)
-        self._event("networkserviceprovider", "UPDATE", nsp)
+        self._event("nsp", "UPDATE", nsp)
         return {"networkserviceprovider": self.public(nsp)}
 
     def cmd_deleteNetworkServiceProvider(self, p: dict[str, str]) -> dict[str, Any]:
         nsp = self._get("nsp", p["id"], "deleteNetworkServiceProvider")
+        for kind in ("vrelement", "ilbelement"):
+            for element in self._children(kind, nsp["id"]):
+                self._delete(element["id"])
         self._delete(nsp["id"])
+        self._event("nsp", "DELETE", nsp)
         return {"success": True}
 
     def _configure_element(self, kind: str, key: str, p: dict[str, str], command: str) -> dict[str, Any]:
         element = self._get(kind, p["id"], command)
         element["enabled"] = _true(p["enabled"])
         self._save(kind, element)
+        self._event(kind, "CONFIGURE", element)
         return {key: self.public(element)}
 
     def cmd_configureVirtualRouterElement(self, p: dict[str, str]) -> dict[str, Any]:
@@ -591,7 +704,7 @@ class SimulatorEngine:
     # ----------------------------------------------------------------------------------------- pods
     def cmd_createPod(self, p: dict[str, str]) -> dict[str, Any]:
         zone = self._get("zone", p["zoneid"], "createPod", "zoneid")
-        if any(o["name"] == p["name"] for o in self._children("pod", zone["id"])):
+        if self._named("pod", p["name"], parent=zone["id"]):
             raise ApiError(431, f"A pod with name: {p['name']} already exists in zone {zone['_seq']}. Please specify a different pod name. ")
         start, end = p.get("startip"), p.get("endip") or p.get("startip")
         self._check_range(p.get("gateway"), p.get("netmask"), start, end, "createpod")
@@ -608,7 +721,7 @@ class SimulatorEngine:
 
     def cmd_updatePod(self, p: dict[str, str]) -> dict[str, Any]:
         pod = self._get("pod", p["id"], "updatePod")
-        if p.get("name") and p["name"] != pod["name"] and any(o["name"] == p["name"] for o in self._children("pod", pod["zoneid"])):
+        if p.get("name") and p["name"] != pod["name"] and self._named("pod", p["name"], parent=pod["zoneid"]):
             raise ApiError(431, f"A pod with name: {p['name']} already exists in zone. Please specify a different pod name. ")
         for key in ("name", "gateway", "netmask", "allocationstate"):
             if p.get(key):
@@ -628,9 +741,9 @@ class SimulatorEngine:
     def cmd_deletePod(self, p: dict[str, str]) -> dict[str, Any]:
         pod = self._get("pod", p["id"], "deletePod")
         if self._count("cluster", parent=pod["id"]):
-            raise ApiError(530, "The pod cannot be deleted because there are clusters in this pod.")
+            raise _runtime("The pod cannot be deleted because there are clusters in this pod.")
         if self._count("vlan", parent=pod["id"]) or self._count("storagenetworkiprange", parent=pod["id"]):
-            raise ApiError(530, "The pod cannot be deleted because there are private IP addresses allocated in this pod.")
+            raise _runtime("The pod cannot be deleted because there are private IP addresses allocated in this pod.")
         self._delete(pod["id"])
         self._event("pod", "DELETE", pod)
         return {"success": True}
@@ -668,13 +781,13 @@ class SimulatorEngine:
                "forsystemvms": False, "account": "system", "domain": "ROOT",
                "description": f"{start}-{end}", "cidr": str(ipaddress.ip_network(f"{p.get('gateway')}/{p.get('netmask')}", strict=False)) if p.get("gateway") and p.get("netmask") else None}
         self._insert("vlan", rng, pod["id"] if pod else zone["id"], zone["id"])
-        self._event("vlan", "IP.RANGE.CREATE", rng)
+        self._event("vlan", "CREATE", rng)
         return {"vlan": self.public(rng)}
 
     def cmd_deleteVlanIpRange(self, p: dict[str, str]) -> dict[str, Any]:
         rng = self._get("vlan", p["id"], "deleteVlanIpRange")
         self._delete(rng["id"])
-        self._event("vlan", "IP.RANGE.DELETE", rng)
+        self._event("vlan", "DELETE", rng)
         return {"success": True}
 
     def cmd_createStorageNetworkIpRange(self, p: dict[str, str]) -> dict[str, Any]:
@@ -686,6 +799,7 @@ class SimulatorEngine:
         if p.get("vlan"):
             rng["vlan"] = int(p["vlan"])
         self._insert("storagenetworkiprange", rng, pod["id"], pod["zoneid"])
+        self._event("storagenetworkiprange", "CREATE", rng)
         return {"storagenetworkiprange": self.public(rng)}
 
     def cmd_updateStorageNetworkIpRange(self, p: dict[str, str]) -> dict[str, Any]:
@@ -696,18 +810,20 @@ class SimulatorEngine:
         if p.get("vlan"):
             rng["vlan"] = int(p["vlan"])
         self._save("storagenetworkiprange", rng)
+        self._event("storagenetworkiprange", "UPDATE", rng)
         return {"storagenetworkiprange": self.public(rng)}
 
     def cmd_deleteStorageNetworkIpRange(self, p: dict[str, str]) -> dict[str, Any]:
         rng = self._get("storagenetworkiprange", p["id"], "deleteStorageNetworkIpRange")
         self._delete(rng["id"])
+        self._event("storagenetworkiprange", "DELETE", rng)
         return {"success": True}
 
     # ------------------------------------------------------------------------------------- clusters
     def cmd_addCluster(self, p: dict[str, str]) -> dict[str, Any]:
         zone = self._get("zone", p["zoneid"], "addCluster", "zoneid")
         pod = self._get("pod", p["podid"], "addCluster", "podid")
-        if any(c["name"] == p["clustername"] for c in self._children("cluster", pod["id"])):
+        if self._named("cluster", p["clustername"], parent=pod["id"]):
             raise ApiError(431, f"Cluster with name {p['clustername']} already exists in pod {pod['_seq']}")
         cluster = {"id": str(uuid.uuid4()), "name": p["clustername"], "podid": pod["id"], "podname": pod["name"], "zoneid": zone["id"],
                    "zonename": zone["name"], "hypervisortype": p["hypervisor"], "clustertype": p["clustertype"],
@@ -724,14 +840,15 @@ class SimulatorEngine:
         if p.get("allocationstate"):
             cluster["allocationstate"] = p["allocationstate"]
         self._save("cluster", cluster)
+        self._event("cluster", "UPDATE", cluster)
         return {"cluster": self.public(cluster)}
 
     def cmd_deleteCluster(self, p: dict[str, str]) -> dict[str, Any]:
         cluster = self._get("cluster", p["id"], "deleteCluster")
         if self._count("host", parent=cluster["id"]):
-            raise ApiError(530, f"Cluster: {cluster['_seq']} cannot be removed. Cluster still has hosts")
+            raise _runtime(f"Cluster: {cluster['_seq']} cannot be removed. Cluster still has hosts")
         if self._count("storagepool", parent=cluster["id"]):
-            raise ApiError(530, f"Cluster: {cluster['_seq']} cannot be removed. Cluster still has storage pools")
+            raise _runtime(f"Cluster: {cluster['_seq']} cannot be removed. Cluster still has storage pools")
         self._delete(cluster["id"])
         self._event("cluster", "DELETE", cluster)
         return {"success": True}
@@ -749,7 +866,7 @@ class SimulatorEngine:
         parsed = urlparse(url if "://" in url else f"http://{url}")
         path = parsed.path.strip("/")
         hostname = (parsed.hostname or url) + (f"-{path.replace('/', '-')}" if path else "")
-        if any(h["name"] == hostname for h in self._children("host", cluster["id"])):
+        if self._named("host", hostname, parent=cluster["id"]):
             raise ApiError(431, f"The host {hostname} already exists in cluster {cluster['_seq']}")
         host = {"id": str(uuid.uuid4()), "name": hostname, "ipaddress": parsed.hostname or hostname, "type": "Routing", "state": "Up",
                 "resourcestate": "Enabled" if (p.get("allocationstate") or "Enable").lower().startswith("enable") else "Disabled",
@@ -788,12 +905,13 @@ class SimulatorEngine:
         host["resourcestate"] = "Enabled"
         host.pop("_maintenance_at", None)
         self._save("host", host)
+        self._event("host", "MAINTENANCE.CANCEL", host)
         return {"host": self.public(host)}
 
     def cmd_deleteHost(self, p: dict[str, str]) -> dict[str, Any]:
         host = self._get("host", p["id"], "deleteHost")
         if host["resourcestate"] not in ("Maintenance", "Degraded") and not _true(p.get("forced")):
-            raise ApiError(530, f"Host {host['id']} cannot be deleted as it is not in maintenance mode. Either put the host into "
+            raise _runtime(f"Host {host['id']} cannot be deleted as it is not in maintenance mode. Either put the host into "
                                 "maintenance or perform a forced deletion.")
         self._delete(host["id"])
         self._event("host", "DELETE", host)
@@ -812,7 +930,7 @@ class SimulatorEngine:
         elif not p.get("hypervisor"):
             raise ApiError(431, "Hypervisor type must be specified for zone wide primary storage")
         parent = cluster["id"] if cluster else zone["id"]
-        if any(o["name"] == p["name"] for o in self._all("storagepool", zoneid=zone["id"])):
+        if self._named("storagepool", p["name"], zoneid=zone["id"]):
             raise ApiError(431, f"Storage pool with name {p['name']} already exists in zone {zone['_seq']}")
         url = urlparse(p["url"])
         pool = {"id": str(uuid.uuid4()), "name": p["name"], "zoneid": zone["id"], "zonename": zone["name"], "scope": scope,
@@ -820,7 +938,7 @@ class SimulatorEngine:
                 "ipaddress": url.hostname or "", "path": url.path, "provider": p.get("provider") or "DefaultPrimary",
                 "tags": ",".join(_list_param(p, "tags")), "disksizetotal": int(p.get("capacitybytes") or 2199023255552),
                 "disksizeused": 0, "disksizeallocated": 0, "created": _now(), "hypervisor": p.get("hypervisor") or (cluster or {}).get("hypervisortype"),
-                "overprovisionfactor": "2.0", "managed": _true(p.get("managed"))}
+                "overprovisionfactor": "2.0", "_managed": _true(p.get("managed"))}
         if cluster and pod:
             pool.update({"clusterid": cluster["id"], "clustername": cluster["name"], "podid": pod["id"], "podname": pod["name"]})
         if p.get("capacityiops"):
@@ -840,12 +958,13 @@ class SimulatorEngine:
         if p.get("name"):
             pool["name"] = p["name"]
         self._save("storagepool", pool)
+        self._event("storagepool", "UPDATE", pool)
         return {"storagepool": self.public(pool)}
 
     def cmd_enableStorageMaintenance(self, p: dict[str, str]) -> dict[str, Any]:
         pool = self._get("storagepool", p["id"], "enableStorageMaintenance")
         if pool["state"] not in ("Up", "ErrorInMaintenance"):
-            raise ApiError(530, f"Primary storage with id {pool['_seq']} is not ready for migration, as the status is:{pool['state']}")
+            raise ApiError(431, f"Primary storage with id {pool['_seq']} is not ready for migration, as the status is:{pool['state']}")
         pool["state"] = "PrepareForMaintenance"
         pool["_maintenance_at"] = time.time() + self.maintenance_seconds
         self._save("storagepool", pool)
@@ -857,12 +976,13 @@ class SimulatorEngine:
         pool["state"] = "Up"
         pool.pop("_maintenance_at", None)
         self._save("storagepool", pool)
+        self._event("storagepool", "MAINTENANCE.CANCEL", pool)
         return {"storagepool": self.public(pool)}
 
     def cmd_deleteStoragePool(self, p: dict[str, str]) -> dict[str, Any]:
         pool = self._get("storagepool", p["id"], "deleteStoragePool")
         if pool["state"] != "Maintenance":
-            raise ApiError(530, f"Unable to delete storage due to it is not in Maintenance state, id: {pool['_seq']}")
+            raise ApiError(431, f"Unable to delete storage due to it is not in Maintenance state, id: {pool['_seq']}")
         self._delete(pool["id"])
         self._event("storagepool", "DELETE", pool)
         return {"success": True}
@@ -870,12 +990,12 @@ class SimulatorEngine:
     def cmd_addImageStore(self, p: dict[str, str]) -> dict[str, Any]:
         zone = self._get("zone", p["zoneid"], "addImageStore", "zoneid") if p.get("zoneid") else None
         name = p.get("name") or p["url"]
-        if zone and any(o["name"] == name for o in self._children("imagestore", zone["id"])):
+        if zone and self._named("imagestore", name, parent=zone["id"]):
             raise ApiError(431, f"Image store with name {name} already exists in zone {zone['_seq']}")
         url = urlparse(p["url"])
         store = {"id": str(uuid.uuid4()), "name": name, "url": p["url"], "providername": p["provider"], "protocol": url.scheme or "nfs",
                  "scope": "ZONE" if zone else "REGION", "zoneid": zone["id"] if zone else None, "zonename": zone["name"] if zone else None,
-                 "readonly": False, "disksizetotal": 4398046511104, "disksizeused": 0, "details": _map_param(p, "details")}
+                 "readonly": False, "disksizetotal": 4398046511104, "disksizeused": 0, "_details": _map_param(p, "details")}  # never listed: S3/Swift details hold secret keys
         self._insert("imagestore", store, zone["id"] if zone else None, zone["id"] if zone else None)
         self._event("imagestore", "CREATE", store)
         return {"imagestore": self.public(store)}
@@ -894,6 +1014,7 @@ class SimulatorEngine:
                   "portableipserviceenabled": False}
         self._conn().execute("INSERT INTO objects(kind, id, parent, zoneid, name, data) VALUES (?,?,?,?,?,?)",
                              ("region", f"region-{region['id']}", None, None, region["name"], json.dumps(region)))
+        self._event("region", "CREATE", region)
         return {"region": region}
 
     def _region(self, region_id: str, command: str) -> dict[str, Any]:
@@ -908,11 +1029,13 @@ class SimulatorEngine:
             if p.get(key):
                 region[key] = p[key]
         self._conn().execute("UPDATE objects SET data=?, name=? WHERE id=?", (json.dumps(self.public(region)), region["name"], f"region-{p['id']}"))
+        self._event("region", "UPDATE", region)
         return {"region": self.public(region)}
 
     def cmd_removeRegion(self, p: dict[str, str]) -> dict[str, Any]:
-        self._region(p["id"], "removeRegion")
+        region = self._region(p["id"], "removeRegion")
         self._delete(f"region-{p['id']}")
+        self._event("region", "DELETE", region)
         return {"success": True}
 
     # ------------------------------------------------------------------------------------ inspection
@@ -930,12 +1053,23 @@ class SimulatorEngine:
         return {KINDS[k][1]: n for k, n in rows if k in KINDS}
 
 
-def _canonical(key: str, declared: Mapping[str, bool]) -> str:
-    lowered = {k.lower(): k for k in declared}
-    return lowered.get(key.lower(), key.lower())
+def _valid(ptype: str, value: str) -> bool:
+    """Does a value parse as its declared type? (uuid and number parameters; strings and booleans always do)."""
+    if ptype == "uuid":
+        try:
+            uuid.UUID(value)
+        except ValueError:
+            return False
+        return True
+    if ptype in INTEGER_TYPES:
+        try:
+            int(value)
+        except ValueError:
+            return False
+    return True
 
 
-def _is_map_key(key: str, declared: set[str]) -> bool:
+def _is_map_key(key: str, declared: Mapping[str, Any]) -> bool:
     """details[0].key style parameters belong to the declared map parameter 'details'."""
     base = key.split("[", 1)[0]
     return "[" in key and base in declared
