@@ -2,16 +2,20 @@
 
 Argument names follow apache/cloudstack-terraform-provider where it has the type, otherwise the
 CloudStack API parameter in snake_case (docs/resources.md). Enumerations accept any letter case and
-are stored as CloudStack spells them.
+are stored as CloudStack spells them, so ``hypervisor = "kvm"`` and a live ``KVM`` never look like drift.
+Every required parameter of each create command is either a required argument or derived from one
+(addCluster's clustertype from ``cluster_type``'s default, addImageStore's provider from ``provider_name``).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 from urllib.parse import urlparse
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
 from cloudstack_iac.schema.base import ResourceSchema
 
@@ -33,156 +37,205 @@ def _string_list(value: Any) -> Any:
     return value
 
 
+def _no_bool(value: Any) -> Any:
+    """pydantic reads true as 1; in HCL ``region_id = true`` is a mistake, not the number one."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("int_type", "Input should be a valid integer")
+    return value
+
+
 StrList = Annotated[list[str], BeforeValidator(_string_list)]
+Whole = Annotated[int, BeforeValidator(_no_bool)]
 AllocationState = _choice("Enabled", "Disabled")
-Hypervisor = _choice("KVM", "XenServer", "VMware", "Hyperv", "LXC", "Ovm3", "Simulator", "BareMetal", "External")
+HYPERVISORS = ("KVM", "XenServer", "VMware", "Hyperv", "LXC", "Ovm3", "Simulator", "BareMetal", "External")
+Hypervisor = _choice(*HYPERVISORS)
 TrafficTypeName = _choice("Guest", "Management", "Public", "Storage")
 ProviderName = _choice("VirtualRouter", "VpcVirtualRouter", "InternalLbVm", "SecurityGroupProvider", "ConfigDrive",
                        "Netscaler", "F5BigIp", "JuniperSRX", "PaloAlto", "NiciraNvp", "BigSwitchBcf", "Ovs", "Tungsten")
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+    # HCL numbers where CloudStack takes strings (vlan = 100, network_speed = 10000) are accepted as text.
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False, coerce_numbers_to_str=True)
+
+
+def _d(text: str) -> Any:
+    """A required argument with the sentence docs/resources.md shows for it."""
+    return Field(description=text)
+
+
+def _opt(text: str) -> Any:
+    """An optional argument without a default: omitted means CloudStack decides."""
+    return Field(default=None, description=text)
 
 
 class Region(_Model):
-    region_id: int = Field(ge=1)
-    name: str
-    endpoint: str
+    region_id: Whole = Field(ge=1, description="The region's id, the same on every management server of the federation.")
+    name: str = _d("Region name.")
+    endpoint: str = _d("URL of the region's management server API, e.g. https://ams.example/client.")
 
 
 class Zone(_Model):
-    name: str
-    network_type: _choice("Basic", "Advanced")  # type: ignore[valid-type]
-    dns1: str
-    dns2: str | None = None
-    internal_dns1: str
-    internal_dns2: str | None = None
-    ip6_dns1: str | None = None
-    ip6_dns2: str | None = None
-    guest_cidr_address: str | None = None
-    domain: str | None = None
-    security_group_enabled: bool = False
-    local_storage_enabled: bool = False
-    allocation_state: AllocationState = "Disabled"  # type: ignore[valid-type]
+    name: str = _d("Zone name, unique per management server.")
+    network_type: _choice("Basic", "Advanced") = _d("Basic (flat, security groups) or Advanced (VLAN isolation).")  # type: ignore[valid-type]
+    dns1: str = _d("Public DNS server for guest VMs.")
+    dns2: str | None = _opt("Second public DNS server.")
+    internal_dns1: str = _d("DNS server for system VMs.")
+    internal_dns2: str | None = _opt("Second internal DNS server.")
+    ip6_dns1: str | None = _opt("IPv6 DNS server.")
+    ip6_dns2: str | None = _opt("Second IPv6 DNS server.")
+    guest_cidr_address: str | None = _opt("Guest CIDR of an Advanced zone.")
+    domain: str | None = _opt("Network domain of guest VMs.")
+    security_group_enabled: bool = Field(default=False, description="Security groups in an Advanced zone (no Public traffic needed).")
+    local_storage_enabled: bool = Field(default=False, description="Allow VMs on hosts' local disks.")
+    allocation_state: AllocationState = Field(  # type: ignore[valid-type]
+        default="Disabled", description="Enabled opens the zone to users; done after all its children exist.")
 
 
 class PhysicalNetwork(_Model):
-    name: str
-    zone_id: str
-    broadcast_domain_range: _choice("ZONE", "POD") = "ZONE"  # type: ignore[valid-type]
-    isolation_methods: StrList = Field(default_factory=lambda: ["VLAN"])
-    vlan: str | None = None
-    network_speed: str | None = None
-    tags: StrList = Field(default_factory=list)
-    state: AllocationState = "Enabled"  # type: ignore[valid-type]
+    name: str = _d("Name, unique in its zone.")
+    zone_id: str = _d("The zone's id.")
+    broadcast_domain_range: _choice("ZONE", "POD") = Field(default="ZONE", description="ZONE, or POD for a Basic zone.")  # type: ignore[valid-type]
+    isolation_methods: StrList = Field(default_factory=lambda: ["VLAN"], description="VLAN, VXLAN, GRE, STT, L3, ...")
+    vlan: str | None = _opt("Guest VLAN range(s), e.g. \"100-200\" or \"100-200,300-400\".")
+    network_speed: str | None = _opt("Speed, e.g. 10G.")
+    tags: StrList = Field(default_factory=list, description="Tags matched by network offerings.")
+    state: AllocationState = Field(default="Enabled", description="Enabled after its traffic types exist.")  # type: ignore[valid-type]
 
 
 class TrafficType(_Model):
-    physical_network_id: str
-    type: TrafficTypeName  # type: ignore[valid-type]
-    kvm_network_label: str | None = None
-    xen_network_label: str | None = None
-    vmware_network_label: str | None = None
-    hyperv_network_label: str | None = None
-    ovm3_network_label: str | None = None
-    isolation_method: str | None = None
-    vlan: str | None = None
+    physical_network_id: str = _d("The physical network's id.")
+    type: TrafficTypeName = _d("Guest, Management, Public or Storage.")  # type: ignore[valid-type]
+    kvm_network_label: str | None = _opt("KVM bridge name.")
+    xen_network_label: str | None = _opt("XenServer network label.")
+    vmware_network_label: str | None = _opt("VMware vSwitch / port group.")
+    hyperv_network_label: str | None = _opt("Hyper-V switch name.")
+    ovm3_network_label: str | None = _opt("OVM3 network label.")
+    isolation_method: str | None = _opt("Isolation method of this traffic.")
+    vlan: str | None = _opt("VLAN id of this traffic (1-4094 or \"untagged\").")
 
 
 class NetworkServiceProvider(_Model):
-    name: ProviderName  # type: ignore[valid-type]
-    physical_network_id: str
-    state: AllocationState = "Enabled"  # type: ignore[valid-type]
-    service_list: StrList = Field(default_factory=list)
+    name: ProviderName = _d("Provider name as CloudStack spells it.")  # type: ignore[valid-type]
+    physical_network_id: str = _d("The physical network's id.")
+    state: AllocationState = Field(default="Enabled", description="Enabled or Disabled.")  # type: ignore[valid-type]
+    service_list: StrList = Field(default_factory=list, description="Services it offers (a set: order does not matter).")
 
 
 class Pod(_Model):
-    name: str
-    zone_id: str
-    gateway: str
-    netmask: str
-    start_ip: str
-    end_ip: str | None = None
-    allocation_state: AllocationState = "Enabled"  # type: ignore[valid-type]
+    name: str = _d("Name, unique in its zone.")
+    zone_id: str = _d("The zone's id.")
+    gateway: str = _d("Gateway of the pod's management subnet.")
+    netmask: str = _d("Netmask of that subnet (255.255.255.0 or 24).")
+    start_ip: str = _d("First management IP reserved for system VMs.")
+    end_ip: str | None = _opt("Last one (default: the subnet's last address).")
+    allocation_state: AllocationState = Field(default="Enabled", description="Enabled or Disabled.")  # type: ignore[valid-type]
 
 
 class VlanIpRange(_Model):
-    zone_id: str
-    pod_id: str | None = None
-    physical_network_id: str | None = None
-    network_id: str | None = None
-    vlan: str | None = None
-    gateway: str
-    netmask: str
-    start_ip: str
-    end_ip: str
-    for_virtual_network: bool = True
+    zone_id: str = _d("The zone's id.")
+    pod_id: str | None = _opt("The pod's id: a pod's guest range in a Basic zone.")
+    physical_network_id: str | None = _opt("The physical network's id.")
+    network_id: str | None = _opt("A guest network's id (shared networks).")
+    vlan: str | None = _opt("VLAN id 1-4094, vlan://ID, or \"untagged\".")
+    gateway: str = _d("Gateway of the range's subnet.")
+    netmask: str = _d("Netmask of that subnet.")
+    start_ip: str = _d("First address.")
+    end_ip: str = _d("Last address.")
+    for_virtual_network: bool = Field(default=True, description="true: public addresses; false: direct (pod guest) addresses.")
 
 
 class StorageNetworkIpRange(_Model):
-    pod_id: str
-    gateway: str
-    netmask: str
-    start_ip: str
-    end_ip: str | None = None
-    vlan: int | None = Field(default=None, ge=1, le=4094)
+    pod_id: str = _d("The pod's id.")
+    gateway: str = _d("Gateway of the storage subnet.")
+    netmask: str = _d("Netmask of that subnet.")
+    start_ip: str = _d("First address.")
+    end_ip: str | None = _opt("Last address (default: the subnet's last address).")
+    vlan: Whole | None = Field(default=None, ge=1, le=4094, description="VLAN id 1-4094.")
 
 
 class Cluster(_Model):
-    name: str
-    zone_id: str
-    pod_id: str
-    hypervisor: Hypervisor  # type: ignore[valid-type]
-    cluster_type: _choice("CloudManaged", "ExternalManaged") = "CloudManaged"  # type: ignore[valid-type]
-    allocation_state: AllocationState = "Enabled"  # type: ignore[valid-type]
-    url: str | None = None
-    username: str | None = None
-    password: str | None = None
+    name: str = _d("Name, unique in its pod.")
+    zone_id: str = _d("The zone's id (the pod's zone).")
+    pod_id: str = _d("The pod's id.")
+    hypervisor: Hypervisor = _d("Hypervisor of every host in the cluster.")  # type: ignore[valid-type]
+    cluster_type: _choice("CloudManaged", "ExternalManaged") = Field(  # type: ignore[valid-type]
+        default="CloudManaged", description="ExternalManaged for vCenter clusters.")
+    allocation_state: AllocationState = Field(default="Enabled", description="Enabled or Disabled.")  # type: ignore[valid-type]
+    url: str | None = _opt("vCenter URL of a VMware cluster.")
+    username: str | None = _opt("vCenter user.")
+    password: str | None = _opt("vCenter password.")
 
 
 class Host(_Model):
-    url: str
-    zone_id: str
-    pod_id: str
-    cluster_id: str
-    hypervisor: Hypervisor  # type: ignore[valid-type]
-    username: str
-    password: str
-    host_tags: StrList = Field(default_factory=list)
-    allocation_state: AllocationState = "Enabled"  # type: ignore[valid-type]
+    url: str = _d("http://ADDRESS of the hypervisor host; its host part names the host.")
+    zone_id: str = _d("The zone's id (the cluster's zone).")
+    pod_id: str = _d("The pod's id (the cluster's pod).")
+    cluster_id: str = _d("The cluster's id.")
+    hypervisor: Hypervisor = _d("Must equal the cluster's hypervisor.")  # type: ignore[valid-type]
+    username: str = _d("Login used by the management server.")
+    password: str = _d("Password of that login.")
+    host_tags: StrList = Field(default_factory=list, description="Host tags (a set).")
+    allocation_state: AllocationState = Field(default="Enabled", description="Enabled or Disabled.")  # type: ignore[valid-type]
 
 
 class StoragePool(_Model):
-    name: str
-    zone_id: str
-    pod_id: str | None = None
-    cluster_id: str | None = None
-    url: str
-    scope: _choice("CLUSTER", "ZONE") = "CLUSTER"  # type: ignore[valid-type]
-    hypervisor: Hypervisor | None = None  # type: ignore[valid-type]
-    storage_provider: str = "DefaultPrimary"  # the API's "provider" ("provider" is a meta-argument in HCL)
-    tags: StrList = Field(default_factory=list)
-    capacity_bytes: int | None = Field(default=None, ge=0)
-    capacity_iops: int | None = Field(default=None, ge=0)
-    managed: bool = False
+    name: str = _d("Name, unique in its cluster (or zone for zone-wide pools).")
+    zone_id: str = _d("The zone's id.")
+    pod_id: str | None = _opt("The pod's id (cluster-scoped pools).")
+    cluster_id: str | None = _opt("The cluster's id (cluster-scoped pools).")
+    url: str = _d("nfs://SERVER/PATH, iscsi://..., rbd://..., ...")
+    scope: _choice("CLUSTER", "ZONE") = Field(default="CLUSTER", description="CLUSTER or ZONE.")  # type: ignore[valid-type]
+    hypervisor: Hypervisor | None = _opt("Hypervisor served (required for ZONE scope).")  # type: ignore[valid-type]
+    # The API's "provider" ("provider" is a meta-argument in HCL).
+    storage_provider: str = Field(default="DefaultPrimary", description="The API's provider, e.g. DefaultPrimary.")
+    tags: StrList = Field(default_factory=list, description="Storage tags (a set).")
+    capacity_bytes: Whole | None = Field(default=None, ge=0, description="Capacity in bytes (managed storage).")
+    capacity_iops: Whole | None = Field(default=None, ge=0, description="IOPS (managed storage).")
+    managed: bool = Field(default=False, description="Managed storage.")
 
 
 class SecondaryStorage(_Model):
-    name: str
-    zone_id: str
-    url: str
-    provider_name: _choice("NFS", "SMB", "S3", "Swift") = "NFS"  # type: ignore[valid-type]
-    details: dict[str, str] = Field(default_factory=dict)
+    name: str = _d("Name, unique in its zone.")
+    zone_id: str = _d("The zone's id.")
+    url: str = _d("nfs://SERVER/PATH, or the object store URL.")
+    provider_name: _choice("NFS", "SMB", "S3", "Swift") = Field(default="NFS", description="NFS, SMB, S3 or Swift.")  # type: ignore[valid-type]
+    details: dict[str, str] | None = _opt("Provider details (S3 bucket, keys, ...); secret, never read back.")
+
+
+_PLAIN_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://([A-Za-z0-9._-]+)(?::\d+)?(/[^?#]*)?$")
+
+
+def host_name_and_address(url: Any) -> tuple[str, str | None]:
+    """Parse a host's url once: (the name CloudStack gives the host, the url's host part or None).
+
+    Plain urls (``http://10.1.0.5``, ``http://sim/c0/h0``) take a fast path that gives what urlparse
+    gives: 50,000 hosts are parsed on every validation.
+    """
+    text = str(url or "")
+    plain = _PLAIN_URL.match(text)
+    if plain is not None:
+        address = plain.group(1).lower()
+        path = (plain.group(2) or "").strip("/")
+        return (f"{address}-{path.replace('/', '-')}" if path else address), address
+    try:
+        parsed = urlparse(text if "://" in text else f"http://{text}")
+        address = parsed.hostname
+    except ValueError:
+        return text, None
+    path = parsed.path.strip("/")
+    name = address or text
+    return (f"{name}-{path.replace('/', '-')}" if path else name), address
 
 
 def host_display_name(values: Mapping[str, Any]) -> str:
     """A host is named after its url: the host part, plus the path for simulated hosts (http://sim/c0/h0)."""
-    url = str(values.get("url") or "")
-    parsed = urlparse(url if "://" in url else f"http://{url}")
-    name = parsed.hostname or url
-    path = parsed.path.strip("/")
-    return f"{name}-{path.replace('/', '-')}" if path else name
+    return host_name_and_address(values.get("url"))[0]
+
+
+def host_address(url: Any) -> str | None:
+    """The host part of a host's url (``http://10.1.0.5/x`` -> ``10.1.0.5``), or None when there is none."""
+    return host_name_and_address(url)[1] if isinstance(url, str) and url else None
 
 
 def host_url_guess(name: str, address: str) -> str:
@@ -197,7 +250,9 @@ def _defaults(model: type[BaseModel]) -> dict[str, Any]:
     for name, field in model.model_fields.items():
         if field.is_required():
             continue
-        out[name] = field.get_default(call_default_factory=True)
+        default = field.get_default(call_default_factory=True)
+        if default is not None:
+            out[name] = default
     return out
 
 
@@ -207,16 +262,17 @@ def _schema(type_name: str, model: type[BaseModel], description: str, **kwargs: 
 
 SCHEMAS: tuple[ResourceSchema, ...] = (
     _schema("cloudstack_region", Region, "A CloudStack region (a management server with its own endpoint).",
-            references={}, parent_attrs=(), force_new=frozenset({"region_id"}), level=0, user_visible=True),
+            references={}, parent_attrs=(), force_new=frozenset({"region_id"}), natural_key=("region_id",), level=0,
+            user_visible=True),
     _schema("cloudstack_zone", Zone, "A zone: the failure domain users choose when they deploy.",
             references={}, parent_attrs=(), force_new=frozenset({"network_type", "security_group_enabled"}),
-            computed=frozenset({"id"}), lifecycle_steps=frozenset({"enable_after_children"}), level=1,
-            user_visible=True),
+            lifecycle_steps=frozenset({"enable_after_children"}), level=1, user_visible=True),
     _schema("cloudstack_physical_network", PhysicalNetwork, "A physical network of a zone.",
             references={"zone_id": "cloudstack_zone"}, parent_attrs=("zone_id",),
             force_new=frozenset({"name", "zone_id", "broadcast_domain_range", "isolation_methods"}),
             lifecycle_steps=frozenset({"enable_after_children"}), level=2),
-    _schema("cloudstack_traffic_type", TrafficType, "A traffic type (Guest, Management, Public, Storage) carried by a physical network.",
+    _schema("cloudstack_traffic_type", TrafficType,
+            "A traffic type (Guest, Management, Public, Storage) carried by a physical network.",
             references={"physical_network_id": "cloudstack_physical_network"}, parent_attrs=("physical_network_id",),
             force_new=frozenset({"physical_network_id", "type", "isolation_method", "vlan"}), natural_key=("type",), level=3),
     _schema("cloudstack_network_service_provider", NetworkServiceProvider, "A network service provider of a physical network.",
@@ -224,15 +280,19 @@ SCHEMAS: tuple[ResourceSchema, ...] = (
             force_new=frozenset({"name", "physical_network_id"}), level=3, server_created=True),
     _schema("cloudstack_pod", Pod, "A pod: a rack or row with its own management subnet.",
             references={"zone_id": "cloudstack_zone"}, parent_attrs=("zone_id",), force_new=frozenset({"zone_id"}), level=2),
-    _schema("cloudstack_vlan_ip_range", VlanIpRange, "An IP range: zone public addresses, or a pod's guest addresses in a basic zone.",
-            references={"zone_id": "cloudstack_zone", "pod_id": "cloudstack_pod", "physical_network_id": "cloudstack_physical_network"},
+    _schema("cloudstack_vlan_ip_range", VlanIpRange,
+            "An IP range: zone public addresses, or a pod's guest addresses in a basic zone.",
+            references={"zone_id": "cloudstack_zone", "pod_id": "cloudstack_pod",
+                        "physical_network_id": "cloudstack_physical_network"},
             parent_attrs=("pod_id", "zone_id"),
+            # createVlanIpRange has no update command: every argument replaces the range.
             force_new=frozenset({"zone_id", "pod_id", "physical_network_id", "network_id", "vlan", "gateway", "netmask",
                                  "start_ip", "end_ip", "for_virtual_network"}),
             natural_key=("start_ip",), level=3),
     _schema("cloudstack_storage_network_ip_range", StorageNetworkIpRange, "A pod's storage network range.",
-            references={"pod_id": "cloudstack_pod"}, parent_attrs=("pod_id",), force_new=frozenset({"pod_id"}),
-            natural_key=("start_ip",), level=3),
+            references={"pod_id": "cloudstack_pod"}, parent_attrs=("pod_id",),
+            # updateStorageNetworkIpRange changes netmask, start/end and vlan, never the gateway.
+            force_new=frozenset({"pod_id", "gateway"}), natural_key=("start_ip",), level=3),
     _schema("cloudstack_cluster", Cluster, "A cluster: hosts of one hypervisor that share primary storage.",
             references={"pod_id": "cloudstack_pod", "zone_id": "cloudstack_zone"}, parent_attrs=("pod_id",),
             force_new=frozenset({"name", "zone_id", "pod_id", "hypervisor", "cluster_type"}),
@@ -246,9 +306,12 @@ SCHEMAS: tuple[ResourceSchema, ...] = (
     _schema("cloudstack_storage_pool", StoragePool, "Primary storage, cluster-wide or zone-wide.",
             references={"cluster_id": "cloudstack_cluster", "pod_id": "cloudstack_pod", "zone_id": "cloudstack_zone"},
             parent_attrs=("cluster_id", "zone_id"),
-            force_new=frozenset({"name", "zone_id", "pod_id", "cluster_id", "url", "scope", "hypervisor", "storage_provider", "managed"}),
+            force_new=frozenset({"name", "zone_id", "pod_id", "cluster_id", "url", "scope", "hypervisor", "storage_provider",
+                                 "managed"}),
             lifecycle_steps=frozenset({"maintenance_before_delete"}), level=4),
     _schema("cloudstack_secondary_storage", SecondaryStorage, "Secondary storage (an image store) of a zone.",
             references={"zone_id": "cloudstack_zone"}, parent_attrs=("zone_id",),
-            force_new=frozenset({"zone_id", "url", "provider_name", "details"}), level=2),
+            force_new=frozenset({"zone_id", "url", "provider_name", "details"}),
+            # details carry object-store credentials (S3 secret keys) and listImageStores never returns them.
+            sensitive=frozenset({"details"}), write_only=frozenset({"details"}), level=2),
 )

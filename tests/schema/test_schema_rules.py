@@ -35,16 +35,16 @@ CASES = [
     ("unknown argument", 'name     = "p1"', 'name     = "p1"\n  gatway = "x"',
      'cloudstack_pod.p: unknown argument "gatway"; did you mean "gateway"?'),
     ("unknown type", 'resource "cloudstack_pod" "p"', 'resource "cloudstack_podd" "extra" {}\nresource "cloudstack_pod" "p"',
-     "cloudstack_podd.extra: unknown resource type 'cloudstack_podd'; did you mean 'cloudstack_pod'?"),
+     'cloudstack_podd.extra: unknown resource type "cloudstack_podd"; did you mean "cloudstack_pod"?'),
     ("bad enum", 'hypervisor = "KVM"\n}', 'hypervisor = "Hyper-Z"\n}',
-     "cloudstack_cluster.c: hypervisor: 'Hyper-Z' is not one of"),
+     'cloudstack_cluster.c: hypervisor: expected one of "KVM", "XenServer", "VMware", "Hyperv", "LXC", "Ovm3", "Simulator", "BareMetal" or "External", got "Hyper-Z"'),
     ("missing required", '  netmask  = "255.255.255.0"\n  start_ip = "10.1.0.10"', '  start_ip = "10.1.0.10"',
      'cloudstack_pod.p: missing required argument "netmask"'),
     ("range outside subnet", 'start_ip = "10.1.0.10"', 'start_ip = "10.9.0.5"',
      "cloudstack_pod.p: start_ip 10.9.0.5 is outside 10.1.0.0/24 (gateway 10.1.0.1, netmask 255.255.255.0)"),
     ("start after end", 'end_ip   = "10.1.0.20"', 'end_ip   = "10.1.0.5"', "cloudstack_pod.p: start_ip 10.1.0.10 is after end_ip 10.1.0.5"),
     ("gateway in range", 'gateway  = "10.1.0.1"', 'gateway  = "10.1.0.15"', "cloudstack_pod.p: gateway 10.1.0.15 lies inside the range"),
-    ("bad netmask", 'netmask  = "255.255.255.0"', 'netmask  = "255.0.255.0"', "cloudstack_pod.p: netmask '255.0.255.0' is not a valid netmask"),
+    ("bad netmask", 'netmask  = "255.255.255.0"', 'netmask  = "255.0.255.0"', 'cloudstack_pod.p: netmask "255.0.255.0" is not a valid netmask for gateway 10.1.0.1'),
     ("host outside pod", 'url        = "http://10.1.0.${100 + count.index}"', 'url        = "http://10.7.0.${100 + count.index}"',
      "cloudstack_host.h[0]: host address 10.7.0.100 is outside its pod cloudstack_pod.p subnet 10.1.0.0/24"),
     ("host hypervisor differs", 'hypervisor = "KVM"\n  username', 'hypervisor = "XenServer"\n  username',
@@ -53,7 +53,7 @@ CASES = [
      "cloudstack_zone.z: cannot be Enabled without traffic types Public"),
     ("no secondary storage", 'resource "cloudstack_secondary_storage" "ss" {', 'resource "cloudstack_secondary_storage" "ss" {\n  count = 0',
      "cloudstack_zone.z: an Enabled zone needs at least one secondary storage"),
-    ("bad vlan range", 'vlan    = "100-200"', 'vlan    = "100-5000"', "cloudstack_physical_network.pn: vlan '100-5000' is not a VLAN range"),
+    ("bad vlan range", 'vlan    = "100-200"', 'vlan    = "100-5000"', 'cloudstack_physical_network.pn: vlan "100-5000" is not a VLAN range such as "100-200" within 1-4094'),
     ("pool without cluster", '  cluster_id = cloudstack_cluster.c.id\n  url        = "nfs', '  url        = "nfs',
      "cloudstack_storage_pool.ps: a cluster-scoped storage pool needs cluster_id"),
 ]
@@ -85,8 +85,8 @@ resource "cloudstack_pod" "p2" {
 }
 '''
     found = check(tmp_path, BASE + extra, monkeypatch)
-    assert any("pod range 10.1.0.15-... overlaps cloudstack_pod.p (10.1.0.10-10.1.0.20)" in f for f in found), found
-    assert any("name 'p1' is already used by cloudstack_pod.p in the same parent" in f for f in found), found
+    assert any("pod range 10.1.0.15-10.1.0.30 overlaps cloudstack_pod.p (10.1.0.10-10.1.0.20)" in f for f in found), found
+    assert any('cloudstack_pod.p2: name "p1" is already used by cloudstack_pod.p in the same zone' in f for f in found), found
 
 
 def test_traffic_type_twice_on_one_network(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -98,7 +98,7 @@ def test_traffic_type_twice_on_one_network(tmp_path: Path, monkeypatch: pytest.M
 def test_basic_zone_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     text = edit('network_type     = "Advanced"', 'network_type     = "Basic"')
     found = check(tmp_path, text, monkeypatch)
-    assert any("a Basic zone carries no Public traffic type" in f for f in found), found
+    assert any('cloudstack_traffic_type.t["Public"]: a Basic zone (cloudstack_zone.z) carries no Public traffic type' in f for f in found), found
     text = edit('"Management", "Guest", "Public"', '"Management", "Guest"', text)
     assert check(tmp_path, text, monkeypatch) == []
 
@@ -106,10 +106,10 @@ def test_basic_zone_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
 def test_failure_isolation_warnings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     found = check(tmp_path, edit("count      = 2", "count      = 1"), monkeypatch)
     line = BASE.splitlines().index('resource "cloudstack_cluster" "c" {') + 1
-    assert found == [f"warning: main.hcl:{line}:1: cloudstack_cluster.c: has one host: no live-migration target if it fails"]
+    assert found == [f"warning: main.hcl:{line}:1: cloudstack_cluster.c: has one host (cloudstack_host.h[0]): no live-migration target if it fails"]
     no_storage = edit('resource "cloudstack_storage_pool" "ps" {', 'resource "cloudstack_storage_pool" "ps" {\n  count = 0')
     found = check(tmp_path, no_storage, monkeypatch)
-    assert any("has hosts but no shared primary storage" in f for f in found), found
+    assert any("cloudstack_cluster.c: has 2 host(s) but no shared primary storage (no cluster-scoped pool, no zone-wide pool for KVM)" in f for f in found), found
 
 
 def test_zone_wide_storage_counts_as_shared(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -158,7 +158,7 @@ resource "cloudstack_vlan_ip_range" "pub{i}" {{
 """ for i, (start, end) in enumerate(((10, 100), (second_start, 200))))
 
     found = check(tmp_path, BASE + ranges(90), monkeypatch)
-    assert any("public range 192.168.50.90-... overlaps cloudstack_vlan_ip_range.pub0" in f for f in found), found
+    assert any("public range 192.168.50.90-192.168.50.200 overlaps cloudstack_vlan_ip_range.pub0 (192.168.50.10-192.168.50.100)" in f for f in found), found
     assert check(tmp_path, BASE + ranges(101), monkeypatch) == []
 
 
@@ -184,3 +184,35 @@ def test_a_region_with_one_zone_is_a_warning(tmp_path: Path, monkeypatch: pytest
     region = 'resource "cloudstack_region" "r" {\n  region_id = 1\n  name      = "ams"\n  endpoint  = "https://ams.example/client"\n}\n'
     found = check(tmp_path, BASE + region, monkeypatch)
     assert any(f.startswith("warning: ") and "cloudstack_region.r: has one zone" in f for f in found), found
+
+
+def _position(text: str, line_text: str, column_of: str) -> str:
+    line = text.splitlines().index(line_text) + 1
+    return f"main.hcl:{line}:{line_text.index(column_of) + 1}"
+
+
+def test_unknown_argument_exact_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = edit('name     = "p1"', 'name     = "p1"\n  gatway   = "10.1.0.1"')
+    found = check(tmp_path, text, monkeypatch)
+    where = _position(text, '  gatway   = "10.1.0.1"', '"10.1.0.1"')  # attribute positions are their values' (config/)
+    assert found == [f'error: {where}: cloudstack_pod.p: unknown argument "gatway"; did you mean "gateway"?']
+
+
+def test_a_zone_name_where_its_id_belongs_exact_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = edit("zone_id    = cloudstack_zone.z.id\n  pod_id     = cloudstack_pod.p.id\n  hypervisor = \"KVM\"\n}",
+                "zone_id    = \"z1\"\n  pod_id     = cloudstack_pod.p.id\n  hypervisor = \"KVM\"\n}")
+    found = check(tmp_path, text, monkeypatch)
+    where = _position(text, '  zone_id    = "z1"', '"z1"')
+    assert found == [f'error: {where}: cloudstack_cluster.c: zone_id "z1" is neither a reference to a cloudstack_zone nor a CloudStack id; '
+                     "write cloudstack_zone.NAME.id"]
+
+
+def test_host_in_another_zone_than_its_cluster_exact_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    other = ('resource "cloudstack_zone" "z2" {\n  name          = "z2"\n  network_type  = "Advanced"\n  dns1          = "8.8.8.8"\n'
+             '  internal_dns1 = "10.0.0.2"\n}\n')
+    text = edit("zone_id    = cloudstack_zone.z.id\n  pod_id     = cloudstack_pod.p.id\n  cluster_id = cloudstack_cluster.c.id\n  hypervisor",
+                "zone_id    = cloudstack_zone.z2.id\n  pod_id     = cloudstack_pod.p.id\n  cluster_id = cloudstack_cluster.c.id\n  hypervisor") + other
+    found = check(tmp_path, text, monkeypatch)
+    where = _position(text, "  zone_id    = cloudstack_zone.z2.id", "cloudstack_zone.z2.id")
+    assert found == [f"error: {where}: cloudstack_host.h[{i}]: zone_id points at cloudstack_zone.z2, but its cluster cloudstack_cluster.c "
+                     "is in cloudstack_zone.z" for i in range(2)]
