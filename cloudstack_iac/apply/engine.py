@@ -10,6 +10,7 @@ new step starts, running ones finish, and the rest is reported as not started.
 from __future__ import annotations
 
 import copy
+import heapq
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cloudstack_iac.apply.observer import ApplyObserver, NullObserver
+from cloudstack_iac.diags import DiagnosticError
 from cloudstack_iac.plan.model import Action, Plan, ResourceChange, Step, StepOp
 from cloudstack_iac.providers.base import Provider, ProviderError
 from cloudstack_iac.schema import get_schema
@@ -43,6 +45,7 @@ class ApplyResult:
     destroyed: int = 0
     seconds: float = 0.0
     interrupted: bool = False
+    warnings: list[str] = field(default_factory=list)  # e.g. a checkpoint that could not be written
 
 
 def _copy_state(doc: StateDocument) -> StateDocument:
@@ -120,7 +123,10 @@ class _Run:
     # --------------------------------------------------------------------------------------- execution
     def execute(self, step: Step) -> tuple[Step, dict[str, Any] | None, dict[str, Any]]:
         """Runs in a worker thread: one provider operation. Returns (step, result attributes, inputs)."""
-        provider = self.providers[step.provider]
+        self.journal.sync()  # this step's intent is durable before anything is asked of CloudStack
+        provider = self.providers.get(step.provider)
+        if provider is None:
+            raise StepInputError(f"no provider {step.provider!r} is configured for {step.address}")
         inputs = self.inputs(step) if step.op in (StepOp.CREATE, StepOp.UPDATE, StepOp.ENABLE, StepOp.ADOPT) else {}
         if step.op is StepOp.CREATE:
             return step, provider.create(step.type, inputs), inputs
@@ -192,13 +198,65 @@ class _Run:
 
 
 def _stages(plan: Plan, staged: bool) -> dict[str, int]:
+    """Stage of each step: zone-less steps first, then each zone in plan order (all 0 when not staged).
+
+    A step never runs in an earlier stage than a step it depends on (a zone-less step that needs
+    zone a's objects waits for zone a), so a stage can always finish on its own.
+    """
     if not staged:
         return {s.id: 0 for s in plan.steps}
     order: dict[str | None, int] = {None: 0}
     for step in plan.steps:
         if step.domain.zone not in order:
             order[step.domain.zone] = len(order)
-    return {s.id: order[s.domain.zone] for s in plan.steps}
+    stage_of: dict[str, int] = {}
+    for step in plan.steps:  # steps come in a valid order: dependencies first
+        own = order[step.domain.zone]
+        stage_of[step.id] = max([own, *(stage_of[d] for d in step.depends_on if d in stage_of)])
+    return stage_of
+
+
+class _Scheduler:
+    """Which steps may start: dependency counts, and per stage a heap of ready steps in plan order."""
+
+    def __init__(self, plan: Plan, staged: bool) -> None:
+        self.steps = {s.id: s for s in plan.steps}
+        self.position = {s.id: i for i, s in enumerate(plan.steps)}
+        self.stage_of = _stages(plan, staged)
+        self.waiting = {s.id: sum(1 for d in s.depends_on if d in self.steps) for s in plan.steps}
+        self.dependents: dict[str, list[str]] = {s.id: [] for s in plan.steps}
+        for s in plan.steps:
+            for dep in s.depends_on:
+                if dep in self.dependents:
+                    self.dependents[dep].append(s.id)
+        self.remaining: dict[int, int] = {}
+        for sid in self.steps:
+            self.remaining[self.stage_of[sid]] = self.remaining.get(self.stage_of[sid], 0) + 1
+        self.last_stage = max(self.remaining, default=0)
+        self.stage = 0
+        self.ready: dict[int, list[tuple[int, str]]] = {}
+        for sid, count in self.waiting.items():
+            if count == 0:
+                self._push(sid)
+
+    def _push(self, sid: str) -> None:
+        heapq.heappush(self.ready.setdefault(self.stage_of[sid], []), (self.position[sid], sid))
+
+    def take(self, limit: int) -> list[str]:
+        """Up to ``limit`` ready steps of the current stage, moving on once a stage is finished."""
+        while self.remaining.get(self.stage, 0) == 0 and self.stage < self.last_stage:
+            self.stage += 1
+        heap = self.ready.get(self.stage, [])
+        return [heapq.heappop(heap)[1] for _ in range(min(limit, len(heap)))]
+
+    def finished(self, sid: str, ok: bool) -> None:
+        self.remaining[self.stage_of[sid]] -= 1
+        if not ok:
+            return
+        for nxt in self.dependents[sid]:
+            self.waiting[nxt] -= 1
+            if self.waiting[nxt] == 0:
+                self._push(nxt)
 
 
 def apply_plan(plan: Plan, providers: Mapping[str, Provider], journal: StateJournal, *,
@@ -206,78 +264,73 @@ def apply_plan(plan: Plan, providers: Mapping[str, Provider], journal: StateJour
                observer: ApplyObserver | None = None, stop: threading.Event | None = None,
                checkpoint: Callable[[], None] | None = None, checkpoint_seconds: float = 5.0, staged_zones: bool = False,
                now: Callable[[], float] = time.monotonic) -> ApplyResult:
+    """Run the plan's steps; see the module docstring. Never raises for a failed step: see ApplyResult.failed."""
     observer = observer or NullObserver()
+    parallelism = max(1, parallelism)
     run = _Run(plan, providers, journal, secrets or {}, observer)
     started_at = now()
-    steps = {s.id: s for s in plan.steps}
-    waiting = {s.id: len([d for d in s.depends_on if d in steps]) for s in plan.steps}
-    dependents: dict[str, list[str]] = {s.id: [] for s in plan.steps}
-    for s in plan.steps:
-        for dep in s.depends_on:
-            if dep in dependents:
-                dependents[dep].append(s.id)
-    stage_of = _stages(plan, staged_zones)
-    stage = 0
-    remaining_in_stage: dict[int, int] = {}
-    for sid in steps:
-        remaining_in_stage[stage_of[sid]] = remaining_in_stage.get(stage_of[sid], 0) + 1
-    position = {s.id: i for i, s in enumerate(plan.steps)}
-    ready = sorted((sid for sid, n in waiting.items() if n == 0), key=position.__getitem__)
+    sched = _Scheduler(plan, staged_zones)
+    steps = sched.steps
     result = ApplyResult(state=run.state)
     running: dict[Future[Any], tuple[Step, float]] = {}
+    done: set[Future[Any]] = set()
     halted = False
     last_checkpoint = now()
+    checkpoint_interval = checkpoint_seconds
     started: set[str] = set()
-    with ThreadPoolExecutor(max_workers=max(1, parallelism), thread_name_prefix="csiac-apply") as pool:
+    if plan.moved:  # a checkpoint folds the journal into the stored state, which has the old addresses
+        journal.moved(plan.moved)
+    with ThreadPoolExecutor(max_workers=parallelism, thread_name_prefix="csiac-apply") as pool:
         while True:
-            if stop is not None and stop.is_set() and not halted:
-                halted = True
-                result.interrupted = True
-            last_stage = max(remaining_in_stage, default=0)
-            while remaining_in_stage.get(stage, 0) == 0 and stage < last_stage and not halted:
-                stage += 1
-            if not halted:
-                launch = [sid for sid in ready if stage_of[sid] == stage][: max(0, parallelism - len(running))]
-                if launch:
-                    with journal.batch():
-                        for sid in launch:
-                            journal.intent(sid, steps[sid].address, steps[sid].op.value)
+            launch: list[str] = []
+            # Results and intents are appended here without waiting for the disk; each worker makes the
+            # journal durable (one fsync shared by the workers starting together) before its provider call,
+            # so every intent is on disk before its call and the scheduler never waits for an fsync.
+            with journal.deferred():
+                for future in done:
+                    step, began = running.pop(future)
+                    error = future.exception()
+                    sched.finished(step.id, error is None)
+                    if error is not None:
+                        message = str(error) if isinstance(error, (ProviderError, StepInputError)) else f"{type(error).__name__}: {error}"
+                        result.failed.append((step.id, message))
+                        observer.step_failed(step, error)
+                        halted = True
+                        continue
+                    _, attrs, inputs = future.result()
+                    try:
+                        run.record(step, attrs, inputs)
+                    except (OSError, TypeError, ValueError) as exc:  # journal unwritable: stop, the intent stays pending
+                        result.failed.append((step.id, f"the result could not be recorded: {type(exc).__name__}: {exc}"))
+                        observer.step_failed(step, exc)
+                        halted = True
+                        continue
+                    result.completed.append(step.id)
+                    observer.step_finished(step, now() - began)
+                if stop is not None and stop.is_set() and not halted:
+                    halted = True
+                    result.interrupted = True
+                if not halted:
+                    launch = sched.take(parallelism - len(running))
                     for sid in launch:
-                        ready.remove(sid)
-                        started.add(sid)
-                        observer.step_started(steps[sid])
-                        running[pool.submit(run.execute, steps[sid])] = (steps[sid], now())
+                        journal.intent(sid, steps[sid].address, steps[sid].op.value)
+            for sid in launch:
+                started.add(sid)
+                observer.step_started(steps[sid])
+                running[pool.submit(run.execute, steps[sid])] = (steps[sid], now())
+            if checkpoint is not None and now() - last_checkpoint >= checkpoint_interval:
+                began_checkpoint = now()
+                try:
+                    checkpoint()
+                except (OSError, DiagnosticError) as exc:  # not fatal: the journal still holds every result
+                    result.warnings.append(f"could not save the state during apply (will retry; the journal keeps every result): {exc}")
+                last_checkpoint = now()
+                # Rewriting a big state takes a while and blocks scheduling: keep that under a tenth of the time.
+                checkpoint_interval = max(checkpoint_seconds, 10 * (last_checkpoint - began_checkpoint))
             if not running:
                 break
             done, _ = wait(list(running), return_when=FIRST_COMPLETED)
-            newly_ready: list[str] = []
-            with journal.batch():
-                for future in done:
-                    step, began = running.pop(future)
-                    remaining_in_stage[stage_of[step.id]] -= 1
-                    try:
-                        _, attrs, inputs = future.result()
-                    except (ProviderError, StepInputError) as exc:
-                        result.failed.append((step.id, str(exc)))
-                        observer.step_failed(step, exc)
-                        halted = True
-                        continue
-                    except Exception as exc:  # a provider bug must not lose what was done
-                        result.failed.append((step.id, f"{type(exc).__name__}: {exc}"))
-                        observer.step_failed(step, exc)
-                        halted = True
-                        continue
-                    run.record(step, attrs, inputs)
-                    result.completed.append(step.id)
-                    observer.step_finished(step, now() - began)
-                    for nxt in dependents[step.id]:
-                        waiting[nxt] -= 1
-                        if waiting[nxt] == 0:
-                            newly_ready.append(nxt)
-            ready = sorted(ready + newly_ready, key=position.__getitem__)
-            if checkpoint is not None and now() - last_checkpoint >= checkpoint_seconds:
-                checkpoint()
-                last_checkpoint = now()
+    journal.sync()
     result.not_started = [s.id for s in plan.steps if s.id not in started]
     for sid in result.not_started:
         observer.step_skipped(steps[sid], "an earlier step failed" if result.failed else "interrupted")

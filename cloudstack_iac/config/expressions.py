@@ -212,6 +212,12 @@ class Evaluator:
 
     # ----------------------------------------------------------------------------------------- operators
     def binary(self, expr: s.Binary) -> Any:
+        try:
+            return self._binary(expr)
+        except OverflowError:
+            raise EvalError(f"the result of {expr.op} is too large for a number", expr.pos) from None
+
+    def _binary(self, expr: s.Binary) -> Any:
         op = expr.op
         left = self.eval(expr.left)
         right = self.eval(expr.right)
@@ -341,6 +347,10 @@ class Evaluator:
             return call_function(expr.name, args, self.fctx)
         except FunctionError as exc:
             raise EvalError(str(exc), expr.pos) from None
+        except RecursionError:
+            raise EvalError(f"{expr.name}: the value is nested too deeply", expr.pos) from None
+        except Exception as exc:  # a function that failed another way: still the user's line, never a traceback
+            raise EvalError(f"{expr.name}: cannot be evaluated with these arguments ({exc})", expr.pos) from None
 
     def try_can(self, expr: s.Call) -> Any:
         if expr.name == "can" and len(expr.args) != 1:

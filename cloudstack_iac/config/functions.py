@@ -1,8 +1,14 @@
 """The function library of the configuration language, with Terraform's semantics.
 
 Functions take and return plain values (see values.py). Any Unknown argument makes the result
-Unknown, except where the answer does not depend on it (length of a list holding an unknown). Errors
-are FunctionError with a message about the arguments; the evaluator adds file:line:column.
+Unknown, except where the answer does not depend on it: length of a list holding an unknown, and the
+structural functions (concat, merge, keys, values, lookup, element, slice, ...) which pass Unknown
+elements through, references intact. Errors are FunctionError with a message about the arguments;
+the evaluator adds file:line:column.
+
+Deliberate differences from Terraform: range() allows 1,048,576 elements (not 1,024), because
+inventories here run to 50,000 resources; file() looks in the module directory before the working
+directory; uuid() and timestamp() are absent, because a plan must not change from run to run.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import ipaddress
 import json
 import math
 import re
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,23 +49,30 @@ class _Spec:
     max_args: int | None  # None: variadic
     needs_context: bool = False
     unknown_ok: bool = False  # the function copes with Unknown arguments itself
+    # Structural functions (concat, merge, keys, ...) only need their top-level arguments known: an
+    # Unknown element inside a list passes through, so concat([zone.id], [pod.id]) keeps its length.
+    shallow: bool = False
 
 
 _REGISTRY: dict[str, _Spec] = {}
 
 
-def _fn(name: str, min_args: int, max_args: int | None = -1, *, ctx: bool = False, unknown_ok: bool = False):  # type: ignore[no-untyped-def]
+def _fn(  # type: ignore[no-untyped-def]
+    name: str, min_args: int, max_args: int | None = -1, *, ctx: bool = False, unknown_ok: bool = False,
+    shallow: bool = False,
+):
     def register(impl: Callable[..., Any]) -> Callable[..., Any]:
-        _REGISTRY[name] = _Spec(impl, min_args, min_args if max_args == -1 else max_args, ctx, unknown_ok)
+        _REGISTRY[name] = _Spec(impl, min_args, min_args if max_args == -1 else max_args, ctx, unknown_ok, shallow)
         return impl
 
     return register
 
 
 def call_function(name: str, args: list[Any], ctx: FunctionContext) -> Any:
+    """Call one library function; bad arguments raise FunctionError, Unknown inputs give Unknown."""
     spec = _REGISTRY.get(name)
     if spec is None:
-        close = difflib.get_close_matches(name, _REGISTRY, n=1)
+        close = difflib.get_close_matches(name.lower(), _REGISTRY, n=1, cutoff=0.7)
         hint = f"; did you mean {close[0]}?" if close else ""
         raise FunctionError(f"unknown function {name}{hint}")
     if len(args) < spec.min_args or (spec.max_args is not None and len(args) > spec.max_args):
@@ -69,7 +83,10 @@ def call_function(name: str, args: list[Any], ctx: FunctionContext) -> Any:
         else:
             expected = f"{spec.min_args} to {spec.max_args}"
         raise FunctionError(f"{name}: expected {expected} argument(s), got {len(args)}")
-    if not spec.unknown_ok and any(contains_unknown(a) for a in args):
+    if spec.shallow:
+        if any(isinstance(a, Unknown) for a in args):
+            return Unknown()
+    elif not spec.unknown_ok and any(contains_unknown(a) for a in args):
         return Unknown()
     try:
         return spec.impl(ctx, *args) if spec.needs_context else spec.impl(*args)
@@ -136,10 +153,16 @@ def normalize_number(number: int | float) -> int | float:
     return number
 
 
+_DECIMAL = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+
+
 def to_number(text: str) -> int | float:
+    """Decimal notation only: Python's float() would also take "inf", "nan" and "1_000"."""
     text = text.strip()
     if re.fullmatch(r"[-+]?\d+", text):
         return int(text)
+    if not _DECIMAL.fullmatch(text):
+        raise ValueError(f"{text!r} is not a number")
     return normalize_number(float(text))
 
 
@@ -148,10 +171,16 @@ def format_number(number: int | float) -> str:
     return str(number) if isinstance(number, int) else repr(number)
 
 
+def _key(value: Any) -> str:
+    """A hashable identity with the language's equality: 1 and true differ, {"a": 1} equals itself."""
+    return json.dumps(value, sort_keys=True)
+
+
 def _distinct_sorted(items: list[Any]) -> list[Any]:
+    """Sets are sorted lists of distinct elements, so plans and state stay stable."""
     seen: dict[str, Any] = {}
     for item in items:
-        seen.setdefault(json.dumps(item, sort_keys=True), item)
+        seen.setdefault(_key(item), item)
     values = list(seen.values())
     try:
         return sorted(values)
@@ -163,9 +192,16 @@ def _distinct_sorted(items: list[Any]) -> list[Any]:
 def _network(fname: str, prefix: Any) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
     _need(fname, prefix, "string")
     try:
+        if "/" not in prefix:  # ipaddress would take a bare address as a /32; Terraform refuses it
+            raise ValueError(prefix)
         return ipaddress.ip_network(prefix, strict=False)
     except ValueError:
-        raise FunctionError(f"{fname}: {prefix!r} is not a valid CIDR prefix") from None
+        raise FunctionError(f"{fname}: {prefix!r} is not a valid CIDR prefix (address/length)") from None
+
+
+def _address(net: ipaddress.IPv4Network | ipaddress.IPv6Network, value: int) -> str:
+    """An integer as an address of the network's family (ip_address(5) alone would be IPv4)."""
+    return str(ipaddress.IPv4Address(value) if net.version == 4 else ipaddress.IPv6Address(value))
 
 
 @_fn("cidrhost", 2)
@@ -198,7 +234,7 @@ def cidrsubnet(prefix: Any, newbits: Any, netnum: Any) -> str:
     if not 0 <= num < 2**bits:
         raise FunctionError(f"cidrsubnet: prefix extension of {newbits} bits does not accommodate subnet number {netnum}")
     base = int(net.network_address) + (num << (net.max_prefixlen - new_prefix))
-    return f"{ipaddress.ip_address(base) if net.version == 4 else ipaddress.IPv6Address(base)}/{new_prefix}"
+    return f"{_address(net, base)}/{new_prefix}"
 
 
 @_fn("cidrsubnets", 1, None)
@@ -216,7 +252,7 @@ def cidrsubnets(prefix: Any, *newbits: Any) -> list[str]:
         cursor = (cursor + block - 1) // block * block
         if cursor + block - 1 > end:
             raise FunctionError(f"cidrsubnets: not enough remaining address space in {prefix} for a /{length}")
-        out.append(f"{ipaddress.ip_address(cursor)}/{length}")
+        out.append(f"{_address(net, cursor)}/{length}")
         cursor += block
     return out
 
@@ -224,6 +260,7 @@ def cidrsubnets(prefix: Any, *newbits: Any) -> list[str]:
 @_fn("cidrcontains", 2)
 def cidrcontains(prefix: Any, address: Any) -> bool:
     net = _network("cidrcontains", prefix)
+    _need("cidrcontains", address, "string")
     try:
         other = ipaddress.ip_network(address, strict=False)
     except ValueError:
@@ -245,6 +282,7 @@ def _format(fname: str, spec: str, args: list[Any]) -> str:
     out: list[str] = []
     pos = 0
     index = 0
+    used = 0
     for m in _VERB.finditer(spec):
         out.append(spec[pos : m.start()])
         pos = m.end()
@@ -258,8 +296,13 @@ def _format(fname: str, spec: str, args: list[Any]) -> str:
             raise FunctionError(f"{fname}: not enough arguments for {spec!r}")
         value = args[index]
         index += 1
+        used = max(used, index)
+        if value is None and verb != "v":
+            raise FunctionError(f"{fname}: argument {index} is null; %{verb} needs a value")
         if verb == "s":
-            text = _str(fname, value) if not isinstance(value, (list, dict)) else json.dumps(value)
+            if isinstance(value, (list, dict)):
+                raise FunctionError(f"{fname}: %s cannot format a {type_name(value)}; use %v or jsonencode")
+            text = _str(fname, value)
         elif verb == "q":
             text = json.dumps(_str(fname, value))
         elif verb == "d":
@@ -274,7 +317,10 @@ def _format(fname: str, spec: str, args: list[Any]) -> str:
                 raise FunctionError(f"{fname}: %t needs a bool, got {type_name(value)}")
             text = "true" if value else "false"
         elif verb == "v":
-            text = json.dumps(value) if "#" in flags or isinstance(value, (list, dict)) else _str(fname, value) if value is not None else "null"
+            if "#" in flags or isinstance(value, (list, dict)) or value is None:
+                text = jsonencode(value)
+            else:
+                text = _str(fname, value)
         elif verb in "xX":
             text = format(_int(fname, value), verb) if not isinstance(value, str) else value.encode().hex()
         elif verb == "o":
@@ -288,6 +334,8 @@ def _format(fname: str, spec: str, args: list[Any]) -> str:
             text = text.ljust(w) if "-" in flags else (text.rjust(w, "0") if "0" in flags and verb in "dfFeEgG" else text.rjust(w))
         out.append(text)
     out.append(spec[pos:])
+    if used < len(args):
+        raise FunctionError(f"{fname}: too many arguments; only {used} used by format string")
     return "".join(out)
 
 
@@ -305,15 +353,20 @@ def formatlist(spec: Any, *args: Any) -> list[str]:
 def join(sep: Any, *lists: Any) -> str:
     _need("join", sep, "string")
     items: list[str] = []
-    for lst in lists:
+    for number, lst in enumerate(lists, start=1):
         _need("join", lst, "list")
-        items.extend(_str("join", v) for v in lst if v is not None)
+        for i, v in enumerate(lst):
+            if v is None:
+                where = f"element {i} of list {number}" if len(lists) > 1 else f"element {i}"
+                raise FunctionError(f"join: {where} is null; cannot concatenate null values")
+            items.append(_str("join", v))
     return sep.join(items)
 
 
 @_fn("split", 2)
 def split(sep: Any, text: Any) -> list[str]:
-    return _str("split", text).split(_str("split", sep)) if text != "" else [""]
+    text, sep = _str("split", text), _str("split", sep)
+    return list(text) if sep == "" else text.split(sep)
 
 
 @_fn("lower", 1)
@@ -335,9 +388,28 @@ def title(text: Any) -> str:
 def replace(text: Any, search: Any, replacement: Any) -> str:
     text, search, replacement = _str("replace", text), _str("replace", search), _str("replace", replacement)
     if len(search) > 1 and search.startswith("/") and search.endswith("/"):
-        pattern = re.compile(search[1:-1])
-        return pattern.sub(re.sub(r"\$(\d+)", r"\\\1", replacement), text)
+        pattern = _regex("replace", search[1:-1])
+        return pattern.sub(lambda m: _expand(replacement, m), text)
     return text.replace(search, replacement)
+
+
+_TEMPLATE_REF = re.compile(r"\$(?:\$|\{(\w+)\}|(\w+))")
+
+
+def _expand(template: str, m: re.Match[str]) -> str:
+    """Go's regexp Expand: $1, ${1}, $name, ${name}; $$ is a dollar; unknown groups are empty."""
+
+    def group(ref: re.Match[str]) -> str:
+        name = ref.group(1) or ref.group(2)
+        if name is None:
+            return "$"
+        try:
+            return m.group(int(name) if name.isdigit() else name) or ""
+        except IndexError:  # no such group
+            return ""
+
+    return _TEMPLATE_REF.sub(group, template)
+
 
 
 @_fn("trimspace", 1)
@@ -362,13 +434,14 @@ def trimsuffix(text: Any, suffix: Any) -> str:
 
 @_fn("substr", 3)
 def substr(text: Any, offset: Any, length: Any) -> str:
+    """Like Terraform: a negative offset counts from the end, a negative length means the rest."""
     text = _str("substr", text)
     start, count = _int("substr", offset), _int("substr", length)
     if start < 0:
-        start += len(text)
-    if start < 0 or start > len(text):
-        raise FunctionError(f"substr: offset {offset} is outside the string")
-    return text[start:] if count == -1 else text[start : start + count]
+        start = max(0, start + len(text))
+    if start >= len(text):
+        return ""
+    return text[start:] if count < 0 else text[start : start + count]
 
 
 @_fn("startswith", 2)
@@ -439,7 +512,7 @@ def length(value: Any) -> Any:
     raise FunctionError(f"length: expected a string, list or map, got {type_name(value)}")
 
 
-@_fn("concat", 0, None)
+@_fn("concat", 0, None, shallow=True)
 def concat(*lists: Any) -> list[Any]:
     out: list[Any] = []
     for lst in lists:
@@ -448,7 +521,7 @@ def concat(*lists: Any) -> list[Any]:
     return out
 
 
-@_fn("merge", 0, None)
+@_fn("merge", 0, None, shallow=True)
 def merge(*maps: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for m in maps:
@@ -459,7 +532,7 @@ def merge(*maps: Any) -> dict[str, Any]:
     return out
 
 
-@_fn("lookup", 2, 3)
+@_fn("lookup", 2, 3, shallow=True)
 def lookup(mapping: Any, key: Any, *default: Any) -> Any:
     _need("lookup", mapping, "map")
     key = _str("lookup", key)
@@ -470,13 +543,13 @@ def lookup(mapping: Any, key: Any, *default: Any) -> Any:
     raise FunctionError(f"lookup: the map has no key {key!r} and no default was given")
 
 
-@_fn("keys", 1)
+@_fn("keys", 1, shallow=True)
 def keys(mapping: Any) -> list[str]:
     _need("keys", mapping, "map")
     return sorted(mapping)
 
 
-@_fn("values", 1)
+@_fn("values", 1, shallow=True)
 def values(mapping: Any) -> list[Any]:
     _need("values", mapping, "map")
     return [mapping[k] for k in sorted(mapping)]
@@ -485,7 +558,8 @@ def values(mapping: Any) -> list[Any]:
 @_fn("contains", 2)
 def contains(lst: Any, value: Any) -> bool:
     _need("contains", lst, "list")
-    return value in lst
+    wanted = _key(value)
+    return any(_key(v) == wanted for v in lst)
 
 
 @_fn("element", 2, unknown_ok=True)
@@ -495,25 +569,31 @@ def element(lst: Any, index: Any) -> Any:
     _need("element", lst, "list")
     if not lst:
         raise FunctionError("element: cannot use element() with an empty list")
-    return lst[_int("element", index) % len(lst)]
+    i = _int("element", index)
+    if i < 0:
+        raise FunctionError("element: cannot use element() with a negative index")
+    return lst[i % len(lst)]
 
 
 @_fn("index", 2)
 def index(lst: Any, value: Any) -> int:
     _need("index", lst, "list")
-    try:
-        return lst.index(value)
-    except ValueError:
-        raise FunctionError(f"index: {value!r} is not in the list") from None
+    wanted = _key(value)
+    for i, v in enumerate(lst):
+        if _key(v) == wanted:
+            return i
+    raise FunctionError(f"index: {jsonencode(value)} is not in the list")
 
 
-@_fn("flatten", 1)
+@_fn("flatten", 1, shallow=True)
 def flatten(lst: Any) -> list[Any]:
     _need("flatten", lst, "list")
     out: list[Any] = []
     stack = [iter(lst)]
     while stack:
         for item in stack[-1]:
+            if isinstance(item, Unknown):  # might be a list to flatten: the shape is unknown
+                return Unknown()
             if isinstance(item, list):
                 stack.append(iter(item))
                 break
@@ -529,7 +609,7 @@ def distinct(lst: Any) -> list[Any]:
     seen: set[str] = set()
     out = []
     for item in lst:
-        marker = json.dumps(item, sort_keys=True)
+        marker = _key(item)
         if marker not in seen:
             seen.add(marker)
             out.append(item)
@@ -539,16 +619,18 @@ def distinct(lst: Any) -> list[Any]:
 @_fn("sort", 1)
 def sort(lst: Any) -> list[str]:
     _need("sort", lst, "list")
+    if None in lst:
+        raise FunctionError(f"sort: element {lst.index(None)} is null; a null string cannot be sorted")
     return sorted(_str("sort", v) for v in lst)
 
 
-@_fn("reverse", 1)
+@_fn("reverse", 1, shallow=True)
 def reverse(lst: Any) -> list[Any]:
     _need("reverse", lst, "list")
     return list(reversed(lst))
 
 
-@_fn("slice", 3)
+@_fn("slice", 3, shallow=True)
 def slice_(lst: Any, start: Any, end: Any) -> list[Any]:
     _need("slice", lst, "list")
     a, b = _int("slice", start), _int("slice", end)
@@ -557,12 +639,14 @@ def slice_(lst: Any, start: Any, end: Any) -> list[Any]:
     return lst[a:b]
 
 
-@_fn("zipmap", 2)
+@_fn("zipmap", 2, shallow=True)
 def zipmap(key_list: Any, value_list: Any) -> dict[str, Any]:
     _need("zipmap", key_list, "list")
     _need("zipmap", value_list, "list")
     if len(key_list) != len(value_list):
         raise FunctionError("zipmap: the key and value lists must have the same length")
+    if contains_unknown(key_list):
+        return Unknown()  # type: ignore[return-value]
     return {_str("zipmap", k): v for k, v in zip(key_list, value_list)}
 
 
@@ -576,7 +660,7 @@ def coalesce(*args: Any) -> Any:
     raise FunctionError("coalesce: no non-null, non-empty argument")
 
 
-@_fn("coalescelist", 1, None)
+@_fn("coalescelist", 1, None, shallow=True)
 def coalescelist(*args: Any) -> list[Any]:
     for arg in args:
         _need("coalescelist", arg, "list")
@@ -600,7 +684,7 @@ def chunklist(lst: Any, size: Any) -> list[list[Any]]:
     return [lst] if n == 0 else [lst[i : i + n] for i in range(0, len(lst), n)]
 
 
-@_fn("one", 1)
+@_fn("one", 1, shallow=True)
 def one(lst: Any) -> Any:
     _need("one", lst, "list")
     if len(lst) > 1:
@@ -610,16 +694,26 @@ def one(lst: Any) -> Any:
 
 @_fn("range", 1, 3)
 def range_(*args: Any) -> list[int | float]:
+    """Terraform's range, but with a cap of 1,048,576 instead of 1,024: inventories here run to 50,000."""
     nums = [_num("range", a) for a in args]
-    start, stop, step = (0, nums[0], 1) if len(nums) == 1 else (nums[0], nums[1], nums[2] if len(nums) == 3 else 1)
+    if len(nums) == 3:
+        start, stop, step = nums
+    else:
+        start, stop = (0, nums[0]) if len(nums) == 1 else (nums[0], nums[1])
+        step = -1 if stop < start else 1
     if step == 0:
         raise FunctionError("range: step must not be zero")
-    if (step > 0 and start > stop) or (step < 0 and start < stop):
-        raise FunctionError("range: the step must move start towards the limit")
+    if step < 0 and stop > start:
+        raise FunctionError("range: end must be less than start when step is negative")
+    if step > 0 and stop < start:
+        raise FunctionError("range: end must be greater than start when step is positive")
     count = max(0, math.ceil((stop - start) / step))
-    if count > 1024 * 1024:
-        raise FunctionError("range: more than 1048576 elements")
+    if count > _RANGE_LIMIT:
+        raise FunctionError(f"range: more than {_RANGE_LIMIT} values would be generated")
     return [normalize_number(start + i * step) for i in range(count)]
+
+
+_RANGE_LIMIT = 1024 * 1024
 
 
 @_fn("setunion", 1, None)
@@ -634,14 +728,16 @@ def setintersection(first: Any, *others: Any) -> list[Any]:
     _need("setintersection", first, "list")
     for s in others:
         _need("setintersection", s, "list")
-    return _distinct_sorted([v for v in first if all(v in o for o in others)])
+    others_keys = [{_key(v) for v in o} for o in others]
+    return _distinct_sorted([v for v in first if all(_key(v) in keys for keys in others_keys)])
 
 
 @_fn("setsubtract", 2)
 def setsubtract(a: Any, b: Any) -> list[Any]:
     _need("setsubtract", a, "list")
     _need("setsubtract", b, "list")
-    return _distinct_sorted([v for v in a if v not in b])
+    removed = {_key(v) for v in b}
+    return _distinct_sorted([v for v in a if _key(v) not in removed])
 
 
 @_fn("setproduct", 1, None)
@@ -668,9 +764,10 @@ def anytrue(lst: Any) -> bool:
 def _bool(fname: str, value: Any) -> bool:
     if isinstance(value, bool):
         return value
-    if value in ("true", "false"):
+    if isinstance(value, str) and value in ("true", "false"):
         return value == "true"
-    raise FunctionError(f"{fname}: expected bool, got {type_name(value)}")
+    shown = f"the string {value!r}" if isinstance(value, str) else type_name(value)
+    raise FunctionError(f"{fname}: expected bool, got {shown}")
 
 
 # ------------------------------------------------------------------------------------------- numbers
@@ -719,16 +816,31 @@ def signum(n: Any) -> int:
 
 
 @_fn("log", 2)
-def log(n: Any, base: Any) -> float:
-    return math.log(_num("log", n), _num("log", base))
+def log(n: Any, base: Any) -> int | float:
+    return normalize_number(math.log(_num("log", n), _num("log", base)))
 
 
 @_fn("parseint", 2)
 def parseint(text: Any, base: Any) -> int:
-    try:
-        return int(_str("parseint", text), _int("parseint", base))
-    except ValueError:
-        raise FunctionError(f"parseint: cannot parse {text!r} as a base {base} integer") from None
+    """Bases 2 to 62 like Terraform: up to 36 letters are case-blind, above that A-Z follow a-z."""
+    digits_text, radix = _str("parseint", text), _int("parseint", base)
+    if not 2 <= radix <= 62:
+        raise FunctionError(f"parseint: base must be a whole number between 2 and 62 inclusive, got {base}")
+    sign, body = (-1, digits_text[1:]) if digits_text.startswith("-") else (1, digits_text.removeprefix("+"))
+    alphabet = _DIGITS36 if radix <= 36 else _DIGITS62
+    value = 0
+    for ch in body if radix > 36 else body.lower():
+        digit = alphabet.find(ch)
+        if not 0 <= digit < radix:
+            raise FunctionError(f"parseint: cannot parse {text!r} as a base {radix} integer")
+        value = value * radix + digit
+    if not body:
+        raise FunctionError(f"parseint: cannot parse {text!r} as a base {radix} integer")
+    return sign * value
+
+
+_DIGITS36 = "0123456789abcdefghijklmnopqrstuvwxyz"
+_DIGITS62 = _DIGITS36 + "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 # --------------------------------------------------------------------------------------- conversions
@@ -738,13 +850,13 @@ def toset(lst: Any) -> list[Any]:
     return _distinct_sorted(lst)
 
 
-@_fn("tolist", 1)
+@_fn("tolist", 1, shallow=True)
 def tolist(lst: Any) -> list[Any]:
     _need("tolist", lst, "list")
     return list(lst)
 
 
-@_fn("tomap", 1)
+@_fn("tomap", 1, shallow=True)
 def tomap(mapping: Any) -> dict[str, Any]:
     _need("tomap", mapping, "map")
     return dict(mapping)
@@ -777,11 +889,15 @@ def tobool(value: Any) -> Any:
 
 # -------------------------------------------------------------------------------- files and encodings
 def _resolve(ctx: FunctionContext, path: str) -> Path:
-    """Relative to the working directory, as in Terraform (use path.module); else to the module."""
+    """Relative to the module directory first, so file("hosts.csv") works wherever csiac runs; then
+    to the working directory, which is where Terraform looks and where "${path.module}/x" points."""
     candidate = Path(path)
-    if candidate.is_absolute() or candidate.exists():
+    if candidate.is_absolute():
         return candidate
-    return ctx.base_dir / candidate
+    in_module = ctx.base_dir / candidate
+    if in_module.exists() or not candidate.exists():
+        return in_module
+    return candidate
 
 
 @_fn("file", 1, ctx=True)
@@ -790,9 +906,24 @@ def file(ctx: FunctionContext, path: Any) -> str:
     try:
         return target.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise FunctionError(f"file: no file exists at {path!r}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise FunctionError(f"file: cannot read {path!r}: {exc}") from None
+        raise FunctionError(f"file: no file exists at {path!r} (looked in {ctx.base_dir} and the working directory)") from None
+    except IsADirectoryError:
+        raise FunctionError(f"file: {path!r} is a directory, not a file") from None
+    except UnicodeDecodeError:
+        raise FunctionError(f"file: {path!r} is not valid UTF-8; use filebase64 for binary files") from None
+    except OSError as exc:
+        raise FunctionError(f"file: cannot read {path!r}: {exc.strerror}") from None
+
+
+@_fn("filebase64", 1, ctx=True)
+def filebase64(ctx: FunctionContext, path: Any) -> str:
+    target = _resolve(ctx, _str("filebase64", path))
+    try:
+        return base64.b64encode(target.read_bytes()).decode()
+    except FileNotFoundError:
+        raise FunctionError(f"filebase64: no file exists at {path!r}") from None
+    except OSError as exc:
+        raise FunctionError(f"filebase64: cannot read {path!r}: {exc.strerror}") from None
 
 
 @_fn("fileexists", 1, ctx=True)
@@ -808,16 +939,23 @@ def jsondecode(text: Any) -> Any:
         raise FunctionError(f"jsondecode: invalid JSON: {exc}") from None
 
 
+_JSON_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
 @_fn("jsonencode", 1)
 def jsonencode(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), sort_keys=True)
+    """Compact, keys sorted, non-ASCII kept and <, >, & escaped, as Terraform writes it."""
+    return json.dumps(value, separators=(",", ":"), sort_keys=True, ensure_ascii=False).translate(_JSON_ESCAPES)
 
 
 @_fn("csvdecode", 1)
 def csvdecode(text: Any) -> list[dict[str, str]]:
-    rows = list(csv.reader(io.StringIO(_str("csvdecode", text))))
+    try:
+        rows = list(csv.reader(io.StringIO(_str("csvdecode", text)), strict=True))
+    except csv.Error as exc:
+        raise FunctionError(f"csvdecode: invalid CSV: {exc}") from None
     if not rows:
-        return []
+        raise FunctionError("csvdecode: missing header line")
     header = rows[0]
     out = []
     for lineno, row in enumerate(rows[1:], start=2):
@@ -829,17 +967,30 @@ def csvdecode(text: Any) -> list[dict[str, str]]:
     return out
 
 
+class _PlainLoader(yaml.SafeLoader):
+    """YAML 1.2-ish: timestamps stay strings, because the language has no date type."""
+
+
+_PlainLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 @_fn("yamldecode", 1)
 def yamldecode(text: Any) -> Any:
     try:
-        return _numbers(yaml.safe_load(_str("yamldecode", text)))
+        documents = list(yaml.load_all(_str("yamldecode", text), Loader=_PlainLoader))  # a SafeLoader subclass
     except yaml.YAMLError as exc:
-        raise FunctionError(f"yamldecode: invalid YAML: {exc}") from None
+        raise FunctionError(f"yamldecode: invalid YAML: {' '.join(str(exc).split())}") from None
+    if len(documents) > 1:
+        raise FunctionError(f"yamldecode: the string holds {len(documents)} YAML documents; only one is allowed")
+    return _numbers(documents[0]) if documents else None
 
 
 @_fn("yamlencode", 1)
 def yamlencode(value: Any) -> str:
-    return yaml.safe_dump(value, sort_keys=True)
+    return yaml.safe_dump(value, sort_keys=True, allow_unicode=True, default_flow_style=False)
 
 
 @_fn("base64encode", 1)
@@ -863,6 +1014,38 @@ def sha256(text: Any) -> str:
 @_fn("md5", 1)
 def md5(text: Any) -> str:
     return hashlib.md5(_str("md5", text).encode()).hexdigest()
+
+
+@_fn("sha1", 1)
+def sha1(text: Any) -> str:
+    return hashlib.sha1(_str("sha1", text).encode()).hexdigest()
+
+
+@_fn("sha512", 1)
+def sha512(text: Any) -> str:
+    return hashlib.sha512(_str("sha512", text).encode()).hexdigest()
+
+
+@_fn("base64sha256", 1)
+def base64sha256(text: Any) -> str:
+    return base64.b64encode(hashlib.sha256(_str("base64sha256", text).encode()).digest()).decode()
+
+
+_UUID_NAMESPACES = {"dns": uuid.NAMESPACE_DNS, "url": uuid.NAMESPACE_URL, "oid": uuid.NAMESPACE_OID,
+                    "x500": uuid.NAMESPACE_X500}
+
+
+@_fn("uuidv5", 2)
+def uuidv5(namespace: Any, name: Any) -> str:
+    """Deterministic ids (uuid() itself is left out: a plan must not change on every run)."""
+    ns_text = _str("uuidv5", namespace)
+    ns = _UUID_NAMESPACES.get(ns_text)
+    if ns is None:
+        try:
+            ns = uuid.UUID(ns_text)
+        except ValueError:
+            raise FunctionError(f"uuidv5: namespace must be dns, url, oid, x500 or a UUID, got {ns_text!r}") from None
+    return str(uuid.uuid5(ns, _str("uuidv5", name)))
 
 
 def _numbers(value: Any) -> Any:

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cloudstack_iac.config import syntax as s
+from cloudstack_iac.config.files import config_files, display_path
 from cloudstack_iac.config.parser import parse_file
-from cloudstack_iac.config.settings import config_files
 from cloudstack_iac.diags import Diagnostics, SourceRange, error
 
 TOP_LEVEL_BLOCKS = ("variable", "locals", "resource", "module", "output", "provider", "moved", "csiac", "terraform")
@@ -96,14 +96,6 @@ class ModuleDef:
     outputs: dict[str, OutputDecl] = field(default_factory=dict)
     providers: list[ProviderDecl] = field(default_factory=list)
     moved: list[MovedDecl] = field(default_factory=list)
-
-
-def display_path(path: Path) -> str:
-    """Paths in messages: relative to the working directory when possible."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 def load_module(directory: Path, diags: Diagnostics) -> ModuleDef:

@@ -18,14 +18,15 @@ from typing import Any
 from cloudstack_iac.addrs import ModuleStep, ResourceAddress, format_key
 from cloudstack_iac.config import syntax as s
 from cloudstack_iac.config.expressions import EvalError, Evaluator, Poisoned
-from cloudstack_iac.config.functions import FunctionContext, type_name
+from cloudstack_iac.config.files import display_path
+from cloudstack_iac.config.functions import FunctionContext, to_number, type_name
+from cloudstack_iac.config.graph import ModuleGraph, module_graph
 from cloudstack_iac.config.loader import (
     MODULE_META,
     RESOURCE_META,
     ModuleCall,
     ModuleDef,
     ResourceDecl,
-    display_path,
     load_module,
 )
 from cloudstack_iac.config.types import TypeProblem, convert, parse_type
@@ -45,6 +46,8 @@ class Slot:
 
 
 FAILED = Slot(None)  # evaluation failed and was reported; readers stop quietly
+TOO_DEEP = "expression is nested too deeply to evaluate"
+MAX_COUNT = 1_000_000  # beyond this a count is a typo, and expanding it would exhaust memory
 
 
 class Context:
@@ -59,6 +62,27 @@ class Context:
         self.stack: list[tuple[str, str, SourceRange | None]] = []
         self.active: set[str] = set()
         self.computed_cache: dict[str, frozenset[str]] = {}
+        self.arguments_cache: dict[str, tuple[str, ...]] = {}
+        self.graphs: dict[int, ModuleGraph] = {}
+        self.cycles_reported: set[int] = set()  # module definitions whose cycles were reported (once, not per instance)
+        # Where an aliased provider is named (provider = cloudstack.ams): position -> (alias, address).
+        self.provider_refs: dict[SourceRange, tuple[str, str]] = {}
+
+    def graph(self, mdef: ModuleDef) -> ModuleGraph:
+        """The static graph of a module definition, built once however many instances it has."""
+        found = self.graphs.get(id(mdef))
+        if found is None:
+            found = self.graphs[id(mdef)] = module_graph(mdef)
+        return found
+
+    def arguments(self, type_name_: str) -> tuple[str, ...]:
+        """The type's arguments: unset ones read as null rather than as a missing attribute."""
+        cached = self.arguments_cache.get(type_name_)
+        if cached is None:
+            schema = get_schema(type_name_)
+            cached = tuple(schema.model.model_fields) if schema is not None else ()
+            self.arguments_cache[type_name_] = cached
+        return cached
 
     def module_def(self, directory: Path) -> ModuleDef:
         key = directory.resolve()
@@ -121,8 +145,13 @@ class ModuleRuntime:
     """One instance of a module (the root module is one too)."""
 
     def __init__(self, ctx: Context, mdef: ModuleDef, path: tuple[ModuleStep, ...], inputs: dict[str, Slot],
-                 provider_key: str, call_pos: SourceRange | None, root_input: bool) -> None:
+                 provider_key: str, call_pos: SourceRange | None, root_input: bool,
+                 inherited_deps: frozenset[str] = frozenset()) -> None:
         self.ctx = ctx
+        # The module call's explicit depends_on: every resource inside waits for these.
+        self.inherited_deps = inherited_deps
+        self.evaluated = False
+        self.failed_modules: set[str] = set()
         self.mdef = mdef
         self.path = path
         self.prefix = "".join(f"{m}." for m in path)
@@ -140,17 +169,20 @@ class ModuleRuntime:
         where = self.prefix.rstrip(".") or "root module"
         for name, decl in self.mdef.variables.items():
             slot = inputs.get(name)
+            if slot is FAILED:  # its value could not be read, and that was reported
+                out[name] = FAILED
+                continue
             if slot is None:
                 if decl.default is None:
                     message = f"no value for required variable {name!r}" + (f" of {where}" if self.path else "")
                     hint = f" (set it with -var {name}=..., a .tfvars file or CSIAC_VAR_{name})" if root_input else ""
-                    self.ctx.diags.append(error(message + hint, subject=call_pos or decl.pos, address=f"var.{name}"))
+                    self.ctx.diags.append(error(message + hint, subject=call_pos or decl.pos, address=f"{self.prefix}var.{name}"))
                     out[name] = FAILED
                     continue
                 try:
                     slot = Slot(Evaluator(self._no_refs, self.fctx).eval(decl.default))
                 except (EvalError, Poisoned) as exc:
-                    self._report(exc, f"var.{name}")
+                    self._report(exc, f"{self.prefix}var.{name}")
                     out[name] = FAILED
                     continue
             value = slot.value
@@ -158,11 +190,11 @@ class ModuleRuntime:
                 try:
                     value = convert(value, parse_type(decl.type_expr), "")
                 except TypeProblem as exc:
-                    self.ctx.diags.append(error(f"invalid value for variable {name!r}: {exc}", subject=call_pos or decl.pos, address=f"var.{name}"))
+                    self.ctx.diags.append(error(f"invalid value for variable {name!r}: {exc}", subject=call_pos or decl.pos, address=f"{self.prefix}var.{name}"))
                     out[name] = FAILED
                     continue
             if value is None and not decl.nullable:
-                self.ctx.diags.append(error(f"variable {name!r} must not be null", subject=call_pos or decl.pos, address=f"var.{name}"))
+                self.ctx.diags.append(error(f"variable {name!r} must not be null", subject=call_pos or decl.pos, address=f"{self.prefix}var.{name}"))
                 out[name] = FAILED
                 continue
             out[name] = Slot(value, slot.deps, slot.sensitive or decl.sensitive)
@@ -186,10 +218,10 @@ class ModuleRuntime:
                 return
             if not Evaluator.as_bool(ok, cond.pos):
                 text = ev.eval(message) if message is not None else "the value is invalid"
-                self.ctx.diags.append(error(f"invalid value for variable {name!r}: {text}", subject=pos, address=f"var.{name}"))
+                self.ctx.diags.append(error(f"invalid value for variable {name!r}: {text}", subject=pos, address=f"{self.prefix}var.{name}"))
                 slots[name] = FAILED
         except EvalError as exc:
-            self._report(exc, f"var.{name}")
+            self._report(exc, f"{self.prefix}var.{name}")
 
     def _no_refs(self, trav: s.Traversal, ev: Evaluator) -> tuple[Any, int]:
         raise EvalError(f"variables may not be used here ({trav.name})", trav.pos)
@@ -226,7 +258,7 @@ class ModuleRuntime:
             [f"local.{v}" for v in self.mdef.locals] + [f"module.{v}" for v in self.mdef.modules]
         close = difflib.get_close_matches(shown, candidates, n=1)
         hint = f"; did you mean {close[0]}?" if close else ""
-        if "_" in name and first is not None and not any(k.startswith(name + ".") for k in self.mdef.resources):
+        if first is not None and name not in ("var", "local", "module", "each", "count", "path", "self"):
             return f"reference to undeclared resource {shown}{hint}"
         return f"reference to undeclared {shown}{hint}"
 
@@ -273,6 +305,9 @@ class ModuleRuntime:
             return FAILED
         except Poisoned:
             return FAILED
+        except RecursionError:
+            self.ctx.diags.append(error(TOO_DEEP, subject=pos, address=node))
+            return FAILED
         finally:
             self.ctx.leave(node)
 
@@ -286,6 +321,8 @@ class ModuleRuntime:
         if result.failed:
             raise Poisoned()
         expanded = decl.count is not None or decl.for_each is not None
+        if not expanded and len(trav.ops) > 1 and isinstance(trav.ops[1], s.IndexOp):
+            raise EvalError(f"{decl.key} has neither count nor for_each, so it takes no index [...]", trav.ops[1].key.pos)
         if expanded and len(trav.ops) > 1 and isinstance(trav.ops[1], s.IndexOp):
             key = ev.eval(trav.ops[1].key)
             if isinstance(key, Unknown):
@@ -319,36 +356,41 @@ class ModuleRuntime:
         self.resources[decl.key] = result
         return result
 
-    def _expansion(self, label: str, count: s.Expr | None, for_each: s.Expr | None) -> tuple[list[tuple[Any, dict[str, Any]]] | None, set[str]]:
+    def _expansion(self, count: s.Expr | None, for_each: s.Expr | None) -> tuple[list[tuple[Any, dict[str, Any]]] | None, set[str]]:
         """Instance keys with their each/count variables; None for a plain block."""
         ev = Evaluator(self.resolve, self.fctx)
         if count is not None:
             value = ev.eval(count)
             if isinstance(value, Unknown):
-                raise EvalError(f"{label}: count depends on values known only after apply", count.pos)
-            if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0 or int(value) != value:
-                raise EvalError(f"{label}: count must be a whole number >= 0, got {value!r}", count.pos)
+                raise EvalError("count depends on values known only after apply", count.pos)
+            if isinstance(value, str):
+                with contextlib.suppress(ValueError):
+                    value = to_number(value)
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value <= MAX_COUNT or int(value) != value:
+                shown = repr(value) if isinstance(value, (str, int, float)) else f"a {type_name(value)}"
+                shown = shown if len(shown) <= 30 else shown[:27] + "..."
+                raise EvalError(f"count must be a whole number from 0 to {MAX_COUNT:,}, got {shown}", count.pos)
             return [(i, {"count": {"index": i}}) for i in range(int(value))], ev.deps
         if for_each is not None:
             value = ev.eval(for_each)
             if contains_unknown(value) and (not isinstance(value, dict) or isinstance(value, Unknown)):
-                raise EvalError(f"{label}: for_each depends on values known only after apply", for_each.pos)
+                raise EvalError("for_each depends on values known only after apply", for_each.pos)
             if isinstance(value, dict):
                 pairs = [(k, value[k]) for k in value]
             elif isinstance(value, list):
                 if not all(isinstance(v, str) for v in value):
-                    raise EvalError(f"{label}: for_each over a list needs strings (a set of strings); use a map for other values", for_each.pos)
+                    raise EvalError("for_each over a list needs strings (a set of strings); use a map for other values", for_each.pos)
                 if len(set(value)) != len(value):
-                    raise EvalError(f"{label}: for_each keys must be unique; use toset()", for_each.pos)
+                    raise EvalError("for_each keys must be unique; use toset()", for_each.pos)
                 pairs = [(v, v) for v in value]
             else:
-                raise EvalError(f"{label}: for_each must be a map or a set of strings, got {type_name(value)}", for_each.pos)
+                raise EvalError(f"for_each must be a map or a set of strings, got {type_name(value)}", for_each.pos)
             return [(k, {"each": {"key": k, "value": v}}) for k, v in pairs], ev.deps
         return None, ev.deps
 
     def _evaluate_resource(self, decl: ResourceDecl, node: str) -> ResourceResult:
         try:
-            expansion, meta_deps = self._expansion(node, decl.count, decl.for_each)
+            expansion, meta_deps = self._expansion(decl.count, decl.for_each)
         except EvalError as exc:
             self._report(exc, node)
             return ResourceResult(None, failed=True)
@@ -360,6 +402,10 @@ class ModuleRuntime:
         args = {n: a for n, a in decl.body.attributes.items() if n not in RESOURCE_META}
         blocks = [b for b in decl.body.blocks if b.type != "lifecycle"]
         computed = self.ctx.computed(decl.type)
+        unset = dict.fromkeys(self.ctx.arguments(decl.type))
+        sources = {n: a.expr.pos for n, a in args.items()}
+        for block in blocks:
+            sources.setdefault(block.type, block.pos)
         result = ResourceResult({} if decl.for_each is not None else [] if decl.count is not None else None)
         for key, names in expansion if expansion is not None else [(None, {})]:
             address = ResourceAddress(decl.type, decl.name, key, self.path)
@@ -380,6 +426,9 @@ class ModuleRuntime:
                     values[name] = Unknown()
                 except Poisoned:
                     values[name] = Unknown()
+                except RecursionError:
+                    self.ctx.diags.append(error(TOO_DEEP, subject=attr.expr.pos, address=addr, attribute=name))
+                    values[name] = Unknown()
                 if ev.sensitive:
                     sensitive.add(name)
             for block in blocks:
@@ -390,15 +439,16 @@ class ModuleRuntime:
                 except Poisoned:
                     pass
             ev.deps.discard(addr)
+            del ev.variables["self"]  # breaks the evaluator <-> SelfView cycle, so no collector is needed
             prior = self.ctx.prior.get(addr)
-            obj = {**prior, **values} if prior else dict(values)
+            obj = {**unset, **prior, **values} if prior else {**unset, **values}
             for attr in computed:
                 if obj.get(attr) is None:
                     obj[attr] = Unknown(addr, (attr,))
             self.ctx.resources[addr] = DesiredResource(
-                address=address, type=decl.type, values=values, depends_on=frozenset(ev.deps | explicit),
+                address=address, type=decl.type, values=values, depends_on=frozenset(ev.deps | explicit | self.inherited_deps),
                 lifecycle=lifecycle, provider=provider_key, source=decl.pos,
-                attribute_sources={n: a.expr.pos for n, a in args.items()}, sensitive_attrs=frozenset(sensitive),
+                attribute_sources=dict(sources), sensitive_attrs=frozenset(sensitive),
             )
             result.instances[key] = addr
             if decl.for_each is not None:
@@ -414,6 +464,7 @@ class ModuleRuntime:
         if expr is None:
             return self.provider_key
         if isinstance(expr, s.Traversal) and expr.root is None and len(expr.ops) == 1 and isinstance(expr.ops[0], s.GetAttr):
+            self.ctx.provider_refs.setdefault(expr.pos, (expr.ops[0].name, f"{self.prefix}{decl.key}"))
             return expr.ops[0].name
         if isinstance(expr, s.Traversal) and expr.root is None and not expr.ops:
             return self.provider_key
@@ -468,7 +519,7 @@ class ModuleRuntime:
             if trav.name == "module" and first in self.mdef.modules:
                 for child in self._module_instances(self.mdef.modules[first]):
                     child.evaluate_all()
-                    out.update(a for a in self.ctx.resources if a.startswith(child.prefix))
+                    out.update(child.resource_addresses())
             elif key in self.mdef.resources:
                 result = self.resource(self.mdef.resources[key])
                 out.update(result.instances.values())
@@ -486,6 +537,8 @@ class ModuleRuntime:
     def module(self, call: ModuleCall) -> dict[Any, ModuleRuntime] | ModuleRuntime | None:
         if call.name in self.modules:
             return self.modules[call.name]
+        if call.name in self.failed_modules:
+            return None
         node = f"{self.prefix}module.{call.name}"
         self.ctx.enter(node, node, call.pos)
         try:
@@ -494,11 +547,13 @@ class ModuleRuntime:
             self.ctx.leave(node)
         if got is not None:
             self.modules[call.name] = got
+        else:
+            self.failed_modules.add(call.name)
         return got
 
     def _instantiate(self, call: ModuleCall, node: str) -> dict[Any, ModuleRuntime] | ModuleRuntime | None:
         try:
-            expansion, meta_deps = self._expansion(node, call.count, call.for_each)
+            expansion, meta_deps = self._expansion(call.count, call.for_each)
         except (EvalError, Poisoned) as exc:
             self._report(exc, node)
             return None
@@ -511,6 +566,7 @@ class ModuleRuntime:
                 hint = f"; did you mean {close[0]!r}?" if close else ""
                 self.ctx.diags.append(error(f"module {call.name!r}: unexpected argument {name!r}{hint}", subject=attr.pos, address=node))
         provider_key = self._module_provider(call, node)
+        inherited = self.inherited_deps | self._expand_depends(call.depends_on, node)
         instances: dict[Any, ModuleRuntime] = {}
         for key, names in expansion if expansion is not None else [(None, {})]:
             inputs: dict[str, Slot] = {}
@@ -527,7 +583,7 @@ class ModuleRuntime:
             failed = {n for n, v in inputs.items() if v is FAILED}
             inputs = {n: v for n, v in inputs.items() if v is not FAILED}
             path = (*self.path, ModuleStep(call.name, key))
-            runtime = ModuleRuntime(self.ctx, child_def, path, inputs, provider_key, call.pos, False)
+            runtime = ModuleRuntime(self.ctx, child_def, path, inputs, provider_key, call.pos, False, inherited)
             for n in failed:
                 runtime.variables[n] = FAILED
             instances[key] = runtime
@@ -540,6 +596,7 @@ class ModuleRuntime:
         if isinstance(expr, s.ObjectExpr):
             for _, value in expr.items:
                 if isinstance(value, s.Traversal) and value.root is None and len(value.ops) == 1 and isinstance(value.ops[0], s.GetAttr):
+                    self.ctx.provider_refs.setdefault(value.pos, (value.ops[0].name, node))
                     return value.ops[0].name
                 if isinstance(value, s.Traversal) and value.root is None and not value.ops:
                     return self.provider_key
@@ -593,19 +650,56 @@ class ModuleRuntime:
 
     # ------------------------------------------------------------------------------------ everything
     def evaluate_all(self) -> None:
-        """Evaluate every declaration so that every error is reported, used or not."""
-        for name in self.mdef.locals:
-            with contextlib.suppress(Poisoned):
-                self._local(name, s.Traversal(None, "local", [], self.mdef.locals[name].pos))
-        for decl in self.mdef.resources.values():
-            with contextlib.suppress(Poisoned):
-                self.resource(decl)
-        for call in self.mdef.modules.values():
+        """Evaluate every declaration, dependencies first, so that every error is reported, used or not."""
+        if self.evaluated:
+            return
+        self.evaluated = True
+        graph = self.ctx.graph(self.mdef)
+        if graph.cycles:
+            self._report_cycles(graph)
+        for node in graph.order:
+            kind, _, name = node.partition(".")
             try:
-                for child in self._module_instances(call):
-                    child.evaluate_all()
-            except Poisoned:
-                pass
-        for name in self.mdef.outputs:
-            with contextlib.suppress(Poisoned, EvalError):
-                self.output(name, None)
+                if kind == "local":
+                    if name not in self.locals:
+                        self._local(name, s.Traversal(None, "local", [], self.mdef.locals[name].pos))
+                elif kind == "module":
+                    for child in self._module_instances(self.mdef.modules[name]):
+                        child.evaluate_all()
+                elif kind == "output":
+                    self.output(name, None)
+                else:
+                    self.resource(self.mdef.resources[node])
+            except (Poisoned, EvalError):
+                continue
+
+    def _report_cycles(self, graph: ModuleGraph) -> None:
+        """One error per cycle naming every member; members are then skipped quietly."""
+        where = graph.positions
+        report = id(self.mdef) not in self.ctx.cycles_reported
+        self.ctx.cycles_reported.add(id(self.mdef))
+        for cycle in graph.cycles:
+            shown = [f"{self.prefix}{n} ({where[n]})" for n in cycle.path]
+            message = "dependency cycle: " + " -> ".join(shown) + f" -> {self.prefix}{cycle.path[0]}"
+            if cycle.others:
+                message += "; also in the cycle: " + ", ".join(f"{self.prefix}{n} ({where[n]})" for n in cycle.others)
+            if report:
+                self.ctx.diags.append(error(message, subject=where[cycle.path[0]]))
+            for node in (*cycle.path, *cycle.others):
+                kind, _, name = node.partition(".")
+                if kind == "local":
+                    self.locals[name] = FAILED
+                elif kind == "module":
+                    self.failed_modules.add(name)
+                elif kind != "output":
+                    self.resources[node] = ResourceResult(None, failed=True)
+
+    def resource_addresses(self) -> list[str]:
+        """Every resource instance address in this module instance and the modules it calls."""
+        out: list[str] = []
+        for result in self.resources.values():
+            out.extend(result.instances.values())
+        for got in self.modules.values():
+            for child in got.values() if isinstance(got, dict) else [got]:
+                out.extend(child.resource_addresses())
+        return out

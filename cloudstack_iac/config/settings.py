@@ -19,18 +19,13 @@ from typing import Any
 import tree_sitter_hcl
 from tree_sitter import Language, Node, Parser
 
+from cloudstack_iac.config.files import config_files, display_path
 from cloudstack_iac.diags import Diagnostics, SourceRange, error
 from cloudstack_iac.model import Settings
 
 _LANGUAGE = Language(tree_sitter_hcl.language())
 BACKENDS = ("local", "postgres")
 SETTINGS_ATTRIBUTES = ("provider",)
-
-
-def config_files(directory: str | os.PathLike[str]) -> list[Path]:
-    """The files that make up a configuration directory, in the order they are read."""
-    root = Path(directory)
-    return sorted(p for p in root.iterdir() if p.suffix in (".hcl", ".tf") and p.is_file())
 
 
 def read_settings(directory: str | os.PathLike[str]) -> tuple[Settings, Diagnostics]:
@@ -48,11 +43,12 @@ def read_settings(directory: str | os.PathLike[str]) -> tuple[Settings, Diagnost
         for block in body.children:
             if block.type != "block" or _text(block.children[0]) != "csiac":
                 continue
-            where = _range(path, block)
+            settings = _read_block(path, block, diags)  # checked even when it is a duplicate
             if found is not None:
-                diags.append(error("only one csiac settings block is allowed", subject=where))
+                diags.append(error(f"only one csiac settings block is allowed (the first is at {found.source})",
+                                   subject=_range(path, block)))
                 continue
-            found = _read_block(path, block, diags)
+            found = settings
     return found or Settings(), diags
 
 
@@ -115,4 +111,4 @@ def _text(node: Node) -> str:
 
 
 def _range(path: Path, node: Node) -> SourceRange:
-    return SourceRange(str(path), node.start_point[0] + 1, node.start_point[1] + 1)
+    return SourceRange(display_path(path), node.start_point[0] + 1, node.start_point[1] + 1)

@@ -14,9 +14,10 @@ from typing import Any
 
 from cloudstack_iac.config import syntax as s
 from cloudstack_iac.config.expressions import EvalError, Evaluator
+from cloudstack_iac.config.files import display_path
 from cloudstack_iac.config.functions import FunctionContext
-from cloudstack_iac.config.loader import ModuleDef, display_path
-from cloudstack_iac.config.modules import Slot
+from cloudstack_iac.config.loader import ModuleDef
+from cloudstack_iac.config.modules import FAILED, Slot
 from cloudstack_iac.config.parser import parse_expression, parse_file
 from cloudstack_iac.config.types import TypeProblem, parse_type
 from cloudstack_iac.diags import Diagnostics, SourceRange, error, warning
@@ -24,35 +25,45 @@ from cloudstack_iac.diags import Diagnostics, SourceRange, error, warning
 ENV_PREFIX = "CSIAC_VAR_"
 
 
-def _is_string_typed(mdef: ModuleDef, name: str) -> bool:
+def _type_kind(mdef: ModuleDef, name: str) -> str:
     decl = mdef.variables.get(name)
     if decl is None or decl.type_expr is None:
-        return True
+        return "any"
     try:
-        return parse_type(decl.type_expr).kind in ("string", "any")
+        return parse_type(decl.type_expr).kind
     except TypeProblem:
-        return True
+        return "any"
 
 
 def _no_refs(trav: s.Traversal, ev: Evaluator) -> tuple[Any, int]:
     raise EvalError(f"variables may not be used here ({trav.name})", trav.pos)
 
 
-def _raw(mdef: ModuleDef, name: str, text: str, origin: str, diags: Diagnostics) -> Slot | None:
+def _raw(mdef: ModuleDef, name: str, text: str, origin: str, diags: Diagnostics) -> Slot:
+    """A value given as text (-var, environment): a string stays a string, other types are HCL.
+
+    Untyped variables take ``[...]`` and ``{...}`` as HCL too, so ``-var 'racks=["r1"]'`` works
+    without a type constraint. A value that cannot be read is reported here and yields FAILED, so the
+    variable is not also reported as missing.
+    """
+    kind = _type_kind(mdef, name)
     looks_complex = text.lstrip()[:1] in ("[", "{")
-    if _is_string_typed(mdef, name) and not looks_complex:
+    if kind == "string" or (kind == "any" and not looks_complex):
         return Slot(text)
     expr, _parse_diags = parse_expression(text, origin)
     if expr is None:
-        diags.append(error(f"invalid value for variable {name!r} from {origin}: {text!r} is not a valid expression"))
-        return None
+        if not looks_complex:
+            return Slot(text)  # let type conversion say what is wrong with it
+        diags.append(error(f"invalid value for variable {name!r} from {origin}: {text!r} is not a valid expression",
+                           address=f"var.{name}"))
+        return FAILED
     try:
         return Slot(Evaluator(_no_refs, FunctionContext(mdef.directory)).eval(expr))
     except EvalError as exc:
         if not looks_complex:
             return Slot(text)  # a plain word: let type conversion say what is wrong with it
-        diags.append(error(f"invalid value for variable {name!r} from {origin}: {exc.message}"))
-        return None
+        diags.append(error(f"invalid value for variable {name!r} from {origin}: {exc.message}", address=f"var.{name}"))
+        return FAILED
 
 
 def _tfvars(path: Path, mdef: ModuleDef, values: dict[str, Slot], diags: Diagnostics, strict: bool) -> None:
@@ -73,6 +84,7 @@ def _tfvars(path: Path, mdef: ModuleDef, values: dict[str, Slot], diags: Diagnos
             values[name] = Slot(evaluator.eval(attr.expr))
         except EvalError as exc:
             diags.append(error(exc.message, subject=exc.pos, address=f"var.{name}"))
+            values[name] = FAILED
 
 
 def root_variable_values(mdef: ModuleDef, *, env: Mapping[str, str], var_sources: Sequence[tuple[str, str]],
@@ -80,9 +92,7 @@ def root_variable_values(mdef: ModuleDef, *, env: Mapping[str, str], var_sources
     values: dict[str, Slot] = {}
     for key, text in sorted(env.items()):
         if key.startswith(ENV_PREFIX) and key[len(ENV_PREFIX):] in mdef.variables:
-            slot = _raw(mdef, key[len(ENV_PREFIX):], text, f"environment variable {key}", diags)
-            if slot is not None:
-                values[key[len(ENV_PREFIX):]] = slot
+            values[key[len(ENV_PREFIX):]] = _raw(mdef, key[len(ENV_PREFIX):], text, f"environment variable {key}", diags)
     default_file = mdef.directory / "terraform.tfvars"
     if default_file.is_file():
         _tfvars(default_file, mdef, values, diags, strict=False)
@@ -100,7 +110,5 @@ def root_variable_values(mdef: ModuleDef, *, env: Mapping[str, str], var_sources
         if name not in mdef.variables:
             diags.append(error(f"-var {name}: no variable named {name!r} is declared", subject=SourceRange("<command line>", 1, 1)))
             continue
-        slot = _raw(mdef, name, raw, f"-var {name}", diags)
-        if slot is not None:
-            values[name] = slot
+        values[name] = _raw(mdef, name, raw, f"-var {name}", diags)
     return values

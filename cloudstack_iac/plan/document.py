@@ -145,6 +145,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         "resource_changes": [change_to_dict(c) for c in plan.changes],
         "steps": [step_to_dict(s) for s in plan.steps],
         "deferred": list(plan.deferred),
+        "deferred_notes": dict(plan.deferred_notes),
         "moved": [{"from": a, "to": b} for a, b in plan.moved],
         "outputs": plan.outputs,
         "prior_state": state_to_dict(plan.prior_state),
@@ -164,7 +165,7 @@ def plan_from_dict(data: Mapping[str, Any]) -> Plan:
             steps=[step_from_dict(s) for s in data.get("steps") or []],
             prior_state=state_from_dict(data["prior_state"], source="the plan's prior state"),
             destroy=bool(data.get("destroy")), refresh_only=bool(data.get("refresh_only")),
-            deferred=list(data.get("deferred") or []), outputs=dict(data.get("outputs") or {}),
+            deferred=list(data.get("deferred") or []), deferred_notes=dict(data.get("deferred_notes") or {}), outputs=dict(data.get("outputs") or {}),
             moved=[(m["from"], m["to"]) for m in data.get("moved") or []], format_version=version,
         )
     except (KeyError, TypeError, ValueError) as exc:

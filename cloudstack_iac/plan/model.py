@@ -90,6 +90,7 @@ class Plan:
     # Resources left for a later apply because their arguments depend on values known only after
     # apply in a way that cannot be filled in directly (see values.Unknown).
     deferred: list[str] = field(default_factory=list)
+    deferred_notes: dict[str, str] = field(default_factory=dict)  # address -> why it waits
     outputs: dict[str, Any] = field(default_factory=dict)
     moved: list[tuple[str, str]] = field(default_factory=list)  # (from, to) renames carried out in state
     format_version: int = PLAN_FORMAT_VERSION

@@ -47,6 +47,7 @@ def build_steps(changes: Iterable[ResourceChange], zone_of: Mapping[str, str | N
     deps: dict[str, set[str]] = defaultdict(set)
     create_step: dict[str, str] = {}  # address -> the step after which its new object exists
     delete_step: dict[str, str] = {}  # address -> the step that deletes its old object
+    teardown: dict[str, str] = {}  # address -> the first step of its deletion (maintenance, else delete)
     enable_step: dict[str, str] = {}
     by_address = {c.address: c for c in changes}
 
@@ -62,11 +63,12 @@ def build_steps(changes: Iterable[ResourceChange], zone_of: Mapping[str, str | N
         maintenance = schema is not None and "maintenance_before_delete" in schema.lifecycle_steps
         if Action.DELETE in actions:
             sid = add(StepOp.DELETE, change, inputs=dict(change.before or {}))
-            delete_step[change.address] = sid
+            delete_step[change.address] = teardown[change.address] = sid
             if maintenance:
                 op = StepOp.PREPARE_HOST_MAINTENANCE if change.type == "cloudstack_host" else StepOp.ENABLE_STORAGE_MAINTENANCE
                 mid = add(op, change)
                 deps[sid].add(mid)
+                teardown[change.address] = mid
         if Action.CREATE in actions:
             inputs = dict(change.after or {})
             op = StepOp.ADOPT if change.reason == "adopt" else StepOp.CREATE
@@ -76,13 +78,21 @@ def build_steps(changes: Iterable[ResourceChange], zone_of: Mapping[str, str | N
                 inputs[attr] = "Disabled"
             sid = add(op, change, inputs=inputs)
             create_step[change.address] = sid
+            differs = tuple(a for a in change.changed_attrs if not (wants_enable and a == attr)) if op is StepOp.ADOPT else ()
+            if differs:
+                # The adopted object differs from the configuration: update it before anything uses it.
+                update = {k: v for k, v in inputs.items() if k != "id"}
+                uid = add(StepOp.UPDATE, change, inputs=update, changed=differs)
+                deps[uid].add(sid)
+                create_step[change.address] = uid
             if wants_enable:
                 enable_step[change.address] = add(StepOp.ENABLE, change, inputs={attr: "Enabled"})
-                deps[enable_step[change.address]].add(sid)
+                deps[enable_step[change.address]].add(create_step[change.address])
             if actions == (Action.DELETE, Action.CREATE):
                 deps[sid].add(delete_step[change.address])
             elif actions == (Action.CREATE, Action.DELETE):
-                deps[delete_step[change.address]].add(sid)
+                # The old object is drained (maintenance) only once the new one exists.
+                deps[teardown[change.address]].add(sid)
         if actions == (Action.UPDATE,):
             changed = list(change.changed_attrs)
             attr = ENABLE_ATTR.get(change.type)
@@ -98,6 +108,10 @@ def build_steps(changes: Iterable[ResourceChange], zone_of: Mapping[str, str | N
                     deps[enable_step[change.address]].add(sid)
 
     # Creates and updates after what they depend on; deletes after their dependents' deletes.
+    dependents: dict[str, list[str]] = defaultdict(list)
+    for change in changes:
+        for dep in change.dependencies:
+            dependents[dep].append(change.address)
     for change in changes:
         mine = create_step.get(change.address)
         if mine is not None:
@@ -110,15 +124,20 @@ def build_steps(changes: Iterable[ResourceChange], zone_of: Mapping[str, str | N
                 if dep in delete_step and dep != change.address:
                     deps[delete_step[dep]].add(gone)
             if change.actions == (Action.CREATE, Action.DELETE):
-                for other in changes:
-                    if change.address in other.dependencies and other.address in create_step:
-                        deps[gone].add(create_step[other.address])
+                # The old object goes only once its dependents point at the new one.
+                for other in dependents.get(change.address, ()):
+                    if other in create_step:
+                        deps[teardown[change.address]].add(create_step[other])
 
     # Enabling waits for the subtree: a physical network for its children, a zone for everything in it.
     children_of: dict[str, list[str]] = defaultdict(list)
+    in_zone: dict[str, list[str]] = defaultdict(list)
     for change in changes:
         if change.parent is not None:
             children_of[change.parent].append(change.address)
+        zone = zone_of.get(change.address)
+        if zone is not None and zone != change.address:
+            in_zone[zone].append(change.address)
     for address, eid in enable_step.items():
         change = by_address[address]
         if change.type == "cloudstack_physical_network":
@@ -126,11 +145,10 @@ def build_steps(changes: Iterable[ResourceChange], zone_of: Mapping[str, str | N
                 if child in create_step:
                     deps[eid].add(create_step[child])
         elif change.type == "cloudstack_zone":
-            for other in changes:
-                if other.address != address and zone_of.get(other.address) == address:
-                    for sid in (create_step.get(other.address), enable_step.get(other.address)):
-                        if sid is not None:
-                            deps[eid].add(sid)
+            for other in in_zone.get(address, ()):
+                for sid in (create_step.get(other), enable_step.get(other)):
+                    if sid is not None:
+                        deps[eid].add(sid)
 
     for sid, step in steps.items():
         step.depends_on = tuple(sorted(deps.get(sid, ())))

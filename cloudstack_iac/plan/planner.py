@@ -14,19 +14,26 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from deepdiff import DeepDiff
-
 from cloudstack_iac.addrs import AddressError, ResourceAddress
-from cloudstack_iac.diags import Diagnostics, error
+from cloudstack_iac.diags import Diagnostics, error, warning
 from cloudstack_iac.model import Configuration, DesiredResource
+from cloudstack_iac.plan.diff import (
+    SENSITIVE,
+    attribute_diffs,
+    changed_attributes,
+    replace_forcing,
+    shown_after,
+    shown_before,
+)
 from cloudstack_iac.plan.model import Action, Plan, ResourceChange
 from cloudstack_iac.plan.order import build_steps
 from cloudstack_iac.providers.base import LiveObject
 from cloudstack_iac.schema import get_schema, normalized_values
-from cloudstack_iac.state.document import FailureDomain, ResourceState, StateDocument, digest_secret
+from cloudstack_iac.schema.base import ResourceSchema
+from cloudstack_iac.state.document import FailureDomain, ResourceState, StateDocument
 from cloudstack_iac.values import Unknown, contains_unknown
 
-SENSITIVE = "(sensitive)"
+__all__ = ["SENSITIVE", "PlanOptions", "apply_moves", "make_plan", "refresh_state"]
 
 
 @dataclass(frozen=True)
@@ -113,7 +120,10 @@ class _Planner:
         self.changes: dict[str, ResourceChange] = {}
         self.targets: dict[str, dict[str, str]] = {}  # address -> {reference attr: target address}
         self.new_ids: set[str] = set()  # addresses whose id changes in this plan (create, replace)
-        self.deferred: set[str] = set()
+        self.deferred: dict[str, str] = {}  # address -> why it waits for a later apply
+        self._live_by_type: dict[str, list[LiveObject]] | None = None
+        self._digests: dict[tuple[str, str], str] = {}  # secret digests, for this plan only
+        self._owned_ids: set[tuple[str, str]] | None = None
         self.adopted: dict[str, str] = {}  # address -> id of the object found after an interrupted apply
         self.desired: dict[str, dict[str, Any]] = {}
         self._domain: dict[str, FailureDomain] = {}
@@ -255,19 +265,20 @@ class _Planner:
         schema = get_schema(r.type)
         values = self.desired[address]
         targets = self.targets[address]
-        for attr, value in list(values.items()):
-            if contains_unknown(value):
-                values[attr] = self.fill_known(value)
+        unknown = [attr for attr, value in values.items() if contains_unknown(value)]
+        for attr in unknown:
+            values[attr] = self.fill_known(values[attr])
         for attr, target in targets.items():
             if target in self.new_ids:
                 values[attr] = Unknown(target, ("id",))
         deps = set(r.depends_on) | set(targets.values())
-        if any(d in self.deferred for d in deps) or any(contains_unknown(v) and not _is_reference(v) for v in values.values()):
-            self.deferred.add(address)
+        note = self.deferral({attr: values[attr] for attr in unknown}, deps)
+        if note is not None:
+            self.deferred[address] = note
             return
         prior = self.state.resources.get(address)
         sensitive = set(r.sensitive_attrs) | (set(schema.sensitive) if schema else set())
-        after = {k: (SENSITIVE if k in sensitive and not isinstance(v, Unknown) else v) for k, v in values.items()}
+        after = shown_after(values, sensitive)
         base = dict(address=address, type=r.type, after=after, provider=r.provider, domain=self.domain(address),
                     user_visible=bool(schema and schema.user_visible), sensitive_attrs=frozenset(sensitive),
                     dependencies=tuple(sorted(deps)), parent=self.parent_of(address))
@@ -278,9 +289,9 @@ class _Planner:
             reason = "deleted_outside" if address in self.gone else None
             self.changes[address] = ResourceChange(actions=(Action.CREATE,), before=None, reason=reason, **base)
             return
-        changed = self.changed_attrs(r, values, prior, sensitive)
-        force = schema.force_new if schema else frozenset()
-        replace_because = tuple(sorted(a for a in changed if a in force))
+        changed = changed_attributes(schema, values, prior, sensitive=sensitive, ignore=r.lifecycle.ignore_changes,
+                                     salt=self.state.salt, digests=self._digests)
+        replace_because = replace_forcing(schema, changed)
         reason = None
         if force_replace:
             reason = "replace_by_request"
@@ -288,21 +299,27 @@ class _Planner:
             reason = "tainted"
         elif replace_because:
             reason = "cascade" if any(isinstance(values.get(a), Unknown) for a in replace_because) else "cannot_update"
-        before = {k: (SENSITIVE if k in prior.sensitive_digests else v) for k, v in prior.attributes.items()}
-        for k in prior.sensitive_digests:
-            before.setdefault(k, SENSITIVE)
-        common = dict(before=before, changed_attrs=tuple(sorted(changed)), resource_id=prior.id, **base)
+        common = dict(before=shown_before(prior), changed_attrs=tuple(sorted(changed)), resource_id=prior.id, **base)
         if reason is not None:
             if r.lifecycle.prevent_destroy:
                 self.diags.append(error(f"{address} has lifecycle prevent_destroy set, but the plan would replace it"
                                         + (f" ({', '.join(replace_because)} forces replacement)" if replace_because else ""),
                                         subject=r.source, address=address))
             actions = (Action.CREATE, Action.DELETE) if r.lifecycle.create_before_destroy else (Action.DELETE, Action.CREATE)
+            if actions == (Action.CREATE, Action.DELETE):
+                first = sorted(d for d in deps if d in self.changes and self.changes[d].actions == (Action.DELETE, Action.CREATE))
+                if first:
+                    # Its old object must go before the old dependency does, and its new one needs the
+                    # new dependency: only destroy-first replacement has a valid order.
+                    self.diags.append(warning(f"{address}: create_before_destroy cannot be honoured because {first[0]} "
+                                              "is replaced destroy-first; it is replaced destroy-first too",
+                                              subject=r.source, address=address))
+                    actions = (Action.DELETE, Action.CREATE)
             self.new_ids.add(address)
             self.changes[address] = ResourceChange(actions=actions, replace_because=replace_because, reason=reason, **common)
         elif changed:
             change = ResourceChange(actions=(Action.UPDATE,), **common)
-            change.attr_diffs = self.attr_diffs(prior, values, changed, sensitive)
+            change.attr_diffs = attribute_diffs(prior.attributes, values, changed, sensitive)
             self.changes[address] = change
         else:
             self.changes[address] = ResourceChange(actions=(Action.NOOP,), **common)
@@ -326,44 +343,15 @@ class _Planner:
             return [self.fill_known(v) for v in value]
         return value
 
-    def changed_attrs(self, r: DesiredResource, values: Mapping[str, Any], prior: ResourceState, sensitive: set[str]) -> set[str]:
-        schema = get_schema(r.type)
-        ignore = set(r.lifecycle.ignore_changes)
-        if "*" in ignore:
-            return set()
-        computed = schema.computed if schema else frozenset({"id"})
-        write_only = schema.write_only if schema else frozenset()
-        fields = set(schema.model.model_fields) if schema else set(values)
-        changed: set[str] = set()
-        for attr in fields | set(values):
-            if attr in ignore or (attr in computed and attr not in values):
-                continue
-            after = values.get(attr)
-            if attr in sensitive or attr in prior.sensitive_digests:
-                if attr not in prior.sensitive_digests:
-                    if after is not None and attr not in write_only:
-                        changed.add(attr)
-                    continue
-                if isinstance(after, Unknown) or digest_secret(self.state.salt, attr, after) != prior.sensitive_digests[attr]:
-                    changed.add(attr)
-                continue
-            before = prior.attributes.get(attr)
-            if attr in write_only and attr not in prior.attributes:
-                continue
-            if isinstance(after, Unknown) or after != before:
-                changed.add(attr)
-        return changed
-
-    @staticmethod
-    def attr_diffs(prior: ResourceState, values: Mapping[str, Any], changed: set[str], sensitive: set[str]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for attr in changed:
-            before, after = prior.attributes.get(attr), values.get(attr)
-            if attr in sensitive or not isinstance(before, (dict, list)) or not isinstance(after, (dict, list)):
-                continue
-            diff = DeepDiff(before, after, ignore_order=False, verbose_level=1)
-            out[attr] = {k: str(v) for k, v in diff.to_dict().items()}
-        return out
+    def deferral(self, values: Mapping[str, Any], deps: Iterable[str]) -> str | None:
+        """Why a resource must wait for a later apply, or None: an argument known only after apply that
+        is not a plain reference (apply fills those in), or a dependency that waits itself.
+        ``values`` holds the arguments that were unknown after evaluation (the others cannot be)."""
+        for attr, value in values.items():
+            if contains_unknown(value) and not _is_reference(value):
+                return f"argument {attr} is known only after apply"
+        waiting = sorted(d for d in deps if d in self.deferred)
+        return f"depends on {waiting[0]}, which is deferred" if waiting else None
 
     def adoptable(self, r: DesiredResource, values: Mapping[str, Any]) -> bool:
         """An object created by an interrupted apply (pending intent) found live by natural key."""
@@ -374,9 +362,15 @@ class _Planner:
         if schema is None or schema.server_created or contains_unknown([values.get(a) for a in schema.parent_attrs if a in values][:1]):
             return False  # a server-created object is found and configured by its create step itself
         wanted = schema.natural_key_of(values)
-        owned = {r2.id for r2 in self.state.resources.values()}
-        for (type_name, object_id), obj in self.live.items():
-            if type_name != r.type or object_id in owned:
+        if self._live_by_type is None or self._owned_ids is None:
+            self._live_by_type = {}
+            for obj in self.live.values():
+                self._live_by_type.setdefault(obj.type, []).append(obj)
+            self._owned_ids = {(r2.type, r2.id) for r2 in self.state.resources.values() if r2.id is not None}
+        owned = self._owned_ids
+        for obj in self._live_by_type.get(r.type, ()):
+            object_id = obj.id
+            if (r.type, object_id) in owned:
                 continue
             attrs = {**obj.attributes}
             if schema.display_name is not None and "url" in schema.natural_key and "url" not in attrs:
@@ -386,14 +380,29 @@ class _Planner:
                 attrs["url"] = values.get("url")
             if schema.natural_key_of(normalized_values(r.type, attrs)) == wanted:
                 self.adopted[address] = object_id
+                owned.add((r.type, object_id))  # one object is adopted by one address only
+                differs = self.adopted_differences(r, schema, values, obj)
                 self.changes[address] = ResourceChange(
                     address=address, type=r.type, actions=(Action.CREATE,), before=None,
-                    after={**{k: (SENSITIVE if k in schema.sensitive else v) for k, v in values.items()}, "id": object_id},
+                    after={**shown_after(values, schema.sensitive), "id": object_id}, changed_attrs=differs,
                     reason="adopt", resource_id=object_id, provider=r.provider, domain=self.domain(address),
                     sensitive_attrs=frozenset(schema.sensitive), dependencies=tuple(sorted(set(r.depends_on) | set(self.targets[address].values()))),
                     parent=self.parent_of(address))
                 return True
         return False
+
+    def adopted_differences(self, r: DesiredResource, schema: ResourceSchema, values: Mapping[str, Any],
+                            obj: LiveObject) -> tuple[str, ...]:
+        """Arguments an adopted object must still be updated in (the crash may have come before a
+        later update step, or the object was made from an older configuration). Only what the read
+        returned is compared; secrets and write-only arguments cannot be read back."""
+        hidden = schema.sensitive | schema.write_only | schema.computed
+        fields = schema.model.model_fields
+        read = normalized_values(r.type, {k: v for k, v in obj.attributes.items() if k in fields and k not in hidden})
+        seen = ResourceState(str(r.address), r.type, obj.id, {**values, **{k: v for k, v in read.items() if k in obj.attributes}})
+        changed = changed_attributes(schema, values, seen, sensitive=hidden, ignore=(*r.lifecycle.ignore_changes, *hidden),
+                                     salt=self.state.salt)
+        return tuple(sorted(changed))
 
     def delete_change(self, resource: ResourceState, reason: str) -> ResourceChange:
         address = resource.address
@@ -402,9 +411,7 @@ class _Planner:
             self.diags.append(error(f"{address} has lifecycle prevent_destroy set, but the plan would destroy it",
                                     subject=desired.source, address=address))
         schema = get_schema(resource.type)
-        before = {k: v for k, v in resource.attributes.items()}
-        before.update({k: SENSITIVE for k in resource.sensitive_digests})
-        return ResourceChange(address=address, type=resource.type, actions=(Action.DELETE,), before=before, after=None,
+        return ResourceChange(address=address, type=resource.type, actions=(Action.DELETE,), before=shown_before(resource), after=None,
                               reason=reason, resource_id=resource.id, provider=resource.provider, domain=resource.domain,
                               user_visible=bool(schema and schema.user_visible), dependencies=tuple(resource.dependencies),
                               parent=resource.parent, sensitive_attrs=frozenset(resource.sensitive_digests))
@@ -469,10 +476,11 @@ def make_plan(config: Configuration, prior: StateDocument, *, live: Mapping[tupl
         changes = [ResourceChange(address=a, type=prior.resources[a].type, actions=(Action.UPDATE,),
                                   before={k: old for k, (old, _new) in d.items()}, after={k: new for k, (_old, new) in d.items()},
                                   changed_attrs=tuple(sorted(d)), reason="refresh", resource_id=prior.resources[a].id,
-                                  domain=prior.resources[a].domain)
+                                  provider=prior.resources[a].provider, domain=prior.resources[a].domain)
                    for a, d in sorted(drift.items())]
-        changes += [ResourceChange(address=a, type=prior.resources[a].type, actions=(Action.DELETE,), before=prior.resources[a].attributes,
-                                   after=None, reason="deleted_outside", resource_id=prior.resources[a].id, domain=prior.resources[a].domain)
+        changes += [ResourceChange(address=a, type=prior.resources[a].type, actions=(Action.DELETE,), before=shown_before(prior.resources[a]),
+                                   after=None, reason="deleted_outside", resource_id=prior.resources[a].id,
+                                   provider=prior.resources[a].provider, domain=prior.resources[a].domain)
                     for a in sorted(gone)]
         plan = Plan(prior.lineage, prior.serial, config.digest, changes, [], state, refresh_only=True, moved=moved)
         return plan, diags
@@ -485,6 +493,6 @@ def make_plan(config: Configuration, prior: StateDocument, *, live: Mapping[tupl
     zone_of = {c.address: planner.zone_of(c.address) for c in changes}
     steps = build_steps(changes, zone_of)
     plan = Plan(prior.lineage, prior.serial, config.digest, changes, steps, state, destroy=options.destroy,
-                deferred=sorted(planner.deferred), moved=moved,
+                deferred=sorted(planner.deferred), deferred_notes=dict(sorted(planner.deferred.items())), moved=moved,
                 outputs={k: v.value for k, v in config.outputs.items() if not v.sensitive and not contains_unknown(v.value)})
     return plan, diags

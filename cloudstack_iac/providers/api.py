@@ -20,10 +20,40 @@ from typing import Any
 import requests
 from cs import CloudStack, CloudStackApiException, CloudStackException
 
+from cloudstack_iac.diags import DiagnosticError, error
 from cloudstack_iac.providers.base import LiveObject, ProviderError, ReadResult
 from cloudstack_iac.schema.types import host_display_name
 
-READ_PREFIXES = ("list", "queryAsync")
+MAX_BACKOFF = 10.0
+# 530s that are refusals, not hiccups (FACTS.md preconditions): asking again cannot succeed, so fail at once.
+REFUSAL_530 = re.compile(r"cannot be (deleted|removed)|not deletable|not in maintenance|not in Maintenance state|"
+                         r"not ready|Cannot enable this Zone|still has|already", re.IGNORECASE)
+
+
+def _transient(code: int, text: str) -> bool:
+    return code == 429 or (code == 530 and not REFUSAL_530.search(text))
+
+
+class _JobFailed(Exception):
+    """An async job ended in failure (jobstatus 2); ``call`` turns it into a retry or a ProviderError."""
+
+    def __init__(self, errorcode: int, errortext: str, cserrorcode: int | None) -> None:
+        super().__init__(errortext)
+        self.errorcode, self.errortext, self.cserrorcode = errorcode, errortext, cserrorcode
+
+
+def number_setting(provider: str, config: Mapping[str, Any], name: str, default: float, kind: type = float) -> Any:
+    """A non-negative number from a provider block; a bad value is a Diagnostic naming the setting."""
+    value = config.get(name)
+    if value is None or value == "":
+        return kind(default)
+    try:
+        number = kind(value)
+    except (TypeError, ValueError):
+        raise DiagnosticError(error(f'provider "{provider}": {name} must be a number, got {value!r}')) from None
+    if number < 0:
+        raise DiagnosticError(error(f'provider "{provider}": {name} must not be negative, got {value!r}'))
+    return number
 
 
 def _split(value: Any) -> list[str]:
@@ -167,6 +197,12 @@ TYPES: dict[str, _Type] = {
         result_key="region"),
 }
 
+# Parameters the API requires where the resource has a default (callers may leave them out).
+CREATE_DEFAULTS: dict[str, dict[str, Any]] = {
+    "cloudstack_cluster": {"clustertype": "CloudManaged"},
+    "cloudstack_secondary_storage": {"provider": "NFS"},
+}
+
 # Server-side fields kept on live objects for drift reports, imports and homogeneity checks.
 EXTRA_FIELDS = {
     "cloudstack_host": ("name", "state", "resourcestate", "cpunumber", "cpuspeed", "memorytotal", "ipaddress", "clustername", "podname", "zonename"),
@@ -176,6 +212,13 @@ EXTRA_FIELDS = {
     "cloudstack_cluster": ("podname", "zonename", "managedstate"),
 }
 
+
+# Natural-key scopes of name lookups: (list parameter, argument) pairs.
+NAME_SCOPES: dict[str, tuple[tuple[str, str], ...]] = {
+    "cloudstack_physical_network": (("zoneid", "zone_id"),), "cloudstack_pod": (("zoneid", "zone_id"),),
+    "cloudstack_cluster": (("podid", "pod_id"),), "cloudstack_secondary_storage": (("zoneid", "zone_id"),),
+    "cloudstack_storage_pool": (("zoneid", "zone_id"),),
+}
 
 _QUERY = re.compile(r"\?[^\s'\")]*")
 
@@ -216,8 +259,9 @@ class ApiProvider:
     """The Provider protocol over a ``cs.CloudStack`` client."""
 
     def __init__(self, name: str, client: CloudStack, *, max_retries: int = 4, backoff: float = 0.2,
-                 maintenance_timeout: float = 900.0, poll_interval: float = 2.0) -> None:
+                 maintenance_timeout: float = 900.0, poll_interval: float = 2.0, job_timeout: float = 3600.0) -> None:
         self.name = name
+        self.job_timeout = job_timeout
         self.client = client
         self.max_retries = max_retries
         self.backoff = backoff
@@ -251,28 +295,75 @@ class ApiProvider:
     # ------------------------------------------------------------------------------------- calling
     def call(self, command: str, *, fetch_list: bool = False, find: Callable[[], dict[str, Any] | None] | None = None,
              **params: Any) -> Any:
-        """One API command with retries; errors become ProviderError with CloudStack's code and text."""
+        """One API command with retries; errors become ProviderError with CloudStack's code and text.
+
+        Connection errors, 429 and 530 are retried with exponential backoff up to ``max_retries``. An async
+        command's job is polled here (each poll a retried read), so a failed poll never re-sends the command.
+        ``find`` looks up what a create may already have made before it is sent again (no duplicates).
+        """
         params = {k: v for k, v in params.items() if v is not None and v != [] and v != ""}
         attempt = 0
+        look_first = False
         while True:
+            if look_first and find is not None:
+                try:
+                    found = find()
+                except ProviderError as exc:
+                    if attempt >= self.max_retries:
+                        raise ProviderError(command, exc.errorcode, f"could not tell whether {command} took effect: "
+                                                                    f"{exc.errortext}", exc.cserrorcode) from None
+                    attempt += 1
+                    self._pause(attempt)
+                    continue
+                if found is not None:
+                    return found
+            look_first = False
             try:
-                return getattr(self.client, command)(fetch_list=fetch_list, fetch_result=True, **params)
+                result = getattr(self.client, command)(fetch_list=fetch_list, fetch_result=False, **params)
+                if not fetch_list and isinstance(result, dict) and "jobid" in result and command != "queryAsyncJobResult":
+                    return self._job_result(command, str(result["jobid"]))
+                return result
             except CloudStackApiException as exc:
                 error = exc.error if isinstance(exc.error, dict) else {}
                 code = int(error.get("errorcode") or getattr(exc.response, "status_code", 530) or 530)
                 text = str(error.get("errortext") or exc)
-                transient = code == 429 or (code == 530 and attempt < self.max_retries)
-                if not transient or attempt >= self.max_retries:
+                if attempt > 0 and find is not None and code == 431 and "already" in text.lower():
+                    found = find()  # our earlier attempt made it after all
+                    if found is not None:
+                        return found
+                if not _transient(code, text) or attempt >= self.max_retries:
                     raise ProviderError(command, code, text, error.get("cserrorcode")) from None
+            except _JobFailed as exc:
+                if not _transient(exc.errorcode, exc.errortext) or attempt >= self.max_retries:
+                    raise ProviderError(command, exc.errorcode, exc.errortext, exc.cserrorcode) from None
             except (requests.exceptions.RequestException, CloudStackException) as exc:
                 if attempt >= self.max_retries:
                     raise ProviderError(command, 0, f"cannot reach the management server: {redact(str(exc))}") from None
             attempt += 1
-            time.sleep(min(self.backoff * 2 ** (attempt - 1), 10.0))
-            if find is not None:
-                found = find()
-                if found is not None:
-                    return found
+            self._pause(attempt)
+            look_first = find is not None
+
+    def _pause(self, attempt: int) -> None:
+        time.sleep(min(self.backoff * 2 ** (attempt - 1), MAX_BACKOFF))
+
+    def _job_result(self, command: str, job_id: str) -> Any:
+        """Poll queryAsyncJobResult until the job ends; its result, or _JobFailed with the job's code and text."""
+        deadline = time.monotonic() + self.job_timeout
+        delay = min(0.05, self.poll_interval)
+        while True:
+            job = self.call("queryAsyncJobResult", jobid=job_id)
+            status = int(job.get("jobstatus") or 0)
+            if status != 0:
+                result = job.get("jobresult")
+                if status == 1 and not job.get("jobresultcode"):
+                    return result if result is not None else {}
+                error = result if isinstance(result, dict) else {}
+                raise _JobFailed(int(error.get("errorcode") or job.get("jobresultcode") or 530),
+                                 str(error.get("errortext") or f"async job {job_id} failed"), error.get("cserrorcode"))
+            if time.monotonic() > deadline:
+                raise ProviderError(command, 530, f"async job {job_id} did not finish within {self.job_timeout:g} s")
+            time.sleep(delay)
+            delay = min(delay * 2, self.poll_interval)
 
     @staticmethod
     def _unwrap(result: Any, key: str) -> dict[str, Any]:
@@ -306,77 +397,92 @@ class ApiProvider:
 
     # ----------------------------------------------------------------------------------------- read
     def read(self, types: Iterable[str]) -> ReadResult:
+        """One paginated list call per type; traffic types one per physical network (the API lists them only so)."""
         result = ReadResult()
         start = self.counter.count
-        wanted = [t for t in types if t in TYPES]
+        requested = set(types)
+        for unknown in sorted(requested - TYPES.keys()):
+            result.errors.append(f"{unknown}: the {self.name} provider does not serve this resource type")
+        # Physical networks first: the traffic-type sweep reuses their list.
+        wanted = sorted(requested & TYPES.keys(), key=lambda t: (t != "cloudstack_physical_network", t))
         networks: list[dict[str, Any]] | None = None
         for type_name in wanted:
             try:
                 if type_name == "cloudstack_traffic_type":
                     if networks is None:
                         networks = self.call("listPhysicalNetworks", fetch_list=True) or []
-                    for net in networks:
-                        for obj in self.call("listTrafficTypes", fetch_list=True, physicalnetworkid=net["id"]) or []:
-                            result.objects.append(LiveObject(type_name, str(obj["id"]), self.to_attributes(type_name, obj)))
-                    continue
-                params: dict[str, Any] = {"type": "Routing"} if type_name == "cloudstack_host" else {}
-                objects = self.call(TYPES[type_name].list, fetch_list=True, **params) or []
-                if type_name == "cloudstack_physical_network":
-                    networks = objects
-                for obj in objects:
-                    result.objects.append(LiveObject(type_name, str(obj["id"]), self.to_attributes(type_name, obj)))
+                    objects = [obj for net in networks
+                               for obj in self.call("listTrafficTypes", fetch_list=True, physicalnetworkid=net["id"]) or []]
+                else:
+                    params: dict[str, Any] = {"type": "Routing"} if type_name == "cloudstack_host" else {}
+                    objects = self.call(TYPES[type_name].list, fetch_list=True, **params) or []
+                    if type_name == "cloudstack_physical_network":
+                        networks = objects
             except ProviderError as exc:
                 result.errors.append(f"{type_name}: {exc}")
+                continue
+            result.objects.extend(LiveObject(type_name, str(obj["id"]), self.to_attributes(type_name, obj)) for obj in objects)
         result.api_calls = self.counter.count - start
         return result
 
     def find(self, type_name: str, values: Mapping[str, Any]) -> dict[str, Any] | None:
-        """Look an object up by its natural key (name within its parent)."""
+        """Look an object up by its natural key (name within its parent); None when absent or unreadable."""
         try:
-            if type_name == "cloudstack_host":
-                wanted = host_display_name(values)
-                hosts = self.call("listHosts", fetch_list=True, type="Routing", clusterid=values.get("cluster_id"), name=wanted)
-                hosts = [h for h in hosts or [] if h.get("name") == wanted]
-                return self.to_attributes(type_name, hosts[0]) if hosts else None
-            if type_name == "cloudstack_traffic_type":
-                for obj in self.call("listTrafficTypes", fetch_list=True, physicalnetworkid=values.get("physical_network_id")) or []:
-                    if str(obj.get("name", "")).lower() == str(values.get("type", "")).lower():
-                        return self.to_attributes(type_name, obj)
-                return None
-            if type_name == "cloudstack_network_service_provider":
-                found = self.call("listNetworkServiceProviders", fetch_list=True, name=values.get("name"),
-                                  physicalnetworkid=values.get("physical_network_id"))
-                return self.to_attributes(type_name, found[0]) if found else None
-            if type_name in ("cloudstack_vlan_ip_range", "cloudstack_storage_network_ip_range"):
-                scope = {"zoneid": values.get("zone_id")} if type_name == "cloudstack_vlan_ip_range" else {"podid": values.get("pod_id")}
-                for obj in self.call(TYPES[type_name].list, fetch_list=True, **scope) or []:
-                    if obj.get("startip") == values.get("start_ip"):
-                        return self.to_attributes(type_name, obj)
-                return None
-            if type_name == "cloudstack_region":
-                found = self.call("listRegions", fetch_list=True, id=values.get("region_id"))
-                return self.to_attributes(type_name, found[0]) if found else None
-            scope_param = {"cloudstack_pod": "zoneid", "cloudstack_physical_network": "zoneid", "cloudstack_cluster": "podid",
-                           "cloudstack_secondary_storage": "zoneid", "cloudstack_storage_pool": "zoneid"}.get(type_name)
-            scope_attr = {"zoneid": "zone_id", "podid": "pod_id"}.get(scope_param or "", "")
-            scope = {scope_param: values.get(scope_attr)} if scope_param else {}
-            for obj in self.call(TYPES[type_name].list, fetch_list=True, name=values.get("name"), **scope) or []:
-                if obj.get("name") == values.get("name"):
-                    return self.to_attributes(type_name, obj)
+            return self.lookup(type_name, values)
         except ProviderError:
             return None
-        return None
+
+    def lookup(self, type_name: str, values: Mapping[str, Any]) -> dict[str, Any] | None:
+        """Like :meth:`find`, but a failed lookup raises: a create retry must not guess "absent"."""
+        obj = self._lookup_raw(type_name, values)
+        return None if obj is None else self.to_attributes(type_name, obj)
+
+    def _lookup_raw(self, type_name: str, values: Mapping[str, Any]) -> Mapping[str, Any] | None:
+        """The API object with this natural key, as the list command returns it."""
+        if type_name == "cloudstack_host":
+            wanted = host_display_name(values)
+            hosts = self.call("listHosts", fetch_list=True, type="Routing", clusterid=values.get("cluster_id"), name=wanted) or []
+            return self._first_match(type_name, hosts, lambda h: h.get("name") == wanted)
+        if type_name == "cloudstack_traffic_type":
+            kind = str(values.get("type", "")).lower()
+            found = self.call("listTrafficTypes", fetch_list=True, physicalnetworkid=values.get("physical_network_id")) or []
+            return self._first_match(type_name, found, lambda t: str(t.get("name", "")).lower() == kind)
+        if type_name == "cloudstack_network_service_provider":
+            found = self.call("listNetworkServiceProviders", fetch_list=True, name=values.get("name"),
+                              physicalnetworkid=values.get("physical_network_id")) or []
+            return self._first_match(type_name, found, lambda n: n.get("name") == values.get("name"))
+        if type_name in ("cloudstack_vlan_ip_range", "cloudstack_storage_network_ip_range"):
+            scope = {"zoneid": values.get("zone_id")} if type_name == "cloudstack_vlan_ip_range" else {"podid": values.get("pod_id")}
+            found = self.call(TYPES[type_name].list, fetch_list=True, **scope) or []
+            return self._first_match(type_name, found, lambda r: r.get("startip") == values.get("start_ip"))
+        if type_name == "cloudstack_region":
+            found = self.call("listRegions", fetch_list=True, id=values.get("region_id")) or []
+            return self._first_match(type_name, found, lambda r: str(r.get("id")) == str(values.get("region_id")))
+        scope = {api: values.get(arg) for api, arg in NAME_SCOPES.get(type_name, ()) if values.get(arg)}
+        found = self.call(TYPES[type_name].list, fetch_list=True, name=values.get("name"), **scope) or []
+        if type_name == "cloudstack_storage_pool":  # a cluster-scoped pool's name is unique within its cluster only
+            cluster = values.get("cluster_id")
+            return self._first_match(type_name, found, lambda o: o.get("name") == values.get("name")
+                                     and (not cluster or o.get("clusterid") == cluster))
+        return self._first_match(type_name, found, lambda o: o.get("name") == values.get("name"))
+
+    @staticmethod
+    def _first_match(type_name: str, objects: Iterable[Mapping[str, Any]],
+                     match: Callable[[Mapping[str, Any]], bool]) -> Mapping[str, Any] | None:
+        return next((obj for obj in objects if match(obj)), None)
 
     # ---------------------------------------------------------------------------------------- write
     def create(self, type_name: str, values: Mapping[str, Any]) -> dict[str, Any]:
         if type_name == "cloudstack_network_service_provider":
             return self._create_provider(values)
         mapping = TYPES[type_name]
-        params = self._params(type_name, values, mapping.params)
+        params = {**CREATE_DEFAULTS.get(type_name, {}), **self._params(type_name, values, mapping.params)}
         if type_name == "cloudstack_physical_network":
             params.pop("state", None)
         if type_name == "cloudstack_host" and "allocationstate" in params:
             params.pop("allocationstate")
+        if type_name == "cloudstack_zone" and params.get("allocationstate") != "Disabled":
+            params.pop("allocationstate", None)  # zones start Disabled; enabling is the plan's last ENABLE step
         result = self.call(mapping.create, find=lambda: self._found(type_name, values), **params)
         obj = self._unwrap(result, mapping.result_key)
         attrs = self.to_attributes(type_name, obj) if "id" in obj else dict(obj)
@@ -387,8 +493,9 @@ class ApiProvider:
         return attrs
 
     def _found(self, type_name: str, values: Mapping[str, Any]) -> dict[str, Any] | None:
-        found = self.find(type_name, values)
-        return {TYPES[type_name].result_key: {"id": found["id"], **found}} if found else None
+        """For create retries: the object an earlier attempt made, shaped like the create's answer."""
+        found = self._lookup_raw(type_name, values)
+        return {TYPES[type_name].result_key: dict(found)} if found is not None else None
 
     def _create_provider(self, values: Mapping[str, Any]) -> dict[str, Any]:
         name, network = values["name"], values["physical_network_id"]
@@ -397,7 +504,9 @@ class ApiProvider:
             nsp = found[0]
         else:
             nsp = self._unwrap(self.call("addNetworkServiceProvider", name=name, physicalnetworkid=network,
-                                         servicelist=values.get("service_list") or None), "networkserviceprovider")
+                                         servicelist=values.get("service_list") or None,
+                                         find=lambda: self._found("cloudstack_network_service_provider", values)),
+                               "networkserviceprovider")
         self._configure_element(name, nsp["id"])
         wanted = values.get("state") or "Enabled"
         if nsp.get("state") != wanted or values.get("service_list"):
@@ -431,21 +540,24 @@ class ApiProvider:
         return self.to_attributes(type_name, obj) if "id" in obj else {}
 
     def delete(self, type_name: str, object_id: str, values: Mapping[str, Any]) -> None:
-        if type_name == "cloudstack_network_service_provider":
-            self.call("updateNetworkServiceProvider", id=object_id, state="Disabled")
-            return
+        """Delete (a service provider: disable; the server removes it with its physical network). Idempotent."""
         mapping = TYPES[type_name]
-        assert mapping.delete is not None
         identifier: Any = int(object_id) if type_name == "cloudstack_region" else object_id
         try:
-            self.call(mapping.delete, id=identifier)
+            if type_name == "cloudstack_network_service_provider":
+                self.call("updateNetworkServiceProvider", id=identifier, state="Disabled")
+            else:
+                assert mapping.delete is not None
+                self.call(mapping.delete, id=identifier)
         except ProviderError as exc:
             if "entity does not exist" in exc.errortext:
-                return  # already gone: deleting is idempotent
+                return  # already gone
             raise
 
     def prepare_host_maintenance(self, object_id: str) -> None:
-        self.call("prepareHostForMaintenance", id=object_id)
+        hosts = self.call("listHosts", id=object_id, type="Routing", fetch_list=True) or []
+        if not hosts or hosts[0].get("resourcestate") not in ("Maintenance", "PrepareForMaintenance"):
+            self.call("prepareHostForMaintenance", id=object_id)
         self._wait("listHosts", object_id, "resourcestate", "Maintenance", type="Routing")
 
     def enable_storage_maintenance(self, object_id: str) -> None:

@@ -38,6 +38,9 @@ class StateLockedError(StateError):
 
 class StateBackend(abc.ABC):
     journal: StateJournal
+    # Highest serial read or written by this backend: a write never goes back below it, even when it
+    # writes a document read before a checkpoint bumped the stored serial.
+    _serial_seen: int = 0
 
     @abc.abstractmethod
     def lock(self, *, command: str, timeout: float = 0.0) -> LockInfo: ...
@@ -60,22 +63,27 @@ class StateBackend(abc.ABC):
     def read(self) -> StateDocument:
         """The current state, with a leftover journal from an interrupted apply folded in."""
         doc = self._load()
+        self._serial_seen = max(self._serial_seen, doc.serial)
         if self.journal.exists():
             doc, folded = self.journal.fold(doc)
-            if folded and self.locked:
-                self.write(doc)
+            if self.locked:  # make the folded state durable, then start the next apply from an empty journal
+                if folded:
+                    self.write(doc)
                 self.journal.clear()
         return doc
 
     def write(self, doc: StateDocument) -> None:
         if not self.locked:
             raise StateError(f"internal: writing the state of {self!r} without holding its lock")
-        doc.serial += 1
+        doc.serial = max(doc.serial, self._serial_seen) + 1
         self._store(doc)
+        self._serial_seen = doc.serial
 
     def checkpoint(self) -> None:
         """Fold the journal into the stored state now (during a long apply), atomically."""
         with self.journal.exclusive() as entries:
             if entries:
-                doc, _ = self.journal.fold(self._load())
+                stored = self._load()
+                self._serial_seen = max(self._serial_seen, stored.serial)
+                doc, _ = self.journal.fold(stored)
                 self.write(doc)

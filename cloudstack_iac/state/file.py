@@ -6,6 +6,7 @@ is refused with a clear message instead of being half-understood and rewritten.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -43,6 +44,21 @@ def state_to_dict(doc: StateDocument) -> dict[str, Any]:
             for addr, r in sorted(doc.resources.items())
         },
     }
+
+
+def state_to_json(doc: StateDocument) -> str:
+    """The state file's text: the envelope first, then one resource per line, keys sorted.
+
+    One line per resource keeps diffs of the file readable, and compact lines let ``json`` use its C
+    encoder (an indented dump of 50,000 resources takes seconds in pure Python).
+    """
+    data = state_to_dict(doc)
+    resources = data.pop("resources")
+    head = json.dumps(data, indent=1, sort_keys=True)
+    if not resources:
+        return head[:-2] + ',\n "resources": {}\n}\n'
+    lines = [f"  {json.dumps(address)}: {json.dumps(raw, sort_keys=True, separators=(',', ':'))}" for address, raw in resources.items()]
+    return head[:-2] + ',\n "resources": {\n' + ",\n".join(lines) + "\n }\n}\n"
 
 
 def state_from_dict(data: Mapping[str, Any], *, source: str = "state") -> StateDocument:

@@ -22,7 +22,7 @@ from typing import Any
 
 from cloudstack_iac.state.backend import LockInfo, StateBackend, StateLockedError
 from cloudstack_iac.state.document import StateDocument
-from cloudstack_iac.state.file import StateError, state_from_dict, state_to_dict
+from cloudstack_iac.state.file import StateError, state_from_dict, state_to_json
 from cloudstack_iac.state.journal import StateJournal
 
 __all__ = ["LocalBackend", "LockInfo", "StateLockedError"]
@@ -35,12 +35,16 @@ class LocalBackend(StateBackend):
         self.backup_path = self.path.with_name(self.path.name + ".backup")
         self.journal = StateJournal(self.path.with_name(self.path.name + ".journal"))
         self._lock_handle: Any = None
+        self._lock_info: LockInfo | None = None
 
     def __repr__(self) -> str:
         return f"LocalBackend({str(self.path)!r})"
 
     # ------------------------------------------------------------------------------------------ lock
     def lock(self, *, command: str, timeout: float = 0.0) -> LockInfo:
+        """Take the exclusive lock for this command, waiting up to ``timeout`` seconds for a holder."""
+        if self._lock_handle is not None and self._lock_info is not None:
+            return self._lock_info  # already ours: flock on a second descriptor would wait for ourselves
         self.path.parent.mkdir(parents=True, exist_ok=True)
         handle = open(self.lock_path, "a+", encoding="utf-8")  # noqa: SIM115 (held until unlock)
         started = time.monotonic()
@@ -62,6 +66,7 @@ class LocalBackend(StateBackend):
         handle.flush()
         os.chmod(self.lock_path, 0o600)
         self._lock_handle = handle
+        self._lock_info = info
         return info
 
     def _holder(self) -> LockInfo | None:
@@ -82,6 +87,7 @@ class LocalBackend(StateBackend):
         fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
         handle.close()
         self._lock_handle = None
+        self._lock_info = None
 
     @property
     def locked(self) -> bool:
@@ -99,7 +105,7 @@ class LocalBackend(StateBackend):
 
     def _store(self, doc: StateDocument) -> None:
         """Temporary file in the same directory, fsync, rename over the old one (kept as .backup), fsync the directory."""
-        data = json.dumps(state_to_dict(doc), indent=1, sort_keys=True)
+        data = state_to_json(doc)
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:

@@ -1,12 +1,17 @@
-# An inventory-driven zone: 2,000 hosts described in hosts.csv (name, rack, cluster, ip, hypervisor),
-# grouped into racks through modules/rack. Each rack is a pod with its clusters, hosts and storage.
+# An inventory-driven zone: 2,000 KVM hosts listed in hosts.csv (name, rack, cluster, ip, hypervisor;
+# written by generate_hosts.py), grouped into racks through ../../modules/rack. Each rack becomes a
+# pod with a storage network range, its clusters (each with a primary storage) and their hosts.
 #
 #   csiac plan examples/inventory
-#   csiac plan examples/inventory -var hosts_file=hosts-small.csv   # 24 hosts, for a quick try
+#   csiac plan -var hosts_file=hosts-small.csv examples/inventory   # 24 hosts, for a quick try
 
 locals {
   hosts = csvdecode(file("${path.module}/${var.hosts_file}"))
-  racks = toset([for h in local.hosts : h.rack])
+
+  # rack => its hosts, and rack => its management subnet (the /24 around its hosts' addresses), so
+  # hosts always sit inside their pod's subnet.
+  racks      = { for h in local.hosts : h.rack => h... }
+  rack_cidrs = { for rack, hosts in local.racks : rack => cidrsubnet("${hosts[0].ip}/${var.rack_prefix_length}", 0, 0) }
 }
 
 resource "cloudstack_zone" "inv" {
@@ -21,6 +26,7 @@ resource "cloudstack_physical_network" "inv" {
   name                   = "${var.zone_name}-pnet"
   zone_id                = cloudstack_zone.inv.id
   broadcast_domain_range = "ZONE"
+  isolation_methods      = ["VLAN"]
   vlan                   = "1000-1999"
 }
 
@@ -35,6 +41,7 @@ resource "cloudstack_network_service_provider" "inv" {
   for_each            = toset(["VirtualRouter", "VpcVirtualRouter", "InternalLbVm"])
   name                = each.key
   physical_network_id = cloudstack_physical_network.inv.id
+  depends_on          = [cloudstack_traffic_type.inv]
 }
 
 resource "cloudstack_vlan_ip_range" "public" {
@@ -45,21 +52,24 @@ resource "cloudstack_vlan_ip_range" "public" {
   netmask             = "255.255.255.0"
   start_ip            = "203.0.113.10"
   end_ip              = "203.0.113.250"
+  for_virtual_network = true
 }
 
 module "rack" {
-  source        = "../../modules/rack"
-  for_each      = local.racks
+  source   = "../../modules/rack"
+  for_each = local.racks
+
   zone_id       = cloudstack_zone.inv.id
   name          = each.key
-  cidr          = "10.40.${tonumber(substr(each.key, 1, 2))}.0/24"
-  storage_cidr  = "10.41.${tonumber(substr(each.key, 1, 2))}.0/24"
-  hosts         = { for h in local.hosts : h.name => { cluster = h.cluster, ip = h.ip } if h.rack == each.key }
+  cidr          = local.rack_cidrs[each.key]
+  storage_cidr  = cidrsubnet(var.storage_supernet, 8, index(keys(local.racks), each.key))
+  hosts         = { for h in each.value : h.name => { cluster = h.cluster, ip = h.ip, hypervisor = h.hypervisor } }
   host_password = var.host_password
 }
 
 resource "cloudstack_secondary_storage" "images" {
-  name    = "${var.zone_name}-images"
-  zone_id = cloudstack_zone.inv.id
-  url     = "nfs://10.10.0.5/export/secondary"
+  name          = "${var.zone_name}-images"
+  zone_id       = cloudstack_zone.inv.id
+  url           = "nfs://10.10.0.5/export/secondary"
+  provider_name = "NFS"
 }

@@ -1,5 +1,6 @@
 output "racks" {
-  value = { for name, rack in module.rack : name => rack.pod_id }
+  description = "Rack => pod id."
+  value       = { for name, rack in module.rack : name => rack.pod_id }
 }
 
 output "host_count" {

@@ -85,9 +85,3 @@ resource "cloudstack_secondary_storage" "sandbox" {
   url           = "nfs://10.147.28.6:/export/home/sandbox/secondary"
   provider_name = "NFS"
 }
-
-variable "host_password" {
-  type      = string
-  sensitive = true
-  default   = "password"
-}

@@ -94,9 +94,3 @@ resource "cloudstack_secondary_storage" "sstor" {
   url           = "nfs://10.147.28.6:/export/home/sandbox/sstor"
   provider_name = "NFS"
 }
-
-variable "host_password" {
-  type      = string
-  sensitive = true
-  default   = "password"
-}

@@ -82,9 +82,3 @@ resource "cloudstack_secondary_storage" "sandbox" {
   zone_id = cloudstack_zone.sandbox.id
   url     = "nfs://nfsstor:/export/home/sandbox/secondary"
 }
-
-variable "host_password" {
-  type      = string
-  sensitive = true
-  default   = "password"
-}

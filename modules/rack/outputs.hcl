@@ -1,11 +1,14 @@
 output "pod_id" {
-  value = cloudstack_pod.this.id
+  description = "Id of the rack's pod."
+  value       = cloudstack_pod.this.id
 }
 
 output "cluster_ids" {
-  value = { for name, c in cloudstack_cluster.this : name => c.id }
+  description = "Cluster key (as in the hosts map) => cluster id."
+  value       = { for name, c in cloudstack_cluster.this : name => c.id }
 }
 
-output "hosts" {
-  value = sort(keys(cloudstack_host.this))
+output "host_addresses" {
+  description = "Host name => management IP address."
+  value       = { for name, h in var.hosts : name => h.ip }
 }

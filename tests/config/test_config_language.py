@@ -213,3 +213,102 @@ def test_digest_changes_with_files_and_variables(hcl: Loader) -> None:
     first = hcl.ok(files).digest
     assert hcl.ok(files).digest == first
     assert hcl.ok(files, var_args=["x=b"]).digest != first
+
+
+def test_strip_markers_inside_directives_and_plain_heredocs(hcl: Loader) -> None:
+    got = outputs(hcl, '''
+output "list" {
+  value = <<-EOT
+    %{ for x in [1, 2] ~}
+    v${x}
+    %{ endfor ~}
+    EOT
+}
+output "inline" { value = "x %{~ for v in [1, 2] ~} y${v} %{~ endfor ~} z %{ if true ~} t %{~ else ~} f %{~ endif } w" }
+output "else"   { value = "[%{ if false }t%{ else } f %{ endif }]" }
+output "plain" {
+  value = <<EOT
+  keeps ${"indent"}
+%{ for k, v in { b = 2, a = 1 } ~}
+${k}=${v}
+%{ endfor ~}
+EOT
+}
+''')
+    assert got["list"] == "v1\nv2\n"
+    assert got["inline"] == "xy1y2z t w"
+    assert got["else"] == "[ f ]"
+    assert got["plain"] == "  keeps indent\na=1\nb=2\n"
+
+
+def test_splats_self_and_each_over_sets(hcl: Loader) -> None:
+    config = hcl.ok({"main.hcl": '''
+locals { racks = [{ id = "r1", pods = ["a"] }, { id = "r2", pods = ["b", "c"] }] }
+resource "cloudstack_pod" "p" {
+  for_each = toset(["r2", "r1"])
+  name     = "pod-${each.key}"
+  zone_id  = "zone-uuid"
+  gateway  = each.value == "r1" ? "10.1.0.1" : "10.2.0.1"
+  netmask  = "255.255.255.0"
+  start_ip = cidrhost("${self.gateway}/24", 10)
+}
+output "legacy" { value = local.racks.*.id }
+output "full"   { value = local.racks[*].pods[0] }
+output "single" { value = "one"[*] }
+output "null"   { value = null[*] }
+output "names"  { value = [for p in cloudstack_pod.p : p.name] }
+'''})
+    got = {n: o.value for n, o in config.outputs.items()}
+    assert got == {"legacy": ["r1", "r2"], "full": ["a", "b"], "single": ["one"], "null": [], "names": ["pod-r1", "pod-r2"]}
+    assert config.resources['cloudstack_pod.p["r1"]'].values["start_ip"] == "10.1.0.10"
+
+
+def test_unknown_values_never_turn_into_strings_or_nulls(hcl: Loader) -> None:
+    config = hcl.ok({"main.hcl": '''
+resource "cloudstack_zone" "z" {
+  name          = "z"
+  network_type  = "Advanced"
+  dns1          = "1.1.1.1"
+  internal_dns1 = "1.1.1.1"
+}
+locals {
+  ids   = { zone = cloudstack_zone.z.id }
+  label = "zone ${cloudstack_zone.z.id}"
+}
+output "through_local"  { value = local.ids.zone }
+output "template"       { value = local.label }
+output "directive"      { value = "%{ if cloudstack_zone.z.id == "" }empty%{ endif }" }
+output "arithmetic"     { value = length(cloudstack_zone.z.id) + 1 }
+output "comparison"     { value = cloudstack_zone.z.id == null }
+output "conditional"    { value = cloudstack_zone.z.id != "" ? "a" : "b" }
+output "keeps_precise"  { value = false ? "x" : cloudstack_zone.z.id }
+output "in_collection"  { value = [cloudstack_zone.z.id, "known"] }
+output "function"       { value = upper(cloudstack_zone.z.id) }
+'''})
+    got = {n: o.value for n, o in config.outputs.items()}
+    precise = Unknown("cloudstack_zone.z", ("id",))
+    assert got["through_local"] == precise
+    assert got["keeps_precise"] == precise
+    assert got["in_collection"] == [precise, "known"]
+    for name in ("template", "directive", "arithmetic", "comparison", "conditional", "function"):
+        assert got[name] == Unknown(), name
+
+
+def test_for_expressions_over_maps_iterate_in_key_order_and_group(hcl: Loader) -> None:
+    got = outputs(hcl, '''
+locals { m = { b = 2, a = 1, c = 3 } }
+output "keys"    { value = [for k, v in local.m : k] }
+output "odd"     { value = { for k, v in local.m : k => v if v % 2 == 1 } }
+output "grouped" { value = { for k, v in local.m : (v > 1 ? "big" : "small") => k... } }
+output "nested"  { value = [for xs in [[1, 2], [3]] : [for x in xs : x * 10]] }
+''')
+    assert got == {"keys": ["a", "b", "c"], "odd": {"a": 1, "c": 3}, "grouped": {"big": ["b", "c"], "small": ["a"]},
+                   "nested": [[10, 20], [30]]}
+
+
+def test_path_and_file_functions_read_relative_to_the_module(hcl: Loader) -> None:
+    hcl.write({"mod/hosts.csv": "name,ip\nh1,10.0.0.1\n", "mod/m.hcl": '''
+output "hosts" { value = csvdecode(file("${path.module}/hosts.csv")) }
+'''})
+    got = outputs(hcl, 'module "m" {\n  source = "./mod"\n}\noutput "hosts" { value = module.m.hosts }\noutput "root" { value = path.root }\n')
+    assert got == {"hosts": [{"name": "h1", "ip": "10.0.0.1"}], "root": "cfg"}

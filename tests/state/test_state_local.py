@@ -147,3 +147,26 @@ def test_secrets_are_only_digests(tmp_path: Path) -> None:
     assert digest_secret(doc.salt, "password", "hunter2") in text
     assert digest_secret("another-salt", "password", "hunter2") != digest_secret(doc.salt, "password", "hunter2")
     backend.unlock()
+
+
+def test_lock_timeout_gives_up_after_waiting_and_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "csiac.state.json"
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(path), "30"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        started = time.monotonic()
+        with pytest.raises(StateLockedError, match=r'running "csiac apply" since \S+Z after waiting 0.3s'):
+            LocalBackend(path).lock(command="csiac plan", timeout=0.3)
+        assert time.monotonic() - started >= 0.3
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_locking_again_in_the_same_command_keeps_the_lock(tmp_path: Path) -> None:
+    backend = LocalBackend(tmp_path / "csiac.state.json")
+    first = backend.lock(command="csiac apply")
+    assert backend.lock(command="csiac apply") == first
+    backend.write(StateDocument())
+    backend.unlock()
+    assert not backend.locked

@@ -1,0 +1,148 @@
+"""The apply journal and how backends fold it: order of events, renames, checkpoints, serials."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from cloudstack_iac.state.document import ResourceState, StateDocument
+from cloudstack_iac.state.journal import StateJournal
+from cloudstack_iac.state.local import LocalBackend
+
+
+def _zone(name: str, zone_id: str) -> ResourceState:
+    return ResourceState(f"cloudstack_zone.{name}", "cloudstack_zone", zone_id, {"name": name})
+
+
+def test_events_fold_in_order(tmp_path: Path) -> None:
+    journal = StateJournal(tmp_path / "j")
+    journal.intent("s1", "cloudstack_zone.a", "create")
+    journal.resource_written("s1", _zone("a", "1"))
+    journal.intent("s2", "cloudstack_zone.a", "update")
+    journal.resource_written("s2", _zone("a", "1b"))
+    journal.intent("s3", "cloudstack_zone.old", "delete")
+    journal.resource_removed("s3", "cloudstack_zone.old")
+    journal.intent("s4", "cloudstack_host.h", "prepare_host_maintenance")
+    journal.step_done("s4", "cloudstack_host.h")
+    journal.intent("s5", "cloudstack_zone.c", "create")
+    journal.close()
+    prior = StateDocument()
+    prior.resources["cloudstack_zone.old"] = _zone("old", "9")
+    doc, folded = journal.fold(prior)
+    assert folded == 9
+    assert doc.resources["cloudstack_zone.a"].id == "1b"
+    assert "cloudstack_zone.old" not in doc.resources
+    assert doc.pending == {"cloudstack_zone.c": "create"}
+    assert stat.S_IMODE(os.stat(journal.path).st_mode) == 0o600
+
+
+def test_moved_addresses_are_renamed_with_their_references(tmp_path: Path) -> None:
+    journal = StateJournal(tmp_path / "j")
+    journal.moved([("cloudstack_zone.old", "cloudstack_zone.new")])
+    journal.close()
+    prior = StateDocument()
+    prior.resources["cloudstack_zone.old"] = _zone("old", "1")
+    prior.resources["cloudstack_pod.p"] = ResourceState("cloudstack_pod.p", "cloudstack_pod", "2", {}, dependencies=["cloudstack_zone.old"],
+                                                        parent="cloudstack_zone.old")
+    doc, _ = journal.fold(prior)
+    assert set(doc.resources) == {"cloudstack_zone.new", "cloudstack_pod.p"}
+    assert doc.resources["cloudstack_zone.new"].address == "cloudstack_zone.new"
+    assert doc.resources["cloudstack_pod.p"].dependencies == ["cloudstack_zone.new"]
+    assert doc.resources["cloudstack_pod.p"].parent == "cloudstack_zone.new"
+    again, _ = journal.fold(doc)  # folding twice (state already renamed) changes nothing
+    assert set(again.resources) == {"cloudstack_zone.new", "cloudstack_pod.p"}
+
+
+def test_torn_lines_are_skipped_and_appending_after_one_stays_readable(tmp_path: Path) -> None:
+    path = tmp_path / "j"
+    good = json.dumps({"event": "intent", "step": "s", "address": "cloudstack_zone.a", "op": "create"})
+    path.write_text(good + "\n" + '{"event": "writ' + "\n" + good.replace(".a", ".b") + "\n" + '{"event": "written", "addr')
+    journal = StateJournal(path)
+    doc, folded = journal.fold(StateDocument())
+    assert folded == 2 and doc.pending == {"cloudstack_zone.a": "create", "cloudstack_zone.b": "create"}
+    journal.resource_written("s", _zone("b", "2"))  # a new process appends after the torn last line
+    journal.close()
+    doc, folded = journal.fold(StateDocument())
+    assert folded == 3 and doc.pending == {"cloudstack_zone.a": "create"}
+    assert doc.resources["cloudstack_zone.b"].id == "2"
+
+
+def test_a_journal_holding_only_a_torn_line_is_cleared_when_locked(tmp_path: Path) -> None:
+    backend = LocalBackend(tmp_path / "csiac.state.json")
+    backend.journal.path.write_text('{"event": "inte')
+    backend.lock(command="csiac apply")
+    assert backend.read().resources == {}
+    assert not backend.journal.exists() and not backend.path.exists()
+    backend.unlock()
+
+
+def test_checkpoint_folds_and_the_final_write_never_lowers_the_serial(tmp_path: Path) -> None:
+    backend = LocalBackend(tmp_path / "csiac.state.json")
+    backend.lock(command="csiac apply")
+    backend.write(StateDocument())
+    start = backend.read()  # what the plan was made from: serial 1
+    assert start.serial == 1
+    backend.journal.intent("s1", "cloudstack_zone.a", "create")
+    backend.journal.resource_written("s1", _zone("a", "1"))
+    backend.journal.intent("s2", "cloudstack_zone.b", "create")
+    backend.checkpoint()
+    on_disk = json.loads(backend.path.read_text())
+    assert on_disk["serial"] == 2 and set(on_disk["resources"]) == {"cloudstack_zone.a"}
+    assert on_disk["pending"] == {"cloudstack_zone.b": "create"}
+    assert not backend.journal.exists()
+    backend.journal.resource_written("s2", _zone("b", "2"))
+    backend.checkpoint()
+    assert json.loads(backend.path.read_text())["serial"] == 3
+    final = start
+    final.resources.update({"cloudstack_zone.a": _zone("a", "1"), "cloudstack_zone.b": _zone("b", "2")})
+    backend.write(final)
+    on_disk = json.loads(backend.path.read_text())
+    assert on_disk["serial"] == 4 and on_disk["pending"] == {}
+    backend.unlock()
+
+
+def test_reading_without_the_lock_folds_in_memory_only(tmp_path: Path) -> None:
+    writer = LocalBackend(tmp_path / "csiac.state.json")
+    writer.lock(command="csiac apply")
+    writer.write(StateDocument())
+    writer.journal.intent("s1", "cloudstack_zone.a", "create")
+    writer.journal.resource_written("s1", _zone("a", "1"))
+    before = writer.path.read_bytes()
+    writer.unlock()
+    reader = LocalBackend(tmp_path / "csiac.state.json")
+    doc = reader.read()
+    assert set(doc.resources) == {"cloudstack_zone.a"}
+    assert reader.path.read_bytes() == before and reader.journal.exists()
+
+
+def test_threads_syncing_together_share_one_fsync(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    journal = StateJournal(tmp_path / "j")
+    journal.intent("s0", "cloudstack_zone.z", "create")  # opens the file (fsync'd on its own)
+    fsyncs: list[int] = []
+    real_fsync = os.fsync
+
+    def counting_fsync(fd: int) -> None:
+        fsyncs.append(fd)
+        time.sleep(0.05)  # a slow disk: the other threads arrive while this one waits
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", counting_fsync)
+    with journal.deferred():
+        for i in range(100):
+            journal.intent(f"s{i}", f"cloudstack_pod.p{i}", "create")
+    assert fsyncs == []  # nothing waited for the disk while appending
+    threads = [threading.Thread(target=journal.sync) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(fsyncs) == 1
+    journal.close()
+    doc, folded = StateJournal(tmp_path / "j").fold(StateDocument())
+    assert folded == 101 and len(doc.pending) == 101
