@@ -68,7 +68,7 @@ def test_hcl_and_tf_files_are_read_in_sorted_order_but_not_subdirectories(hcl: L
 def test_unset_arguments_read_as_null_and_computed_ones_as_unknown(hcl: Loader) -> None:
     config = hcl.ok({"main.hcl": ZONE + '''
 resource "cloudstack_cluster" "c" {
-  name       = "c"
+  cluster_name = "c"
   zone_id    = cloudstack_zone.z.id
   pod_id     = "p"
   hypervisor = "KVM"
@@ -154,7 +154,7 @@ module "rack" {
   zone_id = local.zone
 }
 resource "cloudstack_cluster" "c" {
-  name       = "c"
+  cluster_name = "c"
   zone_id    = local.zone
   pod_id     = module.rack.id
   hypervisor = "KVM"
