@@ -512,6 +512,10 @@ class ApiProvider:
             params.pop("allocationstate", None)  # zones start Disabled; enabling is the plan's last ENABLE step
         # Arguments only the update command takes: set right after the create.
         after = {api: params.pop(api) for api in _SET_AFTER_CREATE.get(type_name, ()) if api in params}
+        if type_name == "cloudstack_host" and "clustername" in params and "clusterid" not in params:
+            # addHost would create a cluster of that name if none exists ("discoverHostsFull"): a typo must not
+            # make a cluster, so the name is resolved to the cluster of the pod first.
+            params["clusterid"] = self._cluster_id(params.pop("clustername"), values.get("pod_id"))
         result = self.call(mapping.create, find=lambda: self._found(type_name, values), **params)
         obj = self._unwrap(result, mapping.result_key)
         attrs = self.to_attributes(type_name, obj) if "id" in obj else dict(obj)
@@ -525,6 +529,13 @@ class ApiProvider:
         if type_name == "cloudstack_region":
             attrs["id"] = str(values["region_id"])
         return attrs
+
+    def _cluster_id(self, name: str, pod_id: Any) -> str:
+        clusters = self.call("listClusters", fetch_list=True, name=name, podid=pod_id) or []
+        match = [c for c in clusters if c.get("name") == name]
+        if len(match) != 1:
+            raise ProviderError("addHost", 431, f"cluster_name {name!r}: {len(match)} clusters of that name in pod {pod_id}")
+        return str(match[0]["id"])
 
     def _found(self, type_name: str, values: Mapping[str, Any]) -> dict[str, Any] | None:
         """For create retries: the object an earlier attempt made, shaped like the create's answer."""

@@ -55,8 +55,9 @@ def test_without_settings_the_local_backend_and_simulator_are_used(hcl: Loader) 
 
 def test_terraform_blocks_are_accepted_and_other_unknown_blocks_are_not(hcl: Loader) -> None:
     assert hcl.errors({"main.tf": 'terraform {\n  required_providers {\n    cloudstack = { source = "cloudstack/cloudstack" }\n  }\n}\n'}) == []
-    assert hcl.errors({"main.tf": 'data "cloudstack_zone" "z" {}\n'}) == [
-        "cfg/main.tf:1:1: unknown block type 'data'"]
+    assert hcl.errors({"main.tf": 'data "cloudstack_zone" "z" {}\n'}) == []
+    assert hcl.errors({"main.tf": 'resourc "cloudstack_zone" "z" {}\n'}) == [
+        "cfg/main.tf:1:1: unknown block type 'resourc'; did you mean 'resource'?"]
 
 
 def test_hcl_and_tf_files_are_read_in_sorted_order_but_not_subdirectories(hcl: Loader) -> None:
