@@ -519,6 +519,9 @@ class ApiProvider:
         result = self.call(mapping.create, find=lambda: self._found(type_name, values), **params)
         obj = self._unwrap(result, mapping.result_key)
         attrs = self.to_attributes(type_name, obj) if "id" in obj else dict(obj)
+        if type_name == "cloudstack_host":
+            # As the Terraform provider does: the host is usable once it is Up (create_timeout, default 300 s).
+            self._wait("listHosts", attrs["id"], "state", "Up", timeout=float(values.get("create_timeout") or 300), type="Routing")
         if type_name == "cloudstack_host" and values.get("allocation_state") == "Disabled":
             self.call("updateHost", id=attrs["id"], allocationstate="Disable")
         if type_name == "cloudstack_storage_pool":
@@ -603,11 +606,11 @@ class ApiProvider:
                 return  # already gone
             raise
 
-    def prepare_host_maintenance(self, object_id: str) -> None:
+    def prepare_host_maintenance(self, object_id: str, timeout: float | None = None) -> None:
         hosts = self.call("listHosts", id=object_id, type="Routing", fetch_list=True) or []
         if not hosts or hosts[0].get("resourcestate") not in ("Maintenance", "PrepareForMaintenance"):
             self.call("prepareHostForMaintenance", id=object_id)
-        self._wait("listHosts", object_id, "resourcestate", "Maintenance", type="Routing")
+        self._wait("listHosts", object_id, "resourcestate", "Maintenance", timeout=timeout, type="Routing")
 
     def enable_storage_maintenance(self, object_id: str) -> None:
         pools = self.call("listStoragePools", id=object_id, fetch_list=True) or []
@@ -615,8 +618,9 @@ class ApiProvider:
             self.call("enableStorageMaintenance", id=object_id)
         self._wait("listStoragePools", object_id, "state", "Maintenance")
 
-    def _wait(self, command: str, object_id: str, field_name: str, wanted: str, **params: Any) -> None:
-        deadline = time.monotonic() + self.maintenance_timeout
+    def _wait(self, command: str, object_id: str, field_name: str, wanted: str, *, timeout: float | None = None,
+              **params: Any) -> None:
+        deadline = time.monotonic() + (self.maintenance_timeout if timeout is None else timeout)
         delay = min(0.05, self.poll_interval)
         while True:
             found = self.call(command, id=object_id, fetch_list=True, **params) or []
