@@ -278,6 +278,9 @@ def apply_plan(plan: Plan, providers: Mapping[str, Provider], journal: StateJour
     last_checkpoint = now()
     checkpoint_interval = checkpoint_seconds
     started: set[str] = set()
+    # The journal's first line: the lineage and salt this run's digests use (a killed first apply is folded
+    # with them). Opening it here also stops apply before any cloud change when the journal cannot be written.
+    journal.begin(run.state)
     if plan.moved:  # a checkpoint folds the journal into the stored state, which has the old addresses
         journal.moved(plan.moved)
     with ThreadPoolExecutor(max_workers=parallelism, thread_name_prefix="csiac-apply") as pool:
@@ -292,7 +295,7 @@ def apply_plan(plan: Plan, providers: Mapping[str, Provider], journal: StateJour
                     error = future.exception()
                     sched.finished(step.id, error is None)
                     if error is not None:
-                        message = str(error) if isinstance(error, (ProviderError, StepInputError)) else f"{type(error).__name__}: {error}"
+                        message = str(error) if isinstance(error, (ProviderError, StepInputError, DiagnosticError)) else f"{type(error).__name__}: {error}"
                         result.failed.append((step.id, message))
                         observer.step_failed(step, error)
                         halted = True
@@ -300,8 +303,9 @@ def apply_plan(plan: Plan, providers: Mapping[str, Provider], journal: StateJour
                     _, attrs, inputs = future.result()
                     try:
                         run.record(step, attrs, inputs)
-                    except (OSError, TypeError, ValueError) as exc:  # journal unwritable: stop, the intent stays pending
-                        result.failed.append((step.id, f"the result could not be recorded: {type(exc).__name__}: {exc}"))
+                    except (OSError, DiagnosticError, TypeError, ValueError) as exc:  # journal unwritable: stop, the intent stays pending
+                        why = str(exc) if isinstance(exc, DiagnosticError) else f"{type(exc).__name__}: {exc}"
+                        result.failed.append((step.id, f"the result could not be recorded: {why}"))
                         observer.step_failed(step, exc)
                         halted = True
                         continue
@@ -312,8 +316,14 @@ def apply_plan(plan: Plan, providers: Mapping[str, Provider], journal: StateJour
                     result.interrupted = True
                 if not halted:
                     launch = sched.take(parallelism - len(running))
-                    for sid in launch:
-                        journal.intent(sid, steps[sid].address, steps[sid].op.value)
+                    for index, sid in enumerate(launch):
+                        try:
+                            journal.intent(sid, steps[sid].address, steps[sid].op.value)
+                        except DiagnosticError as exc:  # no intent on disk, no provider call: this step and the rest wait
+                            result.failed.append((sid, f"not started: {exc}"))
+                            halted = True
+                            launch = launch[:index]
+                            break
             for sid in launch:
                 started.add(sid)
                 observer.step_started(steps[sid])
