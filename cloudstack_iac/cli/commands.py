@@ -36,10 +36,11 @@ PLAN_FILE_VARIABLES_KEY = "variables"  # non-sensitive variable values the plan 
 def register(group: click.Group) -> None:
     for command in (validate, plan, apply, destroy, show, graph, simulator):
         group.add_command(command)
-    from cloudstack_iac.cli import drift_commands, state_commands
+    from cloudstack_iac.cli import drift_commands, lock_commands, state_commands
 
     state_commands.register(group)
     drift_commands.register(group)
+    lock_commands.register(group)
 
 
 def _note(ws: wsp.Workspace) -> None:

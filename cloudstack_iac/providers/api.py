@@ -338,7 +338,12 @@ class ApiProvider:
                     raise ProviderError(command, exc.errorcode, exc.errortext, exc.cserrorcode) from None
             except (requests.exceptions.RequestException, CloudStackException) as exc:
                 if attempt >= self.max_retries:
-                    raise ProviderError(command, 0, f"cannot reach the management server: {redact(str(exc))}") from None
+                    from cloudstack_iac.providers.cloudstack.client import describe_failure
+
+                    raise ProviderError(command, 0, redact(describe_failure(exc))) from None
+            except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:  # JSON, but not CloudStack's shapes
+                raise ProviderError(command, 0, f"unexpected answer from the management server: {type(exc).__name__}: "
+                                                f"{redact(str(exc))[:200]}") from None
             attempt += 1
             self._pause(attempt)
             look_first = find is not None
