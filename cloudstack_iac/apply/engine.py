@@ -340,7 +340,10 @@ def apply_plan(plan: Plan, providers: Mapping[str, Provider], journal: StateJour
             if not running:
                 break
             done, _ = wait(list(running), return_when=FIRST_COMPLETED)
-    journal.sync()
+    try:
+        journal.sync()
+    except DiagnosticError as exc:  # the state written next holds these results; the caller reports the disk
+        result.warnings.append(str(exc))
     result.not_started = [s.id for s in plan.steps if s.id not in started]
     for sid in result.not_started:
         observer.step_skipped(steps[sid], "an earlier step failed" if result.failed else "interrupted")

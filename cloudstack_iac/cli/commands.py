@@ -240,6 +240,8 @@ def _apply(ws: wsp.Workspace, the_plan: Any, config: Any, providers: dict[str, A
         finally:
             observer.close()
             wsp.close_providers(providers)
+        for warning in result.warnings:
+            click.echo(f"warning: {warning}", err=True)
         final = result.state
         final.outputs = wsp.outputs_after_apply(ws, config, final)
         if not _write_final_state(ws, final):
@@ -274,13 +276,13 @@ def _write_final_state(ws: wsp.Workspace, final: StateDocument) -> bool:
         copy = ws.backend.errored_copy(final)
         saved = (f"; the new state is also saved in {copy} (once the cause is fixed: csiac state push {copy})"
                  if copy else "; no copy of the new state could be written anywhere")
-        click.echo(f"error: {exc.diagnostics.errors[0].message}. The cloud was changed: the apply journal {journal.path} "
+        click.echo(f"error: {exc.diagnostics.errors[0].summary}. The cloud was changed: the apply journal {journal.path} "
                    f"keeps every result and the next csiac command folds it into the state once it can be written{saved}", err=True)
         return False
     try:
         journal.clear()
     except StateError as exc:  # the state holds everything: folding this journal again changes nothing
-        click.echo(f"warning: {exc.diagnostics.errors[0].message}", err=True)
+        click.echo(f"warning: {exc.diagnostics.errors[0].summary}", err=True)
     return True
 
 

@@ -15,6 +15,7 @@ is ignored; anything else that cannot be read is a JournalError naming the file 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import threading
@@ -205,7 +206,8 @@ class StateJournal:
             with self._lock:
                 self._batching -= 1
                 if self._handle is not None:
-                    self._handle.flush()
+                    with contextlib.suppress(OSError):  # sync() reports it, before any provider call relies on it
+                        self._handle.flush()
 
     @contextmanager
     def batch(self) -> Iterator[None]:
@@ -334,11 +336,16 @@ class StateJournal:
                 else:
                     self.path.unlink(missing_ok=True)
 
+    def _close_handle(self) -> None:
+        """Close the append handle; bytes a full disk refused were never confirmed, so losing them is right."""
+        if self._handle is not None:
+            with contextlib.suppress(OSError):
+                self._handle.close()
+            self._handle = None
+
     def clear(self) -> None:
         with self._lock:
-            if self._handle is not None:
-                self._handle.close()
-                self._handle = None
+            self._close_handle()
             try:
                 self.path.unlink(missing_ok=True)
             except OSError as exc:
@@ -346,9 +353,7 @@ class StateJournal:
 
     def close(self) -> None:
         with self._lock:
-            if self._handle is not None:
-                self._handle.close()
-                self._handle = None
+            self._close_handle()
 
 
 # Operations whose pending intent means nothing once the address has left state (nothing to adopt).

@@ -51,7 +51,7 @@ class LocalBackend(StateBackend):
         except OSError as exc:
             raise io_error(exc, "create the state directory", self.path.parent) from None
         try:
-            handle = open(self.lock_path, "a+", encoding="utf-8")  # noqa: SIM115 (held until unlock)
+            handle = open(self.lock_path, "a+b", buffering=0)  # noqa: SIM115 (held until unlock)
         except OSError as exc:
             raise io_error(exc, "open the lock file", self.lock_path) from None
         started = time.monotonic()
@@ -61,7 +61,7 @@ class LocalBackend(StateBackend):
                 if _same_file(handle, self.lock_path):
                     break
                 handle.close()  # force-unlock removed the file we opened: lock the new one
-                handle = open(self.lock_path, "a+", encoding="utf-8")  # noqa: SIM115 (held until unlock)
+                handle = open(self.lock_path, "a+b", buffering=0)  # noqa: SIM115 (held until unlock)
                 continue
             except BlockingIOError:
                 if time.monotonic() - started >= timeout:
@@ -74,12 +74,12 @@ class LocalBackend(StateBackend):
         try:
             handle.seek(0)
             handle.truncate()
-            handle.write(json.dumps(info.__dict__))
-            handle.flush()
+            handle.write(json.dumps(info.__dict__).encode())
             os.chmod(self.lock_path, 0o600)
-        except OSError as exc:
-            handle.close()
-            raise io_error(exc, "write the lock file", self.lock_path) from None
+        except OSError:  # a full disk: the flock still excludes others; only the holder's name is missing
+            with contextlib.suppress(OSError):
+                handle.seek(0)
+                handle.truncate()
         self._lock_handle = handle
         self._lock_info = info
         return info
@@ -128,7 +128,6 @@ class LocalBackend(StateBackend):
         with contextlib.suppress(OSError):  # a lock file we cannot empty is still released by close
             handle.seek(0)
             handle.truncate()
-            handle.flush()
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
         handle.close()
         self._lock_handle = None
