@@ -64,6 +64,9 @@ class _Run:
         self.secrets = secrets
         self.observer = observer
         self.state = _copy_state(plan.prior_state)
+        # An unconfirmed update, enable, delete or maintenance from a killed run needs nothing more: the plan
+        # being applied was made from what is there now. Only an unconfirmed create may still need adopting.
+        self.state.pending = {a: op for a, op in self.state.pending.items() if op in (StepOp.CREATE.value, StepOp.ADOPT.value)}
         self.changes: dict[str, ResourceChange] = {c.address: c for c in plan.changes}
         self.live: dict[str, dict[str, Any]] = {}  # address -> attributes of objects created in this run
         self.lock = threading.Lock()

@@ -520,9 +520,12 @@ def simulator_reset(directory: str, db: str | None) -> int:
 @click.option("--drop-rate", default=0.0, type=click.FloatRange(0, 1), help="Fraction of connections dropped unanswered.")
 @click.option("--throttle-rps", default=None, type=float, help="Answer 429 beyond this many requests a second (api.throttling).")
 @click.option("--state", "db", default=".csiac/simulator.db", show_default=True, help="Simulator database file.")
+@click.option("--request-timeout", default=30.0, show_default=True, type=click.FloatRange(min=0.01),
+              help="Seconds a client may take to send a request before the connection is closed.")
 @run
 def simulator_serve(host: str, port: int, api_key: str | None, secret_key: str | None, latency_ms: float,
-                    fail_rate: float, async_fail_rate: float, drop_rate: float, throttle_rps: float | None, db: str) -> int:
+                    fail_rate: float, async_fail_rate: float, drop_rate: float, throttle_rps: float | None, db: str,
+                    request_timeout: float) -> int:
     """Serve the simulator at /client/api exactly as a CloudStack management server does."""
     from cloudstack_iac.server.serve import serve
 
@@ -535,5 +538,6 @@ def simulator_serve(host: str, port: int, api_key: str | None, secret_key: str |
         sys.stdout.flush()
 
     serve(host=host, port=port, db_path=db, api_key=api_key, secret_key=secret_key, latency_ms=latency_ms,
-          fail_rate=fail_rate, async_fail_rate=async_fail_rate, drop_rate=drop_rate, throttle_rps=throttle_rps, ready=ready)
+          fail_rate=fail_rate, async_fail_rate=async_fail_rate, drop_rate=drop_rate, throttle_rps=throttle_rps, ready=ready,
+          request_timeout=request_timeout)
     return EXIT_OK

@@ -320,6 +320,8 @@ class ApiProvider:
             look_first = False
             try:
                 result = getattr(self.client, command)(fetch_list=fetch_list, fetch_result=False, **params)
+                if fetch_list and not (isinstance(result, list) and all(isinstance(o, dict) for o in result)):
+                    raise TypeError(f"{command} did not answer a list of objects")
                 if not fetch_list and isinstance(result, dict) and "jobid" in result and command != "queryAsyncJobResult":
                     return self._job_result(command, str(result["jobid"]))
                 return result
@@ -423,10 +425,14 @@ class ApiProvider:
                     objects = self.call(TYPES[type_name].list, fetch_list=True, **params) or []
                     if type_name == "cloudstack_physical_network":
                         networks = objects
+                live = [LiveObject(type_name, str(obj["id"]), self.to_attributes(type_name, obj)) for obj in objects]
             except ProviderError as exc:
                 result.errors.append(f"{type_name}: {exc}")
                 continue
-            result.objects.extend(LiveObject(type_name, str(obj["id"]), self.to_attributes(type_name, obj)) for obj in objects)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:  # JSON, but not the shape CloudStack answers
+                result.errors.append(f"{type_name}: unexpected answer from the management server: {type(exc).__name__}: {exc}")
+                continue
+            result.objects.extend(live)
         result.api_calls = self.counter.count - start
         return result
 
