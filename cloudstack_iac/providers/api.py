@@ -344,6 +344,8 @@ class ApiProvider:
             look_first = False
             try:
                 result = getattr(self.client, command)(fetch_list=fetch_list, fetch_result=False, **params)
+                if fetch_list and not (isinstance(result, list) and all(isinstance(o, dict) for o in result)):
+                    raise TypeError(f"{command} did not answer a list of objects")
                 if not fetch_list and isinstance(result, dict) and "jobid" in result and command != "queryAsyncJobResult":
                     return self._job_result(command, str(result["jobid"]))
                 return result
@@ -362,7 +364,12 @@ class ApiProvider:
                     raise ProviderError(command, exc.errorcode, exc.errortext, exc.cserrorcode) from None
             except (requests.exceptions.RequestException, CloudStackException) as exc:
                 if attempt >= self.max_retries:
-                    raise ProviderError(command, 0, f"cannot reach the management server: {redact(str(exc))}") from None
+                    from cloudstack_iac.providers.cloudstack.client import describe_failure
+
+                    raise ProviderError(command, 0, redact(describe_failure(exc))) from None
+            except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:  # JSON, but not CloudStack's shapes
+                raise ProviderError(command, 0, f"unexpected answer from the management server: {type(exc).__name__}: "
+                                                f"{redact(str(exc))[:200]}") from None
             attempt += 1
             self._pause(attempt)
             look_first = find is not None
@@ -442,10 +449,14 @@ class ApiProvider:
                     objects = self.call(TYPES[type_name].list, fetch_list=True, **params) or []
                     if type_name == "cloudstack_physical_network":
                         networks = objects
+                live = [LiveObject(type_name, str(obj["id"]), self.to_attributes(type_name, obj)) for obj in objects]
             except ProviderError as exc:
                 result.errors.append(f"{type_name}: {exc}")
                 continue
-            result.objects.extend(LiveObject(type_name, str(obj["id"]), self.to_attributes(type_name, obj)) for obj in objects)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:  # JSON, but not the shape CloudStack answers
+                result.errors.append(f"{type_name}: unexpected answer from the management server: {type(exc).__name__}: {exc}")
+                continue
+            result.objects.extend(live)
         result.api_calls = self.counter.count - start
         return result
 

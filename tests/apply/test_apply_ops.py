@@ -120,7 +120,7 @@ def test_replace_update_enable_and_maintenance(tmp_path: Path) -> None:
     assert host.parent == "cloudstack_zone.z" and host.dependencies == ["cloudstack_zone.z"]
     zone = state.resources["cloudstack_zone.z"]
     assert zone.attributes["allocation_state"] == "Enabled" and zone.attributes["dns1"] == "1.1.1.1"
-    folded, _ = journal.fold(StateDocument(resources=dict(prior.resources), salt=prior.salt))
+    folded, _ = journal.fold(StateDocument(resources=dict(prior.resources), salt=prior.salt, lineage=prior.lineage))
     assert folded.resources == state.resources and folded.pending == {}
     assert "new-pw" not in journal.path.read_text()
 
