@@ -156,10 +156,15 @@ def _text_with_digest(the_plan: Any, digest: str) -> str:
     return render_plan_text(the_plan, color=sys.stdout.isatty()) + f"\nPlan digest: {digest}"
 
 
+def _plan_json_text(doc: Any) -> str:
+    """One line, as `terraform show -json` prints it: terraform-compliance reads only single-line plans."""
+    return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
 def _write_json_file(path: str, data: Any) -> None:
     tmp = f"{path}.tmp"
     with open(tmp, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, indent=1, sort_keys=True, default=str)
+        handle.write(_plan_json_text(data) + "\n")
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp, path)
@@ -171,7 +176,7 @@ def _render(the_plan: Any, *, as_json: bool, markdown: bool, directory: Path, re
     from cloudstack_iac.render import render_plan_markdown
 
     if as_json:
-        return json.dumps(_plan_document(the_plan, directory, relative_to, config), indent=2, sort_keys=True, default=str)
+        return _plan_json_text(_plan_document(the_plan, directory, relative_to, config))
     digest = plan_digest(the_plan, _plain_variables(config) if config is not None else None)
     if markdown:
         return render_plan_markdown(the_plan, digest=digest)
@@ -385,7 +390,7 @@ def show(path: str, as_json: bool, markdown: bool, state_path: str | None) -> in
             section = doc.get("configuration") if isinstance(doc.get("configuration"), dict) else None
             shown = plan_json(the_plan, variables=variables, configuration_section=section)
             shown[PLAN_FILE_DIR_KEY] = doc.get(PLAN_FILE_DIR_KEY)
-            click.echo(json.dumps(shown, indent=2, sort_keys=True, default=str))
+            click.echo(_plan_json_text(shown))
         elif markdown:
             click.echo(render_plan_markdown(the_plan, digest=plan_digest(the_plan, variables)))
         else:
