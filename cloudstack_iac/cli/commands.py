@@ -386,9 +386,8 @@ def show(path: str, as_json: bool, markdown: bool, state_path: str | None) -> in
         from cloudstack_iac.plan.document import plan_digest
 
         the_plan, variables, doc = _read_plan_file(path)  # refuses a file whose content does not match its digest
-        if as_json:  # re-derived from what apply executes; only the configuration section is carried over
-            section = doc.get("configuration") if isinstance(doc.get("configuration"), dict) else None
-            shown = plan_json(the_plan, variables=variables, configuration_section=section)
+        if as_json:  # re-derived from what apply executes; configuration and outputs carried over
+            shown = plan_json(the_plan, variables=variables, saved=doc)
             shown[PLAN_FILE_DIR_KEY] = doc.get(PLAN_FILE_DIR_KEY)
             click.echo(_plan_json_text(shown))
         elif markdown:

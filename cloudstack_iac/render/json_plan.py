@@ -313,15 +313,28 @@ def configuration(config: Configuration) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------------------------------ document
+def _saved_section(saved: Mapping[str, Any] | None, *path: str) -> Any:
+    node: Any = saved
+    for key in path:
+        if not isinstance(node, Mapping) or not isinstance(node.get(key), Mapping):
+            return None
+        node = node[key]
+    return dict(node)
+
+
 def plan_json(plan: Plan, *, config: Configuration | None = None, variables: Mapping[str, Any] | None = None,
-              configuration_section: Mapping[str, Any] | None = None) -> dict[str, Any]:
+              saved: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The whole JSON plan: Terraform's sections, then ours (steps, failure domains, digest, content).
 
-    ``variables`` are the non-sensitive root variable values (they are part of the digest);
-    ``configuration_section`` is a saved plan's configuration section when no Configuration is at hand.
+    ``variables`` are the non-sensitive root variable values (they are part of the digest). Without a
+    Configuration, the sections only it can give (``configuration``, the outputs) are carried over from
+    ``saved``, a saved plan's document: apply never reads them, everything else is re-derived.
     """
     executable = plan_to_dict(plan, variables)
     outputs_changes, outputs_planned = output_changes(plan, config)
+    if config is None and saved is not None:
+        outputs_changes = _saved_section(saved, "output_changes") or outputs_changes
+        outputs_planned = _saved_section(saved, "planned_values", "outputs") or outputs_planned
     doc: dict[str, Any] = {
         "format_version": FORMAT_VERSION,
         "terraform_version": TERRAFORM_VERSION,
@@ -338,8 +351,8 @@ def plan_json(plan: Plan, *, config: Configuration | None = None, variables: Map
         doc["prior_state"] = prior
     if config is not None:
         doc[CONFIGURATION_KEY] = configuration(config)
-    elif configuration_section is not None:
-        doc[CONFIGURATION_KEY] = dict(configuration_section)
+    elif _saved_section(saved, CONFIGURATION_KEY) is not None:
+        doc[CONFIGURATION_KEY] = _saved_section(saved, CONFIGURATION_KEY)
     else:
         doc[CONFIGURATION_KEY] = {"provider_config": {PROVIDER_KEY: {"name": PROVIDER_KEY, "full_name": PROVIDER_NAME}},
                                   "root_module": {}}
