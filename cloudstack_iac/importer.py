@@ -116,7 +116,8 @@ def discover_zone(zone_name: str, objects: Iterable[LiveObject], state: StateDoc
     found = Found(zone)
     used: dict[str, set[str]] = {}
     for obj in chosen:
-        label = obj.attributes.get("name") or obj.attributes.get("_name") or obj.attributes.get("type") or obj.attributes.get("start_ip") or obj.type
+        schema = get_schema(obj.type)
+        label = (schema.label(obj.attributes) if schema is not None else None) or obj.type
         found.names[obj.id] = f"{obj.type}.{_label(str(label), used.setdefault(obj.type, set()))}"
     for obj in chosen:
         schema = get_schema(obj.type)

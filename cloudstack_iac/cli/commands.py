@@ -111,8 +111,11 @@ def _make_plan(ws: wsp.Workspace, *, destroy: bool, targets: tuple[str, ...], re
     _fail_on_errors(diags)
     choices = wsp.provider_choices(config, state, ws.settings, provider_name)
     providers = wsp.open_providers(ws, choices)
-    _note(ws)
     try:
+        config, data_diags = wsp.read_data_sources(ws, providers, config, state, current_var_sources())
+        _note(ws)
+        if data_diags.has_errors:  # warnings were shown by the first evaluation
+            raise DiagnosticError(data_diags)
         live = wsp.refresh(providers, config, state) if (refresh or refresh_only) else None
         options = PlanOptions(destroy=destroy, refresh_only=refresh_only, targets=targets, replace=replace)
         the_plan, plan_diags = wsp.build_plan(config, state, live, options, choices)

@@ -74,9 +74,13 @@ def drift(directory: str, detailed: bool, as_json: bool, markdown: bool, junit: 
                 raise DiagnosticError(rule_diags)
         choices = wsp.provider_choices(config if config_ok else None, state, ws.settings, provider_name)
         providers = wsp.open_providers(ws, choices)
-        for line in ws.notes:
-            click.echo(line, err=True)
         try:
+            if config_ok:
+                config, data_diags = wsp.read_data_sources(ws, providers, config, state, current_var_sources())
+                if data_diags.has_errors:
+                    raise DiagnosticError(data_diags)
+            for line in ws.notes:
+                click.echo(line, err=True)
             live, errors, calls = wsp.read_live(providers, config if config_ok else None, state, max_rps, every_type=True)
             report = detect_drift(state, live, rules=rules, today=date.today())
             report.errors = errors
