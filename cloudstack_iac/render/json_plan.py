@@ -301,6 +301,15 @@ def configuration(config: Configuration) -> dict[str, Any]:
         elif keys:
             entry["for_each_expression"] = {"constant_value": sorted(str(k) for k in keys)}
         module_of(names)["resources"].append(entry)
+    for address, source in config.data_sources.items():
+        parts = address.split(".")
+        at = parts.index("data")
+        names = tuple(parts[i + 1] for i in range(0, at, 2))
+        filters = [{"name": {"constant_value": n}, "value": {"constant_value": v}} for n, v in source.filters or ()]
+        provider_key = PROVIDER_KEY if source.provider == "default" else f"{PROVIDER_KEY}.{source.provider}"
+        module_of(names)["resources"].append({
+            "address": ".".join(parts[at:]), "mode": "data", "type": source.type, "name": parts[at + 2],
+            "provider_config_key": provider_key, "expressions": {"filter": filters} if filters else {}, "schema_version": 0})
     providers.setdefault(PROVIDER_KEY, {"name": PROVIDER_KEY, "full_name": PROVIDER_NAME})
     root["outputs"] = {
         name: {"expression": ({} if o.sensitive else _expression([o.value], False) or {}),

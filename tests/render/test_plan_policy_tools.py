@@ -25,7 +25,7 @@ import pytest
 from tests.cli import REPO, csiac
 
 POLICY = Path(__file__).parent / "policy"
-EXAMPLES = ("quickstart", "marvin-basic", "marvin-advanced", "marvin-advancedsg")
+EXAMPLES = ("quickstart", "marvin-basic", "marvin-advanced", "marvin-advancedsg", "terraform-provider")
 INSTALL = "python3 -m venv .venv-policy && .venv-policy/bin/pip install -e '.[policy]'"
 
 
@@ -58,6 +58,20 @@ def _planned_addresses(doc: dict) -> set[str]:
     return found
 
 
+def _edit(text: str, pattern: str, replacement: str) -> str:
+    edited, count = re.subn(pattern, replacement, text)
+    assert count == 1, f"the example no longer matches {pattern!r}"
+    return edited
+
+
+def _disable_zone(text: str) -> str:
+    return _edit(text, r'allocation_state\s*=\s*"Enabled"', 'allocation_state = "Disabled"')
+
+
+def _tag_hosts(text: str) -> str:
+    return _edit(text, r'(\n\s*username\s*=\s*"root")', r'\1\n  host_tags = ["kvm"]')
+
+
 @pytest.fixture
 def policies(tmp_path: Path) -> Path:
     return Path(shutil.copytree(POLICY, tmp_path / "policy"))
@@ -70,9 +84,7 @@ def test_checkov_reads_every_resource_and_applies_cloudstack_policies(workdir: P
     # A second quickstart whose zone stays Disabled and whose hosts carry tags.
     disabled = workdir / "examples" / "disabled"
     shutil.copytree(config, disabled)
-    text = (disabled / "main.hcl").read_text().replace('allocation_state = "Enabled"', 'allocation_state = "Disabled"')
-    text = text.replace('  username   = "root"', '  username   = "root"\n  host_tags  = ["kvm"]')
-    (disabled / "main.hcl").write_text(text)
+    (disabled / "main.hcl").write_text(_tag_hosts(_disable_zone((disabled / "main.hcl").read_text())))
     plans["disabled"] = tmp_path / "disabled.json"
     docs["disabled"] = _plan(workdir, "disabled", plans["disabled"])
 
@@ -123,8 +135,7 @@ def test_terraform_compliance_reads_every_resource_and_applies_a_feature(workdir
     assert run.returncode == 1
 
     tagged = workdir / "examples" / "quickstart" / "main.hcl"
-    tagged.write_text(tagged.read_text().replace('  username   = "root"', '  username   = "root"\n  host_tags  = ["kvm"]')
-                      .replace('allocation_state = "Enabled"', 'allocation_state = "Disabled"'))
+    tagged.write_text(_tag_hosts(_disable_zone(tagged.read_text())))
     again = tmp_path / "tagged.json"
     _plan(workdir, "quickstart", again)
     output = (run := _compliance(again, policies / "features")).stdout + run.stderr

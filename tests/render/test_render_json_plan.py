@@ -9,7 +9,7 @@ import pytest
 
 from cloudstack_iac.addrs import ResourceAddress
 from cloudstack_iac.diags import DiagnosticError
-from cloudstack_iac.model import Configuration, DesiredResource, OutputValue
+from cloudstack_iac.model import Configuration, DataSource, DesiredResource, OutputValue
 from cloudstack_iac.plan.document import load_plan, plan_digest, plan_from_dict, plan_to_dict
 from cloudstack_iac.plan.model import Action, ResourceChange, Step, StepOp
 from cloudstack_iac.render import plan_json
@@ -146,13 +146,18 @@ def test_configuration_lists_blocks_with_expressions_module_calls_and_outputs() 
                                                      "password": "pw"}, frozenset({"password"})),
     )}, outputs={"zone": OutputValue("zone", Unknown("cloudstack_zone.z", ("id",))), "admin": OutputValue("admin", "pw", sensitive=True)},
         variables={"host_password": "pw", "name": "z"}, sensitive_variables=frozenset({"host_password"}))
+    config.data_sources = {"module.rack.data.cloudstack_zone.z": DataSource("module.rack.data.cloudstack_zone.z", "cloudstack_zone",
+                                                                            (("name", "ams1"),))}
     section = plan_json(make_plan([]), config=config)["configuration"]
     assert section["provider_config"] == {"cloudstack": {"name": "cloudstack", "full_name": TF_PROVIDER}}
     root = section["root_module"]
     [zone] = root["resources"]
     assert zone["address"] == "cloudstack_zone.z" and zone["provider_config_key"] == "cloudstack"
     assert zone["expressions"]["allocation_state"] == {"constant_value": "Enabled"}
-    [host] = root["module_calls"]["rack"]["module"]["resources"]
+    [host, data] = root["module_calls"]["rack"]["module"]["resources"]
+    assert data == {"address": "data.cloudstack_zone.z", "mode": "data", "type": "cloudstack_zone", "name": "z",
+                    "provider_config_key": "cloudstack", "schema_version": 0,
+                    "expressions": {"filter": [{"name": {"constant_value": "name"}, "value": {"constant_value": "ams1"}}]}}
     assert host["address"] == "cloudstack_host.h" and host["count_expression"] == {"constant_value": 2}
     assert host["expressions"]["zone_id"] == {"references": ["cloudstack_zone.z.id", "cloudstack_zone.z"]}
     assert host["expressions"]["password"] == {} and "url" not in host["expressions"]  # differs per instance
