@@ -31,7 +31,7 @@ class Result:
 def csiac(*args: str, cwd: Path | None = None, input: str | None = None) -> Result:
     """Run csiac in-process (fast) from cwd; exceptions must never escape as tracebacks."""
     runner = CliRunner()
-    old = Path.cwd()
+    old = Path.cwd()  # restored even without cwd: a global -chdir=DIR changes the directory of this process
     if cwd is not None:
         os.chdir(cwd)
     try:

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 import click
 
 from cloudstack_iac import __version__
+from cloudstack_iac.cli.options import attach, chdir_option
 from cloudstack_iac.cli.varargs import ordered_var_sources
 from cloudstack_iac.diags import DiagnosticError, Diagnostics
 
@@ -30,7 +31,9 @@ def print_diagnostics(diags: Diagnostics) -> None:
     from cloudstack_iac.render import render_diagnostics
 
     if len(diags):
-        click.echo(render_diagnostics(diags, color=sys.stderr.isatty()), err=True)
+        from cloudstack_iac.cli.options import color_wanted
+
+        click.echo(render_diagnostics(diags, color=color_wanted(sys.stderr)), err=True)
 
 
 def run(func: F) -> F:
@@ -100,6 +103,7 @@ def parse_duration(text: str) -> float:
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
 @click.version_option(__version__, prog_name="csiac")
+@chdir_option
 def main() -> None:
     """Infrastructure as code for the physical layer of Apache CloudStack.
 
@@ -115,3 +119,4 @@ def main() -> None:
 from cloudstack_iac.cli import commands as _commands  # noqa: E402  (registers the commands)
 
 _commands.register(main)
+attach(main.commands.values())

@@ -26,6 +26,7 @@ from cloudstack_iac.cli import (
     var_options,
 )
 from cloudstack_iac.cli import workspace as wsp
+from cloudstack_iac.cli.options import color_wanted, input_allowed
 from cloudstack_iac.diags import DiagnosticError, Diagnostics, error
 from cloudstack_iac.state.document import StateDocument
 
@@ -37,9 +38,13 @@ def register(group: click.Group) -> None:
     for command in (validate, plan, apply, destroy, show, graph, simulator):
         group.add_command(command)
     from cloudstack_iac.cli import drift_commands, state_commands
+    from cloudstack_iac.cli.output_command import output
+    from cloudstack_iac.cli.version_command import version
 
     state_commands.register(group)
     drift_commands.register(group)
+    group.add_command(version)
+    group.add_command(output)
 
 
 def _note(ws: wsp.Workspace) -> None:
@@ -152,7 +157,7 @@ def _render(the_plan: Any, *, as_json: bool, markdown: bool, directory: Path, re
         return json.dumps(_plan_document(the_plan, directory, relative_to), indent=2, sort_keys=True, default=str)
     if markdown:
         return render_plan_markdown(the_plan, digest=plan_digest(_plan_document(the_plan, directory, relative_to)))
-    return render_plan_text(the_plan, color=sys.stdout.isatty())
+    return render_plan_text(the_plan, color=color_wanted())
 
 
 @click.command()
@@ -218,11 +223,13 @@ class _Interrupts:
 
 def _apply(ws: wsp.Workspace, the_plan: Any, config: Any, providers: dict[str, Any], *, parallelism: int,
            staged: str | None) -> int:
+    from rich.console import Console
+
     from cloudstack_iac.apply import apply_plan
     from cloudstack_iac.cli.progress import PlainObserver, RichObserver
 
     total = len(the_plan.steps)
-    observer = RichObserver(total) if sys.stdout.isatty() else PlainObserver(total)
+    observer = RichObserver(total, Console(no_color=not color_wanted())) if sys.stdout.isatty() else PlainObserver(total)
     journal = ws.backend.journal
     started = time.monotonic()
     try:
@@ -250,7 +257,10 @@ def _apply(ws: wsp.Workspace, the_plan: Any, config: Any, providers: dict[str, A
     if result.interrupted:
         click.echo(f"Apply interrupted after {seconds:.1f}s. Resources: {summary}. Run apply again to finish.", err=True)
         return EXIT_INTERRUPTED
-    click.echo(f"Apply complete! Resources: {summary}. ({seconds:.1f}s)")
+    if the_plan.destroy:  # Terraform's words for destroy mode, whichever command asked for it
+        click.echo(f"Destroy complete! Resources: {result.destroyed} destroyed. ({seconds:.1f}s)")
+    else:
+        click.echo(f"Apply complete! Resources: {summary}. ({seconds:.1f}s)")
     if the_plan.deferred:
         click.echo(f"{len(the_plan.deferred)} resource(s) were deferred until values they need exist: run apply again.")
     return EXIT_OK
@@ -259,6 +269,8 @@ def _apply(ws: wsp.Workspace, the_plan: Any, config: Any, providers: dict[str, A
 def _confirm(auto_approve: bool, question: str) -> bool:
     if auto_approve:
         return True
+    if not input_allowed():
+        raise DiagnosticError(error("apply needs approval, and -input=false forbids asking: pass -auto-approve"))
     if not sys.stdin.isatty() and os.environ.get("CSIAC_INPUT") != "1":
         raise DiagnosticError(error("apply needs approval: run it on a terminal or pass -auto-approve"))
     click.echo(f"\n{question}\n  Only 'yes' will be accepted to approve.\n")
@@ -327,14 +339,20 @@ def _apply_saved(path: str, *, auto_approve: bool, parallelism: int, staged: str
 
 @click.command()
 @click.argument("target", default=".", type=click.Path())
+@click.option("-destroy", "--destroy", "destroy", is_flag=True, help="Destroy everything in state (as the destroy command).")
 @apply_options
 @plan_options
 @run
-def apply(target: str, auto_approve: bool, parallelism: int, staged: str | None, targets: tuple[str, ...],
+def apply(target: str, destroy: bool, auto_approve: bool, parallelism: int, staged: str | None, targets: tuple[str, ...],
           replace: tuple[str, ...], refresh: bool, refresh_only: bool, provider_name: str | None,
           var: tuple[str, ...], var_file: tuple[str, ...], state_path: str | None, lock_timeout: str) -> int:
     """Carry out a plan: TARGET is a configuration directory (plan, confirm, apply) or a saved plan file."""
-    return _apply_command(target, destroy=False, auto_approve=auto_approve, parallelism=parallelism, staged=staged,
+    if destroy and Path(target).is_file():
+        raise DiagnosticError(error(f"apply -destroy takes a configuration directory, not a saved plan ({target}); "
+                                    "a saved plan already says what it does (make one with plan -destroy -out FILE)"))
+    if destroy and refresh_only:
+        raise DiagnosticError(error("-destroy and -refresh-only cannot be used together"))
+    return _apply_command(target, destroy=destroy, auto_approve=auto_approve, parallelism=parallelism, staged=staged,
                           targets=targets, replace=replace, refresh=refresh, refresh_only=refresh_only,
                           provider_name=provider_name, state_path=state_path, lock_timeout=lock_timeout)
 
@@ -377,7 +395,7 @@ def show(path: str, as_json: bool, markdown: bool, state_path: str | None) -> in
         elif markdown:
             click.echo(render_plan_markdown(the_plan, digest=plan_digest(doc)))
         else:
-            click.echo(render_plan_text(the_plan, color=sys.stdout.isatty()))
+            click.echo(render_plan_text(the_plan, color=color_wanted()))
         return EXIT_OK
     ws = wsp.Workspace.open(path, state_path=state_path)
     state = ws.backend.read()

@@ -50,6 +50,11 @@ class Workspace:
         return cls(root, settings, open_backend(root, settings, state_path))
 
     def lock(self, command: str, timeout: float) -> None:
+        from cloudstack_iac.cli.options import lock_wanted
+
+        if not lock_wanted():
+            self.backend.lock_waived = True  # -lock=false: the user takes responsibility for concurrent writers
+            return
         self.backend.lock(command=command, timeout=timeout)
         self.locked = True
 
