@@ -38,6 +38,7 @@ def register(group: click.Group) -> None:
     for command in (validate, plan, apply, destroy, show, graph, simulator):
         group.add_command(command)
     from cloudstack_iac.cli import drift_commands, state_commands
+    from cloudstack_iac.cli.fmt_command import fmt
     from cloudstack_iac.cli.output_command import output
     from cloudstack_iac.cli.version_command import version
 
@@ -45,6 +46,7 @@ def register(group: click.Group) -> None:
     drift_commands.register(group)
     group.add_command(version)
     group.add_command(output)
+    group.add_command(fmt)
 
 
 def _note(ws: wsp.Workspace) -> None:
