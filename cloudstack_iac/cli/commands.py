@@ -500,6 +500,7 @@ def simulator_reset(directory: str, db: str | None) -> int:
 
 
 @simulator.command("serve")
+@click.argument("directory", default=".", type=click.Path(file_okay=False))
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8080, show_default=True, type=int, help="0 picks a free port.")
 @click.option("--api-key", default=None, envvar="CSIAC_SIM_API_KEY", help="Require signed requests with this key.")
@@ -509,16 +510,21 @@ def simulator_reset(directory: str, db: str | None) -> int:
 @click.option("--async-fail-rate", default=0.0, type=click.FloatRange(0, 1), help="Fraction of async jobs that fail.")
 @click.option("--drop-rate", default=0.0, type=click.FloatRange(0, 1), help="Fraction of connections dropped unanswered.")
 @click.option("--throttle-rps", default=None, type=float, help="Answer 429 beyond this many requests a second (api.throttling).")
-@click.option("--state", "db", default=".csiac/simulator.db", show_default=True, help="Simulator database file.")
+@click.option("--db", "--state", "db", default=None, help="Simulator database (default DIRECTORY/.csiac/simulator.db).")
 @run
-def simulator_serve(host: str, port: int, api_key: str | None, secret_key: str | None, latency_ms: float,
-                    fail_rate: float, async_fail_rate: float, drop_rate: float, throttle_rps: float | None, db: str) -> int:
-    """Serve the simulator at /client/api exactly as a CloudStack management server does."""
+def simulator_serve(directory: str, host: str, port: int, api_key: str | None, secret_key: str | None, latency_ms: float,
+                    fail_rate: float, async_fail_rate: float, drop_rate: float, throttle_rps: float | None, db: str | None) -> int:
+    """Serve the simulator of DIRECTORY (the database its embedded provider uses) at /client/api, exactly as a
+    CloudStack management server does."""
     from cloudstack_iac.server.serve import serve
 
     if (api_key is None) != (secret_key is None):
         raise DiagnosticError(error("--api-key and --secret-key go together"))
-    Path(db).parent.mkdir(parents=True, exist_ok=True)
+    if not Path(directory).is_dir():
+        raise DiagnosticError(error(f"{directory}: no such configuration directory"))
+    path = _simulator_db(directory, db)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = str(path)
 
     def ready(bound: int) -> None:
         click.echo(f"listening on http://{host}:{bound}/client/api", err=False)
