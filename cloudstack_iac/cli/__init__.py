@@ -51,6 +51,10 @@ def run(func: F) -> F:
             code = EXIT_INTERRUPTED
         except click.exceptions.ClickException:
             raise
+        except BrokenPipeError:  # `csiac plan | head`: the reader has gone; nothing left to say to it
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            code = EXIT_ERROR
         except Exception as exc:  # a bug: say so in one line; the traceback only on request
             if os.environ.get("CSIAC_DEBUG"):
                 traceback.print_exc()

@@ -2,12 +2,12 @@
 # Apply it on the embedded simulator:  csiac apply -auto-approve examples/quickstart
 
 resource "cloudstack_zone" "main" {
-  name             = var.zone_name
-  network_type     = "Advanced"
-  dns1             = "8.8.8.8"
-  internal_dns1    = "10.10.0.2"
+  name               = var.zone_name
+  network_type       = "Advanced"
+  dns1               = "8.8.8.8"
+  internal_dns1      = "10.10.0.2"
   guest_cidr_address = "10.1.1.0/24"
-  allocation_state = "Enabled"
+  allocation_state   = "Enabled"
 }
 
 resource "cloudstack_physical_network" "main" {
