@@ -76,6 +76,16 @@ def copy_tracked(root: Path, *folders: str) -> Path:
     return root
 
 
+def copy_example(name: str, target: Path) -> Path:
+    """One example's tracked files, directly in ``target`` (as shutil.copytree would place them)."""
+    prefix = f"examples/{name}/"
+    for file in tracked_files(prefix.rstrip("/")):
+        destination = target / file.removeprefix(prefix)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(REPO / file, destination)
+    return target
+
+
 def copy_examples(root: Path) -> Path:
     """A copy of examples/ and modules/ with the same relative layout (module sources stay valid)."""
     return copy_tracked(root, "examples", "modules")

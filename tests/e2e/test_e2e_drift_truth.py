@@ -161,7 +161,7 @@ def test_async_job_timeout_names_the_job_and_command() -> None:
         with pytest.raises(ProviderError) as caught:
             provider.call("prepareHostForMaintenance", id="host-1")
         message = str(caught.value)
-        assert "async job job-7 of prepareHostForMaintenance did not finish within 0.3 s" in message
+        assert "async job job-7 did not finish within 0.3 s (started by prepareHostForMaintenance" in message
         assert "job_timeout" in message
     finally:
         server.shutdown()
