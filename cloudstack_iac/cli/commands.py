@@ -360,6 +360,7 @@ def _apply_command(target: str, *, destroy: bool, auto_approve: bool, parallelis
         click.echo(_render(the_plan, as_json=False, markdown=False, directory=ws.directory, config=config))
         if not the_plan.has_changes and not refresh_only:
             wsp.close_providers(providers)
+            _forget_deleted_outside(ws, _state, the_plan)
             return EXIT_OK
         question = "Do you really want to destroy all resources?" if destroy else "Do you want to perform these actions?"
         if not _confirm(auto_approve, question):
@@ -367,6 +368,16 @@ def _apply_command(target: str, *, destroy: bool, auto_approve: bool, parallelis
             click.echo("Apply cancelled.", err=True)
             return EXIT_ERROR
         return _apply(ws, the_plan, config, providers, parallelism=parallelism, staged=staged)
+
+
+def _forget_deleted_outside(ws: wsp.Workspace, stored: Any, the_plan: Any) -> None:
+    """Nothing to change, but refresh found managed objects gone (deleted by hand, or by an apply killed
+    before it could record the delete): record that, as Terraform records a refresh, so state matches the cloud."""
+    gone = sorted(set(stored.resources) - set(the_plan.prior_state.resources))
+    if not gone:
+        return
+    ws.backend.write(the_plan.prior_state)
+    click.echo(f"Removed from state, no longer in the cloud: {', '.join(gone)}.")
 
 
 def _apply_saved(path: str, *, auto_approve: bool, parallelism: int, staged: str | None, provider_name: str | None,
