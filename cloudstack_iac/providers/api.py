@@ -412,7 +412,9 @@ class ApiProvider:
     def _unwrap(result: Any, key: str) -> dict[str, Any]:
         if isinstance(result, dict) and key in result:
             value = result[key]
-            return value[0] if isinstance(value, list) else value
+            if isinstance(value, list):
+                return value[0] if value and isinstance(value[0], dict) else {}
+            return value if isinstance(value, dict) else {}
         return result if isinstance(result, dict) else {}
 
     def to_attributes(self, type_name: str, obj: Mapping[str, Any]) -> dict[str, Any]:
@@ -561,6 +563,8 @@ class ApiProvider:
             attrs = self.to_attributes(type_name, updated) if "id" in updated else attrs
         if type_name == "cloudstack_region":
             attrs["id"] = str(values["region_id"])
+        if not attrs.get("id"):  # nothing to record in state: say so instead of storing an object without an id
+            raise ProviderError(mapping.create, 530, "the management server's answer names no object id")
         return attrs
 
     def _cluster_id(self, name: str, pod_id: Any) -> str:
