@@ -356,13 +356,14 @@ class StateJournal:
             self._close_handle()
 
 
-# Operations whose pending intent means nothing once the address has left state (nothing to adopt).
-_REMOVING = frozenset({"delete", "prepare_host_maintenance", "enable_storage_maintenance", "update", "enable"})
+# Only an unconfirmed create can leave something to adopt; any other unconfirmed step (update, enable,
+# delete, maintenance) is settled by the next plan, which reads what exists.
+_ADOPTABLE = frozenset({"create", "adopt"})
 
 
 def prune_pending(doc: StateDocument) -> None:
-    """Forget unconfirmed removals and changes of addresses no longer in state (a killed destroy that finished)."""
-    stale = [a for a, op in doc.pending.items() if op in _REMOVING and a not in doc.resources]
+    """Forget unconfirmed steps that leave nothing to adopt (a killed destroy or enable that went through)."""
+    stale = [a for a, op in doc.pending.items() if op not in _ADOPTABLE]
     for address in stale:
         del doc.pending[address]
 
