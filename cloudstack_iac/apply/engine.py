@@ -143,7 +143,8 @@ class _Run:
             provider.delete(step.type, self.object_id(step), dict(step.inputs))
             return step, None, {}
         if step.op is StepOp.PREPARE_HOST_MAINTENANCE:
-            provider.prepare_host_maintenance(self.object_id(step))
+            timeout = step.inputs.get("destroy_timeout")
+            provider.prepare_host_maintenance(self.object_id(step), timeout=float(timeout) if timeout else None)
             return step, None, {}
         if step.op is StepOp.ENABLE_STORAGE_MAINTENANCE:
             provider.enable_storage_maintenance(self.object_id(step))

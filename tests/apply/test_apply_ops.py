@@ -42,7 +42,7 @@ class OpsProvider:
     def delete(self, type_name: str, object_id: str, values: Mapping[str, Any]) -> None:
         self.calls.append(("delete", object_id, {}))
 
-    def prepare_host_maintenance(self, object_id: str) -> None:
+    def prepare_host_maintenance(self, object_id: str, timeout: float | None = None) -> None:
         self.calls.append(("maintenance", object_id, {}))
 
     def enable_storage_maintenance(self, object_id: str) -> None:
