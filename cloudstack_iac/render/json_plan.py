@@ -20,6 +20,7 @@ from cloudstack_iac.model import Configuration
 from cloudstack_iac.plan.document import plan_to_dict
 from cloudstack_iac.plan.model import Action, Plan, ResourceChange
 from cloudstack_iac.plan.summary import summarize
+from cloudstack_iac.schema.catalogue import get_schema
 from cloudstack_iac.state.document import StateDocument
 from cloudstack_iac.values import Unknown
 
@@ -287,9 +288,12 @@ def configuration(config: Configuration) -> dict[str, Any]:
         provider_key = PROVIDER_KEY if first.provider == "default" else f"{PROVIDER_KEY}.{first.provider}"
         providers.setdefault(provider_key, {"name": PROVIDER_KEY, "full_name": PROVIDER_NAME,
                                             **({"alias": first.provider} if first.provider != "default" else {})})
+        schema = get_schema(first.type)
+        schema_secrets = schema.sensitive if schema else frozenset()
         expressions = {}
         for arg in sorted({a for r in instances for a in r.values}):
-            expr = _expression([r.values.get(arg) for r in instances], any(arg in r.sensitive_attrs for r in instances))
+            secret = arg in schema_secrets or any(arg in r.sensitive_attrs for r in instances)
+            expr = _expression([r.values.get(arg) for r in instances], secret)
             if expr is not None:
                 expressions[arg] = expr
         entry: dict[str, Any] = {"address": block.split(".", 2 * len(names))[-1] if names else block,

@@ -142,8 +142,9 @@ def test_configuration_lists_blocks_with_expressions_module_calls_and_outputs() 
         desired("cloudstack_zone.z", {"name": "z", "allocation_state": "Enabled"}),
         desired("module.rack.cloudstack_host.h[0]", {"url": "u0", "zone_id": Unknown("cloudstack_zone.z", ("id",)),
                                                      "password": "pw"}, frozenset({"password"})),
+        # a literal password: its schema makes it secret even though no sensitive variable feeds it
         desired("module.rack.cloudstack_host.h[1]", {"url": "u1", "zone_id": Unknown("cloudstack_zone.z", ("id",)),
-                                                     "password": "pw"}, frozenset({"password"})),
+                                                     "password": "pw"}),
     )}, outputs={"zone": OutputValue("zone", Unknown("cloudstack_zone.z", ("id",))), "admin": OutputValue("admin", "pw", sensitive=True)},
         variables={"host_password": "pw", "name": "z"}, sensitive_variables=frozenset({"host_password"}))
     config.data_sources = {"module.rack.data.cloudstack_zone.z": DataSource("module.rack.data.cloudstack_zone.z", "cloudstack_zone",
