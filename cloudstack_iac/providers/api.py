@@ -344,6 +344,8 @@ class ApiProvider:
             look_first = False
             try:
                 result = getattr(self.client, command)(fetch_list=fetch_list, fetch_result=False, **params)
+                if fetch_list and not (isinstance(result, list) and all(isinstance(o, dict) for o in result)):
+                    raise TypeError(f"{command} did not answer a list of objects")
                 if not fetch_list and isinstance(result, dict) and "jobid" in result and command != "queryAsyncJobResult":
                     return self._job_result(command, str(result["jobid"]))
                 return result
@@ -362,7 +364,12 @@ class ApiProvider:
                     raise ProviderError(command, exc.errorcode, exc.errortext, exc.cserrorcode) from None
             except (requests.exceptions.RequestException, CloudStackException) as exc:
                 if attempt >= self.max_retries:
-                    raise ProviderError(command, 0, f"cannot reach the management server: {redact(str(exc))}") from None
+                    from cloudstack_iac.providers.cloudstack.client import describe_failure
+
+                    raise ProviderError(command, 0, redact(describe_failure(exc))) from None
+            except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:  # JSON, but not CloudStack's shapes
+                raise ProviderError(command, 0, f"unexpected answer from the management server: {type(exc).__name__}: "
+                                                f"{redact(str(exc))[:200]}") from None
             attempt += 1
             self._pause(attempt)
             look_first = find is not None
@@ -442,10 +449,14 @@ class ApiProvider:
                     objects = self.call(TYPES[type_name].list, fetch_list=True, **params) or []
                     if type_name == "cloudstack_physical_network":
                         networks = objects
+                live = [LiveObject(type_name, str(obj["id"]), self.to_attributes(type_name, obj)) for obj in objects]
             except ProviderError as exc:
                 result.errors.append(f"{type_name}: {exc}")
                 continue
-            result.objects.extend(LiveObject(type_name, str(obj["id"]), self.to_attributes(type_name, obj)) for obj in objects)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:  # JSON, but not the shape CloudStack answers
+                result.errors.append(f"{type_name}: unexpected answer from the management server: {type(exc).__name__}: {exc}")
+                continue
+            result.objects.extend(live)
         result.api_calls = self.counter.count - start
         return result
 
@@ -519,6 +530,9 @@ class ApiProvider:
         result = self.call(mapping.create, find=lambda: self._found(type_name, values), **params)
         obj = self._unwrap(result, mapping.result_key)
         attrs = self.to_attributes(type_name, obj) if "id" in obj else dict(obj)
+        if type_name == "cloudstack_host":
+            # As the Terraform provider does: the host is usable once it is Up (create_timeout, default 300 s).
+            self._wait("listHosts", attrs["id"], "state", "Up", timeout=float(values.get("create_timeout") or 300), type="Routing")
         if type_name == "cloudstack_host" and values.get("allocation_state") == "Disabled":
             self.call("updateHost", id=attrs["id"], allocationstate="Disable")
         if type_name == "cloudstack_storage_pool":
@@ -603,11 +617,11 @@ class ApiProvider:
                 return  # already gone
             raise
 
-    def prepare_host_maintenance(self, object_id: str) -> None:
+    def prepare_host_maintenance(self, object_id: str, timeout: float | None = None) -> None:
         hosts = self.call("listHosts", id=object_id, type="Routing", fetch_list=True) or []
         if not hosts or hosts[0].get("resourcestate") not in ("Maintenance", "PrepareForMaintenance"):
             self.call("prepareHostForMaintenance", id=object_id)
-        self._wait("listHosts", object_id, "resourcestate", "Maintenance", type="Routing")
+        self._wait("listHosts", object_id, "resourcestate", "Maintenance", timeout=timeout, type="Routing")
 
     def enable_storage_maintenance(self, object_id: str) -> None:
         pools = self.call("listStoragePools", id=object_id, fetch_list=True) or []
@@ -615,8 +629,9 @@ class ApiProvider:
             self.call("enableStorageMaintenance", id=object_id)
         self._wait("listStoragePools", object_id, "state", "Maintenance")
 
-    def _wait(self, command: str, object_id: str, field_name: str, wanted: str, **params: Any) -> None:
-        deadline = time.monotonic() + self.maintenance_timeout
+    def _wait(self, command: str, object_id: str, field_name: str, wanted: str, *, timeout: float | None = None,
+              **params: Any) -> None:
+        deadline = time.monotonic() + (self.maintenance_timeout if timeout is None else timeout)
         delay = min(0.05, self.poll_interval)
         while True:
             found = self.call(command, id=object_id, fetch_list=True, **params) or []

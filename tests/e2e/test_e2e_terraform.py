@@ -175,3 +175,20 @@ def test_terraform_style_configuration_with_data_sources_over_http(workdir: Path
     finally:
         server.process.terminate()
         server.process.wait(timeout=10)
+
+
+def test_host_settings_of_the_terraform_provider_take_effect(workdir: Path) -> None:
+    """prevent_destroy refuses the plan; force_destroy deletes with forced=true; neither is a host property."""
+    config = workdir / "examples" / "terraform-provider"
+    main = config / "main.tf"
+    main.write_text(main.read_text().replace('  host_tags    = ["tf"]', '  host_tags    = ["tf"]\n  prevent_destroy = true'))
+    assert csiac("apply", "-auto-approve", str(config)).exit_code == 0
+    out = csiac("destroy", "-auto-approve", str(config))
+    assert out.exit_code == 1
+    assert "cloudstack_host.host[0] has prevent_destroy = true set, but the plan would destroy it" in out.stderr
+    assert len(state_of(config)["resources"]) == 13
+    main.write_text(main.read_text().replace("prevent_destroy = true", "force_destroy = true\n  destroy_timeout = 60"))
+    assert csiac("apply", "-auto-approve", str(config)).exit_code == 0  # settings change: no call, state only
+    destroyed = csiac("destroy", "-auto-approve", str(config))
+    assert destroyed.exit_code == 0, destroyed.output
+    assert state_of(config)["resources"] == {}
