@@ -33,13 +33,21 @@ EXECUTABLE_KEYS = ("csiac_plan_format", "state_lineage", "state_serial", "config
                    "csiac_prior_state", VARIABLES_KEY)
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
 def encode_value(value: Any) -> Any:
+    """JSON-ready: Unknown as its marker, tuples as lists (called on every value of large plans: kept cheap)."""
+    if type(value) in _SCALARS:
+        return value
+    if type(value) is dict:
+        return {k: v if type(v) in _SCALARS else encode_value(v) for k, v in value.items()}
     if isinstance(value, Unknown):
         return {UNKNOWN_KEY: {"ref": value.ref, "path": list(value.path)}}
     if isinstance(value, dict):
         return {k: encode_value(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [encode_value(v) for v in value]
+    if isinstance(value, (list, tuple)):
+        return [v if type(v) in _SCALARS else encode_value(v) for v in value]
     return value
 
 
