@@ -164,6 +164,8 @@ def _read_plan_file(path: str) -> tuple[Any, dict[str, Any], dict[str, Any]]:
         doc = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise DiagnosticError(error(f"{path}: not a saved plan: {exc}")) from None
+    except RecursionError:
+        raise DiagnosticError(error(f"{path}: not a saved plan: nested too deeply")) from None
     the_plan, variables = load_plan(doc, source=path)
     return the_plan, variables, doc
 

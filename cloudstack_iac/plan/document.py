@@ -189,12 +189,15 @@ def load_plan(data: Any, *, source: str = "the plan file") -> tuple[Plan, dict[s
         )
     except DiagnosticError:
         raise
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
         raise DiagnosticError(error(f"{source}: the plan file is corrupted: {type(exc).__name__}: {exc}")) from None
     recorded = data.get(DIGEST_KEY)
     if not isinstance(recorded, str) or not recorded.startswith("sha256:"):
         raise DiagnosticError(error(f"{source}: the plan file is corrupted: no digest"))
-    actual = plan_digest(plan, variables)
+    try:
+        actual = plan_digest(plan, variables)
+    except (TypeError, ValueError, RecursionError) as exc:  # values JSON cannot hold (say, a key that is not a string)
+        raise DiagnosticError(error(f"{source}: the plan file is corrupted: {type(exc).__name__}: {exc}")) from None
     if actual != recorded:
         raise DiagnosticError(error(
             f"{source}: the plan's content does not match its digest {recorded} (it was changed after plan; "

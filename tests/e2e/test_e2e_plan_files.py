@@ -96,6 +96,7 @@ def test_derived_sections_do_not_change_what_runs(workdir: Path) -> None:
     ("", "not a saved plan: Expecting value"),
     ('{"format_version": "1.2", "terraform_version": "1.9.0", "planned_values": {}}', "not a cloudstack-iac plan file"),
     ("[1, 2, 3]", "not a cloudstack-iac plan file"),
+    ("[" * 200_000, "not a saved plan: nested too deeply"),
     ('{"csiac_plan_format": 2, "steps": []}', "the plan file is corrupted: KeyError"),
 ])
 def test_garbled_or_foreign_plan_files_get_one_line_naming_them(workdir: Path, content: str, message: str) -> None:

@@ -231,6 +231,13 @@ def test_document_round_trips_and_its_digest_seals_what_apply_executes() -> None
     assert plan_digest(plan_from_dict(cosmetic), variables) == doc["digest"]
 
 
+def _deep(depth: int) -> dict:
+    value: dict = {}
+    for _ in range(depth):
+        value = {"a": value}
+    return value
+
+
 def test_foreign_old_or_unsealed_documents_are_refused_with_one_line() -> None:
     doc = plan_to_dict(make_plan([pod_update()], [Step("update cloudstack_pod.r01", StepOp.UPDATE, "cloudstack_pod.r01", "cloudstack_pod")]))
     cases = [
@@ -241,6 +248,7 @@ def test_foreign_old_or_unsealed_documents_are_refused_with_one_line() -> None:
         ({k: v for k, v in doc.items() if k != "digest"}, "p.json: the plan file is corrupted: no digest"),
         ({**doc, "steps": [{"id": "x", "op": "explode", "address": "a", "type": "t"}]}, "p.json: the plan file is corrupted: ValueError"),
         ({**doc, "csiac_changes": "garbage"}, "p.json: the plan file is corrupted"),
+        ({**doc, "steps": [{**doc["steps"][0], "inputs": {"x": _deep(5000)}}]}, "p.json: the plan"),
     ]
     for data, start in cases:
         with pytest.raises(DiagnosticError) as caught:
