@@ -186,7 +186,8 @@ def _action_reason(c: ResourceChange, declared: tuple[frozenset[str], frozenset[
     return _REASONS.get(c.reason or "")
 
 
-def resource_change(c: ResourceChange, declared: tuple[frozenset[str], frozenset[str]] | None = None) -> dict[str, Any]:
+def resource_change(c: ResourceChange, declared: tuple[frozenset[str], frozenset[str]] | None = None,
+                    previous: str | None = None) -> dict[str, Any]:
     before, before_sensitive = _hide(c.before, c.sensitive_attrs)
     after, after_sensitive = _hide(_known(c.after) if c.after is not None else None, c.sensitive_attrs)
     change: dict[str, Any] = {
@@ -199,7 +200,10 @@ def resource_change(c: ResourceChange, declared: tuple[frozenset[str], frozenset
     }
     if c.is_replace and c.replace_because:
         change["replace_paths"] = [[a] for a in c.replace_because]
-    out = {**_identity(c.address, c.type), "change": change}
+    out = _identity(c.address, c.type)
+    if previous:  # a moved block renamed it in state
+        out = {"address": out.pop("address"), "previous_address": previous, **out}
+    out["change"] = change
     reason = _action_reason(c, declared)
     if reason:
         out["action_reason"] = reason
@@ -373,7 +377,9 @@ def plan_json(plan: Plan, *, config: Configuration | None = None, variables: Map
     if drift:
         doc["resource_drift"] = drift
     declared = _declared(config)
-    doc["resource_changes"] = [] if plan.refresh_only else [resource_change(c, declared) for c in plan.changes]
+    moved_from = {to: old for old, to in plan.moved}
+    doc["resource_changes"] = [] if plan.refresh_only else [
+        resource_change(c, declared, moved_from.get(c.address)) for c in plan.changes]
     doc["output_changes"] = outputs_changes
     prior = prior_state(plan.prior_state)
     if prior is not None:

@@ -255,3 +255,10 @@ def test_foreign_old_or_unsealed_documents_are_refused_with_one_line() -> None:
             load_plan(data, source="p.json")
         [message] = [d.summary for d in caught.value.diagnostics.errors]
         assert message.startswith(start) and "\n" not in message, message
+
+
+def test_moved_resources_name_their_previous_address() -> None:
+    plan = make_plan([pod_update()], moved=[("cloudstack_pod.old", "cloudstack_pod.r01")])
+    pod = _changes(plan_json(plan))["cloudstack_pod.r01"]
+    assert pod["previous_address"] == "cloudstack_pod.old" and pod["change"]["actions"] == ["update"]
+    assert "previous_address" not in _changes(plan_json(make_plan([pod_update()])))["cloudstack_pod.r01"]
