@@ -135,8 +135,22 @@ def _make_plan(ws: wsp.Workspace, *, destroy: bool, targets: tuple[str, ...], re
 
 
 def _plain_variables(config: Any) -> dict[str, Any]:
-    """The non-sensitive variable values a plan was made with: saved in it, so `apply PLANFILE` needs no -var."""
-    return {k: v for k, v in config.variables.items() if k not in config.sensitive_variables}
+    """The non-sensitive variable values a plan was made with: saved in it, so `apply PLANFILE` needs no -var.
+
+    A variable not declared sensitive whose value ends up in a secret argument (a host's password) is
+    left out too: it would otherwise be the one place the secret is written down.
+    """
+    from cloudstack_iac.schema.catalogue import get_schema
+
+    secrets: set[str] = set()
+    for resource in config.resources.values():
+        schema = get_schema(resource.type)
+        for attr in schema.sensitive if schema else ():
+            value = resource.values.get(attr)
+            if isinstance(value, str) and value:
+                secrets.add(value)
+    return {k: v for k, v in config.variables.items()
+            if k not in config.sensitive_variables and not (isinstance(v, str) and v in secrets)}
 
 
 def _plan_document(the_plan: Any, directory: Path, relative_to: Path | None = None, config: Any = None) -> dict[str, Any]:
@@ -157,6 +171,8 @@ def _read_plan_file(path: str) -> tuple[Any, dict[str, Any], dict[str, Any]]:
         doc = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise DiagnosticError(error(f"{path}: not a saved plan: {exc}")) from None
+    except RecursionError:
+        raise DiagnosticError(error(f"{path}: not a saved plan: nested too deeply")) from None
     the_plan, variables = load_plan(doc, source=path)
     return the_plan, variables, doc
 
