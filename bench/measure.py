@@ -1,24 +1,37 @@
 """Run a command as a user does and measure it: wall time, CPU time and peak memory of the child.
 
-The child is started with ``subprocess.Popen`` and reaped with ``os.wait4``, whose resource usage is
-the child's own (and its reaped children's): user + system CPU and maximum resident set size. Nothing
-of the benchmark process itself is counted.
+The command is started by a small, fresh Python process that reaps it with ``os.wait4``: the usage it
+returns is the command's own (and its reaped children's): user + system CPU and maximum resident set
+size. The fresh parent matters: Linux counts the parent's resident size at fork time in the child's
+peak, so a command forked from a benchmark that has grown would inherit the benchmark's memory.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 _BIN = Path(sys.executable).parent / "csiac"
 # the console script when installed beside this Python (as `pip install -e .` does), else the module
 CSIAC = [str(_BIN)] if _BIN.exists() else [sys.executable, "-m", "cloudstack_iac"]
+
+_PARENT = """
+import json, os, subprocess, sys, time
+out, err, cwd, args = sys.argv[1], sys.argv[2], sys.argv[3] or None, sys.argv[4:]
+with open(out, "wb") as o, open(err, "wb") as e:
+    started = time.perf_counter()
+    proc = subprocess.Popen(args, cwd=cwd, stdout=o, stderr=e, stdin=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+print(json.dumps({"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "kib": usage.ru_maxrss,
+                  "code": os.waitstatus_to_exitcode(status)}))
+"""
 
 
 @dataclass
@@ -34,16 +47,13 @@ class Result:
 def measure(args: list[str], cwd: Path | str | None = None, env: dict[str, str] | None = None,
             ok: tuple[int, ...] = (0, 2)) -> Result:
     """Run ``args`` to completion; raise with its stderr when it exits with a code outside ``ok``."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        started = time.perf_counter()
-        proc = subprocess.Popen(args, cwd=cwd, env=env, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - started
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        result = Result(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode,
-                        out.read().decode(errors="replace"), err.read().decode(errors="replace"))
+    with tempfile.TemporaryDirectory(prefix="csiac-measure-") as tmp:
+        out, err = Path(tmp) / "stdout", Path(tmp) / "stderr"
+        parent = subprocess.run([sys.executable, "-c", _PARENT, str(out), str(err), str(cwd or ""), *args], env=env,
+                                capture_output=True, text=True, check=True)
+        usage = json.loads(parent.stdout)
+        result = Result(usage["wall"], usage["cpu"], usage["kib"] / 1024, usage["code"],
+                        out.read_text(errors="replace"), err.read_text(errors="replace"))
     if result.code not in ok:
         raise RuntimeError(f"{' '.join(args)} exited {result.code}: {result.stderr[-2000:]}")
     return result
