@@ -96,8 +96,10 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "apply": ("commands", "apply", "Carry out a plan: TARGET is a configuration directory (plan, confirm, apply) or a saved plan file."),
     "destroy": ("commands", "destroy", "Destroy everything the state of DIRECTORY manages, children first (prevent_destroy stops it)."),
     "drift": ("drift_commands", "drift", "Compare the live cloud with the state: changed, deleted and unmanaged objects."),
+    "force-unlock": ("lock_commands", "force_unlock", "Release the state lock LOCK_ID of DIRECTORY held by a process that will not release it."),
     "graph": ("commands", "graph", "Print the dependency graph of the configuration, or of a saved plan's steps."),
-    "import": ("drift_commands", "import_", "Bring existing objects under management: `import ADDR ID`, or `import --zone NAME --generate-config FILE`."),
+    "import": ("drift_commands", "import_", "Bring existing objects under management: `import ADDR ID`, `import --zone NAME --generate-config FILE`, "
+               "or `import --from-terraform terraform.tfstate [--generate-config FILE]`."),
     "plan": ("commands", "plan", "Show what apply would change in the cloud described by DIRECTORY."),
     "show": ("commands", "show", "Render a saved plan file, or the state of a configuration directory."),
     "simulator": ("commands", "simulator", "The embedded CloudStack simulator: inspect, empty or serve it over CloudStack's HTTP API."),
@@ -123,6 +125,10 @@ class _Group(click.Group):
 
             module, attribute, _ = COMMANDS[cmd_name]
             self.commands[cmd_name] = getattr(importlib.import_module(f"cloudstack_iac.cli.{module}"), attribute)
+        elif cmd_name not in self.commands:  # a command registered in commands.py but not (yet) in COMMANDS
+            from cloudstack_iac.cli import commands
+
+            commands.register(self)
         return self.commands.get(cmd_name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:

@@ -54,7 +54,16 @@ def test_help_lists_every_command_with_its_own_summary() -> None:
         command = main.get_command(ctx, name)
         assert command is not None and command.name in (name, "import_", "import")
         # the registry's summary is the command's own first paragraph, so --help never goes stale
-        assert (command.help or "").split("\n\n")[0].replace("\n", " ").strip() == summary
+        assert " ".join((command.help or "").split("\n\n")[0].split()) == summary
+
+
+def test_every_registered_command_is_in_the_registry() -> None:
+    from cloudstack_iac.cli import commands
+
+    group = click.Group()
+    commands.register(group)
+    assert sorted(group.commands) == sorted(COMMANDS)
+    assert all(group.commands[name] is main.get_command(click.Context(main), name) for name in COMMANDS)
 
 
 def test_unknown_command_is_one_line_error() -> None:
