@@ -89,23 +89,37 @@ def state_options(func: F) -> F:
     return func
 
 
-# name -> (module, attribute, summary). Commands are imported only when run (pip's habit): `csiac --help`
-# lists them from here, so it never loads the configuration language, pydantic or the providers.
-# tests/core/test_core_cli_startup.py checks each summary against the command's own help.
-COMMANDS: dict[str, tuple[str, str, str]] = {
-    "apply": ("commands", "apply", "Carry out a plan: TARGET is a configuration directory (plan, confirm, apply) or a saved plan file."),
-    "destroy": ("commands", "destroy", "Destroy everything the state of DIRECTORY manages, children first (prevent_destroy stops it)."),
-    "drift": ("drift_commands", "drift", "Compare the live cloud with the state: changed, deleted and unmanaged objects."),
-    "force-unlock": ("lock_commands", "force_unlock", "Release the state lock LOCK_ID of DIRECTORY held by a process that will not release it."),
-    "graph": ("commands", "graph", "Print the dependency graph of the configuration, or of a saved plan's steps."),
-    "import": ("drift_commands", "import_", "Bring existing objects under management: `import ADDR ID`, `import --zone NAME --generate-config FILE`, "
-               "or `import --from-terraform terraform.tfstate [--generate-config FILE]`."),
-    "plan": ("commands", "plan", "Show what apply would change in the cloud described by DIRECTORY."),
-    "show": ("commands", "show", "Render a saved plan file, or the state of a configuration directory."),
-    "simulator": ("commands", "simulator", "The embedded CloudStack simulator: inspect, empty or serve it over CloudStack's HTTP API."),
-    "state": ("state_commands", "state", "Inspect and edit the state (list, show, rm, mv, pull, push)."),
-    "validate": ("commands", "validate", "Check the configuration in DIRECTORY against the language and CloudStack's rules."),
+# name -> (module, attribute). Commands are imported only when run (pip's habit): `csiac --help` lists
+# them from here, reading each one's summary from its module's source (the docstring's first paragraph,
+# through ast), so it never loads the configuration language, pydantic or the providers.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "apply": ("commands", "apply"),
+    "destroy": ("commands", "destroy"),
+    "drift": ("drift_commands", "drift"),
+    "force-unlock": ("lock_commands", "force_unlock"),
+    "graph": ("commands", "graph"),
+    "import": ("drift_commands", "import_"),
+    "plan": ("commands", "plan"),
+    "show": ("commands", "show"),
+    "simulator": ("commands", "simulator"),
+    "state": ("state_commands", "state"),
+    "validate": ("commands", "validate"),
 }
+
+
+def command_summaries() -> dict[str, str]:
+    """Each registered command's summary, read from source without importing the command modules."""
+    import ast
+    from pathlib import Path
+
+    here = Path(__file__).parent
+    docs: dict[tuple[str, str], str] = {}
+    for module in sorted({m for m, _ in COMMANDS.values()}):
+        tree = ast.parse((here / f"{module}.py").read_text(encoding="utf-8"))
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef):
+                docs[(module, node.name)] = " ".join((ast.get_docstring(node) or "").split("\n\n")[0].split())
+    return {name: docs.get(where, "") for name, where in COMMANDS.items()}
 
 
 class _Group(click.Group):
@@ -123,7 +137,7 @@ class _Group(click.Group):
         if cmd_name not in self.commands and cmd_name in COMMANDS:
             import importlib
 
-            module, attribute, _ = COMMANDS[cmd_name]
+            module, attribute = COMMANDS[cmd_name]
             self.commands[cmd_name] = getattr(importlib.import_module(f"cloudstack_iac.cli.{module}"), attribute)
         elif cmd_name not in self.commands:  # a command registered in commands.py but not (yet) in COMMANDS
             from cloudstack_iac.cli import commands
@@ -132,15 +146,14 @@ class _Group(click.Group):
         return self.commands.get(cmd_name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        """The command list from COMMANDS' summaries, shortened as click shortens a command's help."""
-        from click.utils import make_default_short_help
-
+        """The command list from the summaries in source, shortened as click shortens a command's help."""
         names = self.list_commands(ctx)
         limit = formatter.width - 6 - max(len(name) for name in names)
+        summaries = command_summaries()
         rows = []
         for name in names:
             if name in COMMANDS:
-                rows.append((name, make_default_short_help(COMMANDS[name][2], limit)))
+                rows.append((name, click.Command(name, help=summaries[name]).get_short_help_str(limit)))
             elif not (command := self.commands[name]).hidden:
                 rows.append((name, command.get_short_help_str(limit)))
         with formatter.section("Commands"):
