@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 import click
 
 from cloudstack_iac import __version__
+from cloudstack_iac.cli.options import attach, chdir_option
 from cloudstack_iac.cli.varargs import ordered_var_sources
 from cloudstack_iac.diags import DiagnosticError, Diagnostics
 
@@ -32,7 +33,9 @@ def print_diagnostics(diags: Diagnostics) -> None:
     from cloudstack_iac.render import render_diagnostics
 
     if len(diags):
-        click.echo(render_diagnostics(diags, color=sys.stderr.isatty()), err=True)
+        from cloudstack_iac.cli.options import color_wanted
+
+        click.echo(render_diagnostics(diags, color=color_wanted(sys.stderr)), err=True)
 
 
 def run(func: F) -> F:
@@ -51,6 +54,10 @@ def run(func: F) -> F:
             code = EXIT_INTERRUPTED
         except click.exceptions.ClickException:
             raise
+        except BrokenPipeError:  # `csiac plan | head`: the reader has gone; nothing left to say to it
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            code = EXIT_ERROR
         except Exception as exc:  # a bug: say so in one line; the traceback only on request
             if os.environ.get("CSIAC_DEBUG"):
                 traceback.print_exc()
@@ -96,14 +103,17 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "apply": ("commands", "apply"),
     "destroy": ("commands", "destroy"),
     "drift": ("drift_commands", "drift"),
+    "fmt": ("fmt_command", "fmt"),
     "force-unlock": ("lock_commands", "force_unlock"),
     "graph": ("commands", "graph"),
     "import": ("drift_commands", "import_"),
+    "output": ("output_command", "output"),
     "plan": ("commands", "plan"),
     "show": ("commands", "show"),
     "simulator": ("commands", "simulator"),
     "state": ("state_commands", "state"),
     "validate": ("commands", "validate"),
+    "version": ("version_command", "version"),
 }
 
 
@@ -139,10 +149,12 @@ class _Group(click.Group):
 
             module, attribute = COMMANDS[cmd_name]
             self.commands[cmd_name] = getattr(importlib.import_module(f"cloudstack_iac.cli.{module}"), attribute)
+            attach([self.commands[cmd_name]])  # the options every command shares (-no-color, -input, -lock)
         elif cmd_name not in self.commands:  # a command registered in commands.py but not (yet) in COMMANDS
             from cloudstack_iac.cli import commands
 
             commands.register(self)
+            attach(self.commands.values())
         return self.commands.get(cmd_name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
@@ -181,6 +193,7 @@ def parse_duration(text: str) -> float:
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
 @click.version_option(__version__, prog_name="csiac")
+@chdir_option
 def main() -> None:
     """Infrastructure as code for the physical layer of Apache CloudStack.
 
