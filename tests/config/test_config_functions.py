@@ -231,7 +231,7 @@ def test_number_and_conversion_functions(name: str, args: tuple, expected: objec
     ("yamldecode", ("a: [1, 2]\n",), {"a": [1, 2]}),
     ("yamldecode", ("built: 2020-01-01\nratio: 1.0\n",), {"built": "2020-01-01", "ratio": 1}),
     ("yamldecode", ("",), None),
-    ("yamlencode", ({"b": [1, 2], "a": "x"},), "a: x\nb:\n- 1\n- 2\n"),
+    ("yamlencode", ({"b": [1, 2], "a": "x"},), '"a": "x"\n"b":\n- 1\n- 2\n'),  # Terraform quotes strings
     ("base64encode", ("héllo",), "aMOpbGxv"),
     ("base64decode", ("aMOpbGxv",), "héllo"),
     ("sha256", ("abc",), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
@@ -327,7 +327,7 @@ def test_structural_functions_keep_known_shape_around_unknown_elements() -> None
     ("join", ("-", ["a", None]), "join: element 1 is null; cannot concatenate null values"),
     ("join", ("-", ["a"], ["b", None]), "join: element 1 of list 2 is null; cannot concatenate null values"),
     ("replace", ("a", "/(/", "x"),
-     "replace: invalid regular expression '(': missing ), unterminated subpattern at position 0"),
+     "replace: invalid regular expression '(': missing ): ("),  # RE2's own words
     ("regex", ("x", "y"), "regex: pattern 'x' does not match 'y'"),
     ("length", (5,), "length: expected a string, list or map, got number"),
     ("lookup", ({"a": 1}, "b"), "lookup: the map has no key 'b' and no default was given"),
