@@ -47,8 +47,7 @@ _DECIMAL = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 
 
 def to_number(text: str) -> int | float:
-    """Decimal notation only: Python's float() would also take "inf", "nan" and "1_000"."""
-    text = text.strip()
+    """Decimal notation only, as Terraform: Python's float() would also take " 1", "inf", "1_000"."""
     if re.fullmatch(r"[-+]?\d+", text):
         return int(text)
     if not _DECIMAL.fullmatch(text):
@@ -132,6 +131,47 @@ def coerce(kind: str, value: Any) -> Any:
     if isinstance(value, Unknown) or (value is None and kind.endswith("?")):
         return value
     return KINDS[kind.rstrip("?")](value)
+
+
+# ------------------------------------------------------------------------------- type unification
+def _shape(value: Any) -> str:
+    if value is None or isinstance(value, Unknown):
+        return "any"
+    if isinstance(value, (bool, str)) or is_number(value):
+        return "primitive"
+    return "list" if isinstance(value, list) else "map"
+
+
+def unify(items: list[Any]) -> list[Any]:
+    """Elements converted to one type, as Terraform does for a list, set or map built from mixed
+    values: strings win over numbers and bools ([1, "a"] is ["1", "a"]); numbers and bools alone,
+    or primitives beside collections, have no common type. Nested collections unify element-wise."""
+    shapes = {_shape(v) for v in items} - {"any"}
+    if len(shapes) > 1:
+        raise FunctionError("all elements must have the same type")
+    if shapes == {"primitive"}:
+        kinds = {type_name(v) for v in items if v is not None and not isinstance(v, Unknown)}
+        if len(kinds) > 1:
+            if "string" not in kinds:
+                raise FunctionError("all elements must have the same type")
+            return [v if v is None or isinstance(v, Unknown) else as_string(v) for v in items]
+        return list(items)
+    if shapes == {"list"}:
+        flat = unify([x for v in items if isinstance(v, list) for x in v])
+        out, pos = [], 0
+        for v in items:
+            if isinstance(v, list):
+                out.append(flat[pos : pos + len(v)])
+                pos += len(v)
+            else:
+                out.append(v)
+        return out
+    if shapes == {"map"}:
+        keysets = {tuple(sorted(v)) for v in items if isinstance(v, dict)}
+        if len(keysets) > 1:
+            return list(items)  # maps with different keys: element types unify per key only in objects
+        return list(items)
+    return list(items)
 
 
 # ------------------------------------------------------------------------------------ equality, sets

@@ -13,6 +13,7 @@ from cloudstack_iac.config.functions.coerce import (
     graphemes,
     normalize_number,
     type_name,
+    unify,
     value_key,
 )
 from cloudstack_iac.config.functions.encoding import json_text
@@ -75,9 +76,7 @@ def element(lst: Any, index: Any) -> Any:
         return Unknown()
     if not lst:
         raise FunctionError("cannot use element() with an empty list")
-    if index < 0:
-        raise FunctionError("cannot use element() with a negative index")
-    return lst[index % len(lst)]
+    return lst[index % len(lst)]  # wraps both ways: -1 is the last element, as in Terraform
 
 
 @function("index", "list", "any")
@@ -108,6 +107,7 @@ def flatten(lst: list[Any]) -> list[Any]:
 
 @function("distinct", "list")
 def distinct(lst: list[Any]) -> list[Any]:
+    lst = unify(lst)
     seen: set[str] = set()
     out = []
     for item in lst:
@@ -148,6 +148,8 @@ def zipmap(key_list: list[Any], value_list: list[Any]) -> dict[str, Any]:
 
 @function("coalesce", "any?", var="any?", unknown_ok=True)
 def coalesce(*args: Any) -> Any:
+    if not any(isinstance(a, Unknown) for a in args):
+        args = tuple(unify(list(args)))  # coalesce(1, "a") is "1": one result type for all
     for arg in args:
         if isinstance(arg, Unknown):
             return Unknown()
@@ -176,9 +178,8 @@ def chunklist(lst: list[Any], size: int) -> list[list[Any]]:
     return [lst] if size == 0 else [lst[i : i + size] for i in range(0, len(lst), size)]
 
 
-@function("one", "collection", shallow=True)
-def one(value: Any) -> Any:
-    items = list(value.values()) if isinstance(value, dict) else value
+@function("one", "list", shallow=True)
+def one(items: list[Any]) -> Any:
     if len(items) > 1:
         raise FunctionError(f"the list has {len(items)} elements; at most one is allowed")
     return items[0] if items else None

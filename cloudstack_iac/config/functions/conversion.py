@@ -11,23 +11,27 @@ from cloudstack_iac.config.functions.coerce import (
     as_string,
     distinct_sorted,
     type_name,
+    unify,
 )
 from cloudstack_iac.config.functions.registry import function
+from cloudstack_iac.values import contains_unknown
 
 
 @function("toset", "list")
 def toset(lst: list[Any]) -> list[Any]:
-    return distinct_sorted(lst)
+    return distinct_sorted(unify(lst))
 
 
 @function("tolist", "list", shallow=True)
 def tolist(lst: list[Any]) -> list[Any]:
-    return list(lst)
+    return unify(lst) if not contains_unknown(lst) else list(lst)
 
 
 @function("tomap", "map", shallow=True)
 def tomap(mapping: dict[str, Any]) -> dict[str, Any]:
-    return dict(mapping)
+    if contains_unknown(mapping):
+        return dict(mapping)
+    return dict(zip(mapping, unify(list(mapping.values()))))
 
 
 @function("tostring", "any?")

@@ -57,10 +57,10 @@ def uuid() -> str:
 
 @function("bcrypt", "string", var="int", max_args=2)
 def bcrypt(text: str, *cost: int) -> str:
-    """A new salt on every call, as in Terraform; the cost defaults to 10."""
-    rounds = cost[0] if cost else 10
-    if not 4 <= rounds <= 31:
-        raise FunctionError(f"the cost must be between 4 and 31, got {rounds}")
+    """A new salt on every call, as in Terraform; the cost defaults to 10 (and so does one below 4)."""
+    rounds = cost[0] if cost and cost[0] >= 4 else 10
+    if rounds > 31:
+        raise FunctionError(f"the cost must be at most 31, got {rounds}")
     data = text.encode()
     if len(data) > 72:
         raise FunctionError("the password is longer than 72 bytes, bcrypt's limit")

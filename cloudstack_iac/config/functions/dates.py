@@ -74,10 +74,8 @@ def _duration_nanos(text: str) -> int:
 @function("timeadd", "string", "string")
 def timeadd(stamp: str, duration: str) -> str:
     moment, nanos = parse_timestamp(stamp)
-    delta = _duration_nanos(duration) + nanos
-    seconds, rest = divmod(delta, 10**9)
-    result = moment.replace(microsecond=0) + timedelta(seconds=seconds)
-    return format_rfc3339(result, rest)
+    seconds = (_duration_nanos(duration) + nanos) // 10**9
+    return format_rfc3339(moment.replace(microsecond=0) + timedelta(seconds=seconds))  # RFC 3339, whole seconds
 
 
 @function("timecmp", "string", "string")

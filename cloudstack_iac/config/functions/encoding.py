@@ -8,18 +8,18 @@ import csv
 import gzip
 import io
 import json
+import re
 import urllib.parse
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.constructor import SafeConstructor
 from ruamel.yaml.error import YAMLError
+from ruamel.yaml.nodes import ScalarNode, SequenceNode
 
 from cloudstack_iac.config.functions.coerce import (
     FunctionError,
     format_number,
     is_number,
-    normalize_number,
     to_number,
 )
 from cloudstack_iac.config.functions.registry import function
@@ -85,38 +85,78 @@ def csvdecode(text: str) -> list[dict[str, str]]:
 
 
 # -------------------------------------------------------------------------------------------- YAML
-class _Constructor(SafeConstructor):
-    """Timestamps stay strings: the language has no date type."""
+# Terraform decodes YAML with go-cty-yaml: the YAML 1.2 number forms (``012`` is twelve, ``0o17``,
+# ``1e3``) but YAML 1.1's booleans (``on``, ``yes``, ``off``), and timestamps as RFC 3339 strings.
+# Scalars are resolved here from the node tree, because no stock schema matches that mixture.
+_NULLS = {"", "~", "null", "Null", "NULL"}
+_TRUE = {"y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "true", "True", "TRUE"}
+_FALSE = {"n", "N", "no", "No", "NO", "off", "Off", "OFF", "false", "False", "FALSE"}
+_INT = re.compile(r"[-+]?(?:0b[01_]+|0o[0-7_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*)\Z")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+_SPECIAL_FLOAT = re.compile(r"[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)\Z")
+_STAMP = re.compile(
+    r"(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:[Tt]|[ \t]+)(\d{1,2}):(\d{2}):(\d{2})(?:\.\d*)?"
+    r"(?:[ \t]*(Z|[-+]\d{1,2}(?::?\d{2})?))?)?\Z")
+_CORE = "tag:yaml.org,2002:"
 
 
-_Constructor.add_constructor("tag:yaml.org,2002:timestamp", SafeConstructor.construct_yaml_str)
+def _yaml_timestamp(m: re.Match[str]) -> str:
+    year, month, day, hour, minute, second, zone = m.groups()
+    text = f"{int(year):04d}-{int(month):02d}-{int(day):02d}T{int(hour or 0):02d}:{int(minute or 0):02d}:{int(second or 0):02d}"
+    if zone in (None, "Z"):
+        return text + "Z"
+    sign, digits = zone[0], zone[1:].replace(":", "")
+    hours, minutes = (digits[:-2], digits[-2:]) if len(digits) > 2 else (digits, "00")
+    return text + ("Z" if int(hours) == int(minutes) == 0 else f"{sign}{int(hours):02d}:{minutes}")
 
 
-def _yaml_loader() -> YAML:
-    """YAML 1.2 core schema (``on`` is a string, ``012`` is twelve)."""
-    loader = YAML(typ="safe", pure=True)
-    loader.version = (1, 2)
-    loader.Constructor = _Constructor
-    return loader
+def _yaml_plain(text: str) -> Any:
+    if text in _NULLS:
+        return None
+    if text in _TRUE or text in _FALSE:
+        return text in _TRUE
+    if _INT.match(text):
+        body = text.replace("_", "")
+        sign = -1 if body.startswith("-") else 1
+        body = body.lstrip("+-")
+        base = {"0b": 2, "0o": 8, "0x": 16}.get(body[:2], 10)
+        return sign * int(body[2:] if base != 10 else body, base)
+    if _FLOAT.match(text):
+        return to_number(text.replace("_", ""))
+    if _SPECIAL_FLOAT.match(text):
+        raise FunctionError(f"{text} (infinity or NaN) has no value in the language")
+    stamp = _STAMP.match(text)
+    if stamp:
+        return _yaml_timestamp(stamp)
+    return text
 
 
-def _plain(value: Any) -> Any:
-    """Decoded documents in the language's values: numbers normalised, keys as strings."""
-    if isinstance(value, bool) or value is None or isinstance(value, str):
-        return value
-    if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            raise FunctionError("YAML infinity and NaN have no value in the language")
-        return normalize_number(value)
-    if isinstance(value, int):
-        return value
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {_key_text(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, bytes):
-        raise FunctionError("binary YAML values are not supported")
-    return str(value)
+def _yaml_value(node: Any, active: set[int]) -> Any:
+    """A composed node as a language value; an alias inside its own anchor is refused, not looped."""
+    if id(node) in active:
+        raise FunctionError(f"cannot refer to anchor {node.anchor!r} from inside its own definition")
+    tag = node.tag or ""
+    if isinstance(node, ScalarNode):
+        if tag.startswith(_CORE) or tag == "!":
+            kind = tag.removeprefix(_CORE)
+            if node.style is None and kind != "binary":
+                return _yaml_plain(node.value)
+            if kind == "binary":
+                raise FunctionError("binary YAML values are not supported")
+            return node.value
+        raise FunctionError(f"unsupported tag {tag!r}")
+    if not (tag.startswith(_CORE) or tag == "!"):
+        raise FunctionError(f"unsupported tag {tag!r}")
+    active.add(id(node))
+    try:
+        if isinstance(node, SequenceNode):
+            return [_yaml_value(item, active) for item in node.value]
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            out[_key_text(_yaml_value(key_node, active))] = _yaml_value(value_node, active)
+        return out
+    finally:
+        active.discard(id(node))
 
 
 def _key_text(key: Any) -> str:
@@ -126,18 +166,25 @@ def _key_text(key: Any) -> str:
         return "null"
     if is_number(key):
         return format_number(key)
+    if isinstance(key, (list, dict)):
+        raise FunctionError("a YAML mapping key must be a scalar")
     return str(key)
 
 
 @function("yamldecode", "string")
 def yamldecode(text: str) -> Any:
     try:
-        documents = list(_yaml_loader().load_all(text))
+        documents = list(YAML(typ="safe", pure=True).compose_all(text))
     except YAMLError as exc:
-        raise FunctionError(f"invalid YAML: {' '.join(str(exc).split())}") from None
+        problem = getattr(exc, "problem", None) or " ".join(str(exc).split())
+        raise FunctionError(f"invalid YAML: {problem}") from None
+    except RecursionError:
+        raise FunctionError("the YAML document is nested too deeply") from None
+    if not documents:
+        raise FunctionError("the string holds no YAML document")
     if len(documents) > 1:
         raise FunctionError(f"the string holds {len(documents)} YAML documents; only one is allowed")
-    return _plain(documents[0]) if documents else None
+    return _yaml_value(documents[0], set())
 
 
 def _yaml_scalar(value: Any) -> str:
@@ -199,6 +246,8 @@ def _yaml_inline(value: Any) -> str:
 def yamlencode(value: Any) -> str:
     if isinstance(value, (dict, list)) and value:
         return "\n".join(_yaml_lines(value, "")) + "\n"
+    if value is None or isinstance(value, bool) or is_number(value):
+        return _yaml_inline(value) + "\n...\n"  # a plain scalar document gets an explicit end
     return _yaml_inline(value) + "\n"
 
 

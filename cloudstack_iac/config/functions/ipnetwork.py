@@ -10,20 +10,26 @@ from cloudstack_iac.config.functions.registry import function
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
-def _network(prefix: str) -> Network:
+def _network(prefix: str, *, mapped_as_ipv4: bool = True) -> Network:
+    """Terraform's CIDR parsing: IPv4 octets and the length may have leading zeros (read as decimal);
+    an IPv4-mapped IPv6 prefix (``::ffff:10.0.0.0/104``) is the IPv4 prefix it maps (``10.0.0.0/8``)."""
+    net = _parse(prefix)
+    mapped = getattr(net.network_address, "ipv4_mapped", None)
+    if mapped_as_ipv4 and mapped is not None and net.prefixlen >= 96:
+        return ipaddress.ip_network(f"{mapped}/{net.prefixlen - 96}")
+    return net
+
+
+def _parse(prefix: str) -> Network:
     try:
-        if "/" not in prefix:  # ipaddress would take a bare address as a /32; Terraform refuses it
+        address, slash, length = prefix.partition("/")
+        if not slash or not length.isdigit():  # a bare address would be a /32 here; Terraform refuses it
             raise ValueError(prefix)
-        _, _, length = prefix.partition("/")
-        if not length.isdigit() or (len(length) > 1 and length.startswith("0")):
-            raise ValueError(prefix)
-        net = ipaddress.ip_network(prefix, strict=False)
+        if ":" not in address and all(part.isdigit() for part in address.split(".")):
+            address = ".".join(str(int(part)) for part in address.split("."))
+        return ipaddress.ip_network(f"{address}/{int(length)}", strict=False)
     except ValueError:
         raise FunctionError(f"{prefix!r} is not a valid CIDR prefix (address/length)") from None
-    mapped = getattr(net.network_address, "ipv4_mapped", None)
-    if mapped is not None and net.prefixlen >= 96:  # ::ffff:a.b.c.d/n is the IPv4 prefix a.b.c.d/(n-96)
-        return ipaddress.ip_network(f"{ipaddress.IPv4Address(int(net.network_address) & 0xFFFFFFFF)}/{net.prefixlen - 96}")
-    return net
 
 
 def _address(net: Network, value: int) -> str:
@@ -43,18 +49,22 @@ def cidrhost(prefix: str, hostnum: int) -> str:
 
 @function("cidrnetmask", "string")
 def cidrnetmask(prefix: str) -> str:
-    net = _network(prefix)
-    if net.version != 4:
+    net = _network(prefix, mapped_as_ipv4=False)
+    if net.version != 4 and getattr(net.network_address, "ipv4_mapped", None) is None:
         raise FunctionError("only IPv4 prefixes have a netmask")
-    return str(net.netmask)
+    return str(net.netmask)  # an IPv4-mapped IPv6 prefix has an IPv6 netmask, as in Terraform
 
 
 @function("cidrsubnet", "string", "int", "int")
 def cidrsubnet(prefix: str, newbits: int, netnum: int) -> str:
     net = _network(prefix)
     new_prefix = net.prefixlen + newbits
-    if newbits < 0 or new_prefix > net.max_prefixlen:
+    if not 0 <= new_prefix <= net.max_prefixlen:
         raise FunctionError(f"cannot extend prefix {prefix} by {newbits} bits")
+    if newbits < 0:  # Terraform shortens the prefix: the larger network holding this one
+        if netnum != 0:
+            raise FunctionError(f"a prefix shortened by {-newbits} bits has only subnet number 0, not {netnum}")
+        return str(net.supernet(new_prefix=new_prefix))
     if not 0 <= netnum < 2**newbits:
         raise FunctionError(f"prefix extension of {newbits} bits does not accommodate subnet number {netnum}")
     base = int(net.network_address) + (netnum << (net.max_prefixlen - new_prefix))

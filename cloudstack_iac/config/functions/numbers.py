@@ -51,7 +51,7 @@ def floor(n: Any) -> int:
 @function("pow", "number", "number")
 def pow_(a: Any, b: Any) -> Any:
     try:
-        return normalize_number(float(a) ** float(b) if isinstance(a, float) or isinstance(b, float) or b < 0 else a**b)
+        return normalize_number(float(a) ** float(b))  # float64, as Terraform's math.Pow
     except ZeroDivisionError:
         raise FunctionError("zero cannot be raised to a negative power") from None
 

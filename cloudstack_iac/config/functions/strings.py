@@ -56,6 +56,8 @@ def _format(spec: str, args: list[Any]) -> str:
         pos = m.end()
         explicit, flags, width, precision, explicit_after, verb = m.groups()
         if verb == "%":
+            if explicit or flags or width or precision is not None or explicit_after:
+                raise FunctionError(f"unrecognized format character '%' at offset {m.end() - 1}")
             out.append("%")
             continue
         if not verb:
@@ -114,16 +116,13 @@ def _verb(verb: str, flags: str, prec: int | None, value: Any) -> str:
         if not isinstance(value, bool) and not (isinstance(value, str) and value in ("true", "false")):
             raise FunctionError(f"%t needs a bool, got {type_name(value)}")
         return "true" if as_bool(value) else "false"
-    if verb in "dboxX" and not (verb in "xX" and isinstance(value, str) and not _numeric(value)):
+    if verb in "dboxX":
         number = as_int(value)
         base = {"d": "d", "b": "b", "o": "o", "x": "x", "X": "X"}[verb]
         digits = format(abs(number), base)
         if "#" in flags and verb in "boxX":
             digits = {"b": "0b", "o": "0", "x": "0x", "X": "0X"}[verb] + digits
         return _signed(("-" if number < 0 else "") + digits, flags)
-    if verb in "xX":
-        hexed = value.encode().hex()
-        return hexed.upper() if verb == "X" else hexed
     if verb in "fFeEgG":
         number = float(as_number(value))
         if verb in "gG" and prec is None:
@@ -132,14 +131,6 @@ def _verb(verb: str, flags: str, prec: int | None, value: Any) -> str:
             text = f"%.{6 if prec is None else prec}{verb}" % number
         return _signed(text, flags)
     raise FunctionError(f"unsupported verb %{verb}")
-
-
-def _numeric(text: str) -> bool:
-    try:
-        as_number(text)
-    except FunctionError:
-        return False
-    return True
 
 
 def _shortest_g(number: float, verb: str) -> str:
@@ -187,7 +178,7 @@ def split(sep: str, text: str) -> list[str]:
 @function("lower", "string")
 def lower(text: str) -> str:
     """Go's simple case mapping, one character for one: upper("straße") is "STRAßE"."""
-    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    return "".join(c.lower()[0] for c in text)  # "İ" is "i", as Go's unicode.ToLower has it
 
 
 @function("upper", "string")

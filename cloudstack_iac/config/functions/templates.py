@@ -14,6 +14,7 @@ from cloudstack_iac.config.functions.coerce import FunctionError
 from cloudstack_iac.config.functions.filesystem import read_bytes
 from cloudstack_iac.config.functions.registry import FunctionContext, function
 
+_SENTINEL = "\u0001"
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
 
 
@@ -27,7 +28,8 @@ def render(ctx: FunctionContext, template: str, variables: dict[str, Any], origi
     marker = "TEMPLATE_END"
     while marker in template:
         marker += "_"
-    expr, diags = parse_expression(f"<<{marker}\n{template}\n{marker}\n", origin)
+    # The heredoc needs a newline before its marker; a sentinel keeps strip markers (~) from eating it.
+    expr, diags = parse_expression(f"<<{marker}\n{template}{_SENTINEL}\n{marker}\n", origin)
     if expr is None:
         problem = next((d.summary for d in diags if d.severity == "error"), "syntax error") if diags else "syntax error"
         raise FunctionError(f"{origin}: {problem}")
@@ -39,7 +41,7 @@ def render(ctx: FunctionContext, template: str, variables: dict[str, Any], origi
         result = Evaluator(no_refs, ctx, dict(variables)).eval(expr)
     except EvalError as exc:
         raise FunctionError(f"{origin}: {exc.message}") from None
-    return result[:-1] if isinstance(result, str) and result.endswith("\n") else result
+    return result.removesuffix(_SENTINEL + "\n") if isinstance(result, str) else result
 
 
 @function("templatefile", "string", "map", ctx=True)
