@@ -31,7 +31,7 @@ def _write(workdir: Path, cases: list[dict[str, Any]]) -> dict[int, str]:
         lines.append(f'output "c_{number}" {{ value = {case["expr"]} }}')
         by_line[number] = case["id"]
     (workdir / "main.tf").write_text("\n".join(lines) + "\n")
-    for state in workdir.glob("terraform.tfstate*"):
+    for state in [*workdir.glob("terraform.tfstate*"), *workdir.glob("errored.tfstate")]:
         state.unlink()
     return by_line
 
@@ -68,21 +68,30 @@ def _first_line(text: str) -> str:
     return re.sub(r"^on main\.tf line \d+: ", "", first)
 
 
+def _solve(cli: TerraformCommand, workdir: Path, cases: list[dict[str, Any]]) -> dict[str, Any]:
+    """Apply cases together; failing outputs named by line are confirmed alone, an error naming no
+    line (a state that cannot be saved, say) is bisected down to its case."""
+    if not cases:
+        return {}
+    found, error = _apply(cli, workdir, cases)
+    if not error:
+        return found
+    if len(cases) == 1:
+        return {cases[0]["id"]: {"error": _first_line(error)}}
+    failing = {cases[int(n) - 1]["id"] for n in _ON_LINE.findall(error) if int(n) <= len(cases)}
+    if not failing:
+        half = len(cases) // 2
+        return {**_solve(cli, workdir, cases[:half]), **_solve(cli, workdir, cases[half:])}
+    results: dict[str, Any] = {}
+    for case in [c for c in cases if c["id"] in failing]:
+        results.update(_solve(cli, workdir, [case]))
+    results.update(_solve(cli, workdir, [c for c in cases if c["id"] not in failing]))
+    return results
+
+
 def refresh(category_file: Path, cli: TerraformCommand, workdir: Path) -> dict[str, Any]:
     cases = json.loads(category_file.read_text())
-    pending, results = list(cases), {}
-    while pending:
-        found, error = _apply(cli, workdir, pending)
-        if not error:
-            results.update(found)
-            break
-        failing = {pending[int(n) - 1]["id"] for n in _ON_LINE.findall(error) if int(n) <= len(pending)}
-        if not failing:  # an error without a line: try each remaining case alone
-            failing = {c["id"] for c in pending}
-        for case in [c for c in pending if c["id"] in failing]:
-            alone, alone_error = _apply(cli, workdir, [case])
-            results[case["id"]] = alone[case["id"]] if not alone_error else {"error": _first_line(alone_error)}
-        pending = [c for c in pending if c["id"] not in failing]
+    results = _solve(cli, workdir, cases)
     return {c["id"]: results[c["id"]] for c in cases}
 
 

@@ -127,9 +127,12 @@ KINDS = {
 
 
 def coerce(kind: str, value: Any) -> Any:
-    """Convert one argument to its declared kind; ``kind?`` lets null through; Unknown passes."""
+    """Convert one argument to its declared kind; only ``kind?`` lets null through, as Terraform's
+    parameters refuse null unless they say otherwise; Unknown passes."""
     if isinstance(value, Unknown) or (value is None and kind.endswith("?")):
         return value
+    if value is None and kind == "any":
+        raise FunctionError("argument must not be null")
     return KINDS[kind.rstrip("?")](value)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 from typing import Any
 
 from cloudstack_iac.config.functions.coerce import (
@@ -45,7 +46,7 @@ def merge(*maps: dict[str, Any] | None) -> dict[str, Any]:
     return out
 
 
-@function("lookup", "map", "string", var="any", max_args=3, shallow=True)
+@function("lookup", "map", "string", var="any?", max_args=3, shallow=True)
 def lookup(mapping: dict[str, Any], key: str, *default: Any) -> Any:
     if key in mapping:
         return mapping[key]
@@ -205,12 +206,15 @@ def range_(*nums: Any) -> list[int | float]:
     count = max(0, math.ceil((stop - start) / step))
     if count > _RANGE_LIMIT:
         raise FunctionError(f"more than {_RANGE_LIMIT} values would be generated")
-    return [normalize_number(start + i * step) for i in range(count)]
+    if all(isinstance(n, int) for n in (start, step)):
+        return [start + i * step for i in range(count)]
+    first, stride = Decimal(repr(start)), Decimal(repr(step))  # decimal steps: 0.3, not 0.30000000000000004
+    return [normalize_number(float(first + i * stride)) for i in range(count)]
 
 
 @function("setunion", "list", var="list")
 def setunion(*sets: list[Any]) -> list[Any]:
-    return distinct_sorted([v for s in sets for v in s])
+    return distinct_sorted(unify([v for s in sets for v in s]))
 
 
 @function("setintersection", "list", var="list")
@@ -225,10 +229,8 @@ def setsubtract(a: list[Any], b: list[Any]) -> list[Any]:
     return distinct_sorted([v for v in a if value_key(v) not in removed])
 
 
-@function("setproduct", var="list")
+@function("setproduct", "list", "list", var="list")
 def setproduct(*sets: list[Any]) -> list[list[Any]]:
-    if not sets:
-        raise FunctionError("at least two arguments are required")
     out: list[list[Any]] = [[]]
     for s in sets:
         out = [[*prefix, v] for prefix in out for v in s]
@@ -237,12 +239,12 @@ def setproduct(*sets: list[Any]) -> list[list[Any]]:
 
 @function("alltrue", "list")
 def alltrue(lst: list[Any]) -> bool:
-    return all([as_bool(v) for v in lst])
+    return all([v is not None and as_bool(v) for v in lst])  # null counts as false, as in Terraform
 
 
 @function("anytrue", "list")
 def anytrue(lst: list[Any]) -> bool:
-    return any([as_bool(v) for v in lst])
+    return any([v is not None and as_bool(v) for v in lst])
 
 
 @function("transpose", "map")

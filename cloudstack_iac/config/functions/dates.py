@@ -10,7 +10,7 @@ from cloudstack_iac.config.functions.coerce import FunctionError
 from cloudstack_iac.config.functions.registry import function
 
 _RFC3339 = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?(?:([Zz])|([+-])(\d{2}):(\d{2}))\Z")
+    r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(?:(Z)|([+-])(\d{2}):(\d{2}))\Z")
 
 
 def parse_timestamp(text: str) -> tuple[datetime, int]:
@@ -87,7 +87,7 @@ def timecmp(a: str, b: str) -> int:
     return (left > right) - (left < right)
 
 
-_FORMAT_TOKEN = re.compile(r"'(?:[^']|'')*'|YYYY|YY|MMMM|MMM|MM|M|DD|D|EEEE|EEE|hh|h|HH|H|mm|m|ss|s|AA|aa|ZZZZZ|ZZZZ|ZZZ|Z|[A-Za-z]+|[^A-Za-z']+|'")
+_FORMAT_TOKEN = re.compile(r"'(?:[^']|'')*'|([A-Za-z])\1*|[^A-Za-z']+|'")  # a run of one letter is one verb
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December"]
 _DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
@@ -112,7 +112,7 @@ def formatdate(spec: str, stamp: str) -> str:
         "ZZZ": "UTC" if offset == 0 else f"{sign}{oh:02d}{om:02d}", "Z": "Z" if offset == 0 else f"{sign}{oh:02d}{om:02d}",
     }
     out = []
-    for token in _FORMAT_TOKEN.findall(spec):
+    for token in (m.group(0) for m in _FORMAT_TOKEN.finditer(spec)):
         if token.startswith("'"):
             if len(token) < 2 or not token.endswith("'"):
                 raise FunctionError("unterminated literal in the format string")

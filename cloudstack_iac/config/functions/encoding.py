@@ -15,12 +15,15 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.nodes import ScalarNode, SequenceNode
+from ruamel.yaml.resolver import VersionedResolver
+from ruamel.yaml.tag import Tag
 
 from cloudstack_iac.config.functions.coerce import (
     FunctionError,
     format_number,
     is_number,
     to_number,
+    type_name,
 )
 from cloudstack_iac.config.functions.registry import function
 
@@ -91,12 +94,10 @@ def csvdecode(text: str) -> list[dict[str, str]]:
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "true", "True", "TRUE"}
 _FALSE = {"n", "N", "no", "No", "NO", "off", "Off", "OFF", "false", "False", "FALSE"}
-_INT = re.compile(r"[-+]?(?:0b[01_]+|0o[0-7_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*)\Z")
-_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+_INT = re.compile(r"[-+]?[0-9]+\Z|0o[0-7]+\Z|0x[0-9a-fA-F]+\Z")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
 _SPECIAL_FLOAT = re.compile(r"[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)\Z")
-_STAMP = re.compile(
-    r"(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:[Tt]|[ \t]+)(\d{1,2}):(\d{2}):(\d{2})(?:\.\d*)?"
-    r"(?:[ \t]*(Z|[-+]\d{1,2}(?::?\d{2})?))?)?\Z")
+_STAMP = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[Tt](\d{2}):(\d{2}):(\d{2})(?:\.\d*)?(Z|[-+]\d{2}:\d{2}))?\Z")
 _CORE = "tag:yaml.org,2002:"
 
 
@@ -105,9 +106,7 @@ def _yaml_timestamp(m: re.Match[str]) -> str:
     text = f"{int(year):04d}-{int(month):02d}-{int(day):02d}T{int(hour or 0):02d}:{int(minute or 0):02d}:{int(second or 0):02d}"
     if zone in (None, "Z"):
         return text + "Z"
-    sign, digits = zone[0], zone[1:].replace(":", "")
-    hours, minutes = (digits[:-2], digits[-2:]) if len(digits) > 2 else (digits, "00")
-    return text + ("Z" if int(hours) == int(minutes) == 0 else f"{sign}{int(hours):02d}:{minutes}")
+    return text + ("Z" if zone in ("+00:00", "-00:00") else zone)
 
 
 def _yaml_plain(text: str) -> Any:
@@ -116,13 +115,10 @@ def _yaml_plain(text: str) -> Any:
     if text in _TRUE or text in _FALSE:
         return text in _TRUE
     if _INT.match(text):
-        body = text.replace("_", "")
-        sign = -1 if body.startswith("-") else 1
-        body = body.lstrip("+-")
-        base = {"0b": 2, "0o": 8, "0x": 16}.get(body[:2], 10)
-        return sign * int(body[2:] if base != 10 else body, base)
+        base = {"0o": 8, "0x": 16}.get(text[:2], 10)
+        return int(text[2:] if base != 10 else text, base)
     if _FLOAT.match(text):
-        return to_number(text.replace("_", ""))
+        return to_number(text)
     if _SPECIAL_FLOAT.match(text):
         raise FunctionError(f"{text} (infinity or NaN) has no value in the language")
     stamp = _STAMP.match(text)
@@ -135,15 +131,18 @@ def _yaml_value(node: Any, active: set[int]) -> Any:
     """A composed node as a language value; an alias inside its own anchor is refused, not looped."""
     if id(node) in active:
         raise FunctionError(f"cannot refer to anchor {node.anchor!r} from inside its own definition")
-    tag = node.tag or ""
+    tag = str(node.tag or "")
     if isinstance(node, ScalarNode):
-        if tag.startswith(_CORE) or tag == "!":
-            kind = tag.removeprefix(_CORE)
-            if node.style is None and kind != "binary":
-                return _yaml_plain(node.value)
-            if kind == "binary":
-                raise FunctionError("binary YAML values are not supported")
+        if tag == _PLAIN:
+            return _yaml_plain(node.value)
+        if tag in (f"{_CORE}str", "!") or node.style is not None:  # quoted or block: a string
             return node.value
+        if tag.startswith(_CORE) and tag != f"{_CORE}binary":
+            value = _yaml_plain(node.value)  # !!int "1": the tag asks for the plain reading
+            if type_name(value) != {"int": "number", "float": "number", "bool": "bool", "null": "null"}.get(
+                    tag.removeprefix(_CORE), type_name(value)):
+                raise FunctionError(f"cannot read {node.value!r} as {tag.removeprefix(_CORE)}")
+            return value
         raise FunctionError(f"unsupported tag {tag!r}")
     if not (tag.startswith(_CORE) or tag == "!"):
         raise FunctionError(f"unsupported tag {tag!r}")
@@ -171,10 +170,24 @@ def _key_text(key: Any) -> str:
     return str(key)
 
 
+class _Resolver(VersionedResolver):
+    """Leaves every plain scalar for ``_yaml_plain``; an explicit tag (``!!str 1``) stays as written."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is ScalarNode and implicit and implicit[0]:
+            return Tag(suffix=_PLAIN)
+        return super().resolve(kind, value, implicit)
+
+
+_PLAIN = "tag:csiac,plain"
+
+
 @function("yamldecode", "string")
 def yamldecode(text: str) -> Any:
+    loader = YAML(typ="safe", pure=True)
+    loader.Resolver = _Resolver
     try:
-        documents = list(YAML(typ="safe", pure=True).compose_all(text))
+        documents = list(loader.compose_all(text))
     except YAMLError as exc:
         problem = getattr(exc, "problem", None) or " ".join(str(exc).split())
         raise FunctionError(f"invalid YAML: {problem}") from None
@@ -229,6 +242,8 @@ def _yaml_lines(value: Any, indent: str) -> list[str]:
                 inner = _yaml_lines(item, indent + "  ")
                 lines.append(f"{indent}- {inner[0][len(indent) + 2:]}")
                 lines += inner[1:]
+            elif isinstance(item, str) and (block := _yaml_block(item, indent)):
+                lines += [f"{indent}- {block[0]}", *block[1:]]
             else:
                 lines.append(f"{indent}- {_yaml_inline(item)}")
     return lines
@@ -246,6 +261,8 @@ def _yaml_inline(value: Any) -> str:
 def yamlencode(value: Any) -> str:
     if isinstance(value, (dict, list)) and value:
         return "\n".join(_yaml_lines(value, "")) + "\n"
+    if isinstance(value, str) and (block := _yaml_block(value, "")):
+        return "\n".join(block) + "\n"
     if value is None or isinstance(value, bool) or is_number(value):
         return _yaml_inline(value) + "\n...\n"  # a plain scalar document gets an explicit end
     return _yaml_inline(value) + "\n"
@@ -272,6 +289,8 @@ def base64gzip(text: str) -> str:
 
 
 def _codec(name: str) -> str:
+    if name.upper().replace("_", "-") == "UTF-16":
+        return "utf-16-bom-be"  # Go's UTF-16: big-endian with a byte-order mark
     try:
         return codecs.lookup(name).name
     except LookupError:
@@ -282,6 +301,8 @@ def _codec(name: str) -> str:
 def textencodebase64(text: str, encoding: str) -> str:
     codec = _codec(encoding)
     try:
+        if codec == "utf-16-bom-be":
+            return base64.b64encode(codecs.BOM_UTF16_BE + text.encode("utf-16-be")).decode()
         return base64.b64encode(text.encode(codec)).decode()
     except UnicodeEncodeError as exc:
         raise FunctionError(f"the string holds {exc.object[exc.start:exc.end]!r}, which {encoding} cannot encode") from None
@@ -295,7 +316,7 @@ def textdecodebase64(text: str, encoding: str) -> str:
     except ValueError:
         raise FunctionError("the argument is not valid base64") from None
     try:
-        return raw.decode(codec)
+        return raw.decode("utf-16" if codec == "utf-16-bom-be" else codec)
     except UnicodeDecodeError:
         raise FunctionError(f"the decoded bytes are not valid {encoding}") from None
 

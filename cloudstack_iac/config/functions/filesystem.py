@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 from pathlib import Path
 
 from wcmatch import glob as wcglob
@@ -61,7 +62,9 @@ def filebase64(ctx: FunctionContext, path: str) -> str:
 @function("fileexists", "string", ctx=True)
 def fileexists(ctx: FunctionContext, path: str) -> bool:
     target = resolve(ctx, path)
-    if target.exists() and not target.is_file() and not target.is_dir():
+    if target.is_dir():
+        raise FunctionError(f"{path or '.'!r} is a directory, not a file")
+    if target.exists() and not target.is_file():
         raise FunctionError(f"{path!r} is not a regular file")
     return target.is_file()
 
@@ -69,6 +72,8 @@ def fileexists(ctx: FunctionContext, path: str) -> bool:
 @function("fileset", "string", "string", ctx=True)
 def fileset(ctx: FunctionContext, path: str, pattern: str) -> list[str]:
     """Files (not directories) under ``path`` matching a glob with ``**``, relative to ``path``, sorted."""
+    if re.search(r"\[(?![^\]]*\])", pattern):
+        raise FunctionError(f"invalid pattern {pattern!r}: an unclosed [")
     root = resolve(ctx, path)
     if not root.is_dir():
         return []

@@ -59,12 +59,9 @@ def cidrnetmask(prefix: str) -> str:
 def cidrsubnet(prefix: str, newbits: int, netnum: int) -> str:
     net = _network(prefix)
     new_prefix = net.prefixlen + newbits
-    if not 0 <= new_prefix <= net.max_prefixlen:
+    if newbits < 0 or new_prefix > net.max_prefixlen:
+        # Terraform accepts a negative newbits and answers nonsense (10.0.0.0/0, "<nil>"): we refuse it
         raise FunctionError(f"cannot extend prefix {prefix} by {newbits} bits")
-    if newbits < 0:  # Terraform shortens the prefix: the larger network holding this one
-        if netnum != 0:
-            raise FunctionError(f"a prefix shortened by {-newbits} bits has only subnet number 0, not {netnum}")
-        return str(net.supernet(new_prefix=new_prefix))
     if not 0 <= netnum < 2**newbits:
         raise FunctionError(f"prefix extension of {newbits} bits does not accommodate subnet number {netnum}")
     base = int(net.network_address) + (netnum << (net.max_prefixlen - new_prefix))
@@ -79,6 +76,8 @@ def cidrsubnets(prefix: str, *newbits: int) -> list[str]:
     end = int(net.broadcast_address)
     for bits in newbits:
         length = net.prefixlen + bits
+        if bits > 32:
+            raise FunctionError(f"may not extend prefix {prefix} by more than 32 bits, got {bits}")
         if bits < 1 or length > net.max_prefixlen:
             raise FunctionError(f"cannot extend prefix {prefix} by {bits} bits")
         block = 1 << (net.max_prefixlen - length)

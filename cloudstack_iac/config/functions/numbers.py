@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 from typing import Any
 
 from cloudstack_iac.config.functions.coerce import FunctionError, as_number, normalize_number
@@ -19,14 +20,16 @@ def min_(*nums: Any) -> Any:
     return normalize_number(min(nums))
 
 
-@function("sum", "collection")
-def sum_(items: Any) -> Any:
-    values = list(items.values()) if isinstance(items, dict) else items
+@function("sum", "list")
+def sum_(values: list[Any]) -> Any:
     if not values:
         raise FunctionError("cannot sum an empty list")
     if any(v is None for v in values):
         raise FunctionError("argument must be list, set, or tuple of number values; null found")
-    return normalize_number(sum(as_number(n) for n in values))
+    numbers = [as_number(n) for n in values]
+    if all(isinstance(n, int) for n in numbers):
+        return sum(numbers)
+    return normalize_number(float(sum(Decimal(repr(n)) for n in numbers)))  # 0.1 + 0.2 is 0.3, as in Terraform
 
 
 @function("abs", "number")

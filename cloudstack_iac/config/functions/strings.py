@@ -28,12 +28,12 @@ from cloudstack_iac.config.functions.registry import function
 
 
 # ----------------------------------------------------------------------------------------- format
-@function("format", "string", var="any")
+@function("format", "string", var="any?")
 def format_(spec: str, *args: Any) -> str:
     return _format(spec, list(args))
 
 
-@function("formatlist", "string", var="any")
+@function("formatlist", "string", var="any?")
 def formatlist(spec: str, *args: Any) -> list[str]:
     lengths = {len(a) for a in args if isinstance(a, list)}
     if len(lengths) > 1:
@@ -255,6 +255,8 @@ def strrev(text: str) -> str:
 
 @function("indent", "int", "string")
 def indent(spaces: int, text: str) -> str:
+    if spaces < 0:
+        raise FunctionError(f"the number of spaces must not be negative, got {spaces}")
     return text.replace("\n", "\n" + " " * spaces)
 
 
