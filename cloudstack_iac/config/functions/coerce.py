@@ -7,11 +7,10 @@ evaluator's number type is made here and nowhere else.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from typing import Any
-
-import regex
 
 from cloudstack_iac.values import Unknown
 
@@ -201,11 +200,15 @@ def shown(text: str, limit: int = 60) -> str:
     return repr(text if len(text) <= limit else text[:limit] + "...")
 
 
-_GRAPHEME = regex.compile(r"\X")
+@functools.cache
+def _grapheme_pattern() -> Any:
+    import regex  # imported on first use: start-up time matters for every csiac command
+
+    return regex.compile(r"\X")
 
 
 def graphemes(text: str) -> list[str]:
     """User-perceived characters (Unicode extended grapheme clusters), as Terraform counts them."""
     if text.isascii() and "\r" not in text:
         return list(text)
-    return _GRAPHEME.findall(text)
+    return _grapheme_pattern().findall(text)

@@ -5,18 +5,13 @@ from __future__ import annotations
 import base64
 import codecs
 import csv
+import functools
 import gzip
 import io
 import json
 import re
 import urllib.parse
 from typing import Any
-
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
-from ruamel.yaml.nodes import ScalarNode, SequenceNode
-from ruamel.yaml.resolver import VersionedResolver
-from ruamel.yaml.tag import Tag
 
 from cloudstack_iac.config.functions.coerce import (
     FunctionError,
@@ -131,8 +126,9 @@ def _yaml_value(node: Any, active: set[int]) -> Any:
     """A composed node as a language value; an alias inside its own anchor is refused, not looped."""
     if id(node) in active:
         raise FunctionError(f"cannot refer to anchor {node.anchor!r} from inside its own definition")
+    scalar_node, sequence_node = _yaml_loader_classes()[3]
     tag = str(node.tag or "")
-    if isinstance(node, ScalarNode):
+    if isinstance(node, scalar_node):
         if tag == _PLAIN:
             return _yaml_plain(node.value)
         if tag in (f"{_CORE}str", "!") or node.style is not None:  # quoted or block: a string
@@ -148,7 +144,7 @@ def _yaml_value(node: Any, active: set[int]) -> Any:
         raise FunctionError(f"unsupported tag {tag!r}")
     active.add(id(node))
     try:
-        if isinstance(node, SequenceNode):
+        if isinstance(node, sequence_node):
             return [_yaml_value(item, active) for item in node.value]
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
@@ -170,25 +166,36 @@ def _key_text(key: Any) -> str:
     return str(key)
 
 
-class _Resolver(VersionedResolver):
-    """Leaves every plain scalar for ``_yaml_plain``; an explicit tag (``!!str 1``) stays as written."""
-
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-        if kind is ScalarNode and implicit and implicit[0]:
-            return Tag(suffix=_PLAIN)
-        return super().resolve(kind, value, implicit)
-
-
 _PLAIN = "tag:csiac,plain"
+
+
+@functools.cache
+def _yaml_loader_classes() -> tuple[Any, Any, Any, Any]:
+    """ruamel.yaml, imported on first use (start-up time matters for every csiac command), with a
+    resolver that leaves every plain scalar for ``_yaml_plain``; explicit tags (``!!str 1``) stay."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+    from ruamel.yaml.nodes import ScalarNode, SequenceNode
+    from ruamel.yaml.resolver import VersionedResolver
+    from ruamel.yaml.tag import Tag
+
+    class Resolver(VersionedResolver):  # type: ignore[misc]
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+            if kind is ScalarNode and implicit and implicit[0]:
+                return Tag(suffix=_PLAIN)
+            return super().resolve(kind, value, implicit)
+
+    return YAML, Resolver, YAMLError, (ScalarNode, SequenceNode)
 
 
 @function("yamldecode", "string")
 def yamldecode(text: str) -> Any:
-    loader = YAML(typ="safe", pure=True)
-    loader.Resolver = _Resolver
+    yaml_class, resolver, yaml_error, _ = _yaml_loader_classes()
+    loader = yaml_class(typ="safe", pure=True)
+    loader.Resolver = resolver
     try:
         documents = list(loader.compose_all(text))
-    except YAMLError as exc:
+    except yaml_error as exc:
         problem = getattr(exc, "problem", None) or " ".join(str(exc).split())
         raise FunctionError(f"invalid YAML: {problem}") from None
     except RecursionError:
