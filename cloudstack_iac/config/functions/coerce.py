@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import unicodedata
 from typing import Any
 
 from cloudstack_iac.values import Unknown
@@ -89,7 +90,8 @@ def as_string(value: Any) -> str:
         return format_number(value)
     if not isinstance(value, str):
         raise FunctionError(f"expected string, got {type_name(value)}")
-    return value
+    # Terraform's strings are always in Unicode normal form C: "e" + U+0301 arrives as "é".
+    return value if value.isascii() else unicodedata.normalize("NFC", value)
 
 
 def as_bool(value: Any) -> bool:

@@ -265,7 +265,12 @@ _OPTIONS = re2.Options()
 _OPTIONS.log_errors = False
 
 
+_BYTE_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\C")
+
+
 def compile_regex(pattern: str) -> Any:
+    if _BYTE_ESCAPE.search(pattern):  # RE2 has \C (any byte); Go's regexp, Terraform's, refuses it
+        raise FunctionError(f"invalid regular expression {pattern!r}: invalid escape sequence \\C")
     try:
         return re2.compile(pattern, _OPTIONS)
     except re2.error as exc:
