@@ -11,6 +11,7 @@ import functools
 import json
 import re
 import unicodedata
+from decimal import Decimal
 from typing import Any
 
 from cloudstack_iac.values import Unknown
@@ -58,6 +59,17 @@ def to_number(text: str) -> int | float:
 def format_number(number: int | float) -> str:
     number = normalize_number(number)
     return str(number) if isinstance(number, int) else repr(number)
+
+
+def exact(number: int | float) -> Decimal:
+    """A number as the decimal it was written as (0.1 is 0.1, not 0.1000000000000000055...), for
+    arithmetic that must not pick up binary rounding: sum([0.1, 0.2]) is 0.3, as in Terraform."""
+    return Decimal(number) if isinstance(number, int) else Decimal(repr(number))
+
+
+def from_exact(number: Decimal) -> int | float:
+    """The evaluator's number for an exact result (the one place to change with its number type)."""
+    return int(number) if number == number.to_integral_value() else normalize_number(float(number))
 
 
 def is_number(value: Any) -> bool:
