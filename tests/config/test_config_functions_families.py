@@ -173,3 +173,15 @@ def test_templatefile_renders_with_only_its_variables(hcl: Loader) -> None:
     assert config.outputs["cfg"].value == "server 10.0.0.1:80\nserver 10.0.0.2:80\n"
     (root / "main.hcl").write_text('output "cfg" {\n  value = templatefile("${path.module}/backends.tftpl", { addrs = ["10.0.0.9"] })\n}\n')
     assert hcl.errors() == ["cfg/main.hcl:2:11: output.cfg: templatefile: backends.tftpl: vars map does not contain key 'port'"]
+
+
+def test_inputs_that_would_exhaust_memory_are_refused() -> None:
+    """A YAML "billion laughs" and a format width of a billion are errors, not hangs."""
+    laughs = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(8))
+    with pytest.raises(FunctionError, match=r"yamldecode: the document expands to more than 1,000,000 values"):
+        f("yamldecode", laughs)
+    assert f("yamldecode", "a: &a [1, 2]\nb: *a\n") == {"a": [1, 2], "b": [1, 2]}
+    with pytest.raises(FunctionError, match=r"format: width or precision above 1,000,000"):
+        f("format", "%999999999d", 1)
+    assert f("format", "%5d|", 1) == "    1|"

@@ -122,8 +122,15 @@ def _yaml_plain(text: str) -> Any:
     return text
 
 
-def _yaml_value(node: Any, active: set[int]) -> Any:
-    """A composed node as a language value; an alias inside its own anchor is refused, not looped."""
+_YAML_VALUES_LIMIT = 1_000_000  # values after alias expansion: "billion laughs" is refused, not expanded
+
+
+def _yaml_value(node: Any, active: set[int], budget: list[int]) -> Any:
+    """A composed node as a language value; an alias inside its own anchor is refused, not looped,
+    and aliases that would expand past a million values are refused, not expanded."""
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise FunctionError(f"the document expands to more than {_YAML_VALUES_LIMIT:,} values (excessive aliasing)")
     if id(node) in active:
         raise FunctionError(f"cannot refer to anchor {node.anchor!r} from inside its own definition")
     scalar_node, sequence_node = _yaml_loader_classes()[3]
@@ -145,10 +152,10 @@ def _yaml_value(node: Any, active: set[int]) -> Any:
     active.add(id(node))
     try:
         if isinstance(node, sequence_node):
-            return [_yaml_value(item, active) for item in node.value]
+            return [_yaml_value(item, active, budget) for item in node.value]
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            out[_key_text(_yaml_value(key_node, active))] = _yaml_value(value_node, active)
+            out[_key_text(_yaml_value(key_node, active, budget))] = _yaml_value(value_node, active, budget)
         return out
     finally:
         active.discard(id(node))
@@ -204,7 +211,7 @@ def yamldecode(text: str) -> Any:
         raise FunctionError("the string holds no YAML document")
     if len(documents) > 1:
         raise FunctionError(f"the string holds {len(documents)} YAML documents; only one is allowed")
-    return _yaml_value(documents[0], set())
+    return _yaml_value(documents[0], set(), [_YAML_VALUES_LIMIT])
 
 
 def _yaml_scalar(value: Any) -> str:
