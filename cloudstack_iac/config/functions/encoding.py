@@ -1,4 +1,4 @@
-"""Encoding functions: JSON, YAML 1.2, CSV, base64, URL and text encodings."""
+"""Encoding functions: JSON, YAML (as Terraform's go-cty-yaml reads it), CSV, base64, URL, text encodings."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ import json
 import re
 import urllib.parse
 from typing import Any
+
+import yaml
 
 from cloudstack_iac.config.functions.coerce import (
     FunctionError,
@@ -122,23 +124,25 @@ def _yaml_plain(text: str) -> Any:
     return text
 
 
-_YAML_VALUES_LIMIT = 1_000_000  # values after alias expansion: "billion laughs" is refused, not expanded
+_YAML_ALIAS_LIMIT = 100_000  # values copied by aliases: "billion laughs" is refused, not expanded
 
 
-def _yaml_value(node: Any, active: set[int], budget: list[int]) -> Any:
+def _yaml_value(node: Any, active: set[int], seen: set[int], budget: list[int], copied: bool = False) -> Any:
     """A composed node as a language value; an alias inside its own anchor is refused, not looped,
-    and aliases that would expand past a million values are refused, not expanded."""
-    budget[0] -= 1
-    if budget[0] < 0:
-        raise FunctionError(f"the document expands to more than {_YAML_VALUES_LIMIT:,} values (excessive aliasing)")
+    and aliases that would copy more than 100,000 values are refused, not expanded."""
+    copied = copied or id(node) in seen
+    seen.add(id(node))
+    if copied:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise FunctionError(f"aliases copy more than {_YAML_ALIAS_LIMIT:,} values (excessive aliasing)")
     if id(node) in active:
-        raise FunctionError(f"cannot refer to anchor {node.anchor!r} from inside its own definition")
-    scalar_node, sequence_node = _yaml_loader_classes()[3]
+        raise FunctionError("cannot refer to an anchor from inside its own definition")
     tag = str(node.tag or "")
-    if isinstance(node, scalar_node):
+    if isinstance(node, yaml.ScalarNode):
         if tag == _PLAIN:
             return _yaml_plain(node.value)
-        if tag in (f"{_CORE}str", "!") or node.style is not None:  # quoted or block: a string
+        if tag in (f"{_CORE}str", "!") or node.style:  # quoted or block (plain is None or ""): a string
             return node.value
         if tag.startswith(_CORE) and tag != f"{_CORE}binary":
             value = _yaml_plain(node.value)  # !!int "1": the tag asks for the plain reading
@@ -151,11 +155,12 @@ def _yaml_value(node: Any, active: set[int], budget: list[int]) -> Any:
         raise FunctionError(f"unsupported tag {tag!r}")
     active.add(id(node))
     try:
-        if isinstance(node, sequence_node):
-            return [_yaml_value(item, active, budget) for item in node.value]
+        if isinstance(node, yaml.SequenceNode):
+            return [_yaml_value(item, active, seen, budget, copied) for item in node.value]
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            out[_key_text(_yaml_value(key_node, active, budget))] = _yaml_value(value_node, active, budget)
+            key = _key_text(_yaml_value(key_node, active, seen, budget, copied))
+            out[key] = _yaml_value(value_node, active, seen, budget, copied)
         return out
     finally:
         active.discard(id(node))
@@ -177,32 +182,25 @@ _PLAIN = "tag:csiac,plain"
 
 
 @functools.cache
-def _yaml_loader_classes() -> tuple[Any, Any, Any, Any]:
-    """ruamel.yaml, imported on first use (start-up time matters for every csiac command), with a
-    resolver that leaves every plain scalar for ``_yaml_plain``; explicit tags (``!!str 1``) stay."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
-    from ruamel.yaml.nodes import ScalarNode, SequenceNode
-    from ruamel.yaml.resolver import VersionedResolver
-    from ruamel.yaml.tag import Tag
+def _yaml_loader() -> Any:
+    """PyYAML's loader (libyaml-backed where available, the fastest there is), composing nodes only, with every implicit plain scalar left for ``_yaml_plain``: YAML 1.1 or 1.2 schema
+    rules never apply, Terraform's do. Explicit tags (``!!str 1``) stay as written."""
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    class Resolver(VersionedResolver):  # type: ignore[misc]
+    class Loader(base):  # type: ignore[misc, valid-type]
         def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-            if kind is ScalarNode and implicit and implicit[0]:
-                return Tag(suffix=_PLAIN)
+            if kind is yaml.ScalarNode and implicit and implicit[0]:
+                return _PLAIN
             return super().resolve(kind, value, implicit)
 
-    return YAML, Resolver, YAMLError, (ScalarNode, SequenceNode)
+    return Loader
 
 
 @function("yamldecode", "string")
 def yamldecode(text: str) -> Any:
-    yaml_class, resolver, yaml_error, _ = _yaml_loader_classes()
-    loader = yaml_class(typ="safe", pure=True)
-    loader.Resolver = resolver
     try:
-        documents = list(loader.compose_all(text))
-    except yaml_error as exc:
+        documents = list(yaml.compose_all(text, Loader=_yaml_loader()))
+    except yaml.YAMLError as exc:
         problem = getattr(exc, "problem", None) or " ".join(str(exc).split())
         raise FunctionError(f"invalid YAML: {problem}") from None
     except RecursionError:
@@ -211,7 +209,7 @@ def yamldecode(text: str) -> Any:
         raise FunctionError("the string holds no YAML document")
     if len(documents) > 1:
         raise FunctionError(f"the string holds {len(documents)} YAML documents; only one is allowed")
-    return _yaml_value(documents[0], set(), [_YAML_VALUES_LIMIT])
+    return _yaml_value(documents[0], set(), set(), [_YAML_ALIAS_LIMIT])
 
 
 def _yaml_scalar(value: Any) -> str:
