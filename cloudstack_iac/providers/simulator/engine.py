@@ -20,7 +20,7 @@ from typing import Any
 
 from cloudstack_iac.providers.simulator.apis import by_lower_name, catalogue, lower_params
 from cloudstack_iac.providers.simulator.errors import ApiError, invalid_value
-from cloudstack_iac.providers.simulator.handlers import COMMANDS, Handler
+from cloudstack_iac.providers.simulator.handlers import COMMANDS, Handler, networks
 from cloudstack_iac.providers.simulator.store import KINDS, SECONDS_TO_MAINTENANCE, Store, now
 
 __all__ = ["KINDS", "ApiError", "SimulatorEngine"]
@@ -30,6 +30,9 @@ COMMON_PARAMS = {"command", "response", "apikey", "signature", "signatureversion
                  "page", "pagesize", "listall", "projectid"}
 INTEGER_TYPES = {"integer", "long", "short"}
 # BaseAsyncCreateCmd: create() (all validation, the new row) runs inside the HTTP request; only execute() is a job.
+# Cmds whose response name is not "<command>response" (responses-4.18.json: s_name quirks).
+RESPONSE_KEYS = {"enableStorageMaintenance": "prepareprimarystorageformaintenanceresponse",
+                 "cancelStorageMaintenance": "cancelprimarystoragemaintenanceresponse"}
 ASYNC_CREATE = {"createPhysicalNetwork", "addTrafficType", "addNetworkServiceProvider", "createVirtualRouterElement"}
 
 
@@ -49,12 +52,24 @@ class SimulatorEngine:
         known = catalogue()
         self.handlers: dict[str, Handler] = {name.lower(): fn for name, fn in COMMANDS.items() if name in known}
         self.handlers["queryasyncjobresult"] = self._query_async_job_result
+        self._seed()
+
+    def _seed(self) -> None:
+        """What a fresh management server has before anyone calls it (the default network offerings)."""
+        conn = self.store.conn()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            networks.seed(self.store)
+            conn.execute("COMMIT")
+        finally:
+            self.store.release()
 
     def close(self) -> None:
         self.store.close()
 
     def reset(self) -> None:
         self.store.reset()
+        self._seed()
 
     def dump(self) -> dict[str, list[dict[str, Any]]]:
         return self.store.dump()
@@ -91,7 +106,7 @@ class SimulatorEngine:
                 raise
         finally:
             self.store.release()
-        return {f"{name.lower()}response": body}
+        return {response_key(name): body}
 
     @staticmethod
     def _check_params(name: str, declared: Mapping[str, tuple[str, bool, str]], params: Mapping[str, str]) -> dict[str, str]:
@@ -163,6 +178,11 @@ class SimulatorEngine:
         return {"jobid": p["jobid"], "cmd": f"org.apache.cloudstack.api.command.admin.{cmd[0].upper()}{cmd[1:]}Cmd", "jobstatus": status,
                 "jobprocstatus": 0, "jobresultcode": code, "jobresulttype": "object", "jobresult": json.loads(result),
                 "created": created, "completed": created}
+
+
+def response_key(command: str) -> str:
+    """The top-level key of a command's answer (and of its error)."""
+    return RESPONSE_KEYS.get(command, f"{command.lower()}response")
 
 
 def _valid(ptype: str, value: str) -> bool:

@@ -275,8 +275,9 @@ class Store:
     # ------------------------------------------------------------------------------------ inspection
     def dump(self) -> dict[str, list[dict[str, Any]]]:
         try:
+            # the server's default offerings are not the user's objects; guest networks show when there are some
             return {plural: [public(o) for o in self.all(kind)] for kind, (_key, plural) in KINDS.items()
-                    if kind not in ("network", "networkoffering") or self.count_kind(kind)}
+                    if kind != "networkoffering" and (kind != "network" or self.count_kind(kind))}
         finally:
             self.release()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -53,3 +54,39 @@ def overlap(a1: str, b1: str | None, a2: str | None, b2: str | None) -> bool:
     except ValueError:
         return False
     return x1 <= y2 and x2 <= y1
+
+
+RFC1918 = tuple(ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
+_LABEL = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
+ALLOCATION_STATES = {"enabled": "Enabled", "disabled": "Disabled"}
+
+
+def valid_guest_cidr(cidr: str) -> bool:
+    """NetUtils.validateGuestCidr: a valid IPv4 CIDR inside one of the RFC 1918 private blocks."""
+    try:
+        net = ipaddress.ip_network(cidr, strict=False)
+    except ValueError:
+        return False
+    return "/" in cidr and isinstance(net, ipaddress.IPv4Network) and any(net.subnet_of(block) for block in RFC1918)
+
+
+def valid_domain(name: str) -> bool:
+    """NetUtils.verifyDomainName: at most 190 characters, labels of 1-63 letters, digits and inner hyphens."""
+    return len(name) <= 190 and all(_LABEL.match(label) for label in name.split("."))
+
+
+def allocation_state(value: str | None) -> str | None:
+    """Grouping.AllocationState.valueOf (case-insensitive in the managers that use it); None when not one."""
+    return ALLOCATION_STATES.get(str(value).lower())
+
+
+def cidr_of(gateway: str | None, netmask: str | None) -> ipaddress.IPv4Network | None:
+    """The subnet a gateway and netmask name, or None when they do not form one."""
+    try:
+        return ipaddress.IPv4Network(f"{gateway}/{netmask}", strict=False)
+    except ValueError:
+        return None
+
+
+def ip_int(value: str) -> int:
+    return int(ipaddress.ip_address(value))
