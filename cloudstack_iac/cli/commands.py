@@ -30,16 +30,16 @@ from cloudstack_iac.diags import DiagnosticError, Diagnostics, error
 from cloudstack_iac.state.document import StateDocument
 
 PLAN_FILE_DIR_KEY = "config_dir"
-PLAN_FILE_VARIABLES_KEY = "variables"  # non-sensitive variable values the plan was made with
 
 
 def register(group: click.Group) -> None:
     for command in (validate, plan, apply, destroy, show, graph, simulator):
         group.add_command(command)
-    from cloudstack_iac.cli import drift_commands, state_commands
+    from cloudstack_iac.cli import drift_commands, lock_commands, state_commands
 
     state_commands.register(group)
     drift_commands.register(group)
+    lock_commands.register(group)
 
 
 def _note(ws: wsp.Workspace) -> None:
@@ -112,8 +112,11 @@ def _make_plan(ws: wsp.Workspace, *, destroy: bool, targets: tuple[str, ...], re
     _fail_on_errors(diags)
     choices = wsp.provider_choices(config, state, ws.settings, provider_name)
     providers = wsp.open_providers(ws, choices)
-    _note(ws)
     try:
+        config, data_diags = wsp.read_data_sources(ws, providers, config, state, current_var_sources())
+        _note(ws)
+        if data_diags.has_errors:  # warnings were shown by the first evaluation
+            raise DiagnosticError(data_diags)
         live = wsp.refresh(providers, config, state) if (refresh or refresh_only) else None
         options = PlanOptions(destroy=destroy, refresh_only=refresh_only, targets=targets, replace=replace)
         the_plan, plan_diags = wsp.build_plan(config, state, live, options, choices)
@@ -124,35 +127,64 @@ def _make_plan(ws: wsp.Workspace, *, destroy: bool, targets: tuple[str, ...], re
     return the_plan, config, state, providers
 
 
-def _plan_document(the_plan: Any, directory: Path, relative_to: Path | None = None, config: Any = None) -> dict[str, Any]:
-    """The plan document. It names its configuration directory relative to where the plan file lives,
-    and carries the non-sensitive variable values it was made with, so `apply PLANFILE` needs no -var."""
-    from cloudstack_iac.plan.document import plan_to_dict
+def _plain_variables(config: Any) -> dict[str, Any]:
+    """The non-sensitive variable values a plan was made with: saved in it, so `apply PLANFILE` needs no -var."""
+    return {k: v for k, v in config.variables.items() if k not in config.sensitive_variables}
 
-    doc = plan_to_dict(the_plan)
+
+def _plan_document(the_plan: Any, directory: Path, relative_to: Path | None = None, config: Any = None) -> dict[str, Any]:
+    """The JSON plan (docs/plan-json.md). It names its configuration directory relative to where the
+    plan file lives; the digest covers what apply executes, not that path."""
+    from cloudstack_iac.render import plan_json
+
+    doc = plan_json(the_plan, config=config, variables=_plain_variables(config) if config is not None else None)
     doc[PLAN_FILE_DIR_KEY] = os.path.relpath(directory.resolve(), (relative_to or Path.cwd()).resolve())
-    if config is not None:
-        doc[PLAN_FILE_VARIABLES_KEY] = {k: v for k, v in config.variables.items() if k not in config.sensitive_variables}
     return doc
+
+
+def _read_plan_file(path: str) -> tuple[Any, dict[str, Any], dict[str, Any]]:
+    """(plan, variables, document) of a saved plan; a garbled, foreign or altered file is one error naming it."""
+    from cloudstack_iac.plan.document import load_plan
+
+    try:
+        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DiagnosticError(error(f"{path}: not a saved plan: {exc}")) from None
+    the_plan, variables = load_plan(doc, source=path)
+    return the_plan, variables, doc
+
+
+def _text_with_digest(the_plan: Any, digest: str) -> str:
+    from cloudstack_iac.render import render_plan_text
+
+    return render_plan_text(the_plan, color=sys.stdout.isatty()) + f"\nPlan digest: {digest}"
+
+
+def _plan_json_text(doc: Any) -> str:
+    """One line, as `terraform show -json` prints it: terraform-compliance reads only single-line plans."""
+    return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
 
 
 def _write_json_file(path: str, data: Any) -> None:
     tmp = f"{path}.tmp"
     with open(tmp, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, indent=1, sort_keys=True, default=str)
+        handle.write(_plan_json_text(data) + "\n")
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp, path)
 
 
-def _render(the_plan: Any, *, as_json: bool, markdown: bool, directory: Path, relative_to: Path | None = None) -> str:
-    from cloudstack_iac.render import plan_digest, render_plan_markdown, render_plan_text
+def _render(the_plan: Any, *, as_json: bool, markdown: bool, directory: Path, relative_to: Path | None = None,
+            config: Any = None) -> str:
+    from cloudstack_iac.plan.document import plan_digest
+    from cloudstack_iac.render import render_plan_markdown
 
     if as_json:
-        return json.dumps(_plan_document(the_plan, directory, relative_to), indent=2, sort_keys=True, default=str)
+        return _plan_json_text(_plan_document(the_plan, directory, relative_to, config))
+    digest = plan_digest(the_plan, _plain_variables(config) if config is not None else None)
     if markdown:
-        return render_plan_markdown(the_plan, digest=plan_digest(_plan_document(the_plan, directory, relative_to)))
-    return render_plan_text(the_plan, color=sys.stdout.isatty())
+        return render_plan_markdown(the_plan, digest=digest)
+    return _text_with_digest(the_plan, digest)
 
 
 @click.command()
@@ -175,13 +207,11 @@ def plan(directory: str, out: str | None, destroy: bool, detailed: bool, as_json
             provider_name=provider_name, lock_timeout=lock_timeout, command="csiac plan")
         wsp.close_providers(providers)
         click.echo(_render(the_plan, as_json=as_json, markdown=markdown, directory=ws.directory,
-                           relative_to=Path(out).parent if out else None))
+                           relative_to=Path(out).parent if out else None, config=config))
         if out:
-            from cloudstack_iac.render import plan_digest
-
             doc = _plan_document(the_plan, ws.directory, Path(out).parent, config)
             _write_json_file(out, doc)
-            click.echo(f"Saved the plan to {out} (digest {plan_digest(doc)}). Apply it with: csiac apply {out}", err=True)
+            click.echo(f"Saved the plan to {out} (digest {doc['digest']}). Apply it with: csiac apply {out}", err=True)
     if detailed and the_plan.has_changes:
         return EXIT_CHANGES
     return EXIT_OK
@@ -189,31 +219,36 @@ def plan(directory: str, out: str | None, destroy: bool, detailed: bool, as_json
 
 # ---------------------------------------------------------------------------------------- apply family
 class _Interrupts:
-    """First Ctrl-C: stop scheduling and let running steps finish. Second: abort at once.
+    """First Ctrl-C, SIGTERM or SIGHUP: stop scheduling and let running steps finish. Second: abort at once.
 
-    Every finished step is already in the fsync'd journal, so aborting never loses state; the next
-    command folds the journal first.
+    CI runners and systemd stop jobs with SIGTERM, and a closed terminal sends SIGHUP: both mean "stop
+    soon", like Ctrl-C. Every finished step is already in the fsync'd journal, so aborting never loses
+    state; the next command folds the journal first.
     """
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
     def __init__(self) -> None:
         self.stop = threading.Event()
-        self._previous: Any = None
+        self._previous: dict[int, Any] = {}
 
     def __enter__(self) -> _Interrupts:
         if threading.current_thread() is threading.main_thread():
-            self._previous = signal.signal(signal.SIGINT, self._handle)
+            for signum in self.SIGNALS:
+                self._previous[signum] = signal.signal(signum, self._handle)
         return self
 
     def _handle(self, signum: int, frame: Any) -> None:
+        name = "Interrupt" if signum == signal.SIGINT else signal.Signals(signum).name
         if self.stop.is_set():
-            click.echo("\nSecond interrupt: aborting now. Finished steps are saved in the journal.", err=True)
+            click.echo(f"\nSecond {name.lower() if name == 'Interrupt' else name}: aborting now. Finished steps are saved in the journal.", err=True)
             os._exit(EXIT_INTERRUPTED)
         self.stop.set()
-        click.echo("\nInterrupt received: no new steps will start; waiting for running steps to finish...", err=True)
+        click.echo(f"\n{name} received: no new steps will start; waiting for running steps to finish...", err=True)
 
     def __exit__(self, *exc: object) -> None:
-        if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
+        for signum, previous in self._previous.items():
+            signal.signal(signum, previous)
 
 
 def _apply(ws: wsp.Workspace, the_plan: Any, config: Any, providers: dict[str, Any], *, parallelism: int,
@@ -225,18 +260,21 @@ def _apply(ws: wsp.Workspace, the_plan: Any, config: Any, providers: dict[str, A
     observer = RichObserver(total) if sys.stdout.isatty() else PlainObserver(total)
     journal = ws.backend.journal
     started = time.monotonic()
-    try:
-        with _Interrupts() as interrupts:
+    with _Interrupts() as interrupts:  # held through the final write: a signal then changes nothing
+        try:
+            ws.backend.check_writable()  # before the cloud changes, not after
             result = apply_plan(
                 the_plan, providers, journal, secrets=wsp.secrets_of(config), parallelism=parallelism,
                 observer=observer, stop=interrupts.stop, checkpoint=ws.backend.checkpoint, staged_zones=staged == "zone")
-    finally:
-        observer.close()
-        wsp.close_providers(providers)
-    final = result.state
-    final.outputs = wsp.outputs_after_apply(ws, config, final)
-    ws.backend.write(final)
-    journal.clear()
+        finally:
+            observer.close()
+            wsp.close_providers(providers)
+        for warning in result.warnings:
+            click.echo(f"warning: {warning}", err=True)
+        final = result.state
+        final.outputs = wsp.outputs_after_apply(ws, config, final)
+        if not _write_final_state(ws, final):
+            return EXIT_ERROR
     seconds = time.monotonic() - started
     summary = f"{result.added} added, {result.changed} changed, {result.destroyed} destroyed"
     if result.failed:
@@ -254,6 +292,27 @@ def _apply(ws: wsp.Workspace, the_plan: Any, config: Any, providers: dict[str, A
     if the_plan.deferred:
         click.echo(f"{len(the_plan.deferred)} resource(s) were deferred until values they need exist: run apply again.")
     return EXIT_OK
+
+
+def _write_final_state(ws: wsp.Workspace, final: StateDocument) -> bool:
+    """Write the state after apply; if that fails the cloud has changed anyway: keep the journal, save a copy, say how to recover."""
+    from cloudstack_iac.state.file import StateError
+
+    journal = ws.backend.journal
+    try:
+        ws.backend.write(final)
+    except StateError as exc:
+        copy = ws.backend.errored_copy(final)
+        saved = (f"; the new state is also saved in {copy} (once the cause is fixed: csiac state push {copy})"
+                 if copy else "; no copy of the new state could be written anywhere")
+        click.echo(f"error: {exc.diagnostics.errors[0].summary}. The cloud was changed: the apply journal {journal.path} "
+                   f"keeps every result and the next csiac command folds it into the state once it can be written{saved}", err=True)
+        return False
+    try:
+        journal.clear()
+    except StateError as exc:  # the state holds everything: folding this journal again changes nothing
+        click.echo(f"warning: {exc.diagnostics.errors[0].summary}", err=True)
+    return True
 
 
 def _confirm(auto_approve: bool, question: str) -> bool:
@@ -284,7 +343,7 @@ def _apply_command(target: str, *, destroy: bool, auto_approve: bool, parallelis
         the_plan, config, _state, providers = _make_plan(
             ws, destroy=destroy, targets=targets, replace=replace, refresh=refresh, refresh_only=refresh_only,
             provider_name=provider_name, lock_timeout=lock_timeout, command=command)
-        click.echo(_render(the_plan, as_json=False, markdown=False, directory=ws.directory))
+        click.echo(_render(the_plan, as_json=False, markdown=False, directory=ws.directory, config=config))
         if not the_plan.has_changes and not refresh_only:
             wsp.close_providers(providers)
             return EXIT_OK
@@ -298,22 +357,14 @@ def _apply_command(target: str, *, destroy: bool, auto_approve: bool, parallelis
 
 def _apply_saved(path: str, *, auto_approve: bool, parallelism: int, staged: str | None, provider_name: str | None,
                  state_path: str | None, lock_timeout: str) -> int:
-    from cloudstack_iac.plan.document import check_plan_fresh, plan_from_dict
-    from cloudstack_iac.render import plan_digest
+    from cloudstack_iac.plan.document import check_plan_fresh, plan_digest
 
-    try:
-        doc = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise DiagnosticError(error(f"{path}: not a saved plan: {exc}")) from None
-    if not isinstance(doc, dict):
-        raise DiagnosticError(error(f"{path}: not a saved plan"))
-    the_plan = plan_from_dict(doc)
+    the_plan, saved_vars, doc = _read_plan_file(path)
     directory = Path(path).parent / str(doc.get(PLAN_FILE_DIR_KEY, "."))
-    click.echo(f"Applying saved plan {path} (digest {plan_digest(doc)}).")
+    click.echo(f"Applying saved plan {path} (digest {plan_digest(the_plan, saved_vars)}).")
     with wsp.Workspace.open(directory, state_path=state_path) as ws:
         ws.lock("csiac apply", parse_duration(lock_timeout))
         state = ws.backend.read()
-        saved_vars = doc.get(PLAN_FILE_VARIABLES_KEY) or {}
         sources = [*wsp.var_sources_from(saved_vars), *current_var_sources()]  # -var now (say, a secret) on top
         config, diags = wsp.evaluate(ws, sources, state)
         _fail_on_errors(diags)
@@ -361,23 +412,21 @@ def destroy(directory: str, auto_approve: bool, parallelism: int, staged: str | 
 @click.option("-state", "--state", "state_path", default=None, metavar="FILE")
 @run
 def show(path: str, as_json: bool, markdown: bool, state_path: str | None) -> int:
-    """Render a saved plan file, or the state of a configuration directory."""
-    from cloudstack_iac.render import plan_digest, render_plan_markdown, render_plan_text, render_state_text
+    """Render a saved plan file (exactly what apply would execute), or the state of a configuration directory."""
+    from cloudstack_iac.render import plan_json, render_plan_markdown, render_state_text
 
     if Path(path).is_file():
-        from cloudstack_iac.plan.document import plan_from_dict
+        from cloudstack_iac.plan.document import plan_digest
 
-        try:
-            doc = json.loads(Path(path).read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise DiagnosticError(error(f"{path}: not a saved plan: {exc}")) from None
-        the_plan = plan_from_dict(doc)
-        if as_json:
-            click.echo(json.dumps(doc, indent=2, sort_keys=True))
+        the_plan, variables, doc = _read_plan_file(path)  # refuses a file whose content does not match its digest
+        if as_json:  # re-derived from what apply executes; configuration and outputs carried over
+            shown = plan_json(the_plan, variables=variables, saved=doc)
+            shown[PLAN_FILE_DIR_KEY] = doc.get(PLAN_FILE_DIR_KEY)
+            click.echo(_plan_json_text(shown))
         elif markdown:
-            click.echo(render_plan_markdown(the_plan, digest=plan_digest(doc)))
+            click.echo(render_plan_markdown(the_plan, digest=plan_digest(the_plan, variables)))
         else:
-            click.echo(render_plan_text(the_plan, color=sys.stdout.isatty()))
+            click.echo(_text_with_digest(the_plan, plan_digest(the_plan, variables)))
         return EXIT_OK
     ws = wsp.Workspace.open(path, state_path=state_path)
     state = ws.backend.read()
@@ -401,9 +450,7 @@ def graph(directory: str, fmt: str, plan_file: str | None, var: tuple[str, ...],
     from cloudstack_iac.render import config_graph, plan_graph, render_graph
 
     if plan_file:
-        from cloudstack_iac.plan.document import plan_from_dict
-
-        the_plan = plan_from_dict(json.loads(Path(plan_file).read_text(encoding="utf-8")))
+        the_plan = _read_plan_file(plan_file)[0]
         nodes, edges, labels, classes = plan_graph(the_plan)
     else:
         ws = wsp.Workspace.open(directory)
@@ -490,9 +537,12 @@ def simulator_reset(directory: str, db: str | None) -> int:
 @click.option("--drop-rate", default=0.0, type=click.FloatRange(0, 1), help="Fraction of connections dropped unanswered.")
 @click.option("--throttle-rps", default=None, type=float, help="Answer 429 beyond this many requests a second (api.throttling).")
 @click.option("--state", "db", default=".csiac/simulator.db", show_default=True, help="Simulator database file.")
+@click.option("--request-timeout", default=30.0, show_default=True, type=click.FloatRange(min=0.01),
+              help="Seconds a client may take to send a request before the connection is closed.")
 @run
 def simulator_serve(host: str, port: int, api_key: str | None, secret_key: str | None, latency_ms: float,
-                    fail_rate: float, async_fail_rate: float, drop_rate: float, throttle_rps: float | None, db: str) -> int:
+                    fail_rate: float, async_fail_rate: float, drop_rate: float, throttle_rps: float | None, db: str,
+                    request_timeout: float) -> int:
     """Serve the simulator at /client/api exactly as a CloudStack management server does."""
     from cloudstack_iac.server.serve import serve
 
@@ -505,5 +555,6 @@ def simulator_serve(host: str, port: int, api_key: str | None, secret_key: str |
         sys.stdout.flush()
 
     serve(host=host, port=port, db_path=db, api_key=api_key, secret_key=secret_key, latency_ms=latency_ms,
-          fail_rate=fail_rate, async_fail_rate=async_fail_rate, drop_rate=drop_rate, throttle_rps=throttle_rps, ready=ready)
+          fail_rate=fail_rate, async_fail_rate=async_fail_rate, drop_rate=drop_rate, throttle_rps=throttle_rps, ready=ready,
+          request_timeout=request_timeout)
     return EXIT_OK

@@ -53,23 +53,23 @@ def test_json_plan_has_terraform_shape_and_steps(workdir: Path) -> None:
     assert zone["change"]["after_unknown"] == {}
     pod = next(c for c in doc["resource_changes"] if c["address"] == "cloudstack_pod.rack1")
     assert pod["change"]["after_unknown"] == {"zone_id": True}
-    assert pod["failure_domain"] == {"region": None, "zone": "quickstart", "pod": "rack1", "cluster": None}
+    assert doc["failure_domains"]["cloudstack_pod.rack1"] == {"region": None, "zone": "quickstart", "pod": "rack1", "cluster": None}
     assert doc["steps"][-1]["id"] == "enable cloudstack_zone.main"
     host = next(c for c in doc["resource_changes"] if c["address"] == "cloudstack_host.kvm[0]")
     assert host["change"]["after_sensitive"] == {"password": True}
-    assert "password" not in json.dumps(host["change"]["after"]).replace('"password": "(sensitive)"', "")
+    assert host["change"]["after"]["password"] is None
 
 
 def test_markdown_plan_for_pull_requests(workdir: Path) -> None:
     config = workdir / "examples" / "quickstart"
     assert csiac("apply", "-auto-approve", str(config)).exit_code == 0
-    (config / "main.hcl").write_text((config / "main.hcl").read_text().replace('name       = "kvm1"', 'name       = "kvm-one"'))
+    (config / "main.hcl").write_text((config / "main.hcl").read_text().replace("/export/primary", "/export/primary2"))
     out = csiac("plan", "--markdown", str(config))
     assert out.exit_code == 0, out.output
     text = out.stdout
     assert text.startswith("<!-- csiac-plan-digest: sha256:")
-    assert "### cloudstack-iac plan: 4 to add, 0 to change, 4 to destroy" in text
-    assert "`-/+` `cloudstack_cluster.kvm` — `name` forces replacement" in text
+    assert "### cloudstack-iac plan: 1 to add, 0 to change, 1 to destroy" in text
+    assert "`-/+` `cloudstack_storage_pool.primary` — `url` forces replacement" in text
     assert "```mermaid" in text and "<details><summary>quickstart" in text
     assert len(text) < 60_000
 
@@ -222,7 +222,7 @@ provider "simulator" {
     assert plan.exit_code == 0, plan.output
     assert "This plan touches 2 zones: ams, fra." in plan.stdout
     doc = json.loads(csiac("plan", "--json", str(tmp_path), cwd=tmp_path).stdout)
-    assert {c["failure_domain"]["region"] for c in doc["resource_changes"]} == {"region-ams", "region-fra"}
+    assert {d["region"] for d in doc["failure_domains"].values()} == {"region-ams", "region-fra"}
     assert csiac("apply", "-auto-approve", str(tmp_path), cwd=tmp_path).exit_code == 0
     from cloudstack_iac.providers.simulator.engine import SimulatorEngine
 

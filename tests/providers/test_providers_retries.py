@@ -112,7 +112,7 @@ def test_injected_failures_still_build_everything_exactly_once(tmp_path: Path) -
                 for i in range(8)]
         for i, net in enumerate(nets):
             for kind in ("Management", "Guest") if i == 0 else ("Guest",):
-                provider.create("cloudstack_traffic_type", {"physical_network_id": net["id"], "type": kind})
+                provider.create("cloudstack_traffic_type", {"physical_network_id": net["id"], "traffic_type": kind})
         result = provider.read(["cloudstack_physical_network", "cloudstack_traffic_type"])
     finally:
         provider.close()
