@@ -191,7 +191,7 @@ TYPES: dict[str, _Type] = {
         params={"url": "url", "zone_id": "zoneid", "pod_id": "podid", "cluster_id": "clusterid", "cluster_name": "clustername",
                 "hypervisor": "hypervisor", "username": "username", "password": "password", "host_tags": "hosttags",
                 "allocation_state": "allocationstate"},
-        update_params=("host_tags", "allocation_state"),
+        update_params=("host_tags", "allocation_state", "password"),  # password: updateHostPassword
         read={"zone_id": ("zoneid", _same), "pod_id": ("podid", _same), "cluster_id": ("clusterid", _same),
               "hypervisor": ("hypervisor", _same), "host_tags": ("hosttags", _split),
               "allocation_state": ("resourcestate", lambda s: "Disabled" if s == "Disabled" else "Enabled")},
@@ -640,6 +640,10 @@ class ApiProvider:
             params["enabled"] = params["enabled"] != "Disabled"
         if type_name == "cloudstack_pod" and ("startip" in params or "endip" in params):
             return self._update_pod_range(object_id, values, params)
+        if type_name == "cloudstack_host" and "password" in params:  # updateHost has no password parameter
+            self.call("updateHostPassword", hostid=object_id, username=values.get("username"), password=params.pop("password"))
+            if not params:
+                return {}
         identifier: Any = int(object_id) if type_name == "cloudstack_region" else object_id
         obj = self._unwrap(self.call(mapping.update, id=identifier, **params), mapping.result_key)
         return self.to_attributes(type_name, obj) if "id" in obj else {}
