@@ -20,8 +20,8 @@ from datetime import date
 from typing import Any
 
 from cloudstack_iac.diags import Diagnostics, SourceRange, error
+from cloudstack_iac.live import LiveObject
 from cloudstack_iac.plan.planner import refresh_state
-from cloudstack_iac.providers.base import LiveObject
 from cloudstack_iac.schema import get_schema
 from cloudstack_iac.state.document import StateDocument
 

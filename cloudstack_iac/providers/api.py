@@ -526,15 +526,23 @@ class ApiProvider:
 
     def update(self, type_name: str, object_id: str, values: Mapping[str, Any], changed: Iterable[str]) -> dict[str, Any]:
         mapping = TYPES[type_name]
-        names = [n for n in changed if n in mapping.update_params]
+        changed = list(changed)
+        if "password" in changed and type_name in ("cloudstack_host", "cloudstack_cluster"):
+            # Only updateHostPassword changes the credentials CloudStack keeps (schema/updates.py).
+            scope = {"hostid": object_id} if type_name == "cloudstack_host" else {"clusterid": object_id}
+            self.call("updateHostPassword", username=values.get("username"), password=values.get("password"), **scope)
+        if type_name == "cloudstack_pod" and ("start_ip" in changed or "end_ip" in changed):
+            # updatePod ignores startip/endip: the management range has its own command.
+            pod = (self.call("listPods", id=object_id, fetch_list=True) or [{}])[0]
+            self.call("updatePodManagementNetworkIpRange", podid=object_id, currentstartip=_first(pod.get("startip")),
+                      currentendip=_first(pod.get("endip")), newstartip=values.get("start_ip"), newendip=values.get("end_ip"))
+            changed = [n for n in changed if n not in ("start_ip", "end_ip")]
+        names = [n for n in changed if n in mapping.update_params and n != "password"]
         if not names or mapping.update is None:
             return {}
         params = self._params(type_name, values, names)
         if type_name == "cloudstack_host" and "allocationstate" in params:
             params["allocationstate"] = "Enable" if params["allocationstate"] == "Enabled" else "Disable"
-        if type_name == "cloudstack_pod" and ("startip" in params or "endip" in params):
-            params.setdefault("startip", values.get("start_ip"))
-            params.setdefault("endip", values.get("end_ip"))
         identifier: Any = int(object_id) if type_name == "cloudstack_region" else object_id
         obj = self._unwrap(self.call(mapping.update, id=identifier, **params), mapping.result_key)
         return self.to_attributes(type_name, obj) if "id" in obj else {}
@@ -580,6 +588,18 @@ class ApiProvider:
                 raise ProviderError(command, 530, f"timed out waiting for {object_id} to reach {wanted} (still {state})")
             time.sleep(delay)
             delay = min(delay * 2, self.poll_interval)
+
+    def disable(self, type_name: str, object_id: str) -> dict[str, Any]:
+        if type_name != "cloudstack_zone":
+            raise ProviderError("disable", 432, f"{type_name} has no disable operation")
+        obj = self._unwrap(self.call("updateZone", id=object_id, allocationstate="Disabled"), "zone")
+        return self.to_attributes(type_name, obj) if "id" in obj else {}
+
+    def cancel_host_maintenance(self, object_id: str) -> None:
+        self.call("cancelHostMaintenance", id=object_id)
+
+    def cancel_storage_maintenance(self, object_id: str) -> None:
+        self.call("cancelStorageMaintenance", id=object_id)
 
     def enable(self, type_name: str, object_id: str, values: Mapping[str, Any]) -> dict[str, Any]:
         if type_name == "cloudstack_zone":

@@ -738,6 +738,18 @@ class SimulatorEngine:
         self._event("pod", "EDIT", pod)
         return {"pod": self.public(pod)}
 
+    def cmd_updatePodManagementNetworkIpRange(self, p: dict[str, str]) -> dict[str, Any]:
+        pod = self._get("pod", p["podid"], "updatePodManagementNetworkIpRange", "podid")
+        if [p["currentstartip"]] != pod["startip"] or [p["currentendip"]] != pod["endip"]:
+            raise _runtime(f"Unable to find IP range with start IP {p['currentstartip']} and end IP {p['currentendip']} in pod {pod['_seq']}")
+        start, end = p.get("newstartip") or p["currentstartip"], p.get("newendip") or p["currentendip"]
+        self._check_range(pod["gateway"], pod["netmask"], start, end, "updatepodmanagementnetworkiprange")
+        pod["startip"], pod["endip"] = [start], [end]
+        pod["ipranges"] = [{"startip": start, "endip": end, "forsystemvms": "0", "vlanid": "0"}]
+        self._save("pod", pod)
+        self._event("pod", "EDIT", pod)
+        return {"success": True}
+
     def cmd_deletePod(self, p: dict[str, str]) -> dict[str, Any]:
         pod = self._get("pod", p["id"], "deletePod")
         if self._count("cluster", parent=pod["id"]):
@@ -907,6 +919,21 @@ class SimulatorEngine:
         self._save("host", host)
         self._event("host", "MAINTENANCE.CANCEL", host)
         return {"host": self.public(host)}
+
+    def cmd_updateHostPassword(self, p: dict[str, str]) -> dict[str, Any]:
+        if p.get("hostid"):
+            hosts = [self._get("host", p["hostid"], "updateHostPassword", "hostid")]
+        elif p.get("clusterid"):
+            hosts = self._children("host", self._get("cluster", p["clusterid"], "updateHostPassword", "clusterid")["id"])
+        else:
+            raise ApiError(431, "You should provide one of cluster id or a host id.")
+        for host in hosts:
+            if host.get("username") and host["username"] != p["username"]:
+                raise _runtime("The username is not the same as the one the host was added with")
+            host["_password_changed"] = _now()
+            self._save("host", host)
+            self._event("host", "UPDATE", host)
+        return {"success": True}
 
     def cmd_deleteHost(self, p: dict[str, str]) -> dict[str, Any]:
         host = self._get("host", p["id"], "deleteHost")
