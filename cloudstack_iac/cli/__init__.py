@@ -24,6 +24,16 @@ from cloudstack_iac.diags import DiagnosticError, Diagnostics
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_OK, EXIT_ERROR, EXIT_CHANGES, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a writer whose reader left
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (in-process runners)
+        pass
 
 
 def print_diagnostics(diags: Diagnostics) -> None:
@@ -46,6 +56,10 @@ def run(func: F) -> F:
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
             code = EXIT_INTERRUPTED
+        except BrokenPipeError:
+            # The reader went away (csiac plan | head -1): stop quietly, as a SIGPIPE'd process does.
+            _silence_stdout()
+            code = EXIT_BROKEN_PIPE
         except click.exceptions.ClickException:
             raise
         except Exception as exc:  # a bug: say so in one line; the traceback only on request

@@ -10,8 +10,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from cloudstack_iac.schema.types import host_display_name
-
 # Where a type's name must be unique: the argument holding the scope's id, or None for the whole cloud.
 NAME_SCOPE: dict[str, str | None] = {
     "cloudstack_zone": None, "cloudstack_region": None, "cloudstack_secondary_storage": None,
@@ -61,9 +59,10 @@ def name_keys(type_name: str, values: Mapping[str, Any] | None) -> list[NameKey]
         return []
     out: list[NameKey] = []
     if type_name == "cloudstack_host":
-        url, cluster = _known(values.get("url")), _known(values.get("cluster_id"))
-        if url and cluster:
-            out.append(NameKey("name", type_name, cluster, host_display_name(values).lower()))
+        # One machine, one host: CloudStack names it after its url, and an agent answers one cluster only.
+        url = _known(values.get("url"))
+        if url:
+            out.append(NameKey("url", type_name, None, url.lower()))
         return out
     if type_name == "cloudstack_traffic_type":
         kind, network = _known(values.get("type")) or _known(values.get("traffic_type")), _known(values.get("physical_network_id"))
@@ -93,17 +92,6 @@ def range_keys(type_name: str, values: Mapping[str, Any] | None) -> list[RangeKe
     except ValueError:
         return []
     return [RangeKey(type_name, scope, min(low, high), max(low, high), f"{start}-{end}")]
-
-
-def collides(taken: list[NameKey | RangeKey], held: list[NameKey | RangeKey]) -> NameKey | RangeKey | None:
-    """The first key of ``taken`` that one of ``held`` blocks, or None."""
-    for key in taken:
-        for other in held:
-            if isinstance(key, NameKey) and key == other:
-                return key
-            if isinstance(key, RangeKey) and isinstance(other, RangeKey) and key.overlaps(other):
-                return key
-    return None
 
 
 def keys_of(type_name: str, values: Mapping[str, Any] | None) -> list[NameKey | RangeKey]:

@@ -83,7 +83,7 @@ def test_random_edits_plan_in_order_and_converge(before: Inventory, after: Inven
         # A host replaced create-first would exist twice under one url: refused at plan time, naming the key.
         replaced = {c.address for c in attempt.changes if c.actions == (Action.CREATE, Action.DELETE)}
         assert replaced and all("create_before_destroy cannot be honoured" in d.summary and d.address in replaced
-                                and "host name" in d.summary for d in diags.items), [d.summary for d in diags.items]
+                                and "host url" in d.summary for d in diags.items if d.is_error), [d.summary for d in diags.items]
         return
     edit = plan_ok(config, state)
     changes = {c.address: c for c in edit.changes}
