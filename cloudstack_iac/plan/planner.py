@@ -295,7 +295,9 @@ class _Planner:
         returned is compared; secrets and write-only arguments cannot be read back."""
         hidden = schema.sensitive | schema.write_only | schema.computed
         fields = schema.model.model_fields
-        read = normalized_values(r.type, {k: v for k, v in obj.attributes.items() if k in fields and k not in hidden})
+        # Only what the configuration sets: an argument it leaves to the server (a pool's hypervisor) is no difference.
+        read = normalized_values(r.type, {k: v for k, v in obj.attributes.items()
+                                          if k in fields and k not in hidden and values.get(k) is not None})
         seen = ResourceState(str(r.address), r.type, obj.id, {**values, **{k: v for k, v in read.items() if k in obj.attributes}})
         changed = changed_attributes(schema, values, seen, sensitive=hidden, ignore=(*r.lifecycle.ignore_changes, *hidden),
                                      salt=self.state.salt)

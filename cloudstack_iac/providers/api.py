@@ -537,7 +537,11 @@ class ApiProvider:
             self.call("updatePodManagementNetworkIpRange", podid=object_id, currentstartip=_first(pod.get("startip")),
                       currentendip=_first(pod.get("endip")), newstartip=values.get("start_ip"), newendip=values.get("end_ip"))
             changed = [n for n in changed if n not in ("start_ip", "end_ip")]
-        names = [n for n in changed if n in mapping.update_params and n != "password"]
+        handled = {"password"} if type_name in ("cloudstack_host", "cloudstack_cluster") else set()
+        unsent = [n for n in changed if n not in mapping.update_params and n not in handled]
+        if unsent:  # never report an update done that no call makes (the planner replaces or refuses these)
+            raise ProviderError(mapping.update or "update", 432, f"{type_name}: {', '.join(unsent)} cannot be updated in place")
+        names = [n for n in changed if n in mapping.update_params and n not in handled]
         if not names or mapping.update is None:
             return {}
         params = self._params(type_name, values, names)

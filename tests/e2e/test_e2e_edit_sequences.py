@@ -17,6 +17,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -211,10 +212,12 @@ def apply_and_check(pipe: Pipeline, dc: Datacenter, history: list[str]) -> bool:
     return True
 
 
-@settings(max_examples=SEQUENCES, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+# Four tests of a quarter of the sequences each, so that no single test runs long in CI.
+@pytest.mark.parametrize("batch", range(4))
+@settings(max_examples=max(1, SEQUENCES // 4), deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture])
 @given(data=st.data(), length=st.integers(2, 4))
-def test_random_edit_sequences_apply_first_time_and_converge(data: st.DataObject, length: int) -> None:
+def test_random_edit_sequences_apply_first_time_and_converge(batch: int, data: st.DataObject, length: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         pipe = strict_pipeline(Path(tmp))
         dc = marvin_advanced()
