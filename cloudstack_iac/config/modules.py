@@ -17,6 +17,7 @@ from typing import Any
 
 from cloudstack_iac.addrs import ModuleStep, ResourceAddress, format_key
 from cloudstack_iac.config import syntax as s
+from cloudstack_iac.config.data import data_reference, evaluate_data
 from cloudstack_iac.config.expressions import EvalError, Evaluator, Poisoned
 from cloudstack_iac.config.files import display_path
 from cloudstack_iac.config.functions import FunctionContext, to_number, type_name
@@ -31,7 +32,7 @@ from cloudstack_iac.config.loader import (
 )
 from cloudstack_iac.config.types import TypeProblem, convert, parse_type
 from cloudstack_iac.diags import Diagnostics, SourceRange, error
-from cloudstack_iac.model import DesiredResource, Lifecycle
+from cloudstack_iac.model import DataSource, DesiredResource, Lifecycle
 from cloudstack_iac.schema import get_schema
 from cloudstack_iac.values import Unknown, contains_unknown
 
@@ -67,6 +68,8 @@ class Context:
         self.cycles_reported: set[int] = set()  # module definitions whose cycles were reported (once, not per instance)
         # Where an aliased provider is named (provider = cloudstack.ams): position -> (alias, address).
         self.provider_refs: dict[SourceRange, tuple[str, str]] = {}
+        self.data_sources: dict[str, DataSource] = {}  # evaluated data blocks, by address
+        self.data_failed: set[str] = set()  # data blocks whose evaluation failed (reported once)
 
     def graph(self, mdef: ModuleDef) -> ModuleGraph:
         """The static graph of a module definition, built once however many instances it has."""
@@ -237,6 +240,8 @@ class ModuleRuntime:
             return self._slot_value(self._local(first, trav), ev), 1
         if name == "module":
             return self._module_ref(first, trav, ev)
+        if name == "data":
+            return data_reference(self, trav, ev)
         if name in ("each", "count"):
             raise EvalError(f"{name}.{first or '...'} is only available in blocks with {'for_each' if name == 'each' else 'count'}", trav.pos)
         if name == "path":
@@ -654,6 +659,8 @@ class ModuleRuntime:
         if self.evaluated:
             return
         self.evaluated = True
+        for decl in self.mdef.data.values():  # data blocks nothing refers to are still looked up (and checked)
+            evaluate_data(self, decl)
         graph = self.ctx.graph(self.mdef)
         if graph.cycles:
             self._report_cycles(graph)

@@ -54,13 +54,11 @@ class Domains:
             values = self.state.resources[address].attributes
         if not values:
             return None
-        name = values.get("name")
-        if isinstance(name, str):
-            return name
         schema = get_schema(self.type_of(address) or "")
-        if schema is not None and schema.display_name is not None:
-            return schema.display_name(values)
-        return None
+        if schema is None:
+            name = values.get("name")
+            return name if isinstance(name, str) else None
+        return schema.object_name(values)
 
     def domain(self, address: str) -> FailureDomain:
         cached = self._domain.get(address)

@@ -174,7 +174,9 @@ def _change_steps(g: StepGraph, change: ResourceChange, context: OrderContext, c
         delete_step[change.address] = teardown[change.address] = sid
         if drained:
             op = StepOp.PREPARE_HOST_MAINTENANCE if change.type == "cloudstack_host" else StepOp.ENABLE_STORAGE_MAINTENANCE
-            mid = g.add(op, change)
+            # The Terraform provider's destroy_timeout bounds the wait for Maintenance.
+            timeout = (change.before or {}).get("destroy_timeout")
+            mid = g.add(op, change, inputs={"destroy_timeout": timeout}) if timeout else g.add(op, change)
             g.after(sid, mid)
             teardown[change.address] = maintenance[change.address] = mid
     if Action.CREATE in actions:

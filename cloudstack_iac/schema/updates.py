@@ -24,10 +24,17 @@ UPDATE_CALLS: Mapping[str, Mapping[str, str]] = {
                        # updatePod accepts startip/endip and ignores them: the management range has its own command.
                        "start_ip": "updatePodManagementNetworkIpRange", "end_ip": "updatePodManagementNetworkIpRange"},
     "cloudstack_storage_network_ip_range": dict.fromkeys(("netmask", "start_ip", "end_ip", "vlan"), "updateStorageNetworkIpRange"),
-    "cloudstack_cluster": {"allocation_state": "updateCluster", "password": "updateHostPassword"},
+    # updateCluster renames (clustername) except VMware clusters.
+    "cloudstack_cluster": {"cluster_name": "updateCluster", "allocation_state": "updateCluster", "password": "updateHostPassword"},
     "cloudstack_host": {"host_tags": "updateHost", "allocation_state": "updateHost", "password": "updateHostPassword"},
-    "cloudstack_storage_pool": dict.fromkeys(("tags", "capacity_bytes", "capacity_iops"), "updateStoragePool"),
+    # updateStoragePool: name when not blank, tags, capacities, and state as enabled=true/false (Up <-> Disabled).
+    "cloudstack_storage_pool": dict.fromkeys(("name", "tags", "capacity_bytes", "capacity_iops", "state"), "updateStoragePool"),
     "cloudstack_region": dict.fromkeys(("name", "endpoint"), "updateRegion"),
+}
+
+# type -> arguments that steer csiac itself (deletion, waiting): recorded in state, never sent to CloudStack.
+LOCAL: Mapping[str, frozenset[str]] = {
+    "cloudstack_host": frozenset({"force_destroy", "prevent_destroy", "create_timeout", "destroy_timeout"}),
 }
 
 # type -> arguments the API cannot change (no parameter, or a parameter it ignores): a replacement.
@@ -54,6 +61,10 @@ REFUSED: Mapping[str, Mapping[str, str]] = {
 def how_updated(type_name: str, attr: str) -> str | None:
     """The command that applies a change of ``attr``, or None when there is none."""
     return UPDATE_CALLS.get(type_name, {}).get(attr)
+
+
+def is_local(type_name: str, attr: str) -> bool:
+    return attr in LOCAL.get(type_name, frozenset())
 
 
 def forces_replacement(type_name: str, attr: str) -> bool:

@@ -33,7 +33,7 @@ resource "cloudstack_physical_network" "pnet" {
 resource "cloudstack_traffic_type" "pnet" {
   for_each            = toset(["Guest", "Management", "Public"])
   physical_network_id = cloudstack_physical_network.pnet.id
-  type                = each.key
+  traffic_type        = each.key
 }
 
 resource "cloudstack_network_service_provider" "pnet" {
@@ -56,7 +56,7 @@ resource "cloudstack_secondary_storage" "sandbox" {
   name          = "%(secondary)s"
   zone_id       = cloudstack_zone.sandbox.id
   url           = "nfs://10.147.28.6:/export/home/sandbox/secondary"
-  provider_name = "NFS"
+  storage_provider = "NFS"
 }
 '''
 
@@ -125,7 +125,7 @@ resource "cloudstack_pod" "{pod.key}" {{
             for cluster in pod.clusters:
                 out.append(f'''
 resource "cloudstack_cluster" "{cluster.key}" {{
-  name             = "{cluster.name}"
+  cluster_name     = "{cluster.name}"
   zone_id          = cloudstack_zone.sandbox.id
   pod_id           = cloudstack_pod.{pod.key}.id
   hypervisor       = "Simulator"
@@ -206,11 +206,11 @@ def live_view(provider: ApiProvider) -> dict[str, set[tuple[Any, ...]]]:
     for obj in read.objects:
         by_type.setdefault(obj.type, []).append(obj.attributes)
     pod_names = {a["id"]: a["name"] for a in by_type.get("cloudstack_pod", [])}
-    cluster_names = {a["id"]: a["name"] for a in by_type.get("cloudstack_cluster", [])}
+    cluster_names = {a["id"]: a["cluster_name"] for a in by_type.get("cloudstack_cluster", [])}
     return {
         "zone": {(a["name"], a["allocation_state"]) for a in by_type.get("cloudstack_zone", [])},
         "pods": {(a["name"], a["allocation_state"], a["end_ip"]) for a in by_type.get("cloudstack_pod", [])},
-        "clusters": {(pod_names[a["pod_id"]], a["name"], a["allocation_state"]) for a in by_type.get("cloudstack_cluster", [])},
+        "clusters": {(pod_names[a["pod_id"]], a["cluster_name"], a["allocation_state"]) for a in by_type.get("cloudstack_cluster", [])},
         "hosts": {(cluster_names[a["cluster_id"]], a["_name"], a["_resourcestate"], ",".join(a.get("host_tags") or []))
                   for a in by_type.get("cloudstack_host", [])},
         "pools": {(cluster_names[a["cluster_id"]], a["name"]) for a in by_type.get("cloudstack_storage_pool", [])},

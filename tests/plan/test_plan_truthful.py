@@ -16,7 +16,7 @@ from cloudstack_iac.plan.model import Action, StepOp
 from cloudstack_iac.plan.summary import summarize
 from cloudstack_iac.providers.api import TYPES
 from cloudstack_iac.schema import get_schema
-from cloudstack_iac.schema.updates import REFUSED, REPLACE, UPDATE_CALLS
+from cloudstack_iac.schema.updates import LOCAL, REFUSED, REPLACE, UPDATE_CALLS
 from cloudstack_iac.state.document import StateDocument
 from tests.plan.plan_builders import apply_in_memory, cfg, cluster, host, pod, ref, res, zone
 
@@ -43,7 +43,7 @@ def test_every_argument_change_has_a_decided_outcome(type_name: str) -> None:
     assert schema is not None
     for attr in schema.model.model_fields:
         decided = (attr in schema.computed or attr in schema.force_new or attr in UPDATE_CALLS.get(type_name, {})
-                   or attr in REPLACE.get(type_name, ()) or attr in REFUSED.get(type_name, {}))
+                   or attr in REPLACE.get(type_name, ()) or attr in REFUSED.get(type_name, {}) or attr in LOCAL.get(type_name, ()))
         assert decided, f"{type_name}.{attr}: no update call, replacement or refusal decided"
     for attr, command in UPDATE_CALLS.get(type_name, {}).items():
         if attr in schema.model.model_fields and command not in OWN_COMMANDS:
