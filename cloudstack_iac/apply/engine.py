@@ -380,5 +380,6 @@ def _count(plan: Plan, run: _Run, result: ApplyResult) -> None:
             result.added += 1
         if StepOp.DELETE in ops:
             result.destroyed += 1
-        if change is not None and change.actions == (Action.UPDATE,) and (StepOp.UPDATE in ops or StepOp.ENABLE in ops):
+        if change is not None and change.actions == (Action.UPDATE,) and ops & {StepOp.UPDATE, StepOp.ENABLE, StepOp.CANCEL_HOST_MAINTENANCE,
+                                                                              StepOp.CANCEL_STORAGE_MAINTENANCE}:
             result.changed += 1
