@@ -134,3 +134,32 @@ def test_target_without_the_zone_subtree_plans_no_enable() -> None:
     assert not any(s.op is StepOp.ENABLE for s in plan.steps)
     whole, _ = make_plan(config, StateDocument(), options=PlanOptions(targets=(Z, P, C, H, "cloudstack_physical_network.n")))
     assert Z in [s.address for s in whole.steps if s.op is StepOp.ENABLE]
+
+
+def _live(state: StateDocument, **extra: dict) -> dict:  # type: ignore[type-arg]
+    return {(r.type, str(r.id)): LiveObject(r.type, str(r.id), {**r.attributes, **extra.get(a, {})}) for a, r in state.resources.items()}
+
+
+def test_a_host_in_error_in_maintenance_is_planned_back_into_service() -> None:
+    config = build()
+    state = converged(config)
+    plan, diags = make_plan(config, state, live=_live(state, **{H: {"_resourcestate": "ErrorInMaintenance", "_state": "Up"}}))
+    assert not diags.has_errors
+    change = next(c for c in plan.changes if c.address == H)
+    assert change.actions == (Action.UPDATE,) and change.before["service_state"] == "ErrorInMaintenance"
+    assert [s.op for s in plan.steps] == [StepOp.CANCEL_HOST_MAINTENANCE]
+
+
+def test_an_unreachable_host_is_a_warning_and_drift_not_a_step() -> None:
+    from datetime import date
+
+    from cloudstack_iac.plan.drift import detect_drift
+
+    config = build()
+    state = converged(config)
+    live = _live(state, **{H: {"_resourcestate": "Enabled", "_state": "Disconnected"}})
+    plan, diags = make_plan(config, state, live=live)
+    assert not diags.has_errors and not plan.has_changes
+    assert any(d.address == H and "Disconnected" in d.summary for d in diags.items)
+    report = detect_drift(state, live, today=date(2026, 1, 1))
+    assert [(i.address, c.new) for i in report.items for c in i.changes] == [(H, "Disconnected")]
