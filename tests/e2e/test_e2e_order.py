@@ -4,6 +4,7 @@ and leave the simulator equal to the configuration."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -16,7 +17,8 @@ import pytest
 from cloudstack_iac.plan import PlanOptions, make_plan
 from cloudstack_iac.plan.drift import detect_drift
 from cloudstack_iac.plan.model import Action, Plan, StepOp
-from tests.cli import REPO, copy_examples
+from cloudstack_iac.providers.registry import load_provider
+from tests.cli import REPO, copy_examples, csiac, state_of
 from tests.e2e.datacenter import (
     Cluster,
     Datacenter,
@@ -284,3 +286,18 @@ def test_a_broken_pipe_ends_quietly(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr and "internal error" not in done.stderr, done.stderr
     assert "Exception ignored" not in done.stderr, done.stderr
     assert done.returncode == 141
+
+
+def test_refresh_only_plans_count_state_updates_in_json_and_markdown(workdir: Path) -> None:
+    config = workdir / "examples" / "marvin-advanced"
+    assert csiac("apply", "-auto-approve", str(config)).exit_code == 0
+    provider = load_provider("simulator", config={}, config_dir=config)
+    provider.call("updateZone", id=state_of(config)["resources"]["cloudstack_zone.sandbox"]["id"], dns1="1.1.1.1")
+    provider.call("updatePod", id=state_of(config)["resources"]["cloudstack_pod.pod0"]["id"], allocationstate="Disabled")
+    as_json = csiac("plan", "-refresh-only", "--json", str(config))
+    assert as_json.exit_code == 0, as_json.output
+    summary = json.loads(as_json.stdout)["summary"]
+    assert (summary["add"], summary["change"], summary["destroy"], summary["state_updates"]) == (0, 0, 0, 2)
+    markdown = csiac("plan", "-refresh-only", "--markdown", str(config))
+    assert "(refresh only): 2 state update(s), nothing changes in the cloud" in markdown.stdout.splitlines()[1]
+    assert "to change" not in markdown.stdout.splitlines()[1]
