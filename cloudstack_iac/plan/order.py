@@ -156,7 +156,11 @@ def build_steps(changes: Iterable[ResourceChange], zone_of: Mapping[str, str | N
     try:
         order = topological(g.steps, {sid: s.depends_on for sid, s in g.steps.items()}, lambda sid: _priority(g.steps[sid]))
     except CycleError as exc:
-        problems.append((None, f"the plan cannot be ordered: these steps wait for each other: {exc}"))
+        early = sorted({g.steps[sid].address for sid in exc.cycle} & {a for a, c in by_address.items()
+                                                                      if c.actions == (Action.CREATE, Action.DELETE)})
+        hint = (f" ({', '.join(early)}: create_before_destroy cannot be honoured here; remove it, or keep the "
+                "objects it depends on with a moved block)") if early else ""
+        problems.append((early[0] if early else None, f"the plan cannot be ordered: these steps wait for each other: {exc}{hint}"))
         return [], problems
     return [g.steps[sid] for sid in order], problems
 

@@ -18,7 +18,7 @@ from cloudstack_iac.providers.api import TYPES
 from cloudstack_iac.schema import get_schema
 from cloudstack_iac.schema.updates import LOCAL, REFUSED, REPLACE, UPDATE_CALLS
 from cloudstack_iac.state.document import StateDocument
-from tests.plan.plan_builders import apply_in_memory, cfg, cluster, host, pod, ref, res, zone
+from tests.plan.plan_builders import apply_in_memory, cfg, cluster, host, pod, pool, ref, res, zone
 
 Z, P, C, H = "cloudstack_zone.z", "cloudstack_pod.p", "cloudstack_cluster.c", "cloudstack_host.h"
 # Arguments whose update is a command of its own rather than the type's update command.
@@ -163,3 +163,21 @@ def test_an_unreachable_host_is_a_warning_and_drift_not_a_step() -> None:
     assert any(d.address == H and "Disconnected" in d.summary for d in diags.items)
     report = detect_drift(state, live, today=date(2026, 1, 1))
     assert [(i.address, c.new) for i in report.items for c in i.changes] == [(H, "Disconnected")]
+
+
+def test_create_before_destroy_under_a_cluster_recreated_first_is_an_error_naming_the_cycle() -> None:
+    life = Lifecycle(create_before_destroy=True)
+
+    def config(cluster_address: str):  # type: ignore[no-untyped-def]
+        return cfg(res(Z, zone()), res(P, pod(ref(Z))), res(cluster_address, cluster(ref(Z), ref(P))),
+                   res("cloudstack_storage_pool.s", pool(ref(Z), ref(P), ref(cluster_address), "s1"), lifecycle=life))
+
+    state = converged(config(C))
+    # The cluster's address changes without a moved block: the new cluster (same name) waits for the
+    # old one's delete, which waits for the old pool's, which create_before_destroy puts after the new pool.
+    plan, diags = make_plan(config("cloudstack_cluster.renamed"), state)
+    errors = [d for d in diags.items if d.is_error]
+    assert errors and all("create_before_destroy cannot be honoured" in d.summary for d in errors)
+    cycle = next(d.summary for d in errors if "cannot be ordered" in d.summary)
+    assert "delete cloudstack_cluster.c" in cycle and "create cloudstack_cluster.renamed" in cycle
+    assert plan.steps == []
