@@ -20,29 +20,22 @@ from typing import Any, TypeVar
 import click
 
 from cloudstack_iac import __version__
+from cloudstack_iac.cli.options import attach, chdir_option
 from cloudstack_iac.cli.varargs import ordered_var_sources
 from cloudstack_iac.diags import DiagnosticError, Diagnostics
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_OK, EXIT_ERROR, EXIT_CHANGES, EXIT_INTERRUPTED = 0, 1, 2, 130
-EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a writer whose reader left
-
-
-def _silence_stdout() -> None:
-    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):  # no real file descriptor (in-process runners)
-        pass
 
 
 def print_diagnostics(diags: Diagnostics) -> None:
     from cloudstack_iac.render import render_diagnostics
 
     if len(diags):
-        click.echo(render_diagnostics(diags, color=sys.stderr.isatty()), err=True)
+        from cloudstack_iac.cli.options import color_wanted
+
+        click.echo(render_diagnostics(diags, color=color_wanted(sys.stderr)), err=True)
 
 
 def run(func: F) -> F:
@@ -59,12 +52,12 @@ def run(func: F) -> F:
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
             code = EXIT_INTERRUPTED
-        except BrokenPipeError:
-            # The reader went away (csiac plan | head -1): stop quietly, as a SIGPIPE'd process does.
-            _silence_stdout()
-            code = EXIT_BROKEN_PIPE
         except click.exceptions.ClickException:
             raise
+        except BrokenPipeError:  # `csiac plan | head`: the reader has gone; nothing left to say to it
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            code = EXIT_ERROR
         except Exception as exc:  # a bug: say so in one line; the traceback only on request
             if os.environ.get("CSIAC_DEBUG"):
                 traceback.print_exc()
@@ -132,6 +125,7 @@ def parse_duration(text: str) -> float:
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
 @click.version_option(__version__, prog_name="csiac")
+@chdir_option
 def main() -> None:
     """Infrastructure as code for the physical layer of Apache CloudStack.
 
@@ -147,3 +141,4 @@ def main() -> None:
 from cloudstack_iac.cli import commands as _commands  # noqa: E402  (registers the commands)
 
 _commands.register(main)
+attach(main.commands.values())

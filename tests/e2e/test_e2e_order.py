@@ -285,7 +285,7 @@ def test_a_broken_pipe_ends_quietly(tmp_path: Path) -> None:
         os.close(write_end)
     assert "Traceback" not in done.stderr and "internal error" not in done.stderr, done.stderr
     assert "Exception ignored" not in done.stderr, done.stderr
-    assert done.returncode == 141
+    assert done.returncode == 1  # like any command that could not say everything it had to
 
 
 def test_refresh_only_plans_count_state_updates_in_json_and_markdown(workdir: Path) -> None:
