@@ -323,15 +323,16 @@ def _apply(ws: wsp.Workspace, the_plan: Any, config: Any, providers: dict[str, A
 
 
 def _forget_gone(ws: wsp.Workspace, the_plan: Any, state: StateDocument) -> None:
-    """Nothing to do, but objects in state no longer exist (say, a killed destroy's last delete went through):
-    record that, so the state equals the cloud."""
+    """Nothing to do, but objects in state no longer exist (say, a killed destroy's last delete went through),
+    or steps of a killed apply are still pending although the cloud shows them done (an enable that went
+    through): record that, so the state equals the cloud and no intent is left behind."""
     gone = sorted(set(state.resources) - set(the_plan.prior_state.resources))
-    if not gone or the_plan.prior_state.lineage != state.lineage:
+    if (not gone and not state.pending) or the_plan.prior_state.lineage != state.lineage:
         return
     refreshed = _copy_for_write(state)
     for address in gone:
         refreshed.resources.pop(address, None)
-    if _write_final_state(ws, refreshed):
+    if _write_final_state(ws, refreshed) and gone:
         click.echo(f"{len(gone)} object(s) in state no longer exist in the cloud and were removed from state: "
                    + ", ".join(gone[:10]) + (" ..." if len(gone) > 10 else ""), err=True)
 
