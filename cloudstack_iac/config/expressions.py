@@ -16,11 +16,9 @@ from cloudstack_iac.config.functions import (
     FunctionContext,
     FunctionError,
     call_function,
-    format_number,
-    normalize_number,
-    to_number,
     type_name,
 )
+from cloudstack_iac.config.numbers import NumberProblem, arith, format_number, to_number
 from cloudstack_iac.diags import SourceRange
 from cloudstack_iac.values import Unknown, contains_unknown
 
@@ -139,7 +137,8 @@ class Evaluator:
             if not isinstance(n, int) or isinstance(n, bool):
                 raise EvalError(f"a list index must be a whole number, got {type_name(key)}", pos)
             if not 0 <= n < len(value):
-                raise EvalError(f"index {n} is out of range for a list of {len(value)} elements", pos)
+                shown = str(n) if abs(n) < 10**20 else f"{str(n)[:20]}..."
+                raise EvalError(f"index {shown} is out of range for a list of {len(value)} elements", pos)
             return value[n]
         if isinstance(value, dict):
             k = self.key_string(key, pos)
@@ -214,7 +213,7 @@ class Evaluator:
     def binary(self, expr: s.Binary) -> Any:
         try:
             return self._binary(expr)
-        except OverflowError:
+        except (OverflowError, NumberProblem):
             raise EvalError(f"the result of {expr.op} is too large for a number", expr.pos) from None
 
     def _binary(self, expr: s.Binary) -> Any:
@@ -227,23 +226,17 @@ class Evaluator:
             equal = _equal(left, right)
             return equal if op == "==" else not equal
         if op in ("&&", "||"):
+            for side, value in ((expr.left, left), (expr.right, right)):
+                if value is None:
+                    raise EvalError(f"the operand of {op} is null; a bool is required", side.pos)
             a, b = self.as_bool(left, expr.left.pos), self.as_bool(right, expr.right.pos)
             return (a and b) if op == "&&" else (a or b)
         a, b = self.as_number(left, expr.left.pos), self.as_number(right, expr.right.pos)
-        if op == "+":
-            return normalize_number(a + b)
-        if op == "-":
-            return normalize_number(a - b)
-        if op == "*":
-            return normalize_number(a * b)
-        if op == "/":
-            if b == 0:
-                raise EvalError("division by zero", expr.pos)
-            return normalize_number(a / b)
-        if op == "%":
-            if b == 0:
-                raise EvalError("modulo by zero", expr.pos)
-            return normalize_number(a % b)
+        if op in ("+", "-", "*", "/", "%"):
+            try:
+                return arith(op, a, b)
+            except ZeroDivisionError:
+                raise EvalError("division by zero" if op == "/" else "modulo by zero", expr.pos) from None
         if op == "<":
             return a < b
         if op == ">":
@@ -260,13 +253,24 @@ class Evaluator:
             return Unknown()
         if expr.op == "!":
             return not self.as_bool(value, expr.operand.pos)
-        return normalize_number(-self.as_number(value, expr.operand.pos))
+        return -self.as_number(value, expr.operand.pos)
 
     def conditional(self, expr: s.Conditional) -> Any:
         cond = self.eval(expr.cond)
         if isinstance(cond, Unknown):
             return Unknown()
-        return self.eval(expr.then if self.as_bool(cond, expr.cond.pos) else expr.otherwise)
+        if cond is None:
+            raise EvalError("the condition is null; a bool is required", expr.cond.pos)
+        chosen, other = (expr.then, expr.otherwise) if self.as_bool(cond, expr.cond.pos) else (expr.otherwise, expr.then)
+        value = self.eval(chosen)
+        if isinstance(value, (bool, int, float)):
+            # Terraform gives both results one type: a string on the other side makes this one a string.
+            try:
+                if isinstance(self.eval(other), str):
+                    return self.stringify(value, chosen.pos)
+            except (EvalError, Poisoned):
+                pass
+        return value
 
     @staticmethod
     def as_bool(value: Any, pos: SourceRange | None) -> Any:

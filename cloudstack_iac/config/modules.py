@@ -19,7 +19,7 @@ from cloudstack_iac.addrs import ModuleStep, ResourceAddress, format_key
 from cloudstack_iac.config import syntax as s
 from cloudstack_iac.config.expressions import EvalError, Evaluator, Poisoned
 from cloudstack_iac.config.files import display_path
-from cloudstack_iac.config.functions import FunctionContext, to_number, type_name
+from cloudstack_iac.config.functions import FunctionContext, type_name
 from cloudstack_iac.config.graph import ModuleGraph, module_graph
 from cloudstack_iac.config.loader import (
     MODULE_META,
@@ -29,6 +29,7 @@ from cloudstack_iac.config.loader import (
     ResourceDecl,
     load_module,
 )
+from cloudstack_iac.config.numbers import to_number
 from cloudstack_iac.config.types import TypeProblem, convert, parse_type
 from cloudstack_iac.diags import Diagnostics, SourceRange, error
 from cloudstack_iac.model import DesiredResource, Lifecycle
@@ -186,6 +187,14 @@ class ModuleRuntime:
                     out[name] = FAILED
                     continue
             value = slot.value
+            if value is None and not decl.nullable and decl.default is not None:
+                # Terraform: a null given to a non-nullable variable means "use the default".
+                try:
+                    value = Evaluator(self._no_refs, self.fctx).eval(decl.default)
+                except (EvalError, Poisoned) as exc:
+                    self._report(exc, f"{self.prefix}var.{name}")
+                    out[name] = FAILED
+                    continue
             if decl.type_expr is not None:
                 try:
                     value = convert(value, parse_type(decl.type_expr), "")
