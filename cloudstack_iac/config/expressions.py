@@ -92,8 +92,6 @@ class Evaluator:
             value, consumed = self.eval(expr.root), 0
         elif expr.name in self.variables:
             value, consumed = self.variables[expr.name], 0
-            if expr.name == "self" and expr.ops and isinstance(expr.ops[0], s.GetAttr):
-                value, consumed = value.get(expr.ops[0].name, expr.pos), 1
         else:
             value, consumed = self.resolver(expr, self)
         return self.apply_ops(value, expr.ops[consumed:], expr.pos)

@@ -158,6 +158,9 @@ def _read_body(mod: ModuleDef, body: s.Body, diags: Diagnostics) -> None:
             if labels:
                 _variable(mod, labels[0], block, diags)
         elif kind == "locals":
+            for inner in block.body.blocks:
+                diags.append(error(f"blocks are not allowed inside locals (found {inner.type!r}); write {inner.type} = {{ ... }}",
+                                   subject=inner.pos))
             for name, attr in block.body.attributes.items():
                 if name in mod.locals:
                     diags.append(error(f"local.{name} is defined twice (first at line {mod.locals[name].pos.line})", subject=attr.pos))
@@ -176,6 +179,10 @@ def _read_body(mod: ModuleDef, body: s.Body, diags: Diagnostics) -> None:
                 attrs = block.body.attributes
                 if "value" not in attrs:
                     diags.append(error(f"output {labels[0]!r} needs a value", subject=block.pos))
+                    continue
+                if labels[0] in mod.outputs:
+                    first = mod.outputs[labels[0]].pos
+                    diags.append(error(f"output {labels[0]!r} is declared twice (first at {first.file}:{first.line})", subject=block.pos))
                     continue
                 mod.outputs[labels[0]] = OutputDecl(labels[0], attrs["value"].expr, block.pos,
                                                     _literal_bool(attrs.get("sensitive"), diags),
@@ -205,6 +212,10 @@ def _variable(mod: ModuleDef, name: str, block: s.Block, diags: Diagnostics) -> 
     attrs = block.body.attributes
     decl = VariableDecl(name, block.pos)
     decl.type_expr = attrs["type"].expr if "type" in attrs else None
+    if isinstance(decl.type_expr, s.Literal) and isinstance(decl.type_expr.value, str):
+        diags.append(error(f"variable {name!r}: quoted type constraints are not allowed; write {decl.type_expr.value} without quotes",
+                           subject=decl.type_expr.pos))
+        decl.type_expr = None
     decl.default = attrs["default"].expr if "default" in attrs else None
     decl.description = _literal_str(attrs.get("description"), diags)
     decl.sensitive = _literal_bool(attrs.get("sensitive"), diags)

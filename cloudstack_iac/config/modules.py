@@ -121,27 +121,6 @@ class ResourceResult:
     failed: bool = False
 
 
-class SelfView:
-    """``self.ARG`` inside a resource block: the instance's other arguments, evaluated on demand."""
-
-    def __init__(self, runtime: ModuleRuntime, address: str, exprs: dict[str, s.Attribute], values: dict[str, Any],
-                 evaluator: Evaluator) -> None:
-        self.runtime, self.address, self.exprs, self.values, self.evaluator = runtime, address, exprs, values, evaluator
-
-    def get(self, name: str, pos: SourceRange) -> Any:
-        if name in self.values:
-            return self.values[name]
-        if name in self.exprs:
-            node = f"self:{self.address}.{name}"
-            self.runtime.ctx.enter(node, f"{self.address}.{name}", self.exprs[name].pos)
-            try:
-                self.values[name] = self.evaluator.eval(self.exprs[name].expr)
-            finally:
-                self.runtime.ctx.leave(node)
-            return self.values[name]
-        raise EvalError(f"self has no argument {name!r}", pos)
-
-
 class ModuleRuntime:
     """One instance of a module (the root module is one too)."""
 
@@ -256,7 +235,8 @@ class ModuleRuntime:
         if name == "terraform" and first == "workspace":
             return "default", 1
         if name == "self":
-            raise EvalError("self is only available inside a resource block", trav.pos)
+            raise EvalError("self is only available in a lifecycle postcondition (as in Terraform, where provisioners"
+                            " may use it too); refer to the argument's value or to TYPE.NAME.ATTR instead", trav.pos)
         if first is not None and f"{name}.{first}" in self.mdef.resources:
             return self._resource_ref(self.mdef.resources[f"{name}.{first}"], trav, ev)
         raise EvalError(self._unknown_reference(name, first), trav.pos)
@@ -381,7 +361,12 @@ class ModuleRuntime:
                 raise EvalError(f"count must be a whole number from 0 to {MAX_COUNT:,}, got {shown}", count.pos)
             return [(i, {"count": {"index": i}}) for i in range(int(value))], ev.deps
         if for_each is not None:
+            if isinstance(for_each, s.TupleExpr) or (isinstance(for_each, s.ForExpr) and for_each.key_expr is None):
+                raise EvalError("for_each must be a map or a set of strings, and this is a tuple; use toset([...])", for_each.pos)
             value = ev.eval(for_each)
+            if ev.sensitive:
+                raise EvalError("for_each cannot use a sensitive value: instance keys appear in plans and state;"
+                                " use nonsensitive() if the keys are not secret", for_each.pos)
             if contains_unknown(value) and (not isinstance(value, dict) or isinstance(value, Unknown)):
                 raise EvalError("for_each depends on values known only after apply", for_each.pos)
             if isinstance(value, dict):
@@ -422,7 +407,6 @@ class ModuleRuntime:
             values: dict[str, Any] = {}
             ev = Evaluator(self.resolve, self.fctx, names)
             ev.deps.update(meta_deps)
-            ev.variables["self"] = SelfView(self, addr, args, values, ev)
             sensitive: set[str] = set()
             for name, attr in args.items():
                 if name in values:
@@ -448,7 +432,6 @@ class ModuleRuntime:
                 except Poisoned:
                     pass
             ev.deps.discard(addr)
-            del ev.variables["self"]  # breaks the evaluator <-> SelfView cycle, so no collector is needed
             prior = self.ctx.prior.get(addr)
             obj = {**unset, **prior, **values} if prior else {**unset, **values}
             for attr in computed:
@@ -649,6 +632,10 @@ class ModuleRuntime:
         slot = self.outputs.get(name)
         if slot is None:
             slot = self._evaluate_named(f"output.{name}", decl.value, decl.pos)
+            if slot is not FAILED and slot.sensitive and not decl.sensitive:
+                self.ctx.diags.append(error(f"output {name!r} refers to sensitive values; add sensitive = true to the output",
+                                            subject=decl.pos, address=f"{self.prefix}output.{name}"))
+                slot = FAILED
             if decl.sensitive and slot is not FAILED:
                 slot = Slot(slot.value, slot.deps, True)
             self.outputs[name] = slot

@@ -157,7 +157,10 @@ class _Converter:
         self._ascii = self.source.isascii()
 
     def pos(self, node: Node) -> SourceRange:
-        offset = _original_offset(node.start_byte, self.inserted)
+        return self.pos_at(node.start_byte)
+
+    def pos_at(self, byte: int) -> SourceRange:
+        offset = _original_offset(byte, self.inserted)
         found = self._positions.get(offset)
         if found is None:
             line = bisect_right(self.line_starts, offset)
@@ -341,7 +344,14 @@ class _Converter:
     # ------------------------------------------------------------------ templates
     def _plain_string(self, node: Node) -> str:
         """A string_lit is a quoted string without interpolation: the text between the quotes."""
+        self._one_line(node.start_byte + 1, node.end_byte - 1)
         return _unescape(self.data[node.start_byte + 1 : node.end_byte - 1].decode(), True)
+
+    def _one_line(self, start: int, end: int) -> None:
+        """Terraform refuses a literal newline inside a quoted string (use \\n or a heredoc)."""
+        newline = self.data.find(b"\n", start, end)
+        if newline >= 0:
+            self.diags.append(error("a quoted string may not span lines; use \\n or a heredoc (<<EOT)", subject=self.pos_at(newline)))
 
     def template(self, node: Node) -> s.Expr:
         pos = self.pos(node)
@@ -430,6 +440,8 @@ class _Converter:
     def _literal_text(self, start: int, end: int, quoted: bool, indent: int) -> str:
         if end <= start:
             return ""
+        if quoted:
+            self._one_line(start, end)
         raw = self.data[start:end].decode()
         if indent:
             raw = _dedent(raw, indent, at_line_start=start == 0 or self.data[start - 1 : start] == b"\n")

@@ -48,7 +48,7 @@ def parse_type(expr: s.Expr) -> TypeSpec:
     if isinstance(expr, s.Traversal) and expr.root is None and not expr.ops and expr.name in PRIMITIVES:
         return TypeSpec(expr.name)
     if isinstance(expr, s.Literal) and expr.value in PRIMITIVES:
-        return TypeSpec(expr.value)
+        raise TypeProblem(f"quoted type constraints are not allowed; write {expr.value} without quotes")
     if isinstance(expr, s.Call):
         if expr.name in ("list", "set", "map") and len(expr.args) == 1:
             return TypeSpec(expr.name, element=parse_type(expr.args[0]))

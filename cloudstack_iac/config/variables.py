@@ -77,6 +77,12 @@ def _tfvars(path: Path, mdef: ModuleDef, values: dict[str, Slot], diags: Diagnos
         diags.append(error(f"unexpected block {block.type!r} in a variables file", subject=block.pos))
     evaluator = Evaluator(_no_refs, FunctionContext(path.parent))
     for name, attr in body.attributes.items():
+        found = s.calls(attr.expr)
+        if found:
+            diags.append(error(f"functions may not be called in a variables file ({found[0].name}); give the value itself",
+                               subject=found[0].pos, address=f"var.{name}"))
+            values[name] = FAILED
+            continue
         if name not in mdef.variables:
             diags.append((error if strict else warning)(f"value for undeclared variable {name!r}", subject=attr.pos))
             continue

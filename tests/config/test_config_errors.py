@@ -144,11 +144,14 @@ resource "cloudstack_pod" "b" {
   for_each = 3
 }
 resource "cloudstack_pod" "c" {
-  for_each = ["x", "x"]
+  for_each = concat(["x"], ["x"])
 }
 resource "cloudstack_pod" "d" {
   count    = 1
   for_each = {}
+}
+resource "cloudstack_pod" "e" {
+  for_each = ["x", "y"]
 }
 '''})
     assert errors == [
@@ -156,6 +159,7 @@ resource "cloudstack_pod" "d" {
         "cfg/main.hcl:2:11: cloudstack_pod.a: count must be a whole number from 0 to 1,000,000, got -1",
         "cfg/main.hcl:5:14: cloudstack_pod.b: for_each must be a map or a set of strings, got number",
         "cfg/main.hcl:8:14: cloudstack_pod.c: for_each keys must be unique; use toset()",
+        "cfg/main.hcl:15:14: cloudstack_pod.e: for_each must be a map or a set of strings, and this is a tuple; use toset([...])",
     ]
 
 

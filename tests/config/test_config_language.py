@@ -241,7 +241,7 @@ EOT
     assert got["plain"] == "  keeps indent\na=1\nb=2\n"
 
 
-def test_splats_self_and_each_over_sets(hcl: Loader) -> None:
+def test_splats_and_each_over_sets(hcl: Loader) -> None:
     config = hcl.ok({"main.hcl": '''
 locals { racks = [{ id = "r1", pods = ["a"] }, { id = "r2", pods = ["b", "c"] }] }
 resource "cloudstack_pod" "p" {
@@ -250,7 +250,7 @@ resource "cloudstack_pod" "p" {
   zone_id  = "zone-uuid"
   gateway  = each.value == "r1" ? "10.1.0.1" : "10.2.0.1"
   netmask  = "255.255.255.0"
-  start_ip = cidrhost("${self.gateway}/24", 10)
+  start_ip = cidrhost("${each.value == "r1" ? "10.1.0.1" : "10.2.0.1"}/24", 10)
 }
 output "legacy" { value = local.racks.*.id }
 output "full"   { value = local.racks[*].pods[0] }
