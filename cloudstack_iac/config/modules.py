@@ -141,6 +141,8 @@ class ModuleRuntime:
         self.outputs: dict[str, Slot] = {}
         self.resources: dict[str, ResourceResult] = {}
         self.modules: dict[str, dict[Any, ModuleRuntime] | ModuleRuntime] = {}
+        # The module directories from the root down to this one, to refuse a module that sources itself.
+        self.lineage: tuple[tuple[str, Path], ...] = (("root module", mdef.directory.resolve()),)
         self.variables = self._variables(inputs, call_pos, root_input)
 
     # ------------------------------------------------------------------------------------- variables
@@ -550,6 +552,11 @@ class ModuleRuntime:
             self._report(exc, node)
             return None
         directory = (self.mdef.directory / call.source)
+        lineage = (*self.lineage, (node, directory.resolve()))
+        if directory.resolve() in {d for _, d in self.lineage}:
+            chain = " -> ".join(f"{name} ({display_path(d)})" for name, d in lineage)
+            self.ctx.diags.append(error(f"module cycle: {chain}; a module may not call itself", subject=call.pos, address=node))
+            return None
         child_def = self.ctx.module_def(directory)
         inputs_decl = {n: a for n, a in call.body.attributes.items() if n not in MODULE_META}
         for name, attr in inputs_decl.items():
@@ -576,6 +583,7 @@ class ModuleRuntime:
             inputs = {n: v for n, v in inputs.items() if v is not FAILED}
             path = (*self.path, ModuleStep(call.name, key))
             runtime = ModuleRuntime(self.ctx, child_def, path, inputs, provider_key, call.pos, False, inherited)
+            runtime.lineage = lineage
             for n in failed:
                 runtime.variables[n] = FAILED
             instances[key] = runtime

@@ -25,7 +25,8 @@ _OPERATORS = {"!", "-", "+", "*", "/", "%", "==", "!=", "<", ">", "<=", ">=", "&
 _ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)|\$\$\{|%%\{", re.S)
 _EXPONENT = re.compile(rb"[eE][-+]?[0-9]")
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
-MAX_FILE_BYTES = 64 * 2**20  # a configuration file larger than this is a mistake (or /dev/zero)
+MAX_FILE_BYTES = 32 * 2**20  # a configuration file larger than this is a mistake (or /dev/zero)
+MAX_LINE_BYTES = 2**20  # tree-sitter reads a long string literal at about 1 MB/s: refuse, don't stall
 _SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 
 
@@ -46,6 +47,12 @@ def parse_source(data: bytes, filename: str) -> tuple[s.Body, Diagnostics]:
     diags = Diagnostics()
     if len(data) > MAX_FILE_BYTES:
         diags.append(error(f"the file is larger than {MAX_FILE_BYTES // 2**20} MiB; split it", subject=SourceRange(filename, 1, 1)))
+        return s.Body(), diags
+    longest = max(data.split(b"\n"), key=len) if len(data) > MAX_LINE_BYTES else b""
+    if len(longest) > MAX_LINE_BYTES:
+        line = data.count(b"\n", 0, data.index(longest)) + 1
+        diags.append(error(f"line {line} is longer than {MAX_LINE_BYTES // 2**20} MiB; a literal this large belongs in a file"
+                           " read with file()", subject=SourceRange(filename, line, 1)))
         return s.Body(), diags
     source = data
     tree = Parser(_LANGUAGE).parse(data)
@@ -80,7 +87,8 @@ def parse_source(data: bytes, filename: str) -> tuple[s.Body, Diagnostics]:
         diags.append(error(exc.message, subject=exc.pos))
         return s.Body(), diags
     except RecursionError:
-        diags.append(error("expression is nested too deeply", subject=SourceRange(filename, 1, 1)))
+        diags.append(error("an expression in this file is nested too deeply (more than a few hundred levels)",
+                           subject=SourceRange(filename, 1, 1)))
         return s.Body(), diags
     diags.extend(conv.diags)
     return body, diags
