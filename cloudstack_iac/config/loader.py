@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cloudstack_iac.config import syntax as s
+from cloudstack_iac.config.compat import TERRAFORM_LANGUAGE, ConstraintProblem, allows
 from cloudstack_iac.config.files import config_files, display_path
 from cloudstack_iac.config.parser import parse_file
 from cloudstack_iac.diags import Diagnostics, SourceRange, error
@@ -197,12 +198,30 @@ def _read_body(mod: ModuleDef, body: s.Body, diags: Diagnostics) -> None:
                 diags.append(error("a moved block needs from and to", subject=block.pos))
                 continue
             mod.moved.append(MovedDecl(attrs["from"].expr, attrs["to"].expr, block.pos))
-        elif kind in ("csiac", "terraform"):
-            continue  # settings are read by config/settings.py; terraform blocks are accepted and ignored
+        elif kind == "terraform":
+            _terraform_block(block, diags)
+        elif kind == "csiac":
+            continue  # settings are read by config/settings.py
         else:
             close = difflib.get_close_matches(kind, TOP_LEVEL_BLOCKS, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             diags.append(error(f"unknown block type {kind!r}{hint}", subject=block.pos))
+
+
+def _terraform_block(block: s.Block, diags: Diagnostics) -> None:
+    """Enforce required_version against the Terraform language csiac implements; the rest is ignored."""
+    attr = block.body.attributes.get("required_version")
+    constraint = _literal_str(attr, diags)
+    if attr is None or constraint is None:
+        return
+    try:
+        ok = allows(constraint)
+    except ConstraintProblem as exc:
+        diags.append(error(str(exc), subject=attr.expr.pos))
+        return
+    if not ok:
+        diags.append(error(f"this configuration requires Terraform {constraint}; csiac implements the language of"
+                           f" Terraform {TERRAFORM_LANGUAGE}", subject=attr.expr.pos))
 
 
 def _variable(mod: ModuleDef, name: str, block: s.Block, diags: Diagnostics) -> None:

@@ -69,3 +69,14 @@ def test_literal_newline_in_a_quoted_string_is_an_error(hcl: Loader) -> None:
     errors = hcl.errors({"main.hcl": 'locals {\n  a = "x\ny"\n  b = "p${1}\nq"\n  c = "ok ${1 +\n 2}"\n}\n'})
     assert errors == ["cfg/main.hcl:2:9: a quoted string may not span lines; use \\n or a heredoc (<<EOT)",
                       "cfg/main.hcl:4:13: a quoted string may not span lines; use \\n or a heredoc (<<EOT)"]
+
+
+def test_required_version_is_compared_with_the_terraform_language_csiac_implements(hcl: Loader) -> None:
+    assert hcl.errors({"main.hcl": 'terraform {\n  required_version = ">= 1.5, < 2.0"\n}\n'}) == []
+    assert hcl.errors({"main.hcl": 'terraform {\n  required_version = "~> 1.9"\n}\n'}) == []
+    assert hcl.errors({"main.hcl": 'terraform {\n  required_version = ">= 2.0"\n}\n'}) == [
+        "cfg/main.hcl:2:22: this configuration requires Terraform >= 2.0; csiac implements the language of Terraform 1.9.0"]
+    assert hcl.errors({"main.hcl": 'terraform {\n  required_version = "~> 1.8.0"\n}\n'}) == [
+        "cfg/main.hcl:2:22: this configuration requires Terraform ~> 1.8.0; csiac implements the language of Terraform 1.9.0"]
+    assert hcl.errors({"main.hcl": 'terraform {\n  required_version = "newest"\n}\n'}) == [
+        "cfg/main.hcl:2:22: invalid version constraint 'newest'; expected terms such as \">= 1.5\" or \"~> 1.9\""]
