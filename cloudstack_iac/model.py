@@ -96,3 +96,5 @@ class Configuration:
     # sha256 over the source files and the variable values in effect: plan files record it so a
     # saved plan made from another configuration is refused.
     digest: str = ""
+    # postconditions that read values known only after apply: apply checks them once it has the values
+    conditions_after_apply: int = 0

@@ -250,6 +250,13 @@ def _apply(ws: wsp.Workspace, the_plan: Any, config: Any, providers: dict[str, A
     if result.interrupted:
         click.echo(f"Apply interrupted after {seconds:.1f}s. Resources: {summary}. Run apply again to finish.", err=True)
         return EXIT_INTERRUPTED
+    if config.conditions_after_apply:
+        failed = wsp.postconditions_after_apply(ws, config, final)
+        for line in failed:
+            click.echo(f"error: {line}", err=True)
+        if failed:
+            click.echo(f"Apply finished after {seconds:.1f}s but {len(failed)} postcondition(s) failed. Resources: {summary}.", err=True)
+            return EXIT_ERROR
     click.echo(f"Apply complete! Resources: {summary}. ({seconds:.1f}s)")
     if the_plan.deferred:
         click.echo(f"{len(the_plan.deferred)} resource(s) were deferred until values they need exist: run apply again.")

@@ -218,6 +218,12 @@ def outputs_after_apply(ws: Workspace, config: Configuration, state: StateDocume
     return {name: value for name, value in outputs.items() if not contains_unknown(value)}
 
 
+def postconditions_after_apply(ws: Workspace, config: Configuration, state: StateDocument) -> list[str]:
+    """Postconditions that read values known only after apply, checked with the values apply learnt."""
+    _fresh, diags = load_configuration(ws.directory, var_sources=var_sources_from(config.variables), prior=prior_attributes(state))
+    return [d.one_line() for d in diags.errors if d.summary.startswith("postcondition failed")]
+
+
 def _fill(value: Any, known: Mapping[str, Mapping[str, Any]]) -> Any:
     if isinstance(value, Unknown) and value.ref in known:
         current: Any = known[value.ref]

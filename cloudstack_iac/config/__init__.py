@@ -93,6 +93,7 @@ def _load(directory: str | os.PathLike[str], var_files: Sequence[str], var_args:
     config.variables = {n: slot.value for n, slot in runtime.variables.items() if slot is not FAILED}
     config.sensitive_variables = frozenset(n for n, slot in runtime.variables.items() if slot.sensitive)
     config.digest = _digest(root, ctx.module_defs.values(), config.variables)
+    config.conditions_after_apply = ctx.conditions_after_apply
     return config, diags
 
 

@@ -16,7 +16,7 @@ from cloudstack_iac.config.files import config_files, display_path
 from cloudstack_iac.config.parser import parse_file
 from cloudstack_iac.diags import Diagnostics, SourceRange, error
 
-TOP_LEVEL_BLOCKS = ("variable", "locals", "resource", "module", "output", "provider", "moved", "csiac", "terraform")
+TOP_LEVEL_BLOCKS = ("variable", "locals", "resource", "module", "output", "provider", "moved", "csiac", "terraform", "check")
 RESOURCE_META = ("count", "for_each", "depends_on", "provider")
 MODULE_META = ("source", "count", "for_each", "depends_on", "providers", "version")
 
@@ -44,6 +44,8 @@ class ResourceDecl:
     depends_on: list[s.Traversal] = field(default_factory=list)
     provider: s.Expr | None = None
     lifecycle: s.Body | None = None
+    preconditions: list[Condition] = field(default_factory=list)
+    postconditions: list[Condition] = field(default_factory=list)
 
     @property
     def key(self) -> str:
@@ -87,6 +89,22 @@ class MovedDecl:
 
 
 @dataclass(eq=False)
+class Condition:
+    """A precondition, postcondition or check assertion: a bool and the message shown when it is false."""
+
+    condition: s.Expr
+    message: s.Expr | None
+    pos: SourceRange
+
+
+@dataclass(eq=False)
+class CheckDecl:
+    name: str
+    asserts: list[Condition]
+    pos: SourceRange
+
+
+@dataclass(eq=False)
 class ModuleDef:
     directory: Path
     files: list[Path] = field(default_factory=list)
@@ -97,6 +115,7 @@ class ModuleDef:
     outputs: dict[str, OutputDecl] = field(default_factory=dict)
     providers: list[ProviderDecl] = field(default_factory=list)
     moved: list[MovedDecl] = field(default_factory=list)
+    checks: list[CheckDecl] = field(default_factory=list)
 
 
 def load_module(directory: Path, diags: Diagnostics) -> ModuleDef:
@@ -198,6 +217,17 @@ def _read_body(mod: ModuleDef, body: s.Body, diags: Diagnostics) -> None:
                 diags.append(error("a moved block needs from and to", subject=block.pos))
                 continue
             mod.moved.append(MovedDecl(attrs["from"].expr, attrs["to"].expr, block.pos))
+        elif kind == "check":
+            labels = _labels(block, 1, 'check "NAME"', diags)
+            if labels:
+                asserts = [c for inner in block.body.blocks if (c := _condition(inner, "assert", diags)) is not None]
+                for inner in block.body.blocks:
+                    if inner.type != "assert":
+                        diags.append(error(f"check {labels[0]!r}: unexpected block {inner.type!r}; expected assert {{ condition, error_message }}",
+                                           subject=inner.pos))
+                if not asserts:
+                    diags.append(error(f"check {labels[0]!r} needs at least one assert block", subject=block.pos))
+                mod.checks.append(CheckDecl(labels[0], asserts, block.pos))
         elif kind == "terraform":
             _terraform_block(block, diags)
         elif kind == "csiac":
@@ -265,7 +295,27 @@ def _resource(mod: ModuleDef, rtype: str, name: str, block: s.Block, diags: Diag
     for inner in block.body.blocks:
         if inner.type == "lifecycle":
             decl.lifecycle = inner.body
+            for cond_block in inner.body.blocks:
+                if cond_block.type in ("precondition", "postcondition"):
+                    cond = _condition(cond_block, cond_block.type, diags)
+                    if cond is not None:
+                        (decl.preconditions if cond_block.type == "precondition" else decl.postconditions).append(cond)
+                else:
+                    diags.append(error(f"{decl.key}: unexpected block {cond_block.type!r} in lifecycle; expected precondition"
+                                       " or postcondition", subject=cond_block.pos))
     mod.resources[decl.key] = decl
+
+
+def _condition(block: s.Block, kind: str, diags: Diagnostics) -> Condition | None:
+    if block.type != kind:
+        return None
+    attrs = block.body.attributes
+    if "condition" not in attrs or "error_message" not in attrs:
+        diags.append(error(f"a {kind} block needs condition and error_message", subject=block.pos))
+        return None
+    for extra in set(attrs) - {"condition", "error_message"}:
+        diags.append(error(f"{kind}: unexpected argument {extra!r}", subject=attrs[extra].pos))
+    return Condition(attrs["condition"].expr, attrs["error_message"].expr, attrs["condition"].expr.pos)
 
 
 def _module_call(mod: ModuleDef, name: str, block: s.Block, diags: Diagnostics) -> None:

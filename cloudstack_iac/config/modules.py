@@ -24,6 +24,7 @@ from cloudstack_iac.config.graph import ModuleGraph, module_graph
 from cloudstack_iac.config.loader import (
     MODULE_META,
     RESOURCE_META,
+    Condition,
     ModuleCall,
     ModuleDef,
     ResourceDecl,
@@ -31,7 +32,7 @@ from cloudstack_iac.config.loader import (
 )
 from cloudstack_iac.config.numbers import to_number
 from cloudstack_iac.config.types import TypeProblem, convert, parse_type
-from cloudstack_iac.diags import Diagnostics, SourceRange, error
+from cloudstack_iac.diags import Diagnostics, SourceRange, error, warning
 from cloudstack_iac.model import DesiredResource, Lifecycle
 from cloudstack_iac.schema import get_schema
 from cloudstack_iac.values import Unknown, contains_unknown
@@ -68,6 +69,7 @@ class Context:
         self.cycles_reported: set[int] = set()  # module definitions whose cycles were reported (once, not per instance)
         # Where an aliased provider is named (provider = cloudstack.ams): position -> (alias, address).
         self.provider_refs: dict[SourceRange, tuple[str, str]] = {}
+        self.conditions_after_apply = 0  # postconditions whose values are known only after apply
 
     def graph(self, mdef: ModuleDef) -> ModuleGraph:
         """The static graph of a module definition, built once however many instances it has."""
@@ -119,6 +121,9 @@ class ResourceResult:
     value: Any  # the object, list (count) or map (for_each) references see
     instances: dict[Any, str] = field(default_factory=dict)  # instance key -> address
     failed: bool = False
+
+
+UNKNOWN_RESULT = "\0unknown"  # a condition that reads values known only after apply
 
 
 class ModuleRuntime:
@@ -439,6 +444,8 @@ class ModuleRuntime:
             for attr in computed:
                 if obj.get(attr) is None:
                     obj[attr] = Unknown(addr, (attr,))
+            self._conditions(decl.preconditions, "precondition", addr, names, None)
+            self._conditions(decl.postconditions, "postcondition", addr, names, obj)
             self.ctx.resources[addr] = DesiredResource(
                 address=address, type=decl.type, values=values, depends_on=frozenset(ev.deps | explicit | self.inherited_deps),
                 lifecycle=lifecycle, provider=provider_key, source=decl.pos,
@@ -452,6 +459,56 @@ class ModuleRuntime:
             else:
                 result.value = obj
         return result
+
+    def _conditions(self, conds: list[Condition], kind: str, addr: str, names: dict[str, Any], obj: dict[str, Any] | None) -> None:
+        """A false precondition or postcondition fails the plan with its error_message, as in Terraform.
+
+        A condition that depends on values known only after apply is checked then: the next load after
+        apply (``csiac apply`` does one) sees the real values in state.
+        """
+        scope = {**names, "self": obj} if obj is not None else names
+        for cond in conds:
+            failed = self._false(cond, Evaluator(self.resolve, self.fctx, scope), addr)
+            if failed is UNKNOWN_RESULT:
+                self.ctx.conditions_after_apply += kind == "postcondition"
+            elif failed is not None:
+                self.ctx.diags.append(error(f"{kind} failed: {failed}", subject=cond.pos, address=addr))
+
+    def _false(self, cond: Condition, ev: Evaluator, addr: str) -> str | None:
+        """The error message when the condition is known and false; UNKNOWN_RESULT when it cannot be known
+        yet; None when true or broken (reported)."""
+        try:
+            ok = ev.eval(cond.condition)
+            if contains_unknown(ok):
+                return UNKNOWN_RESULT
+            if ok is None:
+                raise EvalError("the condition is null; it must be true or false", cond.pos)
+            if Evaluator.as_bool(ok, cond.pos):
+                return None
+            message = ev.eval(cond.message) if cond.message is not None else "the condition is false"
+            return message if isinstance(message, str) else Evaluator.stringify(message, cond.pos)
+        except EvalError as exc:
+            self._report(exc, addr)
+        except Poisoned:
+            pass
+        return None
+
+    def _checks(self) -> None:
+        """check blocks: a false assertion is a warning, never a failure (Terraform's checks are advisory)."""
+        for check in self.mdef.checks:
+            node = f"{self.prefix}check.{check.name}"
+            for cond in check.asserts:
+                ev = Evaluator(self.resolve, self.fctx)
+                inner = Diagnostics()
+                saved, self.ctx.diags = self.ctx.diags, inner
+                try:
+                    failed = self._false(cond, ev, node)
+                finally:
+                    self.ctx.diags = saved
+                for d in inner:
+                    self.ctx.diags.append(warning(f"check {check.name!r} could not be evaluated: {d.summary}", subject=d.subject, address=node))
+                if failed is not None and failed is not UNKNOWN_RESULT:
+                    self.ctx.diags.append(warning(f"check {check.name!r} failed: {failed}", subject=cond.pos, address=node))
 
     def _provider_key(self, decl: ResourceDecl) -> str:
         expr = decl.provider
@@ -676,6 +733,7 @@ class ModuleRuntime:
                     self.resource(self.mdef.resources[node])
             except (Poisoned, EvalError):
                 continue
+        self._checks()
 
     def _report_cycles(self, graph: ModuleGraph) -> None:
         """One error per cycle naming every member; members are then skipped quietly."""
