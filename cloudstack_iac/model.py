@@ -19,6 +19,8 @@ class Lifecycle:
     prevent_destroy: bool = False
     create_before_destroy: bool = False
     ignore_changes: tuple[str, ...] = ()  # top-level attribute names; ("*",) means all ("all" in HCL)
+    # (resource instance address, attribute or "") pairs: a planned change to one replaces this resource
+    replace_triggered_by: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(slots=True)

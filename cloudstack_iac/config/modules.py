@@ -9,6 +9,7 @@ through locals, module inputs and outputs) is recorded: that is the instance's `
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -444,6 +445,10 @@ class ModuleRuntime:
             for attr in computed:
                 if obj.get(attr) is None:
                     obj[attr] = Unknown(addr, (attr,))
+            if decl.lifecycle is not None and "replace_triggered_by" in decl.lifecycle.attributes:
+                triggers = self._triggers(decl.lifecycle.attributes["replace_triggered_by"], names, addr)
+                lifecycle = dataclasses.replace(lifecycle, replace_triggered_by=triggers)
+                ev.deps.update(a for a, _ in triggers)
             self._conditions(decl.preconditions, "precondition", addr, names, None)
             self._conditions(decl.postconditions, "postcondition", addr, names, obj)
             self.ctx.resources[addr] = DesiredResource(
@@ -459,6 +464,39 @@ class ModuleRuntime:
             else:
                 result.value = obj
         return result
+
+    def _triggers(self, attr: s.Attribute, names: dict[str, Any], addr: str) -> tuple[tuple[str, str], ...]:
+        """replace_triggered_by = [TYPE.NAME, TYPE.NAME[KEY], TYPE.NAME[KEY].ATTR]: which planned changes replace this one."""
+        items = attr.expr.items if isinstance(attr.expr, s.TupleExpr) else None
+        if items is None:
+            self.ctx.diags.append(error("replace_triggered_by takes a list of resource references", subject=attr.pos, address=addr))
+            return ()
+        out: list[tuple[str, str]] = []
+        ev = Evaluator(self.resolve, self.fctx, names)
+        for item in items:
+            ops = item.ops if isinstance(item, s.Traversal) and item.root is None else []
+            if not ops or not isinstance(ops[0], s.GetAttr) or f"{item.name}.{ops[0].name}" not in self.mdef.resources:
+                self.ctx.diags.append(error("replace_triggered_by lists resources of this module, such as cloudstack_pod.p or"
+                                            " cloudstack_pod.p[each.key].name", subject=item.pos, address=addr))
+                continue
+            assert isinstance(item, s.Traversal)
+            target = self.mdef.resources[f"{item.name}.{ops[0].name}"]
+            rest = ops[1:]
+            keys: list[Any] = []
+            if rest and isinstance(rest[0], s.IndexOp):
+                try:
+                    keys = [ev.eval(rest[0].key)]
+                except (EvalError, Poisoned) as exc:
+                    self._report(exc, addr)
+                    continue
+                rest = rest[1:]
+            elif target.count is not None or target.for_each is not None:
+                result = self.resource(target)
+                keys = list(result.instances) if not result.failed else []
+            attribute = rest[0].name if rest and isinstance(rest[0], s.GetAttr) else ""
+            for key in keys or [None]:
+                out.append((str(ResourceAddress(target.type, target.name, key, self.path)), attribute))
+        return tuple(out)
 
     def _conditions(self, conds: list[Condition], kind: str, addr: str, names: dict[str, Any], obj: dict[str, Any] | None) -> None:
         """A false precondition or postcondition fails the plan with its error_message, as in Terraform.
@@ -558,7 +596,7 @@ class ModuleRuntime:
                 ignore = tuple(names)
             else:
                 self.ctx.diags.append(error("ignore_changes takes a list of argument names or all", subject=attr.pos, address=node))
-        for name in set(body.attributes) - {"prevent_destroy", "create_before_destroy", "ignore_changes"}:
+        for name in set(body.attributes) - {"prevent_destroy", "create_before_destroy", "ignore_changes", "replace_triggered_by"}:
             self.ctx.diags.append(error(f"unknown lifecycle argument {name!r}", subject=body.attributes[name].pos, address=node))
         return Lifecycle(flags.get("prevent_destroy", False), flags.get("create_before_destroy", False), ignore)
 

@@ -220,7 +220,8 @@ class _Planner:
         order = self.topological(self.config.resources)
         replace = set(self.options.replace)
         for address in order:
-            self.plan_desired(self.config.resources[address], address in replace)
+            resource = self.config.resources[address]
+            self.plan_desired(resource, address in replace, self.triggered_by(resource))
         for address, resource in self.state.resources.items():
             if address not in self.config.resources:
                 self.changes[address] = self.delete_change(resource, "no_config")
@@ -233,6 +234,16 @@ class _Planner:
         for address in replace:
             if address not in self.state.resources:
                 self.diags.append(error(f"-replace {address}: no such resource in state", address=address))
+
+    def triggered_by(self, r: DesiredResource) -> str | None:
+        """The first replace_triggered_by entry with a planned update or replacement (planned before r)."""
+        for address, attribute in r.lifecycle.replace_triggered_by:
+            change = self.changes.get(address)
+            if change is None or change.actions in ((Action.NOOP,), (Action.CREATE,), (Action.DELETE,)):
+                continue
+            if not attribute or attribute in change.changed_attrs or change.actions != (Action.UPDATE,):
+                return f"{address}.{attribute}" if attribute else address
+        return None
 
     def topological(self, resources: Mapping[str, DesiredResource]) -> list[str]:
         incoming: dict[str, int] = {a: 0 for a in resources}
@@ -260,7 +271,7 @@ class _Planner:
             self.diags.append(error(f"dependency cycle between resources: {', '.join(stuck[:10])}"))
         return order
 
-    def plan_desired(self, r: DesiredResource, force_replace: bool) -> None:
+    def plan_desired(self, r: DesiredResource, force_replace: bool, trigger: str | None = None) -> None:
         address = str(r.address)
         schema = get_schema(r.type)
         values = self.desired[address]
@@ -295,6 +306,8 @@ class _Planner:
         reason = None
         if force_replace:
             reason = "replace_by_request"
+        elif trigger is not None:
+            reason = "replace_by_triggers"
         elif prior.status == "tainted":
             reason = "tainted"
         elif replace_because:

@@ -33,6 +33,7 @@ KINDS = ("create", "update", "replace", "delete")  # column order of every summa
 REASONS = {
     "tainted": "is tainted, so must be replaced",
     "replace_by_request": "will be replaced, as requested",
+    "replace_by_triggers": "will be replaced because a resource in its replace_triggered_by changes",
     "cannot_update": "must be replaced",
     "cascade": "must be replaced because what it belongs to is replaced",
     "no_config": "will be destroyed because it is no longer in the configuration",

@@ -80,3 +80,26 @@ def test_required_version_is_compared_with_the_terraform_language_csiac_implemen
         "cfg/main.hcl:2:22: this configuration requires Terraform ~> 1.8.0; csiac implements the language of Terraform 1.9.0"]
     assert hcl.errors({"main.hcl": 'terraform {\n  required_version = "newest"\n}\n'}) == [
         "cfg/main.hcl:2:22: invalid version constraint 'newest'; expected terms such as \">= 1.5\" or \"~> 1.9\""]
+
+
+def test_replace_triggered_by_takes_resource_references(hcl: Loader) -> None:
+    errors = hcl.errors({"main.hcl": '''variable "v" { default = 1 }
+resource "cloudstack_zone" "z" {
+  name = "z"
+  lifecycle {
+    replace_triggered_by = [var.v, cloudstack_zone.nope]
+  }
+}
+resource "cloudstack_zone" "y" {
+  name = "y"
+  lifecycle {
+    replace_triggered_by = cloudstack_zone.z
+  }
+}
+'''})
+    refs = "replace_triggered_by lists resources of this module, such as cloudstack_pod.p or cloudstack_pod.p[each.key].name"
+    assert [e for e in errors if "replace_triggered_by" in e] == [
+        f"cfg/main.hcl:5:29: cloudstack_zone.z: {refs}",
+        f"cfg/main.hcl:5:36: cloudstack_zone.z: {refs}",
+        "cfg/main.hcl:11:5: cloudstack_zone.y: replace_triggered_by takes a list of resource references",
+    ]

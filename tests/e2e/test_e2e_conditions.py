@@ -78,3 +78,53 @@ def test_postcondition_that_holds_lets_apply_complete(tmp_path: Path) -> None:
     applied = csiac("apply", "-auto-approve", str(config))
     assert applied.exit_code == 0, applied.output
     assert "Apply complete!" in applied.stdout
+
+
+TRIGGERED = '''
+variable "dns" { default = "1.1.1.1" }
+resource "cloudstack_zone" "z" {
+  name          = "z1"
+  network_type  = "Advanced"
+  dns1          = var.dns
+  internal_dns1 = "1.1.1.1"
+}
+resource "cloudstack_pod" "p" {
+  name     = "p1"
+  zone_id  = cloudstack_zone.z.id
+  gateway  = "10.1.0.1"
+  netmask  = "255.255.255.0"
+  start_ip = "10.1.0.10"
+  end_ip   = "10.1.0.99"
+  lifecycle {
+    replace_triggered_by = [cloudstack_zone.z.dns1]
+  }
+}
+resource "cloudstack_pod" "q" {
+  name     = "q1"
+  zone_id  = cloudstack_zone.z.id
+  gateway  = "10.2.0.1"
+  netmask  = "255.255.255.0"
+  start_ip = "10.2.0.10"
+  end_ip   = "10.2.0.99"
+  lifecycle {
+    replace_triggered_by = [cloudstack_zone.z.internal_dns1]
+  }
+}
+'''
+
+
+def test_replace_triggered_by_replaces_when_the_referenced_attribute_changes(tmp_path: Path) -> None:
+    config = tmp_path / "cfg"
+    config.mkdir()
+    (config / "main.hcl").write_text(TRIGGERED)
+    assert csiac("apply", "-auto-approve", str(config)).exit_code == 0
+    before = state_of(config)["resources"]["cloudstack_pod.p"]["id"]
+    planned = csiac("plan", str(config), "-var", "dns=9.9.9.9")
+    assert planned.exit_code == 0, planned.output
+    assert "Plan: 1 to add, 1 to change, 1 to destroy." in planned.stdout  # zone updated, p replaced, q untouched
+    assert "cloudstack_pod.p will be replaced because a resource in its replace_triggered_by changes" in planned.stdout
+    assert "cloudstack_pod.q" not in planned.stdout
+    applied = csiac("apply", "-auto-approve", str(config), "-var", "dns=9.9.9.9")
+    assert applied.exit_code == 0, applied.output
+    assert state_of(config)["resources"]["cloudstack_pod.p"]["id"] != before
+    assert csiac("plan", "--detailed-exitcode", str(config), "-var", "dns=9.9.9.9").exit_code == 0
