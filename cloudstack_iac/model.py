@@ -83,6 +83,24 @@ class MovedBlock:
     source: SourceRange | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class RemovedBlock:
+    """``removed { from = ADDR  lifecycle { destroy = false } }``: forget ADDR instead of destroying it."""
+
+    from_address: str
+    destroy: bool = True
+    source: SourceRange | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ImportBlock:
+    """``import { to = ADDR  id = "..." }``: adopt an existing object into state at the next apply."""
+
+    to_address: str
+    id: str
+    source: SourceRange | None = None
+
+
 @dataclass(slots=True)
 class Configuration:
     """Everything a directory of HCL files evaluates to."""
@@ -93,6 +111,8 @@ class Configuration:
     providers: dict[str, ProviderConfig] = field(default_factory=dict)  # keyed by ProviderConfig.key
     settings: Settings = field(default_factory=Settings)
     moved: list[MovedBlock] = field(default_factory=list)
+    removed: list[RemovedBlock] = field(default_factory=list)
+    imports: list[ImportBlock] = field(default_factory=list)
     variables: dict[str, Any] = field(default_factory=dict)  # root variable values in effect
     sensitive_variables: frozenset[str] = frozenset()
     # sha256 over the source files and the variable values in effect: plan files record it so a

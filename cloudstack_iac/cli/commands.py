@@ -114,10 +114,12 @@ def _make_plan(ws: wsp.Workspace, *, destroy: bool, targets: tuple[str, ...], re
     providers = wsp.open_providers(ws, choices)
     _note(ws)
     try:
+        imported = wsp.import_blocks(providers, config, state) if config.imports and not destroy else []
         live = wsp.refresh(providers, config, state) if (refresh or refresh_only) else None
         options = PlanOptions(destroy=destroy, refresh_only=refresh_only, targets=targets, replace=replace)
         the_plan, plan_diags = wsp.build_plan(config, state, live, options, choices)
         _fail_on_errors(plan_diags)
+        the_plan.imported = imported
     except BaseException:
         wsp.close_providers(providers)
         raise

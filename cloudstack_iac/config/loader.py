@@ -16,7 +16,8 @@ from cloudstack_iac.config.files import config_files, display_path
 from cloudstack_iac.config.parser import parse_file
 from cloudstack_iac.diags import Diagnostics, SourceRange, error
 
-TOP_LEVEL_BLOCKS = ("variable", "locals", "resource", "module", "output", "provider", "moved", "csiac", "terraform", "check")
+TOP_LEVEL_BLOCKS = ("variable", "locals", "resource", "module", "output", "provider", "moved", "csiac", "terraform", "check",
+                    "removed", "import")
 RESOURCE_META = ("count", "for_each", "depends_on", "provider")
 MODULE_META = ("source", "count", "for_each", "depends_on", "providers", "version")
 
@@ -116,6 +117,8 @@ class ModuleDef:
     providers: list[ProviderDecl] = field(default_factory=list)
     moved: list[MovedDecl] = field(default_factory=list)
     checks: list[CheckDecl] = field(default_factory=list)
+    removed: list[tuple[s.Expr, s.Expr | None, SourceRange]] = field(default_factory=list)  # from, lifecycle destroy, where
+    imports: list[tuple[s.Expr, s.Expr, SourceRange]] = field(default_factory=list)  # to, id, where
 
 
 def load_module(directory: Path, diags: Diagnostics) -> ModuleDef:
@@ -217,6 +220,20 @@ def _read_body(mod: ModuleDef, body: s.Body, diags: Diagnostics) -> None:
                 diags.append(error("a moved block needs from and to", subject=block.pos))
                 continue
             mod.moved.append(MovedDecl(attrs["from"].expr, attrs["to"].expr, block.pos))
+        elif kind == "removed":
+            attrs = block.body.attributes
+            if "from" not in attrs:
+                diags.append(error("a removed block needs from = ADDRESS", subject=block.pos))
+                continue
+            life = next((b for b in block.body.blocks if b.type == "lifecycle"), None)
+            destroy = life.body.attributes.get("destroy") if life is not None else None
+            mod.removed.append((attrs["from"].expr, destroy.expr if destroy is not None else None, block.pos))
+        elif kind == "import":
+            attrs = block.body.attributes
+            if "to" not in attrs or "id" not in attrs:
+                diags.append(error("an import block needs to = ADDRESS and id = \"...\"", subject=block.pos))
+                continue
+            mod.imports.append((attrs["to"].expr, attrs["id"].expr, block.pos))
         elif kind == "check":
             labels = _labels(block, 1, 'check "NAME"', diags)
             if labels:

@@ -147,6 +147,8 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         "deferred": list(plan.deferred),
         "deferred_notes": dict(plan.deferred_notes),
         "moved": [{"from": a, "to": b} for a, b in plan.moved],
+        "forgotten": list(plan.forgotten),
+        "imported": list(plan.imported),
         "outputs": plan.outputs,
         "prior_state": state_to_dict(plan.prior_state),
     }
@@ -166,7 +168,9 @@ def plan_from_dict(data: Mapping[str, Any]) -> Plan:
             prior_state=state_from_dict(data["prior_state"], source="the plan's prior state"),
             destroy=bool(data.get("destroy")), refresh_only=bool(data.get("refresh_only")),
             deferred=list(data.get("deferred") or []), deferred_notes=dict(data.get("deferred_notes") or {}), outputs=dict(data.get("outputs") or {}),
-            moved=[(m["from"], m["to"]) for m in data.get("moved") or []], format_version=version,
+            moved=[(m["from"], m["to"]) for m in data.get("moved") or []], forgotten=list(data.get("forgotten") or []),
+            imported=list(data.get("imported") or []),
+            format_version=version,
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise DiagnosticError(error(f"the plan file is corrupted: {type(exc).__name__}: {exc}")) from None

@@ -33,7 +33,7 @@ from cloudstack_iac.schema.base import ResourceSchema
 from cloudstack_iac.state.document import FailureDomain, ResourceState, StateDocument
 from cloudstack_iac.values import Unknown, contains_unknown
 
-__all__ = ["SENSITIVE", "PlanOptions", "apply_moves", "make_plan", "refresh_state"]
+__all__ = ["SENSITIVE", "PlanOptions", "apply_moves", "forget_removed", "make_plan", "refresh_state"]
 
 
 @dataclass(frozen=True)
@@ -78,6 +78,18 @@ def apply_moves(config: Configuration, state: StateDocument, diags: Diagnostics)
             if r.parent in renamed:
                 r.parent = renamed[r.parent]
     return done
+
+
+def forget_removed(config: Configuration, state: StateDocument) -> list[str]:
+    """``removed`` blocks with ``destroy = false``: drop the entries from state; the objects stay in the cloud."""
+    gone: list[str] = []
+    for block in config.removed:
+        if block.destroy:
+            continue  # destroyed as any resource no longer in the configuration is
+        for address in [a for a in state.resources if _matches(a, block.from_address)]:
+            del state.resources[address]
+            gone.append(address)
+    return sorted(gone)
 
 
 def refresh_state(state: StateDocument, live: Mapping[tuple[str, str], LiveObject]) -> tuple[list[str], dict[str, dict[str, tuple[Any, Any]]]]:
@@ -478,6 +490,7 @@ def make_plan(config: Configuration, prior: StateDocument, *, live: Mapping[tupl
                 diags.append(error(f"{pattern!r} is not a resource address"))
     state = _copy_state(prior)
     moved = apply_moves(config, state, diags)
+    forgotten = forget_removed(config, state)
     gone: list[str] = []
     drift: dict[str, dict[str, tuple[Any, Any]]] = {}
     by_id = {(r.type, r.id): a for a, r in state.resources.items() if r.id is not None}
@@ -506,6 +519,6 @@ def make_plan(config: Configuration, prior: StateDocument, *, live: Mapping[tupl
     zone_of = {c.address: planner.zone_of(c.address) for c in changes}
     steps = build_steps(changes, zone_of)
     plan = Plan(prior.lineage, prior.serial, config.digest, changes, steps, state, destroy=options.destroy,
-                deferred=sorted(planner.deferred), deferred_notes=dict(sorted(planner.deferred.items())), moved=moved,
+                deferred=sorted(planner.deferred), deferred_notes=dict(sorted(planner.deferred.items())), moved=moved, forgotten=forgotten,
                 outputs={k: v.value for k, v in config.outputs.items() if not v.sensitive and not contains_unknown(v.value)})
     return plan, diags
