@@ -126,13 +126,58 @@ def load_module(directory: Path, diags: Diagnostics) -> ModuleDef:
     if not directory.is_dir():
         diags.append(error(f"module directory {display_path(directory)} does not exist"))
         return mod
+    bodies: list[s.Body] = []
+    overrides: list[s.Body] = []
     for path in config_files(directory):
         mod.files.append(path)
         body, file_diags = parse_file(path, display_path(path))
         diags.extend(file_diags)
         if not file_diags.has_errors:
-            _read_body(mod, body, diags)
+            (overrides if is_override(path) else bodies).append(body)
+    for override in overrides:  # after every other file, in lexical order, as Terraform merges them
+        _merge_override(bodies, override, diags)
+    for body in bodies:
+        _read_body(mod, body, diags)
     return mod
+
+
+def is_override(path: Path) -> bool:
+    """``override.tf`` and ``*_override.tf`` (and the .hcl spellings) are merged into the other files."""
+    stem = path.name.split(".", 1)[0]
+    return stem == "override" or stem.endswith("_override")
+
+
+def _merge_override(bodies: list[s.Body], override: s.Body, diags: Diagnostics) -> None:
+    """Terraform's override rules: each block replaces the arguments of the block it names; nested
+    blocks replace all nested blocks of their type, except lifecycle, merged argument by argument;
+    locals replace by name. A block with nothing to override is an error."""
+    for name, attr in override.attributes.items():
+        diags.append(error(f"unexpected attribute {name!r} at the top level; expected blocks such as resource or variable", subject=attr.pos))
+    for block in override.blocks:
+        if block.type == "locals":
+            for name, attr in block.body.attributes.items():
+                base = next((b for body in bodies for b in body.blocks if b.type == "locals" and name in b.body.attributes), None)
+                if base is None:
+                    diags.append(error(f"override: there is no local.{name} to override", subject=attr.pos))
+                else:
+                    base.body.attributes[name] = attr
+            continue
+        base = next((b for body in bodies for b in body.blocks if b.type == block.type and b.labels == block.labels), None)
+        if base is None:
+            shown = " ".join([block.type, *(f'"{label}"' for label in block.labels)])
+            diags.append(error(f"override: there is no {shown} block to override", subject=block.pos))
+            continue
+        base.body.attributes.update(block.body.attributes)
+        for kind in dict.fromkeys(inner.type for inner in block.body.blocks):
+            replacing = [inner for inner in block.body.blocks if inner.type == kind]
+            if kind == "lifecycle":
+                original = next((b for b in base.body.blocks if b.type == "lifecycle"), None)
+                if original is not None:
+                    for inner in replacing:
+                        original.body.attributes.update(inner.body.attributes)
+                        original.body.blocks.extend(inner.body.blocks)
+                    continue
+            base.body.blocks = [b for b in base.body.blocks if b.type != kind] + replacing
 
 
 def _literal_bool(attr: s.Attribute | None, diags: Diagnostics) -> bool:

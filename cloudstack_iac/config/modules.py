@@ -407,7 +407,7 @@ class ModuleRuntime:
         unset = dict.fromkeys(self.ctx.arguments(decl.type))
         sources = {n: a.expr.pos for n, a in args.items()}
         for block in blocks:
-            sources.setdefault(block.type, block.pos)
+            sources.setdefault(block.labels[0] if block.type == "dynamic" and block.labels else block.type, block.pos)
         result = ResourceResult({} if decl.for_each is not None else [] if decl.count is not None else None)
         for key, names in expansion if expansion is not None else [(None, {})]:
             address = ResourceAddress(decl.type, decl.name, key, self.path)
@@ -434,9 +434,10 @@ class ModuleRuntime:
                     sensitive.add(name)
             for block in blocks:
                 try:
-                    values.setdefault(block.type, []).append({n: ev.eval(a.expr) for n, a in block.body.attributes.items()})
+                    for kind, content in self._nested(block, ev):
+                        values.setdefault(kind, []).append(content)
                 except EvalError as exc:
-                    self._report(exc, addr, block.type)
+                    self._report(exc, addr, block.labels[0] if block.type == "dynamic" and block.labels else block.type)
                 except Poisoned:
                     pass
             ev.deps.discard(addr)
@@ -464,6 +465,34 @@ class ModuleRuntime:
             else:
                 result.value = obj
         return result
+
+    @staticmethod
+    def _nested(block: s.Block, ev: Evaluator) -> list[tuple[str, dict[str, Any]]]:
+        """A nested block's arguments; a ``dynamic "X"`` block gives one X per element of its for_each."""
+        if block.type != "dynamic":
+            return [(block.type, {n: ev.eval(a.expr) for n, a in block.body.attributes.items()})]
+        attrs = block.body.attributes
+        content = next((b for b in block.body.blocks if b.type == "content"), None)
+        if len(block.labels) != 1 or "for_each" not in attrs or content is None:
+            raise EvalError('a dynamic block needs one label, for_each and a content block: dynamic "NAME" { for_each = ...'
+                            ' content { ... } }', block.pos)
+        name = block.labels[0]
+        iterator = name
+        if "iterator" in attrs:
+            it = attrs["iterator"].expr
+            if not (isinstance(it, s.Traversal) and it.root is None and not it.ops and it.name):
+                raise EvalError("iterator must be a plain name", it.pos)
+            iterator = it.name
+        collection = ev.eval(attrs["for_each"].expr)
+        if contains_unknown(collection):
+            raise EvalError(f"the for_each of dynamic {name!r} depends on values known only after apply", attrs["for_each"].expr.pos)
+        if collection is None:
+            raise EvalError(f"the for_each of dynamic {name!r} is null", attrs["for_each"].expr.pos)
+        out = []
+        for key, value in ev.iterate(collection, attrs["for_each"].expr.pos):
+            scope = ev.child({iterator: {"key": key, "value": value}})
+            out.append((name, {n: scope.eval(a.expr) for n, a in content.body.attributes.items()}))
+        return out
 
     def _triggers(self, attr: s.Attribute, names: dict[str, Any], addr: str) -> tuple[tuple[str, str], ...]:
         """replace_triggered_by = [TYPE.NAME, TYPE.NAME[KEY], TYPE.NAME[KEY].ATTR]: which planned changes replace this one."""
