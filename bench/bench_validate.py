@@ -37,7 +37,7 @@ resource "cloudstack_pod" "p" {
 }
 resource "cloudstack_cluster" "c" {
   for_each   = toset([for h in local.hosts : h.rack])
-  name       = "c-${each.key}"
+  cluster_name       = "c-${each.key}"
   zone_id    = cloudstack_zone.z.id
   pod_id     = cloudstack_pod.p[each.key].id
   hypervisor = "KVM"

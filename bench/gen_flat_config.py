@@ -51,7 +51,7 @@ resource "cloudstack_secondary_storage" "{z}" {{
                     break
                 cl = f"{p}_c{c}"
                 out.append(f'''resource "cloudstack_cluster" "{cl}" {{
-  name       = "c{c}"
+  cluster_name       = "c{c}"
   zone_id    = cloudstack_zone.{z}.id
   pod_id     = cloudstack_pod.{p}.id
   hypervisor = "KVM"

@@ -101,6 +101,20 @@ class ImportBlock:
     source: SourceRange | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class DataSource:
+    """A ``data "cloudstack_zone" "z" { filter { name = "name" value = "ams1" } }`` block, evaluated:
+    the lookup to make through the provider before planning (as the Terraform provider's data sources)."""
+
+    address: str  # data.cloudstack_zone.z (module.x.data.cloudstack_zone.z inside a module)
+    type: str
+    # (field name, regular expression) pairs, all of which must match; None while a value depends on
+    # something not known yet (another data source, read first).
+    filters: tuple[tuple[str, str], ...] | None
+    provider: str = "default"
+    source: SourceRange | None = None
+
+
 @dataclass(slots=True)
 class Configuration:
     """Everything a directory of HCL files evaluates to."""
@@ -115,6 +129,7 @@ class Configuration:
     imports: list[ImportBlock] = field(default_factory=list)
     variables: dict[str, Any] = field(default_factory=dict)  # root variable values in effect
     sensitive_variables: frozenset[str] = frozenset()
+    data_sources: dict[str, DataSource] = field(default_factory=dict)  # keyed by address
     # sha256 over the source files and the variable values in effect: plan files record it so a
     # saved plan made from another configuration is refused.
     digest: str = ""

@@ -16,7 +16,7 @@ resource "cloudstack_physical_network" "pn" {
 resource "cloudstack_traffic_type" "t" {
   for_each            = toset(["Management", "Guest", "Public"])
   physical_network_id = cloudstack_physical_network.pn.id
-  type                = each.key
+  traffic_type                = each.key
 }
 resource "cloudstack_pod" "p" {
   name     = "p1"
@@ -27,7 +27,7 @@ resource "cloudstack_pod" "p" {
   end_ip   = "10.1.0.20"
 }
 resource "cloudstack_cluster" "c" {
-  name       = "c1"
+  cluster_name = "c1"
   zone_id    = cloudstack_zone.z.id
   pod_id     = cloudstack_pod.p.id
   hypervisor = "KVM"

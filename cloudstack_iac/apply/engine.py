@@ -64,6 +64,9 @@ class _Run:
         self.secrets = secrets
         self.observer = observer
         self.state = _copy_state(plan.prior_state)
+        # An unconfirmed update, enable, delete or maintenance from a killed run needs nothing more: the plan
+        # being applied was made from what is there now. Only an unconfirmed create may still need adopting.
+        self.state.pending = {a: op for a, op in self.state.pending.items() if op in (StepOp.CREATE.value, StepOp.ADOPT.value)}
         self.changes: dict[str, ResourceChange] = {c.address: c for c in plan.changes}
         self.live: dict[str, dict[str, Any]] = {}  # address -> attributes of objects created in this run
         self.lock = threading.Lock()
@@ -140,7 +143,8 @@ class _Run:
             provider.delete(step.type, self.object_id(step), dict(step.inputs))
             return step, None, {}
         if step.op is StepOp.PREPARE_HOST_MAINTENANCE:
-            provider.prepare_host_maintenance(self.object_id(step))
+            timeout = step.inputs.get("destroy_timeout")
+            provider.prepare_host_maintenance(self.object_id(step), timeout=float(timeout) if timeout else None)
             return step, None, {}
         if step.op is StepOp.ENABLE_STORAGE_MAINTENANCE:
             provider.enable_storage_maintenance(self.object_id(step))
@@ -278,6 +282,9 @@ def apply_plan(plan: Plan, providers: Mapping[str, Provider], journal: StateJour
     last_checkpoint = now()
     checkpoint_interval = checkpoint_seconds
     started: set[str] = set()
+    # The journal's first line: the lineage and salt this run's digests use (a killed first apply is folded
+    # with them). Opening it here also stops apply before any cloud change when the journal cannot be written.
+    journal.begin(run.state)
     if plan.moved:  # a checkpoint folds the journal into the stored state, which has the old addresses
         journal.moved(plan.moved)
     for address in plan.forgotten:  # removed blocks: the stored state still has them until folded
@@ -294,7 +301,7 @@ def apply_plan(plan: Plan, providers: Mapping[str, Provider], journal: StateJour
                     error = future.exception()
                     sched.finished(step.id, error is None)
                     if error is not None:
-                        message = str(error) if isinstance(error, (ProviderError, StepInputError)) else f"{type(error).__name__}: {error}"
+                        message = str(error) if isinstance(error, (ProviderError, StepInputError, DiagnosticError)) else f"{type(error).__name__}: {error}"
                         result.failed.append((step.id, message))
                         observer.step_failed(step, error)
                         halted = True
@@ -302,8 +309,9 @@ def apply_plan(plan: Plan, providers: Mapping[str, Provider], journal: StateJour
                     _, attrs, inputs = future.result()
                     try:
                         run.record(step, attrs, inputs)
-                    except (OSError, TypeError, ValueError) as exc:  # journal unwritable: stop, the intent stays pending
-                        result.failed.append((step.id, f"the result could not be recorded: {type(exc).__name__}: {exc}"))
+                    except (OSError, DiagnosticError, TypeError, ValueError) as exc:  # journal unwritable: stop, the intent stays pending
+                        why = str(exc) if isinstance(exc, DiagnosticError) else f"{type(exc).__name__}: {exc}"
+                        result.failed.append((step.id, f"the result could not be recorded: {why}"))
                         observer.step_failed(step, exc)
                         halted = True
                         continue
@@ -314,8 +322,14 @@ def apply_plan(plan: Plan, providers: Mapping[str, Provider], journal: StateJour
                     result.interrupted = True
                 if not halted:
                     launch = sched.take(parallelism - len(running))
-                    for sid in launch:
-                        journal.intent(sid, steps[sid].address, steps[sid].op.value)
+                    for index, sid in enumerate(launch):
+                        try:
+                            journal.intent(sid, steps[sid].address, steps[sid].op.value)
+                        except DiagnosticError as exc:  # no intent on disk, no provider call: this step and the rest wait
+                            result.failed.append((sid, f"not started: {exc}"))
+                            halted = True
+                            launch = launch[:index]
+                            break
             for sid in launch:
                 started.add(sid)
                 observer.step_started(steps[sid])
@@ -332,7 +346,10 @@ def apply_plan(plan: Plan, providers: Mapping[str, Provider], journal: StateJour
             if not running:
                 break
             done, _ = wait(list(running), return_when=FIRST_COMPLETED)
-    journal.sync()
+    try:
+        journal.sync()
+    except DiagnosticError as exc:  # the state written next holds these results; the caller reports the disk
+        result.warnings.append(str(exc))
     result.not_started = [s.id for s in plan.steps if s.id not in started]
     for sid in result.not_started:
         observer.step_skipped(steps[sid], "an earlier step failed" if result.failed else "interrupted")

@@ -10,7 +10,9 @@ from __future__ import annotations
 import functools
 import gc
 import os
+import signal
 import sys
+import threading
 import traceback
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -38,6 +40,7 @@ def run(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> None:
+        previous = _stop_signals_interrupt()
         try:
             code = func(*args, **kwargs)
         except DiagnosticError as exc:
@@ -53,9 +56,24 @@ def run(func: F) -> F:
                 traceback.print_exc()
             click.echo(f"error: internal error: {type(exc).__name__}: {exc} (set CSIAC_DEBUG=1 for details)", err=True)
             code = EXIT_ERROR
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
         sys.exit(code or 0)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+def _stop_signals_interrupt() -> dict[int, Any]:
+    """SIGTERM (CI runners, systemd) and SIGHUP (a closed terminal) stop a command as Ctrl-C does:
+    locks released, nothing half-written, exit 130. Apply installs its own, gentler handlers."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    return {signum: signal.signal(signum, _interrupt) for signum in (signal.SIGTERM, signal.SIGHUP)}
 
 
 def var_options(func: F) -> F:

@@ -36,10 +36,11 @@ PLAN_FILE_VARIABLES_KEY = "variables"  # non-sensitive variable values the plan 
 def register(group: click.Group) -> None:
     for command in (validate, plan, apply, destroy, show, graph, simulator):
         group.add_command(command)
-    from cloudstack_iac.cli import drift_commands, state_commands
+    from cloudstack_iac.cli import drift_commands, lock_commands, state_commands
 
     state_commands.register(group)
     drift_commands.register(group)
+    lock_commands.register(group)
 
 
 def _note(ws: wsp.Workspace) -> None:
@@ -112,8 +113,11 @@ def _make_plan(ws: wsp.Workspace, *, destroy: bool, targets: tuple[str, ...], re
     _fail_on_errors(diags)
     choices = wsp.provider_choices(config, state, ws.settings, provider_name)
     providers = wsp.open_providers(ws, choices)
-    _note(ws)
     try:
+        config, data_diags = wsp.read_data_sources(ws, providers, config, state, current_var_sources())
+        _note(ws)
+        if data_diags.has_errors:  # warnings were shown by the first evaluation
+            raise DiagnosticError(data_diags)
         imported = wsp.import_blocks(providers, config, state) if config.imports and not destroy else []
         live = wsp.refresh(providers, config, state) if (refresh or refresh_only) else None
         options = PlanOptions(destroy=destroy, refresh_only=refresh_only, targets=targets, replace=replace)
@@ -191,31 +195,36 @@ def plan(directory: str, out: str | None, destroy: bool, detailed: bool, as_json
 
 # ---------------------------------------------------------------------------------------- apply family
 class _Interrupts:
-    """First Ctrl-C: stop scheduling and let running steps finish. Second: abort at once.
+    """First Ctrl-C, SIGTERM or SIGHUP: stop scheduling and let running steps finish. Second: abort at once.
 
-    Every finished step is already in the fsync'd journal, so aborting never loses state; the next
-    command folds the journal first.
+    CI runners and systemd stop jobs with SIGTERM, and a closed terminal sends SIGHUP: both mean "stop
+    soon", like Ctrl-C. Every finished step is already in the fsync'd journal, so aborting never loses
+    state; the next command folds the journal first.
     """
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
     def __init__(self) -> None:
         self.stop = threading.Event()
-        self._previous: Any = None
+        self._previous: dict[int, Any] = {}
 
     def __enter__(self) -> _Interrupts:
         if threading.current_thread() is threading.main_thread():
-            self._previous = signal.signal(signal.SIGINT, self._handle)
+            for signum in self.SIGNALS:
+                self._previous[signum] = signal.signal(signum, self._handle)
         return self
 
     def _handle(self, signum: int, frame: Any) -> None:
+        name = "Interrupt" if signum == signal.SIGINT else signal.Signals(signum).name
         if self.stop.is_set():
-            click.echo("\nSecond interrupt: aborting now. Finished steps are saved in the journal.", err=True)
+            click.echo(f"\nSecond {name.lower() if name == 'Interrupt' else name}: aborting now. Finished steps are saved in the journal.", err=True)
             os._exit(EXIT_INTERRUPTED)
         self.stop.set()
-        click.echo("\nInterrupt received: no new steps will start; waiting for running steps to finish...", err=True)
+        click.echo(f"\n{name} received: no new steps will start; waiting for running steps to finish...", err=True)
 
     def __exit__(self, *exc: object) -> None:
-        if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
+        for signum, previous in self._previous.items():
+            signal.signal(signum, previous)
 
 
 def _apply(ws: wsp.Workspace, the_plan: Any, config: Any, providers: dict[str, Any], *, parallelism: int,
@@ -227,18 +236,21 @@ def _apply(ws: wsp.Workspace, the_plan: Any, config: Any, providers: dict[str, A
     observer = RichObserver(total) if sys.stdout.isatty() else PlainObserver(total)
     journal = ws.backend.journal
     started = time.monotonic()
-    try:
-        with _Interrupts() as interrupts:
+    with _Interrupts() as interrupts:  # held through the final write: a signal then changes nothing
+        try:
+            ws.backend.check_writable()  # before the cloud changes, not after
             result = apply_plan(
                 the_plan, providers, journal, secrets=wsp.secrets_of(config), parallelism=parallelism,
                 observer=observer, stop=interrupts.stop, checkpoint=ws.backend.checkpoint, staged_zones=staged == "zone")
-    finally:
-        observer.close()
-        wsp.close_providers(providers)
-    final = result.state
-    final.outputs = wsp.outputs_after_apply(ws, config, final)
-    ws.backend.write(final)
-    journal.clear()
+        finally:
+            observer.close()
+            wsp.close_providers(providers)
+        for warning in result.warnings:
+            click.echo(f"warning: {warning}", err=True)
+        final = result.state
+        final.outputs = wsp.outputs_after_apply(ws, config, final)
+        if not _write_final_state(ws, final):
+            return EXIT_ERROR
     seconds = time.monotonic() - started
     summary = f"{result.added} added, {result.changed} changed, {result.destroyed} destroyed"
     if result.failed:
@@ -263,6 +275,27 @@ def _apply(ws: wsp.Workspace, the_plan: Any, config: Any, providers: dict[str, A
     if the_plan.deferred:
         click.echo(f"{len(the_plan.deferred)} resource(s) were deferred until values they need exist: run apply again.")
     return EXIT_OK
+
+
+def _write_final_state(ws: wsp.Workspace, final: StateDocument) -> bool:
+    """Write the state after apply; if that fails the cloud has changed anyway: keep the journal, save a copy, say how to recover."""
+    from cloudstack_iac.state.file import StateError
+
+    journal = ws.backend.journal
+    try:
+        ws.backend.write(final)
+    except StateError as exc:
+        copy = ws.backend.errored_copy(final)
+        saved = (f"; the new state is also saved in {copy} (once the cause is fixed: csiac state push {copy})"
+                 if copy else "; no copy of the new state could be written anywhere")
+        click.echo(f"error: {exc.diagnostics.errors[0].summary}. The cloud was changed: the apply journal {journal.path} "
+                   f"keeps every result and the next csiac command folds it into the state once it can be written{saved}", err=True)
+        return False
+    try:
+        journal.clear()
+    except StateError as exc:  # the state holds everything: folding this journal again changes nothing
+        click.echo(f"warning: {exc.diagnostics.errors[0].summary}", err=True)
+    return True
 
 
 def _confirm(auto_approve: bool, question: str) -> bool:
@@ -499,9 +532,12 @@ def simulator_reset(directory: str, db: str | None) -> int:
 @click.option("--drop-rate", default=0.0, type=click.FloatRange(0, 1), help="Fraction of connections dropped unanswered.")
 @click.option("--throttle-rps", default=None, type=float, help="Answer 429 beyond this many requests a second (api.throttling).")
 @click.option("--state", "db", default=".csiac/simulator.db", show_default=True, help="Simulator database file.")
+@click.option("--request-timeout", default=30.0, show_default=True, type=click.FloatRange(min=0.01),
+              help="Seconds a client may take to send a request before the connection is closed.")
 @run
 def simulator_serve(host: str, port: int, api_key: str | None, secret_key: str | None, latency_ms: float,
-                    fail_rate: float, async_fail_rate: float, drop_rate: float, throttle_rps: float | None, db: str) -> int:
+                    fail_rate: float, async_fail_rate: float, drop_rate: float, throttle_rps: float | None, db: str,
+                    request_timeout: float) -> int:
     """Serve the simulator at /client/api exactly as a CloudStack management server does."""
     from cloudstack_iac.server.serve import serve
 
@@ -514,5 +550,6 @@ def simulator_serve(host: str, port: int, api_key: str | None, secret_key: str |
         sys.stdout.flush()
 
     serve(host=host, port=port, db_path=db, api_key=api_key, secret_key=secret_key, latency_ms=latency_ms,
-          fail_rate=fail_rate, async_fail_rate=async_fail_rate, drop_rate=drop_rate, throttle_rps=throttle_rps, ready=ready)
+          fail_rate=fail_rate, async_fail_rate=async_fail_rate, drop_rate=drop_rate, throttle_rps=throttle_rps, ready=ready,
+          request_timeout=request_timeout)
     return EXIT_OK

@@ -74,9 +74,13 @@ def drift(directory: str, detailed: bool, as_json: bool, markdown: bool, junit: 
                 raise DiagnosticError(rule_diags)
         choices = wsp.provider_choices(config if config_ok else None, state, ws.settings, provider_name)
         providers = wsp.open_providers(ws, choices)
-        for line in ws.notes:
-            click.echo(line, err=True)
         try:
+            if config_ok:
+                config, data_diags = wsp.read_data_sources(ws, providers, config, state, current_var_sources())
+                if data_diags.has_errors:
+                    raise DiagnosticError(data_diags)
+            for line in ws.notes:
+                click.echo(line, err=True)
             live, errors, calls = wsp.read_live(providers, config if config_ok else None, state, max_rps, every_type=True)
             report = detect_drift(state, live, rules=rules, today=date.today())
             report.errors = errors
@@ -113,18 +117,24 @@ def drift(directory: str, detailed: bool, as_json: bool, markdown: bool, junit: 
 @click.command("import")
 @click.argument("args", nargs=-1)
 @click.option("--zone", "zone", default=None, help="Discover a whole zone by name.")
-@click.option("--generate-config", "generate", default=None, metavar="FILE", help="With --zone: write HCL for what was found.")
+@click.option("--from-terraform", "from_terraform", default=None, metavar="TFSTATE",
+              help="Adopt the cloudstack_* resources of a Terraform state (format version 4).")
+@click.option("--generate-config", "generate", default=None, metavar="FILE",
+              help="With --zone or --from-terraform: write HCL for what was found.")
 @click.option("-chdir", "--chdir", "directory", default=".", type=click.Path(file_okay=False), help="Configuration directory.")
 @click.option("--provider", "-provider", "provider_name", default=None)
 @click.option("-state", "--state", "state_path", default=None, metavar="FILE")
 @click.option("-lock-timeout", "--lock-timeout", "lock_timeout", default="0s")
 @var_options
 @run
-def import_(args: tuple[str, ...], zone: str | None, generate: str | None, directory: str, provider_name: str | None,
-            state_path: str | None, lock_timeout: str, var: tuple[str, ...], var_file: tuple[str, ...]) -> int:
-    """Bring existing objects under management: `import ADDR ID`, or `import --zone NAME --generate-config FILE`."""
+def import_(args: tuple[str, ...], zone: str | None, from_terraform: str | None, generate: str | None, directory: str,
+            provider_name: str | None, state_path: str | None, lock_timeout: str, var: tuple[str, ...], var_file: tuple[str, ...]) -> int:
+    """Bring existing objects under management: `import ADDR ID`, `import --zone NAME --generate-config FILE`,
+    or `import --from-terraform terraform.tfstate [--generate-config FILE]`."""
     from cloudstack_iac.importer import discover_zone, import_one, render_hcl
 
+    if from_terraform:
+        return _import_terraform(from_terraform, generate, directory, provider_name, state_path, lock_timeout)
     with wsp.Workspace.open(directory, state_path=state_path) as ws:
         ws.lock("csiac import", parse_duration(lock_timeout))
         state = ws.backend.read()
@@ -178,4 +188,66 @@ def import_(args: tuple[str, ...], zone: str | None, generate: str | None, direc
         click.echo(f"Imported {address} (id {object_id}). Run plan to see what differs from the configuration.")
     if sys.stdout.isatty():
         click.echo("")
+    return EXIT_OK
+
+
+def _import_terraform(path: str, generate: str | None, directory: str, provider_name: str | None, state_path: str | None,
+                      lock_timeout: str) -> int:
+    """Adopt a Terraform state's CloudStack infrastructure; nothing is written unless every step succeeds."""
+    from cloudstack_iac.importer import adopt_terraform, render_hcl, terraform_instances
+
+    try:
+        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise DiagnosticError(error(f"{path}: cannot read a Terraform state: {exc}")) from None
+    instances, skipped = terraform_instances(doc, path)
+    if not instances:
+        raise DiagnosticError(error(f"{path}: no cloudstack_* infrastructure resources to import ({len(skipped)} other "
+                                    f"resource instances; a state of another provider?)"))
+    with wsp.Workspace.open(directory, state_path=state_path) as ws:
+        target = None
+        if generate:
+            target = Path(generate) if Path(generate).is_absolute() else ws.directory / generate
+            if target.exists():
+                raise DiagnosticError(error(f"{target} already exists; choose another file"))
+        ws.lock("csiac import", parse_duration(lock_timeout))
+        state = ws.backend.read()
+        taken = [i.address for i in instances if i.address in state.resources]
+        if taken and not generate:
+            raise DiagnosticError(error(f"already in state: {', '.join(taken[:5])}; use state rm first"))
+        config, diags = wsp.evaluate(ws, current_var_sources(), state)
+        if target is None and diags.has_errors:
+            raise DiagnosticError(diags)
+        choices = wsp.provider_choices(None if diags.has_errors else config, state, ws.settings, provider_name)
+        for key in sorted({i.provider for i in instances} - set(choices)):
+            raise DiagnosticError(error(f"the Terraform state uses the provider alias {key!r}; declare it "
+                                        f'(provider "cloudstack" {{ alias = "{key}" }}) and import again'))
+        providers = wsp.open_providers(ws, choices)
+        try:
+            live, errors, _ = wsp.read_live(providers, None, state, None, every_type=True)
+        finally:
+            wsp.close_providers(providers)
+        if errors:
+            raise DiagnosticError([error(e) for e in errors])
+        configured = None
+        if target is None:  # the user's own .tf files stay: every instance must be declared there
+            undeclared = [i.address for i in instances if i.address not in config.resources]
+            if undeclared:
+                raise DiagnosticError(error(f"not declared in {ws.directory}: {', '.join(undeclared[:5])}"
+                                            + (f" and {len(undeclared) - 5} more" if len(undeclared) > 5 else "")
+                                            + "; copy the .tf files here, or use --generate-config FILE"))
+            configured = {a: set(r.values) for a, r in config.resources.items()}
+        found, missing = adopt_terraform(instances, live.values(), flatten=bool(generate), configured=configured)
+        if missing:
+            raise DiagnosticError([error(f"{path}: {m}") for m in missing])
+        if target is not None:
+            target.write_text(render_hcl(found), encoding="utf-8")
+        for entry in found.state_entries():
+            state.resources[entry.address] = entry
+        ws.backend.write(state)
+    click.echo(f"Imported {len(found.resources)} resources from {path}" + (f"; HCL written to {target}" if target else "") + ".")
+    for line in skipped:
+        click.echo(f"Skipped {line}")
+    if found.variables and target is not None:
+        click.echo("Set these variables before you plan: " + ", ".join(sorted(found.variables)) + " (secrets are never copied).")
     return EXIT_OK

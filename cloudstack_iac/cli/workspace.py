@@ -86,13 +86,67 @@ def prior_attributes(state: StateDocument) -> dict[str, dict[str, Any]]:
     return {addr: {**r.attributes, "id": r.id} for addr, r in state.resources.items()}
 
 
-def evaluate(ws: Workspace, var_sources: Sequence[tuple[str, str]], state: StateDocument) -> tuple[Configuration, Diagnostics]:
-    """Load, evaluate and validate the configuration against the prior state."""
-    config, diags = load_configuration(ws.directory, var_sources=var_sources, prior=prior_attributes(state))
+def evaluate(ws: Workspace, var_sources: Sequence[tuple[str, str]], state: StateDocument,
+             data: Mapping[str, Mapping[str, Any]] | None = None) -> tuple[Configuration, Diagnostics]:
+    """Load, evaluate and validate the configuration against the prior state (and data sources, once read)."""
+    config, diags = load_configuration(ws.directory, var_sources=var_sources, prior={**prior_attributes(state), **(data or {})})
     if diags.has_errors:
         return config, diags
     known_ids = {r.id: addr for addr, r in state.resources.items() if r.id}
     diags.extend(validate_configuration(config, known_ids=known_ids))
+    return config, diags
+
+
+def read_data_sources(ws: Workspace, providers: Mapping[str, Provider], config: Configuration, state: StateDocument,
+                      var_sources: Sequence[tuple[str, str]]) -> tuple[Configuration, Diagnostics]:
+    """Look the configuration's data sources up through their providers, then evaluate it again with them.
+
+    One bulk read per provider and type (the same reads refresh makes); a lookup that matches nothing or
+    several objects is an error naming the data block. Without data blocks the configuration is returned as is.
+    """
+    if not config.data_sources:
+        return config, Diagnostics()
+    from cloudstack_iac.schema.data_sources import DataLookupError, match
+
+    objects: dict[tuple[str, str], list[tuple[str, dict[str, Any]]]] = {}
+    found: dict[str, dict[str, Any]] = {}
+    diags = Diagnostics()
+    # A filter may use another data source (zone_id = data.cloudstack_zone.z.id): read those whose filters are
+    # known, evaluate again, and go on until every one is read; each round reads at least one more.
+    for _ in range(len(config.data_sources)):
+        ready = [s for a, s in config.data_sources.items() if a not in found and s.filters is not None]
+        if not ready:
+            break
+        for source in ready:
+            if source.provider not in providers:
+                raise DiagnosticError(error(f"provider configuration {source.provider!r} is not declared", subject=source.source,
+                                            address=source.address))
+            if (source.provider, source.type) not in objects:
+                result = providers[source.provider].read([source.type])
+                if result.errors:
+                    raise DiagnosticError([error(f"{source.address}: could not read {message}", subject=source.source)
+                                           for message in result.errors])
+                objects[(source.provider, source.type)] = [(o.id, o.attributes) for o in result.objects]
+        problems = Diagnostics()
+        for source in ready:
+            assert source.filters is not None
+            try:
+                object_id, values = match(source.type, source.filters, objects[(source.provider, source.type)])
+            except DataLookupError as exc:
+                problems.append(error(f"{exc}", subject=source.source, address=source.address))
+                continue
+            found[source.address] = values
+            ws.notes.append(f"{source.address}: Read complete [id={object_id}]")
+        if problems.has_errors:
+            return config, problems
+        config, diags = evaluate(ws, var_sources, state, data=found)
+        if diags.has_errors:
+            return config, diags
+    waiting = [s for a, s in config.data_sources.items() if a not in found]
+    if waiting:
+        return config, Diagnostics([error("filter values depend on values known only after apply (a resource's id); a data "
+                                          "source is read before any change is made", subject=s.source, address=s.address)
+                                    for s in waiting])
     return config, diags
 
 

@@ -100,6 +100,7 @@ def _load(directory: str | os.PathLike[str], var_files: Sequence[str], var_args:
     config.moved = _moved(mdef, diags)
     config.removed = _removed(mdef, config.resources, diags)
     config.imports = _imports(runtime, config.resources, diags)
+    config.data_sources = dict(ctx.data_sources)
     config.variables = {n: slot.value for n, slot in runtime.variables.items() if slot is not FAILED}
     config.sensitive_variables = frozenset(n for n, slot in runtime.variables.items() if slot.sensitive)
     config.digest = _digest(root, ctx.module_defs.values(), config.variables)

@@ -16,8 +16,8 @@ from cloudstack_iac.config.files import config_files, display_path
 from cloudstack_iac.config.parser import parse_file
 from cloudstack_iac.diags import Diagnostics, SourceRange, error
 
-TOP_LEVEL_BLOCKS = ("variable", "locals", "resource", "module", "output", "provider", "moved", "csiac", "terraform", "check",
-                    "removed", "import")
+TOP_LEVEL_BLOCKS = ("variable", "locals", "resource", "data", "module", "output", "provider", "moved", "csiac", "terraform",
+                    "check", "removed", "import")
 RESOURCE_META = ("count", "for_each", "depends_on", "provider")
 MODULE_META = ("source", "count", "for_each", "depends_on", "providers", "version")
 
@@ -47,6 +47,20 @@ class ResourceDecl:
     lifecycle: s.Body | None = None
     preconditions: list[Condition] = field(default_factory=list)
     postconditions: list[Condition] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return f"{self.type}.{self.name}"
+
+
+@dataclass(eq=False)
+class DataDecl:
+    """A data block: a lookup of an existing object (config/data.py evaluates it)."""
+
+    type: str
+    name: str
+    body: s.Body
+    pos: SourceRange
 
     @property
     def key(self) -> str:
@@ -112,6 +126,7 @@ class ModuleDef:
     variables: dict[str, VariableDecl] = field(default_factory=dict)
     locals: dict[str, s.Attribute] = field(default_factory=dict)
     resources: dict[str, ResourceDecl] = field(default_factory=dict)  # "type.name" -> decl
+    data: dict[str, DataDecl] = field(default_factory=dict)  # "type.name" -> decl (referenced as data.type.name)
     modules: dict[str, ModuleCall] = field(default_factory=dict)
     outputs: dict[str, OutputDecl] = field(default_factory=dict)
     providers: list[ProviderDecl] = field(default_factory=list)
@@ -237,6 +252,15 @@ def _read_body(mod: ModuleDef, body: s.Body, diags: Diagnostics) -> None:
             labels = _labels(block, 2, 'resource "TYPE" "NAME"', diags)
             if labels:
                 _resource(mod, labels[0], labels[1], block, diags)
+        elif kind == "data":
+            labels = _labels(block, 2, 'data "TYPE" "NAME"', diags)
+            if labels:
+                decl = DataDecl(labels[0], labels[1], block.body, block.pos)
+                if decl.key in mod.data:
+                    diags.append(error(f"data.{decl.key} is declared twice (first at line {mod.data[decl.key].pos.line})",
+                                       subject=block.pos))
+                else:
+                    mod.data[decl.key] = decl
         elif kind == "module":
             labels = _labels(block, 1, 'module "NAME"', diags)
             if labels:

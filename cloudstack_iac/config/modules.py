@@ -18,6 +18,7 @@ from typing import Any
 
 from cloudstack_iac.addrs import ModuleStep, ResourceAddress, format_key
 from cloudstack_iac.config import syntax as s
+from cloudstack_iac.config.data import data_reference, evaluate_data
 from cloudstack_iac.config.expressions import EvalError, Evaluator, Poisoned
 from cloudstack_iac.config.files import display_path
 from cloudstack_iac.config.functions import FunctionContext, type_name
@@ -34,7 +35,7 @@ from cloudstack_iac.config.loader import (
 from cloudstack_iac.config.numbers import to_number
 from cloudstack_iac.config.types import TypeProblem, convert, parse_type
 from cloudstack_iac.diags import Diagnostics, SourceRange, error, warning
-from cloudstack_iac.model import DesiredResource, Lifecycle
+from cloudstack_iac.model import DataSource, DesiredResource, Lifecycle
 from cloudstack_iac.schema import get_schema
 from cloudstack_iac.values import Unknown, contains_unknown
 
@@ -71,6 +72,8 @@ class Context:
         # Where an aliased provider is named (provider = cloudstack.ams): position -> (alias, address).
         self.provider_refs: dict[SourceRange, tuple[str, str]] = {}
         self.conditions_after_apply = 0  # postconditions whose values are known only after apply
+        self.data_sources: dict[str, DataSource] = {}  # evaluated data blocks, by address
+        self.data_failed: set[str] = set()  # data blocks whose evaluation failed (reported once)
 
     def graph(self, mdef: ModuleDef) -> ModuleGraph:
         """The static graph of a module definition, built once however many instances it has."""
@@ -233,6 +236,8 @@ class ModuleRuntime:
             return self._slot_value(self._local(first, trav), ev), 1
         if name == "module":
             return self._module_ref(first, trav, ev)
+        if name == "data":
+            return data_reference(self, trav, ev)
         if name in ("each", "count"):
             raise EvalError(f"{name}.{first or '...'} is only available in blocks with {'for_each' if name == 'each' else 'count'}", trav.pos)
         if name == "path":
@@ -782,6 +787,8 @@ class ModuleRuntime:
         if self.evaluated:
             return
         self.evaluated = True
+        for decl in self.mdef.data.values():  # data blocks nothing refers to are still looked up (and checked)
+            evaluate_data(self, decl)
         graph = self.ctx.graph(self.mdef)
         if graph.cycles:
             self._report_cycles(graph)

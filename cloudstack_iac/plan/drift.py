@@ -176,9 +176,7 @@ def _unmanaged(state: StateDocument, live: Mapping[tuple[str, str], LiveObject],
         inside = obj.attributes.get("zone_id") in zones or obj.attributes.get("physical_network_id") in networks
         if not inside:
             continue
-        name = obj.attributes.get("name") or obj.attributes.get("_name") or obj.attributes.get("type") or obj.attributes.get("start_ip") or object_id
-        if schema is not None and schema.display_name and not obj.attributes.get("name"):
-            name = obj.attributes.get("_name") or name
+        name = (schema.label(obj.attributes) if schema is not None else None) or object_id
         address = f"unmanaged.{type_name}.{name}"
         if _ignored(rules, address, None, today):
             report.ignored += 1

@@ -66,7 +66,9 @@ def build_steps(changes: Iterable[ResourceChange], zone_of: Mapping[str, str | N
             delete_step[change.address] = teardown[change.address] = sid
             if maintenance:
                 op = StepOp.PREPARE_HOST_MAINTENANCE if change.type == "cloudstack_host" else StepOp.ENABLE_STORAGE_MAINTENANCE
-                mid = add(op, change)
+                # The Terraform provider's destroy_timeout bounds the wait for Maintenance.
+                timeout = (change.before or {}).get("destroy_timeout")
+                mid = add(op, change, inputs={"destroy_timeout": timeout}) if timeout else add(op, change)
                 deps[sid].add(mid)
                 teardown[change.address] = mid
         if Action.CREATE in actions:

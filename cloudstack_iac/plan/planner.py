@@ -176,13 +176,11 @@ class _Planner:
             values = self.state.resources[address].attributes
         if not values:
             return None
-        name = values.get("name")
-        if isinstance(name, str):
-            return name
         schema = get_schema(self.type_of(address) or "")
-        if schema is not None and schema.display_name is not None:
-            return schema.display_name(values)
-        return None
+        if schema is None:
+            name = values.get("name")
+            return name if isinstance(name, str) else None
+        return schema.object_name(values)
 
     def type_of(self, address: str) -> str | None:
         if address in self.config.resources:
@@ -326,8 +324,9 @@ class _Planner:
             reason = "cascade" if any(isinstance(values.get(a), Unknown) for a in replace_because) else "cannot_update"
         common = dict(before=shown_before(prior), changed_attrs=tuple(sorted(changed)), resource_id=prior.id, **base)
         if reason is not None:
-            if r.lifecycle.prevent_destroy:
-                self.diags.append(error(f"{address} has lifecycle prevent_destroy set, but the plan would replace it"
+            if r.lifecycle.prevent_destroy or values.get("prevent_destroy") is True:
+                how = "lifecycle prevent_destroy" if r.lifecycle.prevent_destroy else "prevent_destroy = true"
+                self.diags.append(error(f"{address} has {how} set, but the plan would replace it"
                                         + (f" ({', '.join(replace_because)} forces replacement)" if replace_because else ""),
                                         subject=r.source, address=address))
             actions = (Action.CREATE, Action.DELETE) if r.lifecycle.create_before_destroy else (Action.DELETE, Action.CREATE)
@@ -432,9 +431,15 @@ class _Planner:
     def delete_change(self, resource: ResourceState, reason: str) -> ResourceChange:
         address = resource.address
         desired = self.config.resources.get(address)
-        if desired is not None and desired.lifecycle.prevent_destroy:
-            self.diags.append(error(f"{address} has lifecycle prevent_destroy set, but the plan would destroy it",
-                                    subject=desired.source, address=address))
+        # lifecycle { prevent_destroy }, or the Terraform provider's host argument of that name (kept in state,
+        # so it protects a host whose block was removed, as it does in Terraform).
+        how = "prevent_destroy = true" if resource.attributes.get("prevent_destroy") is True else None
+        if desired is not None:
+            how = ("lifecycle prevent_destroy" if desired.lifecycle.prevent_destroy else
+                   "prevent_destroy = true" if desired.values.get("prevent_destroy") is True else None)
+        if how is not None:
+            self.diags.append(error(f"{address} has {how} set, but the plan would destroy it",
+                                    subject=desired.source if desired is not None else None, address=address))
         schema = get_schema(resource.type)
         return ResourceChange(address=address, type=resource.type, actions=(Action.DELETE,), before=shown_before(resource), after=None,
                               reason=reason, resource_id=resource.id, provider=resource.provider, domain=resource.domain,

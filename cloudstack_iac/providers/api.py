@@ -100,36 +100,43 @@ TYPES: dict[str, _Type] = {
         params={"name": "name", "network_type": "networktype", "dns1": "dns1", "dns2": "dns2", "internal_dns1": "internaldns1",
                 "internal_dns2": "internaldns2", "ip6_dns1": "ip6dns1", "ip6_dns2": "ip6dns2", "guest_cidr_address": "guestcidraddress",
                 "domain": "domain", "security_group_enabled": "securitygroupenabled", "local_storage_enabled": "localstorageenabled",
-                "allocation_state": "allocationstate"},
+                "allocation_state": "allocationstate", "domain_id": "domainid", "dhcp_provider": "dhcpprovider"},
         update_params=("name", "dns1", "dns2", "internal_dns1", "internal_dns2", "ip6_dns1", "ip6_dns2", "guest_cidr_address", "domain",
-                       "local_storage_enabled", "allocation_state"),
+                       "local_storage_enabled", "allocation_state", "dhcp_provider"),
         read={"name": ("name", _same), "network_type": ("networktype", _same), "dns1": ("dns1", _same), "dns2": ("dns2", _same),
               "internal_dns1": ("internaldns1", _same), "internal_dns2": ("internaldns2", _same), "ip6_dns1": ("ip6dns1", _same),
               "ip6_dns2": ("ip6dns2", _same), "guest_cidr_address": ("guestcidraddress", _same), "domain": ("domain", _same),
               "security_group_enabled": ("securitygroupsenabled", bool), "local_storage_enabled": ("localstorageenabled", bool),
-              "allocation_state": ("allocationstate", _same)},
+              "allocation_state": ("allocationstate", _same), "domain_id": ("domainid", _same),
+              "dhcp_provider": ("dhcpprovider", _same)},
         result_key="zone"),
     "cloudstack_physical_network": _Type(
         "createPhysicalNetwork", "listPhysicalNetworks", "deletePhysicalNetwork", "updatePhysicalNetwork",
         params={"name": "name", "zone_id": "zoneid", "broadcast_domain_range": "broadcastdomainrange",
-                "isolation_methods": "isolationmethods", "vlan": "vlan", "network_speed": "networkspeed", "tags": "tags", "state": "state"},
+                "isolation_methods": "isolationmethods", "vlan": "vlan", "network_speed": "networkspeed", "tags": "tags", "state": "state",
+                "domain_id": "domainid"},
         update_params=("vlan", "network_speed", "tags", "state"),
         read={"name": ("name", _same), "zone_id": ("zoneid", _same), "broadcast_domain_range": ("broadcastdomainrange", _same),
               "isolation_methods": ("isolationmethods", _split), "vlan": ("vlan", _same), "network_speed": ("networkspeed", _same),
-              "tags": ("tags", _split), "state": ("state", _same)},
+              "tags": ("tags", _split), "state": ("state", _same), "domain_id": ("domainid", _same)},
         result_key="physicalnetwork"),
     "cloudstack_traffic_type": _Type(
         "addTrafficType", "listTrafficTypes", "deleteTrafficType", "updateTrafficType",
-        params={"physical_network_id": "physicalnetworkid", "type": "traffictype", "kvm_network_label": "kvmnetworklabel",
+        params={"physical_network_id": "physicalnetworkid", "traffic_type": "traffictype", "kvm_network_label": "kvmnetworklabel",
                 "xen_network_label": "xennetworklabel", "vmware_network_label": "vmwarenetworklabel",
                 "hyperv_network_label": "hypervnetworklabel", "ovm3_network_label": "ovm3networklabel",
                 "isolation_method": "isolationmethod", "vlan": "vlan"},
         update_params=("kvm_network_label", "xen_network_label", "vmware_network_label", "hyperv_network_label", "ovm3_network_label"),
-        read={"physical_network_id": ("physicalnetworkid", _same), "type": ("name", _same)},
+        # listTrafficTypes answers TrafficTypeResponse (listApis documents ProviderResponse, wrongly): no name field.
+        read={"physical_network_id": ("physicalnetworkid", _same), "traffic_type": ("traffictype", _same),
+              "kvm_network_label": ("kvmnetworklabel", _same), "xen_network_label": ("xennetworklabel", _same),
+              "vmware_network_label": ("vmwarenetworklabel", _same), "hyperv_network_label": ("hypervnetworklabel", _same),
+              "ovm3_network_label": ("ovm3networklabel", _same)},
         result_key="traffictype"),
     "cloudstack_network_service_provider": _Type(
         "addNetworkServiceProvider", "listNetworkServiceProviders", None, "updateNetworkServiceProvider",
-        params={"name": "name", "physical_network_id": "physicalnetworkid", "service_list": "servicelist", "state": "state"},
+        params={"name": "name", "physical_network_id": "physicalnetworkid", "service_list": "servicelist", "state": "state",
+                "destination_physical_network_id": "destinationphysicalnetworkid"},
         update_params=("state", "service_list"),
         read={"name": ("name", _same), "physical_network_id": ("physicalnetworkid", _same), "state": ("state", _same),
               "service_list": ("servicelist", _split)},
@@ -146,10 +153,15 @@ TYPES: dict[str, _Type] = {
         "createVlanIpRange", "listVlanIpRanges", "deleteVlanIpRange",
         params={"zone_id": "zoneid", "pod_id": "podid", "physical_network_id": "physicalnetworkid", "network_id": "networkid",
                 "vlan": "vlan", "gateway": "gateway", "netmask": "netmask", "start_ip": "startip", "end_ip": "endip",
-                "for_virtual_network": "forvirtualnetwork"},
+                "for_virtual_network": "forvirtualnetwork", "ip6_gateway": "ip6gateway", "ip6_cidr": "ip6cidr",
+                "start_ipv6": "startipv6", "end_ipv6": "endipv6", "for_system_vms": "forsystemvms", "account": "account",
+                "domain_id": "domainid", "project_id": "projectid"},
         read={"zone_id": ("zoneid", _same), "pod_id": ("podid", _same), "physical_network_id": ("physicalnetworkid", _same),
               "network_id": ("networkid", _same), "vlan": ("vlan", _vlan), "gateway": ("gateway", _same), "netmask": ("netmask", _same),
-              "start_ip": ("startip", _same), "end_ip": ("endip", _same), "for_virtual_network": ("forvirtualnetwork", bool)},
+              "start_ip": ("startip", _same), "end_ip": ("endip", _same), "for_virtual_network": ("forvirtualnetwork", bool),
+              "ip6_gateway": ("ip6gateway", _same), "ip6_cidr": ("ip6cidr", _same), "start_ipv6": ("startipv6", _same),
+              "end_ipv6": ("endipv6", _same), "for_system_vms": ("forsystemvms", bool), "account": ("account", _same),
+              "domain_id": ("domainid", _same), "project_id": ("projectid", _same)},
         result_key="vlan"),
     "cloudstack_storage_network_ip_range": _Type(
         "createStorageNetworkIpRange", "listStorageNetworkIpRange", "deleteStorageNetworkIpRange", "updateStorageNetworkIpRange",
@@ -160,17 +172,21 @@ TYPES: dict[str, _Type] = {
         result_key="storagenetworkiprange"),
     "cloudstack_cluster": _Type(
         "addCluster", "listClusters", "deleteCluster", "updateCluster",
-        params={"name": "clustername", "zone_id": "zoneid", "pod_id": "podid", "hypervisor": "hypervisor",
+        params={"cluster_name": "clustername", "zone_id": "zoneid", "pod_id": "podid", "hypervisor": "hypervisor",
                 "cluster_type": "clustertype", "allocation_state": "allocationstate", "url": "url", "username": "username",
-                "password": "password"},
-        update_params=("allocation_state",),
-        read={"name": ("name", _same), "zone_id": ("zoneid", _same), "pod_id": ("podid", _same), "hypervisor": ("hypervisortype", _same),
+                "password": "password", "guest_vswitch_name": "guestvswitchname", "guest_vswitch_type": "guestvswitchtype",
+                "public_vswitch_name": "publicvswitchname", "public_vswitch_type": "publicvswitchtype",
+                "ovm3_cluster": "ovm3cluster", "ovm3_pool": "ovm3pool", "ovm3_vip": "ovm3vip", "vsm_ip_address": "vsmipaddress",
+                "vsm_username": "vsmusername", "vsm_password": "vsmpassword"},
+        update_params=("cluster_name", "allocation_state"),  # 4.18 renames clusters in place (updateCluster clustername)
+        read={"cluster_name": ("name", _same), "zone_id": ("zoneid", _same), "pod_id": ("podid", _same), "hypervisor": ("hypervisortype", _same),
               "cluster_type": ("clustertype", _same), "allocation_state": ("allocationstate", _same)},
         result_key="cluster"),
     "cloudstack_host": _Type(
         "addHost", "listHosts", "deleteHost", "updateHost",
-        params={"url": "url", "zone_id": "zoneid", "pod_id": "podid", "cluster_id": "clusterid", "hypervisor": "hypervisor",
-                "username": "username", "password": "password", "host_tags": "hosttags", "allocation_state": "allocationstate"},
+        params={"url": "url", "zone_id": "zoneid", "pod_id": "podid", "cluster_id": "clusterid", "cluster_name": "clustername",
+                "hypervisor": "hypervisor", "username": "username", "password": "password", "host_tags": "hosttags",
+                "allocation_state": "allocationstate"},
         update_params=("host_tags", "allocation_state"),
         read={"zone_id": ("zoneid", _same), "pod_id": ("podid", _same), "cluster_id": ("clusterid", _same),
               "hypervisor": ("hypervisor", _same), "host_tags": ("hosttags", _split),
@@ -180,15 +196,17 @@ TYPES: dict[str, _Type] = {
         "createStoragePool", "listStoragePools", "deleteStoragePool", "updateStoragePool",
         params={"name": "name", "zone_id": "zoneid", "pod_id": "podid", "cluster_id": "clusterid", "url": "url", "scope": "scope",
                 "hypervisor": "hypervisor", "storage_provider": "provider", "tags": "tags", "capacity_bytes": "capacitybytes",
-                "capacity_iops": "capacityiops", "managed": "managed"},
-        update_params=("tags", "capacity_bytes", "capacity_iops"),
+                "capacity_iops": "capacityiops", "managed": "managed", "state": "enabled"},
+        # 4.18 renames pools in place; state Up/Disabled is updateStoragePool enabled=true/false (see _STATE_FLAGS).
+        update_params=("name", "tags", "capacity_bytes", "capacity_iops", "state"),
         read={"name": ("name", _same), "zone_id": ("zoneid", _same), "pod_id": ("podid", _same), "cluster_id": ("clusterid", _same),
-              "scope": ("scope", _same), "hypervisor": ("hypervisor", _same), "storage_provider": ("provider", _same), "tags": ("tags", _split)},
+              "scope": ("scope", _same), "hypervisor": ("hypervisor", _same), "storage_provider": ("provider", _same), "tags": ("tags", _split),
+              "state": ("state", lambda s: "Disabled" if s == "Disabled" else "Up")},
         result_key="storagepool"),
     "cloudstack_secondary_storage": _Type(
         "addImageStore", "listImageStores", "deleteImageStore",
-        params={"name": "name", "zone_id": "zoneid", "url": "url", "provider_name": "provider", "details": "details"},
-        read={"name": ("name", _same), "zone_id": ("zoneid", _same), "url": ("url", _same), "provider_name": ("providername", _same)},
+        params={"name": "name", "zone_id": "zoneid", "url": "url", "storage_provider": "provider", "details": "details"},
+        read={"name": ("name", _same), "zone_id": ("zoneid", _same), "url": ("url", _same), "storage_provider": ("providername", _same)},
         result_key="imagestore"),
     "cloudstack_region": _Type(
         "addRegion", "listRegions", "removeRegion", "updateRegion",
@@ -201,6 +219,12 @@ TYPES: dict[str, _Type] = {
 CREATE_DEFAULTS: dict[str, dict[str, Any]] = {
     "cloudstack_cluster": {"clustertype": "CloudManaged"},
     "cloudstack_secondary_storage": {"provider": "NFS"},
+}
+
+# API parameters of create that the create command does not take: sent to the update command right after.
+_SET_AFTER_CREATE: dict[str, tuple[str, ...]] = {
+    "cloudstack_zone": ("dhcpprovider",),
+    "cloudstack_storage_pool": ("enabled",),
 }
 
 # Server-side fields kept on live objects for drift reports, imports and homogeneity checks.
@@ -320,6 +344,8 @@ class ApiProvider:
             look_first = False
             try:
                 result = getattr(self.client, command)(fetch_list=fetch_list, fetch_result=False, **params)
+                if fetch_list and not (isinstance(result, list) and all(isinstance(o, dict) for o in result)):
+                    raise TypeError(f"{command} did not answer a list of objects")
                 if not fetch_list and isinstance(result, dict) and "jobid" in result and command != "queryAsyncJobResult":
                     return self._job_result(command, str(result["jobid"]))
                 return result
@@ -338,7 +364,12 @@ class ApiProvider:
                     raise ProviderError(command, exc.errorcode, exc.errortext, exc.cserrorcode) from None
             except (requests.exceptions.RequestException, CloudStackException) as exc:
                 if attempt >= self.max_retries:
-                    raise ProviderError(command, 0, f"cannot reach the management server: {redact(str(exc))}") from None
+                    from cloudstack_iac.providers.cloudstack.client import describe_failure
+
+                    raise ProviderError(command, 0, redact(describe_failure(exc))) from None
+            except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:  # JSON, but not CloudStack's shapes
+                raise ProviderError(command, 0, f"unexpected answer from the management server: {type(exc).__name__}: "
+                                                f"{redact(str(exc))[:200]}") from None
             attempt += 1
             self._pause(attempt)
             look_first = find is not None
@@ -418,10 +449,14 @@ class ApiProvider:
                     objects = self.call(TYPES[type_name].list, fetch_list=True, **params) or []
                     if type_name == "cloudstack_physical_network":
                         networks = objects
+                live = [LiveObject(type_name, str(obj["id"]), self.to_attributes(type_name, obj)) for obj in objects]
             except ProviderError as exc:
                 result.errors.append(f"{type_name}: {exc}")
                 continue
-            result.objects.extend(LiveObject(type_name, str(obj["id"]), self.to_attributes(type_name, obj)) for obj in objects)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:  # JSON, but not the shape CloudStack answers
+                result.errors.append(f"{type_name}: unexpected answer from the management server: {type(exc).__name__}: {exc}")
+                continue
+            result.objects.extend(live)
         result.api_calls = self.counter.count - start
         return result
 
@@ -444,9 +479,9 @@ class ApiProvider:
             hosts = self.call("listHosts", fetch_list=True, type="Routing", clusterid=values.get("cluster_id"), name=wanted) or []
             return self._first_match(type_name, hosts, lambda h: h.get("name") == wanted)
         if type_name == "cloudstack_traffic_type":
-            kind = str(values.get("type", "")).lower()
+            kind = str(values.get("traffic_type", "")).lower()
             found = self.call("listTrafficTypes", fetch_list=True, physicalnetworkid=values.get("physical_network_id")) or []
-            return self._first_match(type_name, found, lambda t: str(t.get("name", "")).lower() == kind)
+            return self._first_match(type_name, found, lambda t: str(t.get("traffictype", "")).lower() == kind)
         if type_name == "cloudstack_network_service_provider":
             found = self.call("listNetworkServiceProviders", fetch_list=True, name=values.get("name"),
                               physicalnetworkid=values.get("physical_network_id")) or []
@@ -459,12 +494,15 @@ class ApiProvider:
             found = self.call("listRegions", fetch_list=True, id=values.get("region_id")) or []
             return self._first_match(type_name, found, lambda r: str(r.get("id")) == str(values.get("region_id")))
         scope = {api: values.get(arg) for api, arg in NAME_SCOPES.get(type_name, ()) if values.get(arg)}
-        found = self.call(TYPES[type_name].list, fetch_list=True, name=values.get("name"), **scope) or []
+        name = values.get("cluster_name") if type_name == "cloudstack_cluster" else values.get("name")
+        if type_name == "cloudstack_secondary_storage" and name is None:
+            name = values.get("url")  # CloudStack names an image store after its url when it is given no name
+        found = self.call(TYPES[type_name].list, fetch_list=True, name=name, **scope) or []
         if type_name == "cloudstack_storage_pool":  # a cluster-scoped pool's name is unique within its cluster only
             cluster = values.get("cluster_id")
-            return self._first_match(type_name, found, lambda o: o.get("name") == values.get("name")
+            return self._first_match(type_name, found, lambda o: o.get("name") == name
                                      and (not cluster or o.get("clusterid") == cluster))
-        return self._first_match(type_name, found, lambda o: o.get("name") == values.get("name"))
+        return self._first_match(type_name, found, lambda o: o.get("name") == name)
 
     @staticmethod
     def _first_match(type_name: str, objects: Iterable[Mapping[str, Any]],
@@ -483,14 +521,35 @@ class ApiProvider:
             params.pop("allocationstate")
         if type_name == "cloudstack_zone" and params.get("allocationstate") != "Disabled":
             params.pop("allocationstate", None)  # zones start Disabled; enabling is the plan's last ENABLE step
+        # Arguments only the update command takes: set right after the create.
+        after = {api: params.pop(api) for api in _SET_AFTER_CREATE.get(type_name, ()) if api in params}
+        if type_name == "cloudstack_host" and "clustername" in params and "clusterid" not in params:
+            # addHost would create a cluster of that name if none exists ("discoverHostsFull"): a typo must not
+            # make a cluster, so the name is resolved to the cluster of the pod first.
+            params["clusterid"] = self._cluster_id(params.pop("clustername"), values.get("pod_id"))
         result = self.call(mapping.create, find=lambda: self._found(type_name, values), **params)
         obj = self._unwrap(result, mapping.result_key)
         attrs = self.to_attributes(type_name, obj) if "id" in obj else dict(obj)
+        if type_name == "cloudstack_host":
+            # As the Terraform provider does: the host is usable once it is Up (create_timeout, default 300 s).
+            self._wait("listHosts", attrs["id"], "state", "Up", timeout=float(values.get("create_timeout") or 300), type="Routing")
         if type_name == "cloudstack_host" and values.get("allocation_state") == "Disabled":
             self.call("updateHost", id=attrs["id"], allocationstate="Disable")
+        if type_name == "cloudstack_storage_pool":
+            after = {"enabled": False} if after.get("enabled") == "Disabled" else {}
+        if after and mapping.update is not None and "id" in attrs:
+            updated = self._unwrap(self.call(mapping.update, id=attrs["id"], **after), mapping.result_key)
+            attrs = self.to_attributes(type_name, updated) if "id" in updated else attrs
         if type_name == "cloudstack_region":
             attrs["id"] = str(values["region_id"])
         return attrs
+
+    def _cluster_id(self, name: str, pod_id: Any) -> str:
+        clusters = self.call("listClusters", fetch_list=True, name=name, podid=pod_id) or []
+        match = [c for c in clusters if c.get("name") == name]
+        if len(match) != 1:
+            raise ProviderError("addHost", 431, f"cluster_name {name!r}: {len(match)} clusters of that name in pod {pod_id}")
+        return str(match[0]["id"])
 
     def _found(self, type_name: str, values: Mapping[str, Any]) -> dict[str, Any] | None:
         """For create retries: the object an earlier attempt made, shaped like the create's answer."""
@@ -532,6 +591,8 @@ class ApiProvider:
         params = self._params(type_name, values, names)
         if type_name == "cloudstack_host" and "allocationstate" in params:
             params["allocationstate"] = "Enable" if params["allocationstate"] == "Enabled" else "Disable"
+        if type_name == "cloudstack_storage_pool" and "enabled" in params:
+            params["enabled"] = params["enabled"] != "Disabled"
         if type_name == "cloudstack_pod" and ("startip" in params or "endip" in params):
             params.setdefault("startip", values.get("start_ip"))
             params.setdefault("endip", values.get("end_ip"))
@@ -546,6 +607,8 @@ class ApiProvider:
         try:
             if type_name == "cloudstack_network_service_provider":
                 self.call("updateNetworkServiceProvider", id=identifier, state="Disabled")
+            elif type_name == "cloudstack_host" and values.get("force_destroy") is True:
+                self.call("deleteHost", id=identifier, forced=True)
             else:
                 assert mapping.delete is not None
                 self.call(mapping.delete, id=identifier)
@@ -554,11 +617,11 @@ class ApiProvider:
                 return  # already gone
             raise
 
-    def prepare_host_maintenance(self, object_id: str) -> None:
+    def prepare_host_maintenance(self, object_id: str, timeout: float | None = None) -> None:
         hosts = self.call("listHosts", id=object_id, type="Routing", fetch_list=True) or []
         if not hosts or hosts[0].get("resourcestate") not in ("Maintenance", "PrepareForMaintenance"):
             self.call("prepareHostForMaintenance", id=object_id)
-        self._wait("listHosts", object_id, "resourcestate", "Maintenance", type="Routing")
+        self._wait("listHosts", object_id, "resourcestate", "Maintenance", timeout=timeout, type="Routing")
 
     def enable_storage_maintenance(self, object_id: str) -> None:
         pools = self.call("listStoragePools", id=object_id, fetch_list=True) or []
@@ -566,8 +629,9 @@ class ApiProvider:
             self.call("enableStorageMaintenance", id=object_id)
         self._wait("listStoragePools", object_id, "state", "Maintenance")
 
-    def _wait(self, command: str, object_id: str, field_name: str, wanted: str, **params: Any) -> None:
-        deadline = time.monotonic() + self.maintenance_timeout
+    def _wait(self, command: str, object_id: str, field_name: str, wanted: str, *, timeout: float | None = None,
+              **params: Any) -> None:
+        deadline = time.monotonic() + (self.maintenance_timeout if timeout is None else timeout)
         delay = min(0.05, self.poll_interval)
         while True:
             found = self.call(command, id=object_id, fetch_list=True, **params) or []

@@ -58,8 +58,8 @@ class Provider(Protocol):
 
     def delete(self, type_name: str, object_id: str, values: Mapping[str, Any]) -> None: ...
 
-    def prepare_host_maintenance(self, object_id: str) -> None:
-        """prepareHostForMaintenance, then wait until resourcestate is Maintenance."""
+    def prepare_host_maintenance(self, object_id: str, timeout: float | None = None) -> None:
+        """prepareHostForMaintenance, then wait (``timeout`` seconds, else the provider's) for Maintenance."""
         ...
 
     def enable_storage_maintenance(self, object_id: str) -> None:

@@ -53,6 +53,33 @@ class ResourceSchema:
     server_created: bool = False
     # Compute a display name for objects that have no "name" argument (host: the url's host part).
     display_name: Callable[[Mapping[str, Any]], str] | None = None
+    # The argument holding the object's name (the Terraform provider calls a cluster's name
+    # cluster_name); None for types without one (hosts, IP ranges).
+    name_attr: str | None = "name"
+    # Other spellings users write for an argument (the provider's website, our older names): an
+    # unknown argument with one of these names is answered with the argument to write instead.
+    aliases: Mapping[str, str] = field(default_factory=dict)
+    # Arguments that, when omitted, take another argument's value on the server (an image store
+    # without a name is named after its url), so that the omission never looks like drift.
+    defaults_from: Mapping[str, str] = field(default_factory=dict)
+
+    def object_name(self, values: Mapping[str, Any]) -> str | None:
+        """The name CloudStack shows for this object: its name argument, or the derived display name."""
+        if self.name_attr is not None:
+            name = values.get(self.name_attr)
+            if isinstance(name, str):
+                return name
+        return self.display_name(values) if self.display_name is not None else None
+
+    def label(self, attributes: Mapping[str, Any]) -> str | None:
+        """A readable label for a live object (drift reports, generated configuration): its name, the
+        name the server gave it (``_name``: hosts), or the first address of a range."""
+        if self.name_attr is not None and isinstance(attributes.get(self.name_attr), str):
+            return attributes[self.name_attr]
+        for key in ("_name", "start_ip", "start_ipv6"):
+            if attributes.get(key):
+                return str(attributes[key])
+        return None
 
     def parent_address_attr(self, values: Mapping[str, Any]) -> str | None:
         """The argument that names this object's parent, given its values."""

@@ -92,6 +92,9 @@ def normalized_values(type_name: str, values: Mapping[str, Any]) -> dict[str, An
     except ValidationError:
         out = _field_by_field(type_name, schema, known)
     out.update(rest)
+    for name, source in schema.defaults_from.items():
+        if out.get(name) is None and out.get(source) is not None:
+            out[name] = out[source]
     return canonical_sets({k: v for k, v in out.items() if v is not None})
 
 

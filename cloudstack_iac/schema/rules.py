@@ -354,7 +354,11 @@ def _ranges(index: _Index, diags: Diagnostics) -> None:
             storage[pod].append(span)
     for r in index.by_type.get("cloudstack_vlan_ip_range", []):
         values = index.v(r)
-        span = _range_span(r, values, diags)
+        if values.get("start_ip") is None and values.get("start_ipv6") is None:
+            diags.append(_err(r, None, "needs an IPv4 range (gateway, netmask, start_ip, end_ip) or an IPv6 range "
+                                       "(ip6_gateway, ip6_cidr, start_ipv6, end_ipv6)"))
+            continue
+        span = _range_span(r, values, diags) if values.get("start_ip") is not None else None
         _single_vlan(r, values, diags, untagged=True)
         zone = index.key(values.get("zone_id"))
         if not span or not zone:
@@ -402,6 +406,8 @@ def _clusters_and_hosts(index: _Index, diags: Diagnostics) -> None:
     subnets: dict[str, Net | None] = {}
     for host in index.by_type.get("cloudstack_host", []):
         values = index.v(host)
+        if values.get("cluster_id") is None and values.get("cluster_name") is None:
+            diags.append(_err(host, None, 'needs its cluster: set "cluster_id" or "cluster_name"'))
         cluster = index.target(values.get("cluster_id"))
         if cluster is not None:
             mine, theirs = values.get("hypervisor"), index.v(cluster).get("hypervisor")
@@ -447,11 +453,11 @@ def _networking(index: _Index, diags: Diagnostics) -> None:
     for traffic in traffic_by_network.values():
         seen: dict[str, DesiredResource] = {}
         for t in traffic:
-            kind = index.v(t).get("type")
+            kind = index.v(t).get("traffic_type")
             if not isinstance(kind, str):
                 continue
             if kind in seen:
-                diags.append(_err(t, "type", f"traffic type {kind} is already on this physical network ({seen[kind].address})"))
+                diags.append(_err(t, "traffic_type", f"traffic type {kind} is already on this physical network ({seen[kind].address})"))
             else:
                 seen[kind] = t
     for zone in index.by_type.get("cloudstack_zone", []):
@@ -459,14 +465,14 @@ def _networking(index: _Index, diags: Diagnostics) -> None:
         values = index.v(zone)
         networks = networks_by_zone.get(key, [])
         traffic = [t for n in networks for t in traffic_by_network.get(_own_key(n), [])]
-        kinds = {index.v(t).get("type") for t in traffic}
+        kinds = {index.v(t).get("traffic_type") for t in traffic}
         if values.get("network_type") == "Basic":
             if len(networks) > 1:
                 names = ", ".join(str(n.address) for n in networks)
                 diags.append(_err(zone, "network_type", f"a Basic zone has exactly one physical network, found {len(networks)} ({names})"))
             for t in traffic:
-                if index.v(t).get("type") == "Public":
-                    diags.append(_err(t, "type", f"a Basic zone ({zone.address}) carries no Public traffic type"))
+                if index.v(t).get("traffic_type") == "Public":
+                    diags.append(_err(t, "traffic_type", f"a Basic zone ({zone.address}) carries no Public traffic type"))
             for rng in ranges_by_zone.get(key, []):
                 rv = index.v(rng)
                 if rv.get("pod_id") is None and rv.get("for_virtual_network") is True:
@@ -474,17 +480,23 @@ def _networking(index: _Index, diags: Diagnostics) -> None:
                                                       "give the range a pod_id and for_virtual_network = false"))
         if values.get("allocation_state") != "Enabled":
             continue
-        required = {"Management", "Guest"}
+        # updateZone refuses to enable a zone without Management traffic ("Cannot enable this Zone since: ...");
+        # an Advanced zone without security groups also needs Public for its system VMs. Guest traffic and
+        # secondary storage are not checked by the server: without them the zone is enabled but unusable.
+        required = {"Management"}
         if values.get("network_type") == "Advanced" and values.get("security_group_enabled") is not True:
             required.add("Public")
         missing = sorted(required - kinds)
+        found = ", ".join(sorted(k for k in kinds if isinstance(k, str))) or "none"
         if missing:
-            found = ", ".join(sorted(k for k in kinds if isinstance(k, str))) or "none"
             diags.append(_err(zone, "allocation_state", f"cannot be Enabled without traffic types {', '.join(missing)} "
                                                         f"on its physical networks (found: {found})"))
+        if "Guest" not in kinds:
+            diags.append(_warn(zone, "allocation_state", f"is Enabled without Guest traffic on its physical networks "
+                                                         f"(found: {found}): no guest network can be created"))
         if not stores_by_zone.get(key):
-            diags.append(_err(zone, "allocation_state", "an Enabled zone needs at least one secondary storage "
-                                                        "(cloudstack_secondary_storage)"))
+            diags.append(_warn(zone, "allocation_state", "is Enabled without secondary storage (cloudstack_secondary_storage): "
+                                                         "system VMs and templates cannot start"))
 
 
 # ---------------------------------------------------------------------------------- unique names
@@ -519,8 +531,9 @@ def _unique_names(index: _Index, diags: Diagnostics) -> None:
     def by_attr(attr: str) -> Callable[[DesiredResource, Mapping[str, Any]], Any]:
         return lambda _r, v: index.key(v.get(attr))
 
-    def name(v: Mapping[str, Any], _r: DesiredResource) -> Any:
-        return v.get("name")
+    def name(v: Mapping[str, Any], r: DesiredResource) -> Any:
+        schema = get_schema(r.type)
+        return schema.object_name(v) if schema is not None else v.get("name")
 
     def pool_parent(_r: DesiredResource, v: Mapping[str, Any]) -> Any:
         key = index.key(v.get("cluster_id") if v.get("scope") == "CLUSTER" else v.get("zone_id"))
@@ -528,7 +541,8 @@ def _unique_names(index: _Index, diags: Diagnostics) -> None:
 
     for type_name, (parent_attr, where) in _UNIQUE_WITHIN.items():
         parent_of = (lambda r, _v: r.provider) if parent_attr is None else by_attr(parent_attr)
-        _unique(index, diags, type_name, "name", where, parent_of, name)
+        schema = get_schema(type_name)
+        _unique(index, diags, type_name, (schema.name_attr if schema else None) or "name", where, parent_of, name)
     _unique(index, diags, "cloudstack_storage_pool", "name", "cluster or zone", pool_parent, name)
     names = {r.key: parsed[0] for r in index.by_type.get("cloudstack_host", []) if (parsed := index.host(r))}
     _unique(index, diags, "cloudstack_host", "url", "cluster", lambda _r, v: index.key(v.get("cluster_id")),

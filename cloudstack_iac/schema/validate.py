@@ -101,7 +101,7 @@ def validate_resource(resource: DesiredResource, diags: Diagnostics) -> dict[str
     unknown: dict[str, Any] = {}
     for name, value in resource.values.items():
         if name not in fields:
-            diags.append(_unknown_argument(resource, addr, name, schema.computed, fields))
+            diags.append(_unknown_argument(resource, addr, name, schema, fields))
         elif value is None:
             continue
         elif isinstance(value, Unknown) or (isinstance(value, (list, dict)) and contains_unknown(value)):
@@ -126,13 +126,20 @@ def validate_resource(resource: DesiredResource, diags: Diagnostics) -> dict[str
         return None
     values = {k: v for k, v in checked.__dict__.items() if v is not None}  # the fields, without model_dump's copying
     values.update(unknown)
+    for name, source in schema.defaults_from.items():
+        if values.get(name) is None and values.get(source) is not None:
+            values[name] = values[source]
     return canonical_sets(values)
 
 
-def _unknown_argument(resource: DesiredResource, addr: str, name: str, computed: frozenset[str], fields: Iterable[str]) -> Diagnostic:
+def _unknown_argument(resource: DesiredResource, addr: str, name: str, schema: ResourceSchema,
+                      fields: Iterable[str]) -> Diagnostic:
     where = resource.attribute_sources.get(name, resource.source)
-    if name in computed:
+    if name in schema.computed:
         return error(f'"{name}" is computed by CloudStack and cannot be set', subject=where, address=addr, attribute=name)
+    if name in schema.aliases:
+        return error(f'unknown argument "{name}"; did you mean "{schema.aliases[name]}"? (the Terraform provider\'s schema '
+                     f'spells it so)', subject=where, address=addr, attribute=name)
     close = difflib.get_close_matches(name, list(fields), n=1)
     hint = f'; did you mean "{close[0]}"?' if close else ""
     return error(f'unknown argument "{name}"{hint}', subject=where, address=addr, attribute=name)

@@ -9,11 +9,15 @@ lock; the journal is always a local file next to where the command runs, fsync'd
 from __future__ import annotations
 
 import abc
+import contextlib
+import os
+import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
 from cloudstack_iac.state.document import StateDocument
-from cloudstack_iac.state.file import StateError
-from cloudstack_iac.state.journal import StateJournal
+from cloudstack_iac.state.file import StateError, state_to_json
+from cloudstack_iac.state.journal import StateJournal, prune_pending
 
 
 @dataclass(frozen=True)
@@ -23,16 +27,22 @@ class LockInfo:
     pid: int
     command: str
     since: str
+    id: str = ""  # what force-unlock is given, so it releases this lock and no later one
 
     def describe(self) -> str:
         return f'{self.who}@{self.host} pid {self.pid} running "{self.command}" since {self.since}'
+
+
+def new_lock_id() -> str:
+    return str(uuid.uuid4())
 
 
 class StateLockedError(StateError):
     def __init__(self, where: str, holder: LockInfo | None, waited: float) -> None:
         who = holder.describe() if holder else "another process"
         wait = f" after waiting {waited:g}s" if waited else " (use -lock-timeout to wait)"
-        super().__init__(f"state {where} is locked by {who}{wait}")
+        unlock = f"; lock ID {holder.id} (if that process is gone for good: csiac force-unlock {holder.id})" if holder and holder.id else ""
+        super().__init__(f"state {where} is locked by {who}{wait}{unlock}")
         self.holder = holder
 
 
@@ -60,6 +70,40 @@ class StateBackend(abc.ABC):
     def _store(self, doc: StateDocument) -> None:
         """Replace the stored document atomically, keeping the previous version."""
 
+    @abc.abstractmethod
+    def current_holder(self) -> LockInfo | None:
+        """Who holds the lock now, None if nobody; never waits."""
+
+    @abc.abstractmethod
+    def force_unlock(self, lock_id: str) -> LockInfo:
+        """Release the lock ``lock_id`` held by another process; returns who held it."""
+
+    def check_writable(self) -> None:
+        """Raise StateError now if the state could not be written after apply changed the cloud."""
+        self.journal.check_writable()
+
+    def errored_paths(self) -> list[Path]:
+        """Where an errored copy of the state may go, best first."""
+        return [Path.cwd() / "errored.csiac.state.json"]
+
+    def errored_copy(self, doc: StateDocument) -> Path | None:
+        """Save ``doc`` where the user finds it when the real write failed (Terraform's errored.tfstate); None if nowhere."""
+        data = state_to_json(doc).encode("utf-8")
+        for path in self.errored_paths():
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            try:
+                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                os.replace(tmp, path)
+                return path
+            except OSError:
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
+        return None
+
     def read(self) -> StateDocument:
         """The current state, with a leftover journal from an interrupted apply folded in."""
         doc = self._load()
@@ -75,6 +119,7 @@ class StateBackend(abc.ABC):
     def write(self, doc: StateDocument) -> None:
         if not self.locked:
             raise StateError(f"internal: writing the state of {self!r} without holding its lock")
+        prune_pending(doc)
         doc.serial = max(doc.serial, self._serial_seen) + 1
         self._store(doc)
         self._serial_seen = doc.serial
@@ -85,5 +130,5 @@ class StateBackend(abc.ABC):
             if entries:
                 stored = self._load()
                 self._serial_seen = max(self._serial_seen, stored.serial)
-                doc, _ = self.journal.fold(stored)
+                doc, _ = self.journal.fold(stored, entries)
                 self.write(doc)

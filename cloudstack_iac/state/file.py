@@ -6,7 +6,9 @@ is refused with a clear message instead of being half-understood and rewritten.
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -19,6 +21,17 @@ class StateError(DiagnosticError):
 
     def __init__(self, message: str) -> None:
         super().__init__(error(message))
+
+
+def io_error(exc: OSError, operation: str, path: str | os.PathLike[str]) -> StateError:
+    """One line for a failure of the machine (disk full, read-only, no permission...): the file, the operation, the cause."""
+    code = errno.errorcode.get(exc.errno or 0)
+    reason = (exc.strerror or str(exc)) + (f" ({code})" if code else "")
+    hint = {errno.ENOSPC: "free some space", errno.EDQUOT: "free some space", errno.EROFS: "the file system is read-only",
+            errno.EACCES: "check the permissions", errno.EPERM: "check the permissions and attributes (lsattr)",
+            errno.ENOENT: "the directory does not exist", errno.ENOTDIR: "a part of the path is not a directory",
+            errno.EISDIR: "a directory is in its place"}.get(exc.errno or 0)
+    return StateError(f"cannot {operation} {os.fspath(path)}: {reason}" + (f"; {hint}" if hint else ""))
 
 
 def state_to_dict(doc: StateDocument) -> dict[str, Any]:
@@ -61,14 +74,42 @@ def state_to_json(doc: StateDocument) -> str:
     return head[:-2] + ',\n "resources": {\n' + ",\n".join(lines) + "\n }\n}\n"
 
 
+def _field_error(data: Mapping[str, Any]) -> str | None:
+    """What is wrong with the envelope's identity fields, or None: checked before anything else is trusted."""
+    version = data.get("format_version")
+    if version is None:
+        return "no format_version"
+    if type(version) is not int or version < 1:
+        return f"format_version {json.dumps(version)} is not a version cloudstack-iac ever wrote (expected 1..{STATE_FORMAT_VERSION})"
+    lineage = data.get("lineage")
+    if not isinstance(lineage, str) or not lineage.strip():
+        return f"lineage is {json.dumps(lineage)} (expected the state's uuid, a non-empty string)"
+    salt = data.get("salt")
+    if not isinstance(salt, str) or not salt.strip():
+        return f"salt is {json.dumps(salt)} (expected a non-empty string: the digests of secrets depend on it)"
+    serial = data.get("serial")
+    if type(serial) is not int or serial < 0:
+        return f"serial is {json.dumps(serial)} (expected a whole number >= 0)"
+    for name in ("resources", "outputs", "pending"):
+        if data.get(name) is not None and not isinstance(data[name], Mapping):
+            return f"{name} is a {type(data[name]).__name__} (expected an object)"
+    return None
+
+
 def state_from_dict(data: Mapping[str, Any], *, source: str = "state") -> StateDocument:
+    """The document in ``data``; a StateError naming ``source`` when anything in it cannot be trusted.
+
+    An unknown version, a missing lineage or salt would silently change identities and secret
+    digests (every password would look changed), so they are refused rather than defaulted.
+    """
     if not isinstance(data, Mapping):
         raise StateError(f"{source} is corrupted: expected a JSON object")
     version = data.get("format_version")
-    if not isinstance(version, int):
-        raise StateError(f"{source} is corrupted: no format_version")
-    if version > STATE_FORMAT_VERSION:
+    if type(version) is int and version > STATE_FORMAT_VERSION:
         raise StateError(f"{source} was written by a newer cloudstack-iac (format {version}; this one reads {STATE_FORMAT_VERSION}); upgrade csiac")
+    problem = _field_error(data)
+    if problem is not None:
+        raise StateError(f"{source} is corrupted: {problem}")
     try:
         resources = {}
         for addr, raw in dict(data.get("resources") or {}).items():

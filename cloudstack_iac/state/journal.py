@@ -6,10 +6,16 @@ atomically only at the end, every few seconds, and on the next run (a leftover j
 first). An intent without a result means the process died mid-call: the address goes to
 ``StateDocument.pending`` and the next plan looks the object up by natural key instead of creating
 a duplicate.
+
+The first line (``begin``) carries the lineage and salt of the state the apply started from: a
+first apply killed before the state was ever written is folded with the salt its secret digests
+were made with, so recovery shows no false password changes. A torn last line (a crash mid-write)
+is ignored; anything else that cannot be read is a JournalError naming the file and line.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import threading
@@ -19,6 +25,37 @@ from pathlib import Path
 from typing import Any
 
 from cloudstack_iac.state.document import FailureDomain, ResourceState, StateDocument
+from cloudstack_iac.state.file import StateError, io_error
+
+# What each event must carry to be folded; anything else is corruption, not something to guess about.
+_REQUIRED: dict[str, tuple[str, ...]] = {
+    "begin": ("lineage", "salt"), "intent": ("address", "op"), "written": ("address", "resource"),
+    "removed": ("address",), "done": ("address",), "moved": ("pairs",),
+}
+
+
+class JournalError(StateError):
+    """The journal cannot be read; the message names the file (and line) and what to do."""
+
+
+def _entry_problem(entry: Any) -> str | None:
+    if type(entry) is not dict:
+        return f"expected a JSON object, found {json.dumps(entry)[:40]}"
+    required = _REQUIRED.get(entry.get("event"))  # type: ignore[arg-type]
+    if required is None:
+        return f"unknown event {json.dumps(entry.get('event'))[:40]}"
+    for key in required:
+        value = entry.get(key)
+        if value is None or (key != "resource" and key != "pairs" and not isinstance(value, str)):
+            return f"{entry['event']} event without a valid {key}"
+    if entry["event"] == "written":
+        raw = entry["resource"]
+        if type(raw) is not dict or not isinstance(raw.get("type"), str) or raw.get("address") != entry["address"]:
+            return "written event without a whole resource"
+    if entry["event"] == "moved" and not (isinstance(entry["pairs"], list)
+                                          and all(isinstance(p, list) and len(p) == 2 for p in entry["pairs"])):
+        return "moved event without a list of [from, to] pairs"
+    return None
 
 
 def resource_to_json(r: ResourceState) -> dict[str, Any]:
@@ -55,13 +92,42 @@ class StateJournal:
         self._written = 0  # entries appended so far
         self._synced = 0  # entries known to be on disk
         self._sync_lock = threading.Lock()
+        self._header: dict[str, Any] | None = None  # the begin event, written first whenever the file starts
+
+    def begin(self, doc: StateDocument) -> None:
+        """Record what the digests of this apply depend on (lineage, salt) as the journal's first line, durably.
+
+        Called before any step runs, so an unwritable journal stops apply before the cloud changes.
+        """
+        with self._lock:
+            self._header = {"event": "begin", "lineage": doc.lineage, "salt": doc.salt, "serial": doc.serial}
+            if self._handle is None:
+                self._open()
+            self._sync()
+
+    def check_writable(self) -> None:
+        """Fail now (a StateError naming the journal) if the journal could not be appended to."""
+        with self._lock:
+            if self._handle is not None:
+                return
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                with open(self.path, "ab"):
+                    pass
+            except OSError as exc:
+                raise io_error(exc, "open the apply journal", self.path) from None
+            if self.path.stat().st_size == 0:
+                self.path.unlink(missing_ok=True)
 
     def _append(self, entry: dict[str, Any]) -> None:
         line = json.dumps(entry, separators=(",", ":"), sort_keys=True) + "\n"
         with self._lock:
             if self._handle is None:
                 self._open()
-            self._handle.write(line)
+            try:
+                self._handle.write(line)
+            except OSError as exc:
+                raise io_error(exc, "append to the apply journal", self.path) from None
             self._written += 1
             if self._batching:
                 self._dirty = True
@@ -69,28 +135,40 @@ class StateJournal:
                 self._sync()
 
     def _open(self) -> None:
-        """Open for appending; a torn last line left by a crash is ended first so the next entry stays whole."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        created = not self.path.exists()
-        torn = False
-        if not created and self.path.stat().st_size:
-            with open(self.path, "rb") as handle:
-                handle.seek(-1, os.SEEK_END)
-                torn = handle.read(1) != b"\n"
-        self._handle = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 (kept open for the apply)
-        os.chmod(self.path, 0o600)
-        if torn:
-            self._handle.write("\n")
-        if created:  # make the new file's directory entry durable too
-            dir_fd = os.open(self.path.parent, os.O_RDONLY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
+        """Open for appending; a torn last line left by a crash is cut off first (it was never confirmed)."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            created = not self.path.exists()
+            empty = created or self.path.stat().st_size == 0
+            if not empty:
+                with open(self.path, "rb+") as handle:
+                    handle.seek(-1, os.SEEK_END)
+                    if handle.read(1) != b"\n":
+                        handle.seek(0)
+                        data = handle.read()
+                        handle.truncate(data.rfind(b"\n") + 1)
+            self._handle = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 (kept open for the apply)
+            os.chmod(self.path, 0o600)
+            if self._header is not None and (empty or self.path.stat().st_size == 0):
+                self._handle.write(json.dumps(self._header, separators=(",", ":"), sort_keys=True) + "\n")
+            if created:  # make the new file's directory entry durable too
+                dir_fd = os.open(self.path.parent, os.O_RDONLY)
+                try:
+                    os.fsync(dir_fd)
+                finally:
+                    os.close(dir_fd)
+        except OSError as exc:
+            if self._handle is not None:
+                self._handle.close()
+                self._handle = None
+            raise io_error(exc, "open the apply journal", self.path) from None
 
     def _sync(self) -> None:
-        self._handle.flush()
-        os.fsync(self._handle.fileno())
+        try:
+            self._handle.flush()
+            os.fsync(self._handle.fileno())
+        except OSError as exc:
+            raise io_error(exc, "append to the apply journal", self.path) from None
         self._synced = self._written
         self._dirty = False
 
@@ -102,12 +180,18 @@ class StateJournal:
         with self._lock:
             if self._handle is None or self._synced >= self._written:
                 return
-            self._handle.flush()
+            try:
+                self._handle.flush()
+            except OSError as exc:
+                raise io_error(exc, "append to the apply journal", self.path) from None
             target, fd = self._written, self._handle.fileno()
         with self._sync_lock:
             if self._synced >= target:
                 return  # another thread's fsync covered these entries
-            os.fsync(fd)
+            try:
+                os.fsync(fd)
+            except OSError as exc:
+                raise io_error(exc, "append to the apply journal", self.path) from None
             with self._lock:
                 self._synced = max(self._synced, target)
 
@@ -122,7 +206,8 @@ class StateJournal:
             with self._lock:
                 self._batching -= 1
                 if self._handle is not None:
-                    self._handle.flush()
+                    with contextlib.suppress(OSError):  # sync() reports it, before any provider call relies on it
+                        self._handle.flush()
 
     @contextmanager
     def batch(self) -> Iterator[None]:
@@ -155,37 +240,60 @@ class StateJournal:
         self._append({"event": "moved", "pairs": [list(p) for p in pairs]})
 
     def exists(self) -> bool:
-        return self.path.exists() and self.path.stat().st_size > 0
+        try:
+            return self.path.stat().st_size > 0 or self.path.is_dir()
+        except FileNotFoundError:
+            return False
+        except OSError as exc:
+            raise io_error(exc, "read the apply journal", self.path) from None
 
     def entries(self) -> list[dict[str, Any]]:
-        """Every whole entry in order; torn lines (a crash mid-write) are skipped."""
+        """Every whole entry in order. A torn last line (a crash mid-write) is skipped; any other line
+        that is not a whole event is a JournalError naming the file and the line."""
         with self._lock:
             if self._handle is not None:
-                self._handle.flush()  # entries of a deferred batch are read too
-        if not self.path.exists():
-            return []
-        out = []
-        with open(self.path, encoding="utf-8", errors="replace") as handle:
-            for line in handle:
                 try:
-                    entry = json.loads(line)
-                except json.JSONDecodeError:
-                    continue  # a line torn by a crash mid-write: that event was never confirmed
-                if isinstance(entry, dict):
-                    out.append(entry)
+                    self._handle.flush()  # entries of a deferred batch are read too
+                except OSError as exc:
+                    raise io_error(exc, "append to the apply journal", self.path) from None
+        try:
+            with open(self.path, "rb") as handle:
+                lines = handle.read().split(b"\n")
+        except FileNotFoundError:
+            return []
+        except OSError as exc:
+            raise JournalError(f"cannot read the apply journal {self.path}: {exc.strerror or exc}; "
+                               "move it aside to continue (steps it recorded will be adopted or shown by the next plan)") from None
+        torn = len(lines)  # the line after the final newline: empty unless a crash tore it
+        out = []
+        for number, raw in enumerate(lines, start=1):
+            if not raw:
+                continue
+            try:
+                entry = json.loads(raw)
+            except ValueError as exc:  # includes bad UTF-8
+                problem: str | None = f"not JSON ({type(exc).__name__})"
+            else:
+                problem = _entry_problem(entry)
+            if problem is None:
+                out.append(entry)
+            elif number != torn:  # a torn last line is an event that was never confirmed: skipped
+                raise JournalError(f"{self.path}:{number}: corrupted apply journal ({problem}); the state does not yet hold "
+                                   "what it records: fix or delete that line, or move the journal aside, then run csiac plan")
         return out
 
-    def fold(self, doc: StateDocument) -> tuple[StateDocument, int]:
+    def fold(self, doc: StateDocument, entries: list[dict[str, Any]] | None = None) -> tuple[StateDocument, int]:
         """Apply the journal's events to doc, in order; unconfirmed intents become pending."""
-        entries = self.entries()
+        if entries is None:
+            entries = self.entries()
         for entry in entries:
-            event, address = entry.get("event"), entry.get("address")
+            event, address = entry["event"], entry.get("address")
             if event == "intent":
-                doc.pending[address] = entry.get("op", "")
+                doc.pending[address] = entry["op"]
             elif event == "written":
                 try:
                     doc.resources[address] = resource_from_json(entry["resource"])
-                except (KeyError, TypeError, AttributeError):
+                except (KeyError, TypeError, AttributeError, ValueError):
                     continue  # not a whole result: the intent stays pending and the next plan looks the object up
                 doc.pending.pop(address, None)
             elif event == "removed":
@@ -194,8 +302,24 @@ class StateJournal:
             elif event == "done":
                 doc.pending.pop(address, None)
             elif event == "moved":
-                _rename(doc, dict(entry.get("pairs") or []))
-        return doc, len(entries)
+                _rename(doc, dict(entry["pairs"]))
+            elif event == "begin":
+                self._adopt_identity(doc, entry)
+        prune_pending(doc)
+        return doc, sum(1 for e in entries if e["event"] != "begin")
+
+    def _adopt_identity(self, doc: StateDocument, begin: dict[str, Any]) -> None:
+        """A state never written yet takes the lineage and salt the journal's digests were made with."""
+        if doc.lineage == begin["lineage"]:
+            if doc.salt != begin["salt"]:
+                raise JournalError(f"{self.path}:1: the apply journal's salt differs from the state's (same lineage "
+                                   f"{doc.lineage}); the state file was edited: restore it or move the journal aside")
+            return
+        if doc.serial == 0 and not doc.resources:
+            doc.lineage, doc.salt = begin["lineage"], begin["salt"]
+            return
+        raise JournalError(f"{self.path}:1: the apply journal belongs to state lineage {begin['lineage']}, the state is "
+                           f"lineage {doc.lineage}; move the journal aside if that state is gone")
 
     @contextmanager
     def exclusive(self) -> Iterator[list[dict[str, Any]]]:
@@ -207,22 +331,40 @@ class StateJournal:
                 if self._handle is not None:
                     self._handle.truncate(0)
                     self._handle.seek(0)
+                    if self._header is not None:  # the journal always starts with what its digests depend on
+                        self._handle.write(json.dumps(self._header, separators=(",", ":"), sort_keys=True) + "\n")
                 else:
                     self.path.unlink(missing_ok=True)
 
+    def _close_handle(self) -> None:
+        """Close the append handle; bytes a full disk refused were never confirmed, so losing them is right."""
+        if self._handle is not None:
+            with contextlib.suppress(OSError):
+                self._handle.close()
+            self._handle = None
+
     def clear(self) -> None:
         with self._lock:
-            if self._handle is not None:
-                self._handle.close()
-                self._handle = None
-            if self.path.exists():
-                self.path.unlink()
+            self._close_handle()
+            try:
+                self.path.unlink(missing_ok=True)
+            except OSError as exc:
+                raise io_error(exc, "remove the folded apply journal", self.path) from None
 
     def close(self) -> None:
         with self._lock:
-            if self._handle is not None:
-                self._handle.close()
-                self._handle = None
+            self._close_handle()
+
+
+# Operations whose pending intent means nothing once the address has left state (nothing to adopt).
+_REMOVING = frozenset({"delete", "prepare_host_maintenance", "enable_storage_maintenance", "update", "enable"})
+
+
+def prune_pending(doc: StateDocument) -> None:
+    """Forget unconfirmed removals and changes of addresses no longer in state (a killed destroy that finished)."""
+    stale = [a for a, op in doc.pending.items() if op in _REMOVING and a not in doc.resources]
+    for address in stale:
+        del doc.pending[address]
 
 
 def _rename(doc: StateDocument, renamed: dict[str, str]) -> None:

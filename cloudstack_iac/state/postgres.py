@@ -29,7 +29,7 @@ from typing import Any
 import psycopg
 from psycopg.types.json import Jsonb
 
-from cloudstack_iac.state.backend import LockInfo, StateBackend, StateLockedError
+from cloudstack_iac.state.backend import LockInfo, StateBackend, StateLockedError, new_lock_id
 from cloudstack_iac.state.document import StateDocument
 from cloudstack_iac.state.file import StateError, state_from_dict, state_to_dict
 from cloudstack_iac.state.journal import StateJournal
@@ -86,27 +86,71 @@ class PostgresBackend(StateBackend):
                 holder = LockInfo(**row[0]) if row else None
                 raise StateLockedError(f"workspace {self.workspace!r}", holder, timeout)
             time.sleep(min(0.2, max(0.02, timeout / 20)))
-        info = LockInfo(_user(), socket.gethostname(), os.getpid(), command, datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+        info = LockInfo(_user(), socket.gethostname(), os.getpid(), command, datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                        new_lock_id())
         conn.execute("INSERT INTO csiac_lock (workspace, holder) VALUES (%s, %s) ON CONFLICT (workspace) DO UPDATE SET holder = EXCLUDED.holder",
                      (self.workspace, Jsonb(info.__dict__)))
         self._lock_conn = conn
         return info
+
+    def current_holder(self) -> LockInfo | None:
+        """Who holds the workspace's advisory lock now (None if nobody); never waits."""
+        conn = self._connect()
+        try:
+            key = _lock_key(self.workspace)
+            if conn.execute("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone()[0]:
+                conn.execute("SELECT pg_advisory_unlock(%s)", (key,))
+                return None
+            row = conn.execute("SELECT holder FROM csiac_lock WHERE workspace = %s", (self.workspace,)).fetchone()
+            return LockInfo(**row[0]) if row else LockInfo("unknown", "unknown", 0, "unknown", "unknown", "")
+        finally:
+            conn.close()
+
+    def force_unlock(self, lock_id: str) -> LockInfo:
+        """End the session holding the lock ``lock_id`` (the server then releases it) and forget the holder."""
+        holder = self.current_holder()
+        if holder is None:
+            raise StateError(f"workspace {self.workspace!r} is not locked")
+        if holder.id != lock_id:
+            raise StateError(f"lock ID {lock_id} does not match the lock on workspace {self.workspace!r} "
+                             f"(held by {holder.describe()}, lock ID {holder.id or 'unknown'})")
+        key = _lock_key(self.workspace)
+        conn = self._connect()
+        try:  # a bigint advisory key is split over classid (high 32 bits) and objid (low 32 bits)
+            conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                "AND classid = %s AND objid = %s AND objsubid = 1", ((key >> 32) & 0xFFFFFFFF, key & 0xFFFFFFFF))
+            conn.execute("DELETE FROM csiac_lock WHERE workspace = %s", (self.workspace,))
+        except psycopg.Error as exc:
+            raise StateError(f"cannot release the lock of workspace {self.workspace!r}: {str(exc).strip().splitlines()[0]}") from None
+        finally:
+            conn.close()
+        return holder
+
+    def errored_paths(self) -> list[Path]:
+        return [self.journal.path.with_name(f"{self.workspace}.errored.json"), Path.cwd() / f"errored.{self.workspace}.json"]
 
     def unlock(self) -> None:
         conn = self._lock_conn
         if conn is None:
             return
         self.journal.close()
-        conn.execute("DELETE FROM csiac_lock WHERE workspace = %s", (self.workspace,))
-        conn.execute("SELECT pg_advisory_unlock(%s)", (_lock_key(self.workspace),))
-        conn.close()
-        self._lock_conn = None
+        try:
+            conn.execute("DELETE FROM csiac_lock WHERE workspace = %s", (self.workspace,))
+            conn.execute("SELECT pg_advisory_unlock(%s)", (_lock_key(self.workspace),))
+        except psycopg.Error:
+            pass  # the session is gone (force-unlocked, or the server restarted): the server released the lock
+        finally:
+            conn.close()
+            self._lock_conn = None
 
     # ----------------------------------------------------------------------------------- read/write
     def _load(self) -> StateDocument:
         conn = self._lock_conn or self._connect()
         try:
             row = conn.execute("SELECT document FROM csiac_state WHERE workspace = %s", (self.workspace,)).fetchone()
+        except psycopg.Error as exc:
+            raise StateError(f"cannot read the state of workspace {self.workspace!r}: {str(exc).strip().splitlines()[0]}") from None
         finally:
             if conn is not self._lock_conn:
                 conn.close()
@@ -117,6 +161,13 @@ class PostgresBackend(StateBackend):
     def _store(self, doc: StateDocument) -> None:
         assert self._lock_conn is not None
         data = state_to_dict(doc)
+        try:
+            self._store_rows(doc, data)
+        except psycopg.Error as exc:
+            raise StateError(f"cannot write the state of workspace {self.workspace!r}: {str(exc).strip().splitlines()[0]}") from None
+
+    def _store_rows(self, doc: StateDocument, data: dict[str, Any]) -> None:
+        assert self._lock_conn is not None
         with self._lock_conn.transaction():
             self._lock_conn.execute(
                 "INSERT INTO csiac_state (workspace, lineage, serial, document) VALUES (%s, %s, %s, %s) "

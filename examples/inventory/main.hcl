@@ -33,7 +33,7 @@ resource "cloudstack_physical_network" "inv" {
 resource "cloudstack_traffic_type" "inv" {
   for_each            = { Management = "cloudbr0", Guest = "cloudbr1", Public = "cloudbr2", Storage = "cloudbr3" }
   physical_network_id = cloudstack_physical_network.inv.id
-  type                = each.key
+  traffic_type        = each.key
   kvm_network_label   = each.value
 }
 
@@ -68,8 +68,8 @@ module "rack" {
 }
 
 resource "cloudstack_secondary_storage" "images" {
-  name          = "${var.zone_name}-images"
-  zone_id       = cloudstack_zone.inv.id
-  url           = "nfs://10.10.0.5/export/secondary"
-  provider_name = "NFS"
+  name             = "${var.zone_name}-images"
+  zone_id          = cloudstack_zone.inv.id
+  url              = "nfs://10.10.0.5/export/secondary"
+  storage_provider = "NFS"
 }

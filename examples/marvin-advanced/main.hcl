@@ -22,7 +22,7 @@ resource "cloudstack_physical_network" "pnet" {
 resource "cloudstack_traffic_type" "pnet" {
   for_each            = toset(["Guest", "Management", "Public"])
   physical_network_id = cloudstack_physical_network.pnet.id
-  type                = each.key
+  traffic_type        = each.key
 }
 
 resource "cloudstack_network_service_provider" "pnet" {
@@ -51,7 +51,7 @@ resource "cloudstack_pod" "pod0" {
 }
 
 resource "cloudstack_cluster" "c0" {
-  name         = "C0"
+  cluster_name = "C0"
   zone_id      = cloudstack_zone.sandbox.id
   pod_id       = cloudstack_pod.pod0.id
   hypervisor   = "Simulator"
@@ -80,8 +80,8 @@ resource "cloudstack_storage_pool" "c0" {
 }
 
 resource "cloudstack_secondary_storage" "sandbox" {
-  name          = "secondary"
-  zone_id       = cloudstack_zone.sandbox.id
-  url           = "nfs://10.147.28.6:/export/home/sandbox/secondary"
-  provider_name = "NFS"
+  name             = "secondary"
+  zone_id          = cloudstack_zone.sandbox.id
+  url              = "nfs://10.147.28.6:/export/home/sandbox/secondary"
+  storage_provider = "NFS"
 }

@@ -26,12 +26,12 @@ resource "cloudstack_physical_network" "pnet" {
 
 resource "cloudstack_traffic_type" "guest" {
   physical_network_id = cloudstack_physical_network.pnet.id
-  type                = "Guest"
+  traffic_type        = "Guest"
 }
 
 resource "cloudstack_traffic_type" "management" {
   physical_network_id = cloudstack_physical_network.pnet.id
-  type                = "Management"
+  traffic_type        = "Management"
 }
 
 resource "cloudstack_network_service_provider" "pnet" {
@@ -63,7 +63,7 @@ resource "cloudstack_pod" "pod0" {
 }
 
 resource "cloudstack_cluster" "c0" {
-  name         = "C0"
+  cluster_name = "C0"
   zone_id      = cloudstack_zone.sandbox.id
   pod_id       = cloudstack_pod.pod0.id
   hypervisor   = "Simulator"
@@ -89,8 +89,8 @@ resource "cloudstack_storage_pool" "ps0" {
 }
 
 resource "cloudstack_secondary_storage" "sstor" {
-  name          = "sstor"
-  zone_id       = cloudstack_zone.sandbox.id
-  url           = "nfs://10.147.28.6:/export/home/sandbox/sstor"
-  provider_name = "NFS"
+  name             = "sstor"
+  zone_id          = cloudstack_zone.sandbox.id
+  url              = "nfs://10.147.28.6:/export/home/sandbox/sstor"
+  storage_provider = "NFS"
 }

@@ -22,7 +22,7 @@ resource "cloudstack_physical_network" "pnet" {
 resource "cloudstack_traffic_type" "pnet" {
   for_each            = toset(["Guest", "Management"])
   physical_network_id = cloudstack_physical_network.pnet.id
-  type                = each.key
+  traffic_type        = each.key
 }
 
 resource "cloudstack_network_service_provider" "pnet" {
@@ -52,7 +52,7 @@ resource "cloudstack_vlan_ip_range" "pod0_guest" {
 }
 
 resource "cloudstack_cluster" "c0" {
-  name         = "C0"
+  cluster_name = "C0"
   zone_id      = cloudstack_zone.sandbox.id
   pod_id       = cloudstack_pod.pod0.id
   hypervisor   = "Simulator"

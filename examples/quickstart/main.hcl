@@ -2,12 +2,12 @@
 # Apply it on the embedded simulator:  csiac apply -auto-approve examples/quickstart
 
 resource "cloudstack_zone" "main" {
-  name             = var.zone_name
-  network_type     = "Advanced"
-  dns1             = "8.8.8.8"
-  internal_dns1    = "10.10.0.2"
+  name               = var.zone_name
+  network_type       = "Advanced"
+  dns1               = "8.8.8.8"
+  internal_dns1      = "10.10.0.2"
   guest_cidr_address = "10.1.1.0/24"
-  allocation_state = "Enabled"
+  allocation_state   = "Enabled"
 }
 
 resource "cloudstack_physical_network" "main" {
@@ -21,7 +21,7 @@ resource "cloudstack_physical_network" "main" {
 resource "cloudstack_traffic_type" "main" {
   for_each            = toset(["Management", "Guest", "Public"])
   physical_network_id = cloudstack_physical_network.main.id
-  type                = each.key
+  traffic_type        = each.key
   kvm_network_label   = each.key == "Guest" ? "cloudbr1" : "cloudbr0"
 }
 
@@ -52,10 +52,10 @@ resource "cloudstack_pod" "rack1" {
 }
 
 resource "cloudstack_cluster" "kvm" {
-  name       = "kvm1"
-  zone_id    = cloudstack_zone.main.id
-  pod_id     = cloudstack_pod.rack1.id
-  hypervisor = "KVM"
+  cluster_name = "kvm1"
+  zone_id      = cloudstack_zone.main.id
+  pod_id       = cloudstack_pod.rack1.id
+  hypervisor   = "KVM"
 }
 
 resource "cloudstack_host" "kvm" {
@@ -79,8 +79,8 @@ resource "cloudstack_storage_pool" "primary" {
 }
 
 resource "cloudstack_secondary_storage" "images" {
-  name          = "${var.zone_name}-images"
-  zone_id       = cloudstack_zone.main.id
-  url           = "nfs://10.10.0.5/export/secondary"
-  provider_name = "NFS"
+  name             = "${var.zone_name}-images"
+  zone_id          = cloudstack_zone.main.id
+  url              = "nfs://10.10.0.5/export/secondary"
+  storage_provider = "NFS"
 }

@@ -36,11 +36,11 @@ resource "cloudstack_storage_network_ip_range" "this" {
 }
 
 resource "cloudstack_cluster" "this" {
-  for_each   = local.clusters
-  name       = "${var.name}-${each.key}"
-  zone_id    = var.zone_id
-  pod_id     = cloudstack_pod.this.id
-  hypervisor = each.value
+  for_each     = local.clusters
+  cluster_name = "${var.name}-${each.key}"
+  zone_id      = var.zone_id
+  pod_id       = cloudstack_pod.this.id
+  hypervisor   = each.value
 }
 
 resource "cloudstack_host" "this" {

@@ -58,7 +58,7 @@ class RecordingProvider:
     def delete(self, type_name: str, object_id: str, values: Mapping[str, Any]) -> None:
         self._do("delete", type_name, values)
 
-    def prepare_host_maintenance(self, object_id: str) -> None:
+    def prepare_host_maintenance(self, object_id: str, timeout: float | None = None) -> None:
         self._do("maintenance", "cloudstack_host", {})
 
     def enable_storage_maintenance(self, object_id: str) -> None:

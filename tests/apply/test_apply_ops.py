@@ -42,7 +42,7 @@ class OpsProvider:
     def delete(self, type_name: str, object_id: str, values: Mapping[str, Any]) -> None:
         self.calls.append(("delete", object_id, {}))
 
-    def prepare_host_maintenance(self, object_id: str) -> None:
+    def prepare_host_maintenance(self, object_id: str, timeout: float | None = None) -> None:
         self.calls.append(("maintenance", object_id, {}))
 
     def enable_storage_maintenance(self, object_id: str) -> None:
@@ -120,7 +120,7 @@ def test_replace_update_enable_and_maintenance(tmp_path: Path) -> None:
     assert host.parent == "cloudstack_zone.z" and host.dependencies == ["cloudstack_zone.z"]
     zone = state.resources["cloudstack_zone.z"]
     assert zone.attributes["allocation_state"] == "Enabled" and zone.attributes["dns1"] == "1.1.1.1"
-    folded, _ = journal.fold(StateDocument(resources=dict(prior.resources), salt=prior.salt))
+    folded, _ = journal.fold(StateDocument(resources=dict(prior.resources), salt=prior.salt, lineage=prior.lineage))
     assert folded.resources == state.resources and folded.pending == {}
     assert "new-pw" not in journal.path.read_text()
 

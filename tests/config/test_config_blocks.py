@@ -55,8 +55,9 @@ def test_without_settings_the_local_backend_and_simulator_are_used(hcl: Loader) 
 
 def test_terraform_blocks_are_accepted_and_other_unknown_blocks_are_not(hcl: Loader) -> None:
     assert hcl.errors({"main.tf": 'terraform {\n  required_providers {\n    cloudstack = { source = "cloudstack/cloudstack" }\n  }\n}\n'}) == []
-    assert hcl.errors({"main.tf": 'data "cloudstack_zone" "z" {}\n'}) == [
-        "cfg/main.tf:1:1: unknown block type 'data'"]
+    assert hcl.errors({"main.tf": 'data "cloudstack_zone" "z" {}\n'}) == []
+    assert hcl.errors({"main.tf": 'resourc "cloudstack_zone" "z" {}\n'}) == [
+        "cfg/main.tf:1:1: unknown block type 'resourc'; did you mean 'resource'?"]
 
 
 def test_hcl_and_tf_files_are_read_in_sorted_order_but_not_subdirectories(hcl: Loader) -> None:
@@ -68,7 +69,7 @@ def test_hcl_and_tf_files_are_read_in_sorted_order_but_not_subdirectories(hcl: L
 def test_unset_arguments_read_as_null_and_computed_ones_as_unknown(hcl: Loader) -> None:
     config = hcl.ok({"main.hcl": ZONE + '''
 resource "cloudstack_cluster" "c" {
-  name       = "c"
+  cluster_name = "c"
   zone_id    = cloudstack_zone.z.id
   pod_id     = "p"
   hypervisor = "KVM"
@@ -154,7 +155,7 @@ module "rack" {
   zone_id = local.zone
 }
 resource "cloudstack_cluster" "c" {
-  name       = "c"
+  cluster_name = "c"
   zone_id    = local.zone
   pod_id     = module.rack.id
   hypervisor = "KVM"

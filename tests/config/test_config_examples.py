@@ -52,7 +52,7 @@ def test_marvin_basic_has_only_pod_level_guest_ranges() -> None:
     ranges = [r.values for r in config.resources.values() if r.type == "cloudstack_vlan_ip_range"]
     assert [(isinstance(r["pod_id"], Unknown), r["for_virtual_network"], r["start_ip"]) for r in ranges] == [
         (True, False, "60.147.41.2")]
-    assert "Public" not in {r.values["type"] for r in config.resources.values() if r.type == "cloudstack_traffic_type"}
+    assert "Public" not in {r.values["traffic_type"] for r in config.resources.values() if r.type == "cloudstack_traffic_type"}
 
 
 def test_host_passwords_come_from_sensitive_variables() -> None:

@@ -116,7 +116,7 @@ resource "cloudstack_pod" "p" {
 }
 resource "cloudstack_cluster" "c" {
   count      = 2
-  name       = "c${count.index}"
+  cluster_name = "c${count.index}"
   zone_id    = "zone-uuid"
   pod_id     = cloudstack_pod.p["r2"].id
   hypervisor = "KVM"
@@ -124,7 +124,7 @@ resource "cloudstack_cluster" "c" {
 '''})
     assert sorted(config.resources) == ['cloudstack_cluster.c[0]', 'cloudstack_cluster.c[1]', 'cloudstack_pod.p["r1"]', 'cloudstack_pod.p["r2"]']
     assert config.resources['cloudstack_pod.p["r2"]'].values["gateway"] == "10.2.0.1"
-    assert config.resources["cloudstack_cluster.c[1]"].values["name"] == "c1"
+    assert config.resources["cloudstack_cluster.c[1]"].values["cluster_name"] == "c1"
     assert config.resources["cloudstack_cluster.c[0]"].depends_on == frozenset({'cloudstack_pod.p["r2"]'})
 
 
@@ -197,7 +197,7 @@ variable "pw" {
 }
 locals { pw_copy = var.pw }
 resource "cloudstack_cluster" "c" {
-  name       = "c"
+  cluster_name = "c"
   zone_id    = "z"
   pod_id     = "p"
   hypervisor = "KVM"

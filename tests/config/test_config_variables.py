@@ -166,7 +166,7 @@ def test_sensitive_values_stay_marked_through_module_inputs(hcl: Loader) -> None
     hcl.write({"mod/m.hcl": '''
 variable "pw" {}
 resource "cloudstack_cluster" "c" {
-  name       = "c"
+  cluster_name = "c"
   zone_id    = "z"
   pod_id     = "p"
   hypervisor = "KVM"

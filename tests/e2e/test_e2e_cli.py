@@ -63,13 +63,13 @@ def test_json_plan_has_terraform_shape_and_steps(workdir: Path) -> None:
 def test_markdown_plan_for_pull_requests(workdir: Path) -> None:
     config = workdir / "examples" / "quickstart"
     assert csiac("apply", "-auto-approve", str(config)).exit_code == 0
-    (config / "main.hcl").write_text((config / "main.hcl").read_text().replace('name       = "kvm1"', 'name       = "kvm-one"'))
+    (config / "main.hcl").write_text((config / "main.hcl").read_text().replace("/export/primary", "/export/primary2"))
     out = csiac("plan", "--markdown", str(config))
     assert out.exit_code == 0, out.output
     text = out.stdout
     assert text.startswith("<!-- csiac-plan-digest: sha256:")
-    assert "### cloudstack-iac plan: 4 to add, 0 to change, 4 to destroy" in text
-    assert "`-/+` `cloudstack_cluster.kvm` — `name` forces replacement" in text
+    assert "### cloudstack-iac plan: 1 to add, 0 to change, 1 to destroy" in text
+    assert "`-/+` `cloudstack_storage_pool.primary` — `url` forces replacement" in text
     assert "```mermaid" in text and "<details><summary>quickstart" in text
     assert len(text) < 60_000
 

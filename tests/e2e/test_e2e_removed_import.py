@@ -12,6 +12,7 @@ resource "cloudstack_zone" "z" {
   network_type  = "Advanced"
   dns1          = "1.1.1.1"
   internal_dns1 = "1.1.1.1"
+  dhcp_provider = "VirtualRouter"  # the importer records the server's default; unset, the plan would clear it
 }
 '''
 
@@ -53,7 +54,7 @@ def test_removed_with_destroy_true_destroys_and_still_declared_is_an_error(tmp_p
     main.write_text(ZONE + 'removed {\n  from = cloudstack_zone.z\n}\n')
     refused = csiac("plan", str(config))
     assert refused.exit_code == 1
-    assert "main.hcl:8:1: removed: cloudstack_zone.z is still declared in the configuration;" in refused.stderr
+    assert "main.hcl:9:1: removed: cloudstack_zone.z is still declared in the configuration;" in refused.stderr
     main.write_text('removed {\n  from = cloudstack_zone.z\n}\n')
     planned = csiac("plan", str(config))
     assert "Plan: 0 to add, 0 to change, 1 to destroy." in planned.stdout
@@ -66,7 +67,7 @@ def test_import_of_a_missing_object_or_undeclared_target_is_an_error(tmp_path: P
                                      'import {\n  to = cloudstack_zone.other\n  id = "x"\n}\n')
     refused = csiac("plan", str(config))
     assert refused.exit_code == 1
-    assert "main.hcl:13:8: import: cloudstack_zone.other is not declared in the configuration; add a resource block for it" \
+    assert "main.hcl:14:8: import: cloudstack_zone.other is not declared in the configuration; add a resource block for it" \
         in refused.stderr
     (config / "main.hcl").write_text(ZONE + 'import {\n  to = cloudstack_zone.z\n  id = "no-such-id"\n}\n')
     missing = csiac("plan", str(config))

@@ -41,7 +41,7 @@ def pod(zone_id: Any, name: str = "p1", end_ip: str = "10.1.0.20") -> dict[str, 
 
 
 def cluster(zone_id: Any, pod_id: Any, name: str = "c1", hypervisor: str = "KVM") -> dict[str, Any]:
-    return {"name": name, "zone_id": zone_id, "pod_id": pod_id, "hypervisor": hypervisor}
+    return {"cluster_name": name, "zone_id": zone_id, "pod_id": pod_id, "hypervisor": hypervisor}
 
 
 def host(zone_id: Any, pod_id: Any, cluster_id: Any, ip: str, password: str = "pw", **extra: Any) -> dict[str, Any]:

@@ -161,7 +161,7 @@ def test_interrupted_create_is_adopted_not_duplicated() -> None:
     state.pending[C] = f"create {C}"  # the step started, the crash came before it was recorded
     live = live_of(state)
     live[("cloudstack_cluster", orphan_id)] = LiveObject("cloudstack_cluster", orphan_id, {
-        "name": "c1", "zone_id": state.resources[Z].id, "pod_id": state.resources[P].id, "hypervisor": "KVM"})
+        "cluster_name": "c1", "zone_id": state.resources[Z].id, "pod_id": state.resources[P].id, "hypervisor": "KVM"})
     plan, _ = make_plan(config, state, live=live)
     change = by_address(plan)[C]
     assert change.reason == "adopt" and change.resource_id == orphan_id

@@ -38,7 +38,7 @@ resource "cloudstack_pod" "p{p}" {{
         for c, (hosts, pool) in enumerate(clusters):
             out.append(f'''
 resource "cloudstack_cluster" "p{p}c{c}" {{
-  name       = "c{c}"
+  cluster_name = "c{c}"
   zone_id    = cloudstack_zone.z.id
   pod_id     = cloudstack_pod.p{p}.id
   hypervisor = "KVM"

@@ -22,7 +22,7 @@ def cloud(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-u
     server.process.wait(timeout=10)
 
 
-@pytest.mark.parametrize("example", ["quickstart", "marvin-advanced", "marvin-basic", "marvin-advancedsg"])
+@pytest.mark.parametrize("example", ["quickstart", "marvin-advanced", "marvin-basic", "marvin-advancedsg", "terraform-provider"])
 def test_examples_over_http(workdir: Path, cloud, example: str) -> None:  # type: ignore[no-untyped-def]
     config = workdir / "examples" / example
     applied = csiac("apply", "-auto-approve", "--provider", "cloudstack", str(config))

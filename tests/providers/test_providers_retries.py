@@ -110,7 +110,7 @@ def test_injected_failures_still_build_everything_exactly_once(tmp_path: Path) -
         nets = [provider.create("cloudstack_physical_network", {"name": f"n{i}", "zone_id": zone["id"]}) for i in range(8)]
         for net in nets:
             for kind in ("Management", "Guest"):
-                provider.create("cloudstack_traffic_type", {"physical_network_id": net["id"], "type": kind})
+                provider.create("cloudstack_traffic_type", {"physical_network_id": net["id"], "traffic_type": kind})
         result = provider.read(["cloudstack_physical_network", "cloudstack_traffic_type"])
     finally:
         provider.close()

@@ -35,7 +35,7 @@ def build_zone(p: ApiProvider, hosts: int = 2) -> dict[str, dict[str, Any]]:
                                                             "isolation_methods": ["VLAN"], "vlan": "100-200", "state": "Enabled"})
     net = made["pnet"]["id"]
     for kind in ("Management", "Guest", "Public"):
-        made[kind] = p.create("cloudstack_traffic_type", {"physical_network_id": net, "type": kind, "kvm_network_label": "cloudbr0"})
+        made[kind] = p.create("cloudstack_traffic_type", {"physical_network_id": net, "traffic_type": kind, "kvm_network_label": "cloudbr0"})
     made["vr"] = p.create("cloudstack_network_service_provider", {"name": "VirtualRouter", "physical_network_id": net})
     made["pnet_enabled"] = p.enable("cloudstack_physical_network", net, {"state": "Enabled"})
     made["pod"] = p.create("cloudstack_pod", {"name": "rack1", "zone_id": zone, "gateway": "10.20.0.1", "netmask": "255.255.255.0",
@@ -45,7 +45,7 @@ def build_zone(p: ApiProvider, hosts: int = 2) -> dict[str, dict[str, Any]]:
                                                            "start_ip": "192.168.50.10", "end_ip": "192.168.50.200",
                                                            "for_virtual_network": True})
     pod = made["pod"]["id"]
-    made["cluster"] = p.create("cloudstack_cluster", {"name": "kvm1", "zone_id": zone, "pod_id": pod, "hypervisor": "KVM"})
+    made["cluster"] = p.create("cloudstack_cluster", {"cluster_name": "kvm1", "zone_id": zone, "pod_id": pod, "hypervisor": "KVM"})
     cluster = made["cluster"]["id"]
     for i in range(hosts):
         made[f"host{i}"] = p.create("cloudstack_host", {"url": f"http://10.20.0.{101 + i}", "zone_id": zone, "pod_id": pod,
@@ -53,7 +53,7 @@ def build_zone(p: ApiProvider, hosts: int = 2) -> dict[str, dict[str, Any]]:
                                                         "password": PASSWORD, "host_tags": ["ssd"]})
     made["pool"] = p.create("cloudstack_storage_pool", {"name": "kvm1-primary", "zone_id": zone, "pod_id": pod, "cluster_id": cluster,
                                                         "url": "nfs://10.10.0.5/export/primary", "scope": "CLUSTER"})
-    made["images"] = p.create("cloudstack_secondary_storage", {"name": "ams1-images", "zone_id": zone, "provider_name": "NFS",
+    made["images"] = p.create("cloudstack_secondary_storage", {"name": "ams1-images", "zone_id": zone, "storage_provider": "NFS",
                                                                "url": "nfs://10.10.0.5/export/secondary"})
     made["zone_enabled"] = p.enable("cloudstack_zone", zone, {"allocation_state": "Enabled"})
     return made
@@ -79,13 +79,13 @@ def test_a_whole_zone_is_built_and_reads_back_in_argument_names(sim: ApiProvider
         "name": "ams1", "network_type": "Advanced", "dns1": "8.8.8.8", "internal_dns1": "10.0.0.2", "allocation_state": "Enabled"}
     [pnet] = live["cloudstack_physical_network"]
     assert (pnet["name"], pnet["isolation_methods"], pnet["vlan"], pnet["state"]) == ("ams1-pnet", ["VLAN"], "100-200", "Enabled")
-    assert sorted(t["type"] for t in live["cloudstack_traffic_type"]) == ["Guest", "Management", "Public"]
+    assert sorted(t["traffic_type"] for t in live["cloudstack_traffic_type"]) == ["Guest", "Management", "Public"]
     [pod] = live["cloudstack_pod"]
     assert (pod["start_ip"], pod["end_ip"], pod["zone_id"]) == ("10.20.0.10", "10.20.0.99", zone["id"])  # 4.18 sends lists
     [public] = live["cloudstack_vlan_ip_range"]
     assert (public["vlan"], public["start_ip"], public["for_virtual_network"]) == ("50", "192.168.50.10", True)
     [cluster] = live["cloudstack_cluster"]
-    assert (cluster["name"], cluster["hypervisor"], cluster["pod_id"]) == ("kvm1", "KVM", pod["id"])
+    assert (cluster["cluster_name"], cluster["hypervisor"], cluster["pod_id"]) == ("kvm1", "KVM", pod["id"])
     hosts = live["cloudstack_host"]
     assert sorted(h["_name"] for h in hosts) == ["10.20.0.101", "10.20.0.102"]
     for host in hosts:
@@ -96,7 +96,7 @@ def test_a_whole_zone_is_built_and_reads_back_in_argument_names(sim: ApiProvider
     [pool] = live["cloudstack_storage_pool"]
     assert (pool["name"], pool["scope"], pool["cluster_id"], pool["_state"]) == ("kvm1-primary", "CLUSTER", cluster["id"], "Up")
     [images] = live["cloudstack_secondary_storage"]
-    assert (images["name"], images["url"], images["provider_name"]) == ("ams1-images", "nfs://10.10.0.5/export/secondary", "NFS")
+    assert (images["name"], images["url"], images["storage_provider"]) == ("ams1-images", "nfs://10.10.0.5/export/secondary", "NFS")
     assert "VirtualRouter" in {n["name"] for n in live["cloudstack_network_service_provider"]}
 
 
@@ -192,7 +192,7 @@ def test_find_uses_natural_keys_within_parents(sim: ApiProvider) -> None:
     host = sim.find("cloudstack_host", {"url": "http://10.20.0.102", "cluster_id": cluster["id"]})
     assert host is not None and host["id"] == made["host1"]["id"]
     assert sim.find("cloudstack_host", {"url": "http://10.20.0.199", "cluster_id": cluster["id"]}) is None
-    traffic = sim.find("cloudstack_traffic_type", {"physical_network_id": made["pnet"]["id"], "type": "Guest"})
+    traffic = sim.find("cloudstack_traffic_type", {"physical_network_id": made["pnet"]["id"], "traffic_type": "Guest"})
     assert traffic is not None and traffic["id"] == made["Guest"]["id"]
     pod = sim.find("cloudstack_pod", {"name": "rack1", "zone_id": made["zone"]["id"]})
     assert pod is not None and pod["id"] == made["pod"]["id"]

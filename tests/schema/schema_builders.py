@@ -43,11 +43,11 @@ def datacenter(enabled: bool = True) -> dict[str, DesiredResource]:
         res(z, name="z1", network_type="Advanced", dns1="8.8.8.8", internal_dns1="10.0.0.2",
             allocation_state="Enabled" if enabled else "Disabled"),
         res(pn, name="pn", zone_id=ref(z), vlan="100-200"),
-        *(res(f'cloudstack_traffic_type.t["{kind}"]', physical_network_id=ref(pn), type=kind)
+        *(res(f'cloudstack_traffic_type.t["{kind}"]', physical_network_id=ref(pn), traffic_type=kind)
           for kind in ("Management", "Guest", "Public")),
         res("cloudstack_pod.p", name="p1", zone_id=ref(z), gateway="10.1.0.1", netmask="255.255.255.0",
             start_ip="10.1.0.10", end_ip="10.1.0.20"),
-        res("cloudstack_cluster.c", name="c1", zone_id=ref(z), pod_id=ref("cloudstack_pod.p"), hypervisor="KVM"),
+        res("cloudstack_cluster.c", cluster_name="c1", zone_id=ref(z), pod_id=ref("cloudstack_pod.p"), hypervisor="KVM"),
         *(res(f"cloudstack_host.h[{i}]", url=f"http://10.1.0.{100 + i}", zone_id=ref(z), pod_id=ref("cloudstack_pod.p"),
               cluster_id=ref("cloudstack_cluster.c"), hypervisor="KVM", username="root", password="s3cret")
           for i in range(2)),

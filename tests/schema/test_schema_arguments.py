@@ -145,16 +145,16 @@ CREATE = {
     "cloudstack_region": ("addRegion", {"region_id": "id", "name": "name", "endpoint": "endpoint"}, {}),
     "cloudstack_zone": ("createZone", {"name": "name", "network_type": "networktype", "dns1": "dns1", "internal_dns1": "internaldns1"}, {}),
     "cloudstack_physical_network": ("createPhysicalNetwork", {"name": "name", "zone_id": "zoneid"}, {}),
-    "cloudstack_traffic_type": ("addTrafficType", {"physical_network_id": "physicalnetworkid", "type": "traffictype"}, {}),
+    "cloudstack_traffic_type": ("addTrafficType", {"physical_network_id": "physicalnetworkid", "traffic_type": "traffictype"}, {}),
     "cloudstack_pod": ("createPod", {"name": "name", "zone_id": "zoneid"}, {}),
     "cloudstack_vlan_ip_range": ("createVlanIpRange", {}, {}),
     "cloudstack_storage_network_ip_range": ("createStorageNetworkIpRange",
                                             {"pod_id": "podid", "gateway": "gateway", "netmask": "netmask", "start_ip": "startip"}, {}),
-    "cloudstack_cluster": ("addCluster", {"name": "clustername", "zone_id": "zoneid", "pod_id": "podid", "hypervisor": "hypervisor"},
+    "cloudstack_cluster": ("addCluster", {"cluster_name": "clustername", "zone_id": "zoneid", "pod_id": "podid", "hypervisor": "hypervisor"},
                            {"clustertype": "cluster_type"}),
     "cloudstack_host": ("addHost", {"url": "url", "zone_id": "zoneid", "pod_id": "podid", "hypervisor": "hypervisor"}, {}),
     "cloudstack_storage_pool": ("createStoragePool", {"name": "name", "zone_id": "zoneid", "url": "url"}, {}),
-    "cloudstack_secondary_storage": ("addImageStore", {}, {"provider": "provider_name"}),
+    "cloudstack_secondary_storage": ("addImageStore", {}, {"provider": "storage_provider"}),
 }
 
 
@@ -174,7 +174,7 @@ def test_every_required_create_parameter_is_a_required_argument_or_derived(type_
 def test_schema_records_describe_cloudstack_behaviour() -> None:
     host, pool, zone = get_schema("cloudstack_host"), get_schema("cloudstack_storage_pool"), get_schema("cloudstack_zone")
     assert host is not None and pool is not None and zone is not None
-    assert host.computed == {"id", "name"} and "password" in host.sensitive and "password" in host.write_only
+    assert host.computed == {"id", "name", "state", "resource_state"} and "password" in host.sensitive and "password" in host.write_only
     assert host.display_name is not None and host.display_name({"url": "http://10.1.0.5"}) == "10.1.0.5"
     assert "maintenance_before_delete" in host.lifecycle_steps and "maintenance_before_delete" in pool.lifecycle_steps
     assert "enable_after_children" in zone.lifecycle_steps and zone.user_visible

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from cloudstack_iac.schema import CATALOGUE
+from cloudstack_iac.schema.types import TERRAFORM_ARGUMENTS
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "resources.md").read_text()
 
@@ -28,8 +29,9 @@ def test_each_type_documents_exactly_its_arguments_and_flags(type_name: str) -> 
     schema = CATALOGUE[type_name]
     rows = _rows(type_name)
     assert set(rows) == set(schema.model.model_fields), type_name
-    for name, (_type, required, default, flags, _description) in rows.items():
+    for name, (_type, required, default, flags, terraform, _description) in rows.items():
         field = schema.model.model_fields[name]
+        assert terraform == ("yes" if name in TERRAFORM_ARGUMENTS.get(type_name, ()) else "addition"), f"{type_name}.{name} Terraform"
         assert (required == "yes") == field.is_required(), f"{type_name}.{name} required"
         assert set(flags) == {f for f, on in (("F", name in schema.force_new), ("S", name in schema.sensitive),
                                                 ("W", name in schema.write_only)) if on}, f"{type_name}.{name} flags"
@@ -49,3 +51,9 @@ def test_enumerations_are_listed_as_cloudstack_spells_them() -> None:
     assert "`KVM` / `XenServer` / `VMware` / `Hyperv` / `LXC` / `Ovm3` / `Simulator` / `BareMetal` / `External`" in DOC
     assert "| `scope` | `CLUSTER` / `ZONE` |" in DOC
     assert "| `network_type` | `Basic` / `Advanced` | yes |" in DOC
+
+
+@pytest.mark.parametrize("type_name", sorted(TERRAFORM_ARGUMENTS))
+def test_every_argument_of_the_terraform_provider_is_accepted(type_name: str) -> None:
+    """A configuration written for apache/cloudstack-terraform-provider uses only names our schema knows."""
+    assert TERRAFORM_ARGUMENTS[type_name] <= set(CATALOGUE[type_name].model.model_fields)

@@ -52,7 +52,7 @@ CASES = [
     ("missing public traffic", '"Management", "Guest", "Public"', '"Management", "Guest"',
      "cloudstack_zone.z: cannot be Enabled without traffic types Public"),
     ("no secondary storage", 'resource "cloudstack_secondary_storage" "ss" {', 'resource "cloudstack_secondary_storage" "ss" {\n  count = 0',
-     "cloudstack_zone.z: an Enabled zone needs at least one secondary storage"),
+     "cloudstack_zone.z: is Enabled without secondary storage"),
     ("bad vlan range", 'vlan    = "100-200"', 'vlan    = "100-5000"', 'cloudstack_physical_network.pn: vlan "100-5000" is not a VLAN range such as "100-200" within 1-4094'),
     ("pool without cluster", '  cluster_id = cloudstack_cluster.c.id\n  url        = "nfs', '  url        = "nfs',
      "cloudstack_storage_pool.ps: a cluster-scoped storage pool needs cluster_id"),
@@ -90,7 +90,7 @@ resource "cloudstack_pod" "p2" {
 
 
 def test_traffic_type_twice_on_one_network(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    extra = 'resource "cloudstack_traffic_type" "again" {\n  physical_network_id = cloudstack_physical_network.pn.id\n  type = "Guest"\n}\n'
+    extra = 'resource "cloudstack_traffic_type" "again" {\n  physical_network_id = cloudstack_physical_network.pn.id\n  traffic_type = "Guest"\n}\n'
     found = check(tmp_path, BASE + extra, monkeypatch)
     assert any("traffic type Guest is already on this physical network" in f for f in found), found
 
@@ -126,8 +126,8 @@ resource "cloudstack_storage_pool" "zone_wide" {
 
 
 def test_normalized_values_fill_defaults_and_canonical_case() -> None:
-    got = normalized_values("cloudstack_cluster", {"name": "c", "zone_id": "z", "pod_id": "p", "hypervisor": "kvm"})
-    assert got == {"name": "c", "zone_id": "z", "pod_id": "p", "hypervisor": "KVM", "cluster_type": "CloudManaged",
+    got = normalized_values("cloudstack_cluster", {"cluster_name": "c", "zone_id": "z", "pod_id": "p", "hypervisor": "kvm"})
+    assert got == {"cluster_name": "c", "zone_id": "z", "pod_id": "p", "hypervisor": "KVM", "cluster_type": "CloudManaged",
                    "allocation_state": "Enabled"}
 
 

@@ -280,7 +280,7 @@ def test_a_basic_zone_carries_no_public_traffic() -> None:
     found = check(dc)
     assert [f"{d.address}: {d.summary}" for d in found] == [
         'cloudstack_traffic_type.t["Public"]: a Basic zone (cloudstack_zone.z) carries no Public traffic type']
-    assert found.errors[0].attribute == "type"
+    assert found.errors[0].attribute == "traffic_type"
 
 
 def test_a_basic_zone_has_no_zone_level_public_ranges() -> None:
@@ -309,7 +309,7 @@ def test_an_enabled_advanced_zone_needs_management_guest_and_public_traffic() ->
 
 def test_each_traffic_type_once_per_physical_network() -> None:
     dc = datacenter()
-    again = res("cloudstack_traffic_type.again", physical_network_id=ref("cloudstack_physical_network.pn"), type="guest")
+    again = res("cloudstack_traffic_type.again", physical_network_id=ref("cloudstack_physical_network.pn"), traffic_type="guest")
     assert summaries([*dc.values(), again]) == [
         'cloudstack_traffic_type.again: traffic type Guest is already on this physical network (cloudstack_traffic_type.t["Guest"])']
     pn2 = res("cloudstack_physical_network.pn2", name="pn2", zone_id=ref(Z), vlan="300-400")
@@ -317,12 +317,25 @@ def test_each_traffic_type_once_per_physical_network() -> None:
     assert summaries([*dc.values(), pn2, again]) == []
 
 
-def test_an_enabled_zone_needs_secondary_storage() -> None:
+def test_an_enabled_zone_without_secondary_storage_or_guest_traffic_is_a_warning() -> None:
+    """updateZone checks only Management traffic (preconditions-4.18.md): the rest is a warning, not a refusal."""
     dc = datacenter()
     del dc["cloudstack_secondary_storage.ss"]
-    assert summaries(dc) == ["cloudstack_zone.z: an Enabled zone needs at least one secondary storage (cloudstack_secondary_storage)"]
+    del dc['cloudstack_traffic_type.t["Guest"]']
+    found = check(dc)
+    assert not found.has_errors
+    assert sorted(d.summary for d in found) == [
+        "is Enabled without Guest traffic on its physical networks (found: Management, Public): no guest network can be created",
+        "is Enabled without secondary storage (cloudstack_secondary_storage): system VMs and templates cannot start"]
     dc[Z].values["allocation_state"] = "Disabled"
     assert lines(dc) == []
+
+
+def test_an_enabled_zone_needs_management_traffic() -> None:
+    dc = datacenter()
+    del dc['cloudstack_traffic_type.t["Management"]']
+    assert summaries(dc) == ["cloudstack_zone.z: cannot be Enabled without traffic types Management on its physical networks "
+                             "(found: Guest, Public)"]
 
 
 # ---------------------------------------------------------------------------------- unique names
@@ -351,14 +364,14 @@ def test_names_of_clusters_networks_image_stores_pools_and_host_urls_are_unique_
     c, h, ps, ss = (dc[k] for k in ("cloudstack_cluster.c", "cloudstack_host.h[0]", "cloudstack_storage_pool.ps",
                                      "cloudstack_secondary_storage.ss"))
     twins = [
-        res("cloudstack_cluster.c2", **{**c.values, "name": "C1"}),
+        res("cloudstack_cluster.c2", **{**c.values, "cluster_name": "C1"}),
         res("cloudstack_physical_network.pn2", name="pn", zone_id=ref(Z), vlan="300-400"),
         res("cloudstack_secondary_storage.ss2", **{**ss.values, "url": "nfs://10.0.0.6/x"}),
         res("cloudstack_storage_pool.ps2", **{**ps.values, "url": "nfs://10.0.0.6/y"}),
         res("cloudstack_host.h2", **{**h.values, "url": "http://10.1.0.100/"}),
     ]
     assert summaries([*dc.values(), *twins]) == [
-        'cloudstack_cluster.c2: name "C1" is already used by cloudstack_cluster.c in the same pod',
+        'cloudstack_cluster.c2: cluster_name "C1" is already used by cloudstack_cluster.c in the same pod',
         'cloudstack_physical_network.pn2: name "pn" is already used by cloudstack_physical_network.pn in the same zone',
         'cloudstack_secondary_storage.ss2: name "ss" is already used by cloudstack_secondary_storage.ss in the same zone',
         'cloudstack_storage_pool.ps2: name "ps" is already used by cloudstack_storage_pool.ps in the same cluster or zone',

@@ -26,7 +26,7 @@ def _big() -> Configuration:
         _r("cloudstack_zone", "z", None, {"name": "z", "network_type": "Advanced", "dns1": "8.8.8.8", "internal_dns1": "10.0.0.2",
                                           "allocation_state": "Enabled"}),
         _r("cloudstack_physical_network", "pn", None, {"name": "pn", "zone_id": z, "vlan": "100-3000"}),
-        *(_r("cloudstack_traffic_type", "t", kind, {"physical_network_id": pn, "type": kind}) for kind in ("Management", "Guest", "Public")),
+        *(_r("cloudstack_traffic_type", "t", kind, {"physical_network_id": pn, "traffic_type": kind}) for kind in ("Management", "Guest", "Public")),
         _r("cloudstack_secondary_storage", "ss", None, {"name": "ss", "zone_id": z, "url": "nfs://10.0.0.5/ss"}),
     ]
     for i in range(PODS):
@@ -35,7 +35,7 @@ def _big() -> Configuration:
         cluster = Unknown(ref=f'cloudstack_cluster.c["{i}"]', path=("id",))
         items.append(_r("cloudstack_pod", "p", str(i), {"name": f"p{i}", "zone_id": z, "gateway": f"{net}.1",
                                                         "netmask": "255.255.255.0", "start_ip": f"{net}.2", "end_ip": f"{net}.9"}))
-        items.append(_r("cloudstack_cluster", "c", str(i), {"name": f"c{i}", "zone_id": z, "pod_id": pod, "hypervisor": "kvm"}))
+        items.append(_r("cloudstack_cluster", "c", str(i), {"cluster_name": f"c{i}", "zone_id": z, "pod_id": pod, "hypervisor": "kvm"}))
         items.append(_r("cloudstack_storage_pool", "ps", str(i), {"name": f"ps{i}", "zone_id": z, "pod_id": pod, "cluster_id": cluster,
                                                                   "url": f"nfs://10.0.0.5/ps{i}"}))
         items.extend(_r("cloudstack_host", "h", f"{i}-{j}", {

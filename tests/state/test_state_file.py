@@ -55,8 +55,19 @@ def test_output_is_stable_whatever_the_insertion_order() -> None:
 @pytest.mark.parametrize(("data", "message"), [
     ([1, 2], "csiac.state.json is corrupted: expected a JSON object"),
     ({"lineage": "x"}, "csiac.state.json is corrupted: no format_version"),
-    ({"format_version": 1, "serial": 0, "salt": "s"}, "csiac.state.json is corrupted: KeyError"),
-    ({"format_version": 1, "lineage": "x", "serial": "many", "salt": "s"}, "csiac.state.json is corrupted: ValueError"),
+    ({"format_version": 1, "serial": 0, "salt": "s"}, "csiac.state.json is corrupted: lineage is null"),
+    ({"format_version": 1, "lineage": None, "serial": 0, "salt": "s"}, "csiac.state.json is corrupted: lineage is null"),
+    ({"format_version": 1, "lineage": "", "serial": 0, "salt": "s"}, 'csiac.state.json is corrupted: lineage is ""'),
+    ({"format_version": 1, "lineage": "x", "serial": "many", "salt": "s"}, 'csiac.state.json is corrupted: serial is "many"'),
+    ({"format_version": 1, "lineage": "x", "serial": -1, "salt": "s"}, "csiac.state.json is corrupted: serial is -1"),
+    ({"format_version": 1, "lineage": "x", "serial": 1.5, "salt": "s"}, "csiac.state.json is corrupted: serial is 1.5"),
+    ({"format_version": 1, "lineage": "x", "serial": True, "salt": "s"}, "csiac.state.json is corrupted: serial is true"),
+    ({"format_version": 1, "lineage": "x", "serial": 0, "salt": None}, "csiac.state.json is corrupted: salt is null"),
+    ({"format_version": 1, "lineage": "x", "serial": 0}, "csiac.state.json is corrupted: salt is null"),
+    ({"format_version": 0, "lineage": "x", "serial": 0, "salt": "s"}, "csiac.state.json is corrupted: format_version 0 is not a version"),
+    ({"format_version": -1, "lineage": "x", "serial": 0, "salt": "s"}, "csiac.state.json is corrupted: format_version -1 is not"),
+    ({"format_version": "1", "lineage": "x", "serial": 0, "salt": "s"}, 'csiac.state.json is corrupted: format_version "1" is not'),
+    ({"format_version": 1, "lineage": "x", "serial": 0, "salt": "s", "pending": []}, "csiac.state.json is corrupted: pending is a list"),
     ({"format_version": 1, "lineage": "x", "serial": 1, "salt": "s", "resources": {"a": "b"}}, "csiac.state.json is corrupted"),
 ])
 def test_wrong_shapes_are_one_line_errors(data: Any, message: str) -> None:

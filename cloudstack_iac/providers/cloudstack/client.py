@@ -8,10 +8,12 @@ The secret key is wrapped so that no repr, log line or traceback can show it.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import requests
 from cs import CloudStack
 
 from cloudstack_iac.diags import DiagnosticError, error
@@ -79,3 +81,31 @@ def make_client(settings: Settings) -> CloudStack:
     return CloudStack(endpoint=settings.api_url, key=settings.api_key, secret=settings.secret_key, timeout=settings.timeout,
                       method=settings.http_method, poll_interval=settings.poll_interval, fetch_result=True,
                       dangerous_no_tls_verify=not settings.verify_tls)
+
+
+def describe_failure(exc: BaseException, limit: int = 120) -> str:
+    """What went wrong talking to the management server, said as it happened.
+
+    A server that answered (an HTML error page from a proxy, a truncated or non-JSON body) is
+    described by what it answered: HTTP status, content type and the first bytes; only a connection
+    that never got an answer is "cannot reach".
+    """
+    response = getattr(exc, "response", None)
+    status = getattr(response, "status_code", None)
+    if response is not None and isinstance(status, int):
+        content_type = response.headers.get("Content-Type") or "no content type"
+        try:
+            raw = response.content or b""
+        except (requests.exceptions.RequestException, RuntimeError):
+            raw = b""
+        text = re.sub(r"\s+", " ", raw[:limit].decode("utf-8", errors="replace")).strip()
+        text = "".join(ch if ch.isprintable() else "?" for ch in text)
+        shown = f": {text!r}" + ("..." if len(raw) > limit else "") if text else ", empty body"
+        return f"the management server answered HTTP {status} {response.reason or ''}".rstrip() + f" ({content_type}){shown}"
+    if isinstance(exc, requests.exceptions.Timeout):
+        return f"no answer from the management server in time ({type(exc).__name__})"
+    if isinstance(exc, (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError)):
+        return "the management server's answer was cut off before its end"
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        return f"cannot reach the management server: {exc}"
+    return f"unexpected answer from the management server: {exc}"

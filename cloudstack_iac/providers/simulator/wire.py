@@ -75,8 +75,12 @@ def make_wsgi_app(engine: SimulatorEngine, *, api_key: str | None, secret_key: s
             return [b"not found; the API is at /client/api"]
         params = dict(parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True))
         if environ.get("REQUEST_METHOD") == "POST":
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-            body = environ["wsgi.input"].read(length).decode() if length else ""
+            try:  # before authentication: a bad body is the client's error (400), never a crash
+                length = int(environ.get("CONTENT_LENGTH") or 0)
+                body = environ["wsgi.input"].read(length).decode("utf-8") if length > 0 else ""
+            except (ValueError, UnicodeDecodeError) as exc:
+                start_response("400 Bad Request", [("Content-Type", "text/plain; charset=UTF-8")])
+                return [f"bad request body: {type(exc).__name__}".encode()]
             params.update(dict(parse_qsl(body, keep_blank_values=True)))
         if drop_rate > 0:
             with lock:
