@@ -30,7 +30,6 @@ from cloudstack_iac.diags import DiagnosticError, Diagnostics, error
 from cloudstack_iac.state.document import StateDocument
 
 PLAN_FILE_DIR_KEY = "config_dir"
-PLAN_FILE_VARIABLES_KEY = "variables"  # non-sensitive variable values the plan was made with
 
 
 def register(group: click.Group) -> None:
@@ -130,35 +129,64 @@ def _make_plan(ws: wsp.Workspace, *, destroy: bool, targets: tuple[str, ...], re
     return the_plan, config, state, providers
 
 
-def _plan_document(the_plan: Any, directory: Path, relative_to: Path | None = None, config: Any = None) -> dict[str, Any]:
-    """The plan document. It names its configuration directory relative to where the plan file lives,
-    and carries the non-sensitive variable values it was made with, so `apply PLANFILE` needs no -var."""
-    from cloudstack_iac.plan.document import plan_to_dict
+def _plain_variables(config: Any) -> dict[str, Any]:
+    """The non-sensitive variable values a plan was made with: saved in it, so `apply PLANFILE` needs no -var."""
+    return {k: v for k, v in config.variables.items() if k not in config.sensitive_variables}
 
-    doc = plan_to_dict(the_plan)
+
+def _plan_document(the_plan: Any, directory: Path, relative_to: Path | None = None, config: Any = None) -> dict[str, Any]:
+    """The JSON plan (docs/plan-json.md). It names its configuration directory relative to where the
+    plan file lives; the digest covers what apply executes, not that path."""
+    from cloudstack_iac.render import plan_json
+
+    doc = plan_json(the_plan, config=config, variables=_plain_variables(config) if config is not None else None)
     doc[PLAN_FILE_DIR_KEY] = os.path.relpath(directory.resolve(), (relative_to or Path.cwd()).resolve())
-    if config is not None:
-        doc[PLAN_FILE_VARIABLES_KEY] = {k: v for k, v in config.variables.items() if k not in config.sensitive_variables}
     return doc
+
+
+def _read_plan_file(path: str) -> tuple[Any, dict[str, Any], dict[str, Any]]:
+    """(plan, variables, document) of a saved plan; a garbled, foreign or altered file is one error naming it."""
+    from cloudstack_iac.plan.document import load_plan
+
+    try:
+        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DiagnosticError(error(f"{path}: not a saved plan: {exc}")) from None
+    the_plan, variables = load_plan(doc, source=path)
+    return the_plan, variables, doc
+
+
+def _text_with_digest(the_plan: Any, digest: str) -> str:
+    from cloudstack_iac.render import render_plan_text
+
+    return render_plan_text(the_plan, color=sys.stdout.isatty()) + f"\nPlan digest: {digest}"
+
+
+def _plan_json_text(doc: Any) -> str:
+    """One line, as `terraform show -json` prints it: terraform-compliance reads only single-line plans."""
+    return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
 
 
 def _write_json_file(path: str, data: Any) -> None:
     tmp = f"{path}.tmp"
     with open(tmp, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, indent=1, sort_keys=True, default=str)
+        handle.write(_plan_json_text(data) + "\n")
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp, path)
 
 
-def _render(the_plan: Any, *, as_json: bool, markdown: bool, directory: Path, relative_to: Path | None = None) -> str:
-    from cloudstack_iac.render import plan_digest, render_plan_markdown, render_plan_text
+def _render(the_plan: Any, *, as_json: bool, markdown: bool, directory: Path, relative_to: Path | None = None,
+            config: Any = None) -> str:
+    from cloudstack_iac.plan.document import plan_digest
+    from cloudstack_iac.render import render_plan_markdown
 
     if as_json:
-        return json.dumps(_plan_document(the_plan, directory, relative_to), indent=2, sort_keys=True, default=str)
+        return _plan_json_text(_plan_document(the_plan, directory, relative_to, config))
+    digest = plan_digest(the_plan, _plain_variables(config) if config is not None else None)
     if markdown:
-        return render_plan_markdown(the_plan, digest=plan_digest(_plan_document(the_plan, directory, relative_to)))
-    return render_plan_text(the_plan, color=sys.stdout.isatty())
+        return render_plan_markdown(the_plan, digest=digest)
+    return _text_with_digest(the_plan, digest)
 
 
 @click.command()
@@ -181,13 +209,11 @@ def plan(directory: str, out: str | None, destroy: bool, detailed: bool, as_json
             provider_name=provider_name, lock_timeout=lock_timeout, command="csiac plan")
         wsp.close_providers(providers)
         click.echo(_render(the_plan, as_json=as_json, markdown=markdown, directory=ws.directory,
-                           relative_to=Path(out).parent if out else None))
+                           relative_to=Path(out).parent if out else None, config=config))
         if out:
-            from cloudstack_iac.render import plan_digest
-
             doc = _plan_document(the_plan, ws.directory, Path(out).parent, config)
             _write_json_file(out, doc)
-            click.echo(f"Saved the plan to {out} (digest {plan_digest(doc)}). Apply it with: csiac apply {out}", err=True)
+            click.echo(f"Saved the plan to {out} (digest {doc['digest']}). Apply it with: csiac apply {out}", err=True)
     if detailed and the_plan.has_changes:
         return EXIT_CHANGES
     return EXIT_OK
@@ -326,7 +352,7 @@ def _apply_command(target: str, *, destroy: bool, auto_approve: bool, parallelis
         the_plan, config, _state, providers = _make_plan(
             ws, destroy=destroy, targets=targets, replace=replace, refresh=refresh, refresh_only=refresh_only,
             provider_name=provider_name, lock_timeout=lock_timeout, command=command)
-        click.echo(_render(the_plan, as_json=False, markdown=False, directory=ws.directory))
+        click.echo(_render(the_plan, as_json=False, markdown=False, directory=ws.directory, config=config))
         if not the_plan.has_changes and not refresh_only:
             wsp.close_providers(providers)
             return EXIT_OK
@@ -340,22 +366,14 @@ def _apply_command(target: str, *, destroy: bool, auto_approve: bool, parallelis
 
 def _apply_saved(path: str, *, auto_approve: bool, parallelism: int, staged: str | None, provider_name: str | None,
                  state_path: str | None, lock_timeout: str) -> int:
-    from cloudstack_iac.plan.document import check_plan_fresh, plan_from_dict
-    from cloudstack_iac.render import plan_digest
+    from cloudstack_iac.plan.document import check_plan_fresh, plan_digest
 
-    try:
-        doc = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise DiagnosticError(error(f"{path}: not a saved plan: {exc}")) from None
-    if not isinstance(doc, dict):
-        raise DiagnosticError(error(f"{path}: not a saved plan"))
-    the_plan = plan_from_dict(doc)
+    the_plan, saved_vars, doc = _read_plan_file(path)
     directory = Path(path).parent / str(doc.get(PLAN_FILE_DIR_KEY, "."))
-    click.echo(f"Applying saved plan {path} (digest {plan_digest(doc)}).")
+    click.echo(f"Applying saved plan {path} (digest {plan_digest(the_plan, saved_vars)}).")
     with wsp.Workspace.open(directory, state_path=state_path) as ws:
         ws.lock("csiac apply", parse_duration(lock_timeout))
         state = ws.backend.read()
-        saved_vars = doc.get(PLAN_FILE_VARIABLES_KEY) or {}
         sources = [*wsp.var_sources_from(saved_vars), *current_var_sources()]  # -var now (say, a secret) on top
         config, diags = wsp.evaluate(ws, sources, state)
         _fail_on_errors(diags)
@@ -403,23 +421,21 @@ def destroy(directory: str, auto_approve: bool, parallelism: int, staged: str | 
 @click.option("-state", "--state", "state_path", default=None, metavar="FILE")
 @run
 def show(path: str, as_json: bool, markdown: bool, state_path: str | None) -> int:
-    """Render a saved plan file, or the state of a configuration directory."""
-    from cloudstack_iac.render import plan_digest, render_plan_markdown, render_plan_text, render_state_text
+    """Render a saved plan file (exactly what apply would execute), or the state of a configuration directory."""
+    from cloudstack_iac.render import plan_json, render_plan_markdown, render_state_text
 
     if Path(path).is_file():
-        from cloudstack_iac.plan.document import plan_from_dict
+        from cloudstack_iac.plan.document import plan_digest
 
-        try:
-            doc = json.loads(Path(path).read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise DiagnosticError(error(f"{path}: not a saved plan: {exc}")) from None
-        the_plan = plan_from_dict(doc)
-        if as_json:
-            click.echo(json.dumps(doc, indent=2, sort_keys=True))
+        the_plan, variables, doc = _read_plan_file(path)  # refuses a file whose content does not match its digest
+        if as_json:  # re-derived from what apply executes; configuration and outputs carried over
+            shown = plan_json(the_plan, variables=variables, saved=doc)
+            shown[PLAN_FILE_DIR_KEY] = doc.get(PLAN_FILE_DIR_KEY)
+            click.echo(_plan_json_text(shown))
         elif markdown:
-            click.echo(render_plan_markdown(the_plan, digest=plan_digest(doc)))
+            click.echo(render_plan_markdown(the_plan, digest=plan_digest(the_plan, variables)))
         else:
-            click.echo(render_plan_text(the_plan, color=sys.stdout.isatty()))
+            click.echo(_text_with_digest(the_plan, plan_digest(the_plan, variables)))
         return EXIT_OK
     ws = wsp.Workspace.open(path, state_path=state_path)
     state = ws.backend.read()
@@ -443,9 +459,7 @@ def graph(directory: str, fmt: str, plan_file: str | None, var: tuple[str, ...],
     from cloudstack_iac.render import config_graph, plan_graph, render_graph
 
     if plan_file:
-        from cloudstack_iac.plan.document import plan_from_dict
-
-        the_plan = plan_from_dict(json.loads(Path(plan_file).read_text(encoding="utf-8")))
+        the_plan = _read_plan_file(plan_file)[0]
         nodes, edges, labels, classes = plan_graph(the_plan)
     else:
         ws = wsp.Workspace.open(directory)

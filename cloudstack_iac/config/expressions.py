@@ -224,10 +224,9 @@ class Evaluator:
             equal = _equal(left, right)
             return equal if op == "==" else not equal
         if op in ("&&", "||"):
-            for side, value in ((expr.left, left), (expr.right, right)):
-                if value is None:
-                    raise EvalError(f"the operand of {op} is null; a bool is required", side.pos)
-            a, b = self.as_bool(left, expr.left.pos), self.as_bool(right, expr.right.pos)
+            # Terraform (HCL 2.20+) reads a null operand of && and || as false: true && null is false.
+            a = False if left is None else self.as_bool(left, expr.left.pos)
+            b = False if right is None else self.as_bool(right, expr.right.pos)
             return (a and b) if op == "&&" else (a or b)
         a, b = self.as_number(left, expr.left.pos), self.as_number(right, expr.right.pos)
         if op in ("+", "-", "*", "/", "%"):
@@ -261,14 +260,14 @@ class Evaluator:
             raise EvalError("the condition is null; a bool is required", expr.cond.pos)
         chosen, other = (expr.then, expr.otherwise) if self.as_bool(cond, expr.cond.pos) else (expr.otherwise, expr.then)
         value = self.eval(chosen)
-        if isinstance(value, (bool, int, float)):
-            # Terraform gives both results one type: a string on the other side makes this one a string.
-            try:
-                if isinstance(self.eval(other), str):
-                    return self.stringify(value, chosen.pos)
-            except (EvalError, Poisoned):
-                pass
-        return value
+        if value is None or isinstance(value, (str, Unknown)):
+            return value
+        # Terraform gives both results one type: a string on the other side makes this one a string,
+        # [1] beside ["a"] is ["1"], and {a = 1} beside {b = "x"} is the map {a = "1"}.
+        try:
+            return _unify_with(value, self.eval(other), chosen.pos)
+        except (EvalError, Poisoned):
+            return value
 
     @staticmethod
     def as_bool(value: Any, pos: SourceRange | None) -> Any:
@@ -370,6 +369,31 @@ class Evaluator:
         if expr.name == "can":
             return False
         raise EvalError("try: no argument could be evaluated without an error", expr.pos)
+
+
+def _primitives(value: Any) -> list[Any]:
+    if isinstance(value, list):
+        return [v for item in value for v in _primitives(item)] if any(isinstance(v, (list, dict)) for v in value) else value
+    if isinstance(value, dict):
+        return _primitives(list(value.values()))
+    return [value]
+
+
+def _unify_with(value: Any, other: Any, pos: SourceRange | None) -> Any:
+    """The chosen conditional result converted to the type both results share (primitives only)."""
+    if isinstance(value, (bool, int, float)):
+        return Evaluator.stringify(value, pos) if isinstance(other, str) else value
+    if isinstance(value, list) and isinstance(other, list):
+        flat = [*_primitives(value), *_primitives(other)]
+        if any(isinstance(v, (list, dict)) for v in flat) or not any(isinstance(v, str) for v in flat):
+            return value
+        return [Evaluator.stringify(v, pos) if isinstance(v, (bool, int, float)) else v for v in value]
+    if isinstance(value, dict) and isinstance(other, dict) and value.keys() != other.keys():
+        flat = [*value.values(), *other.values()]
+        if any(isinstance(v, (list, dict)) for v in flat) or not any(isinstance(v, str) for v in flat):
+            return value
+        return {k: Evaluator.stringify(v, pos) if isinstance(v, (bool, int, float)) else v for k, v in value.items()}
+    return value
 
 
 def _equal(a: Any, b: Any) -> bool:

@@ -65,9 +65,10 @@ def to_number(text: str) -> int | float:
 
 
 def normalize_number(number: int | float) -> int | float:
-    """A whole float becomes the exact int it stands for (2.0 -> 2, 1e20 -> 100000000000000000000)."""
-    if isinstance(number, float) and number.is_integer():
-        return int(to_decimal(number))
+    """A whole float from a function becomes an int (2.0 -> 2); beyond 2**63 a float is kept, as it is
+    only an approximation (pow(2, 64) as float64), and printed in plain digits by format_number."""
+    if isinstance(number, float) and number.is_integer() and abs(number) < 2**63:
+        return int(number)
     return number
 
 
@@ -108,9 +109,5 @@ def arith(op: str, a: int | float, b: int | float) -> int | float:
     return from_decimal(value)
 
 
-def negate(a: int | float) -> int | float:
-    return -a
-
-
-__all__ = ["MAX_EXPONENT", "NumberProblem", "arith", "format_number", "from_decimal", "negate", "normalize_number",
+__all__ = ["MAX_EXPONENT", "NumberProblem", "arith", "format_number", "from_decimal", "normalize_number",
            "parse_number", "to_decimal", "to_number"]

@@ -8,6 +8,7 @@ whitespace between template literal tokens.
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterator
 from pathlib import Path
@@ -353,7 +354,7 @@ class _Converter:
     def _plain_string(self, node: Node) -> str:
         """A string_lit is a quoted string without interpolation: the text between the quotes."""
         self._one_line(node.start_byte + 1, node.end_byte - 1)
-        return _unescape(self.data[node.start_byte + 1 : node.end_byte - 1].decode(), True)
+        return _nfc(_unescape(self.data[node.start_byte + 1 : node.end_byte - 1].decode(), True))
 
     def _one_line(self, start: int, end: int) -> None:
         """Terraform refuses a literal newline inside a quoted string (use \\n or a heredoc)."""
@@ -453,7 +454,7 @@ class _Converter:
         raw = self.data[start:end].decode()
         if indent:
             raw = _dedent(raw, indent, at_line_start=start == 0 or self.data[start - 1 : start] == b"\n")
-        return _unescape(raw, quoted)
+        return _nfc(_unescape(raw, quoted))
 
 
 def _top_level_children(node: Node) -> Iterator[Node]:
@@ -521,6 +522,11 @@ def _dedent(text: str, indent: int, *, at_line_start: bool) -> str:
             line = line[cut:]
         out.append(line)
     return "\n".join(out)
+
+
+def _nfc(text: str) -> str:
+    """HCL normalises string literals to Unicode NFC: "e\\u0301" is "é", one character, as in Terraform."""
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
 def _unescape(text: str, quoted: bool) -> str:

@@ -125,7 +125,7 @@ def convert(value: Any, spec: TypeSpec, where: str = "") -> Any:
             if spec.element.kind == "any":
                 items = unify(items, where)
             if kind == "set":
-                from cloudstack_iac.config.functions import _distinct_sorted
+                from cloudstack_iac.config.functions.coerce import distinct_sorted as _distinct_sorted
 
                 return _distinct_sorted(items)
             return items

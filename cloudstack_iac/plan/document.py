@@ -1,14 +1,19 @@
-"""The plan document: what ``plan -out`` saves, ``plan --json`` prints and ``apply PLANFILE`` reads.
+"""The executable part of a plan document, and the one digest that seals it.
 
-Terraform's shape for resource changes (``resource_changes[].change.actions/before/after/
-after_unknown/after_sensitive``) so existing tooling reads it, plus our ordered ``steps``, failure
-domains, the state lineage/serial and configuration digest for stale-plan checks. Values known only
-after apply are written as ``{"$unknown": {"ref": ADDRESS, "path": [...]}}`` inside ``after`` and
-flagged in ``after_unknown``. Documented in docs/plan-json.md.
+``apply PLANFILE`` executes only what this module reads back: the steps with their inputs, our own
+record of each resource change (``csiac_changes``; values known only after apply are written as
+``{"$unknown": {"ref": ADDRESS, "path": [...]}}``), the prior state it was made from, and the
+variables it was made with. ``plan_digest`` hashes exactly that content, re-encoded from what was
+decoded, so the digest printed by plan, Markdown, JSON, show and apply is one value, and a file
+whose content no longer matches its digest is refused. Terraform's sections of the JSON plan
+(``render/json_plan.py``) are derived from this content for other tools; they are never read back.
+Documented in docs/plan-json.md.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -19,6 +24,13 @@ from cloudstack_iac.state.file import state_from_dict, state_to_dict
 from cloudstack_iac.values import Unknown
 
 UNKNOWN_KEY = "$unknown"
+SENSITIVE_MARKER = "(sensitive)"  # what changes hold in place of a secret (plan/diff.py)
+DIGEST_KEY = "digest"
+VARIABLES_KEY = "variables"  # Terraform's shape: {"name": {"value": ...}}, non-sensitive variables only
+# Keys of the document that apply reads; everything else in a plan file is derived or informational.
+EXECUTABLE_KEYS = ("csiac_plan_format", "state_lineage", "state_serial", "configuration_digest", "destroy",
+                   "refresh_only", "csiac_changes", "steps", "deferred", "deferred_notes", "moved", "outputs",
+                   "csiac_prior_state", VARIABLES_KEY, "forgotten", "imported")
 
 
 def encode_value(value: Any) -> Any:
@@ -26,7 +38,7 @@ def encode_value(value: Any) -> Any:
         return {UNKNOWN_KEY: {"ref": value.ref, "path": list(value.path)}}
     if isinstance(value, dict):
         return {k: encode_value(v) for k, v in value.items()}
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return [encode_value(v) for v in value]
     return value
 
@@ -42,72 +54,41 @@ def decode_value(value: Any) -> Any:
     return value
 
 
-def _unknown_mask(value: Any) -> Any:
-    if isinstance(value, Unknown):
-        return True
-    if isinstance(value, dict):
-        mask = {k: _unknown_mask(v) for k, v in value.items()}
-        return {k: v for k, v in mask.items() if v}
-    if isinstance(value, list):
-        return [_unknown_mask(v) for v in value]
-    return False
-
-
-def _domain(d: FailureDomain) -> dict[str, str | None]:
-    return d.to_json()
-
-
 def _domain_from(raw: Mapping[str, Any] | None) -> FailureDomain:
     raw = raw or {}
     return FailureDomain(raw.get("region"), raw.get("zone"), raw.get("pod"), raw.get("cluster"))
 
 
-def change_to_dict(c: ResourceChange) -> dict[str, Any]:
-    address = c.address
-    from cloudstack_iac.addrs import AddressError, ResourceAddress
+def _masked(values: dict[str, Any] | None, sensitive: frozenset[str]) -> Any:
+    """A clear secret never reaches a plan file, even from a change built by hand."""
+    if values is None:
+        return None
+    return {k: (SENSITIVE_MARKER if k in sensitive and v is not None and not isinstance(v, Unknown) else v)
+            for k, v in values.items()}
 
-    try:
-        parsed = ResourceAddress.parse(address)
-        name, index, module = parsed.name, parsed.key, parsed.module_path or None
-    except AddressError:
-        name, index, module = address, None, None
+
+def change_to_dict(c: ResourceChange) -> dict[str, Any]:
+    """Our own record of one change: everything apply and the renderers need, unknowns with their source."""
     return {
-        "address": address,
-        "module_address": module,
-        "type": c.type,
-        "name": name,
-        "index": index,
-        "provider_name": c.provider,
-        "change": {
-            "actions": [a.value for a in c.actions],
-            "before": c.before,
-            "after": encode_value(c.after),
-            "after_unknown": _unknown_mask(c.after) if c.after is not None else False,
-            "before_sensitive": {k: True for k in c.sensitive_attrs if c.before and k in c.before},
-            "after_sensitive": {k: True for k in c.sensitive_attrs if c.after and k in c.after},
-            "replace_paths": [[a] for a in c.replace_because],
-        },
-        "action_reason": c.reason,
-        "changed_attributes": list(c.changed_attrs),
-        "attribute_diffs": c.attr_diffs,
-        "resource_id": c.resource_id,
-        "failure_domain": _domain(c.domain),
-        "user_visible": c.user_visible,
-        "dependencies": list(c.dependencies),
-        "parent": c.parent,
+        "address": c.address, "type": c.type, "actions": [a.value for a in c.actions],
+        "before": encode_value(_masked(c.before, c.sensitive_attrs)), "after": encode_value(_masked(c.after, c.sensitive_attrs)),
+        "changed_attributes": list(c.changed_attrs), "replace_because": list(c.replace_because),
+        "reason": c.reason, "resource_id": c.resource_id, "provider": c.provider,
+        "failure_domain": c.domain.to_json(), "user_visible": c.user_visible,
+        "sensitive_attributes": sorted(c.sensitive_attrs), "attribute_diffs": encode_value(c.attr_diffs),
+        "dependencies": list(c.dependencies), "parent": c.parent,
     }
 
 
 def change_from_dict(raw: Mapping[str, Any]) -> ResourceChange:
-    change = raw["change"]
-    sensitive = set(change.get("before_sensitive") or {}) | set(change.get("after_sensitive") or {})
     return ResourceChange(
-        address=raw["address"], type=raw["type"], actions=tuple(Action(a) for a in change["actions"]),
-        before=change.get("before"), after=decode_value(change.get("after")),
-        changed_attrs=tuple(raw.get("changed_attributes") or ()), replace_because=tuple(p[0] for p in change.get("replace_paths") or ()),
-        reason=raw.get("action_reason"), resource_id=raw.get("resource_id"), provider=raw.get("provider_name", "default"),
+        address=str(raw["address"]), type=str(raw["type"]), actions=tuple(Action(a) for a in raw["actions"]),
+        before=decode_value(raw.get("before")), after=decode_value(raw.get("after")),
+        changed_attrs=tuple(raw.get("changed_attributes") or ()), replace_because=tuple(raw.get("replace_because") or ()),
+        reason=raw.get("reason"), resource_id=raw.get("resource_id"), provider=raw.get("provider", "default"),
         domain=_domain_from(raw.get("failure_domain")), user_visible=bool(raw.get("user_visible")),
-        sensitive_attrs=frozenset(sensitive), attr_diffs=dict(raw.get("attribute_diffs") or {}),
+        sensitive_attrs=frozenset(raw.get("sensitive_attributes") or ()),
+        attr_diffs=dict(decode_value(raw.get("attribute_diffs")) or {}),
         dependencies=tuple(raw.get("dependencies") or ()), parent=raw.get("parent"),
     )
 
@@ -116,13 +97,13 @@ def step_to_dict(s: Step) -> dict[str, Any]:
     return {
         "id": s.id, "op": s.op.value, "address": s.address, "type": s.type, "depends_on": list(s.depends_on),
         "resource_id": s.resource_id, "inputs": encode_value(s.inputs), "changed": list(s.changed),
-        "provider": s.provider, "failure_domain": _domain(s.domain), "description": s.description,
+        "provider": s.provider, "failure_domain": s.domain.to_json(), "description": s.description,
     }
 
 
 def step_from_dict(raw: Mapping[str, Any]) -> Step:
     return Step(
-        id=raw["id"], op=StepOp(raw["op"]), address=raw["address"], type=raw["type"],
+        id=str(raw["id"]), op=StepOp(raw["op"]), address=str(raw["address"]), type=str(raw["type"]),
         depends_on=tuple(raw.get("depends_on") or ()), resource_id=raw.get("resource_id"),
         inputs=decode_value(raw.get("inputs") or {}), changed=tuple(raw.get("changed") or ()),
         provider=raw.get("provider", "default"), domain=_domain_from(raw.get("failure_domain")),
@@ -130,50 +111,90 @@ def step_from_dict(raw: Mapping[str, Any]) -> Step:
     )
 
 
-def plan_to_dict(plan: Plan) -> dict[str, Any]:
-    from cloudstack_iac.plan.summary import summarize
+def variables_to_dict(variables: Mapping[str, Any] | None) -> dict[str, dict[str, Any]]:
+    return {k: {"value": v} for k, v in sorted((variables or {}).items())}
 
-    return {
-        "format_version": str(PLAN_FORMAT_VERSION),
+
+def plan_to_dict(plan: Plan, variables: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The executable content of the plan, with its digest. ``variables``: non-sensitive values only."""
+    doc = {
         "csiac_plan_format": plan.format_version,
         "state_lineage": plan.lineage,
         "state_serial": plan.serial,
         "configuration_digest": plan.config_digest,
         "destroy": plan.destroy,
         "refresh_only": plan.refresh_only,
-        "summary": summarize(plan),
-        "resource_changes": [change_to_dict(c) for c in plan.changes],
+        "csiac_changes": [change_to_dict(c) for c in plan.changes],
         "steps": [step_to_dict(s) for s in plan.steps],
         "deferred": list(plan.deferred),
         "deferred_notes": dict(plan.deferred_notes),
         "moved": [{"from": a, "to": b} for a, b in plan.moved],
         "forgotten": list(plan.forgotten),
         "imported": list(plan.imported),
-        "outputs": plan.outputs,
-        "prior_state": state_to_dict(plan.prior_state),
+        "outputs": encode_value(plan.outputs),
+        "csiac_prior_state": state_to_dict(plan.prior_state),
+        VARIABLES_KEY: variables_to_dict(variables),
     }
+    doc[DIGEST_KEY] = _digest_of(doc)
+    return doc
 
 
-def plan_from_dict(data: Mapping[str, Any]) -> Plan:
+def _digest_of(doc: Mapping[str, Any]) -> str:
+    content = {k: doc.get(k) for k in EXECUTABLE_KEYS}
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def plan_digest(plan: Plan, variables: Mapping[str, Any] | None = None) -> str:
+    """sha256 over the executable content: what was reviewed is what is applied."""
+    return str(plan_to_dict(plan, variables)[DIGEST_KEY])
+
+
+def plan_from_dict(data: Any, *, source: str = "the plan file") -> Plan:
+    """Decode a plan document and check its digest (see ``load_plan``)."""
+    return load_plan(data, source=source)[0]
+
+
+def load_plan(data: Any, *, source: str = "the plan file") -> tuple[Plan, dict[str, Any]]:
+    """Decode a plan document and check its digest. Returns the plan and the variables it was made with.
+
+    The digest is recomputed from the decoded plan, re-encoded, so every byte apply will act on is
+    covered, and a field the decoder ignores cannot smuggle anything in.
+    """
     if not isinstance(data, Mapping) or "csiac_plan_format" not in data:
-        raise DiagnosticError(error("not a cloudstack-iac plan file (no csiac_plan_format)"))
+        raise DiagnosticError(error(f"{source}: not a cloudstack-iac plan file (no csiac_plan_format)"))
     version = data["csiac_plan_format"]
-    if not isinstance(version, int) or version > PLAN_FORMAT_VERSION:
-        raise DiagnosticError(error(f"the plan file was written by a newer cloudstack-iac (plan format {version}; this one reads {PLAN_FORMAT_VERSION})"))
+    if not isinstance(version, int) or isinstance(version, bool) or version > PLAN_FORMAT_VERSION:
+        raise DiagnosticError(error(f"{source}: written by a newer cloudstack-iac (plan format {version}; this one reads {PLAN_FORMAT_VERSION})"))
+    if version < PLAN_FORMAT_VERSION:
+        raise DiagnosticError(error(f"{source}: written by an older cloudstack-iac (plan format {version}, without a digest); run plan again"))
     try:
-        return Plan(
+        raw_vars = data.get(VARIABLES_KEY) or {}
+        variables = {str(k): v["value"] for k, v in raw_vars.items()}
+        plan = Plan(
             lineage=str(data["state_lineage"]), serial=int(data["state_serial"]), config_digest=str(data["configuration_digest"]),
-            changes=[change_from_dict(c) for c in data.get("resource_changes") or []],
-            steps=[step_from_dict(s) for s in data.get("steps") or []],
-            prior_state=state_from_dict(data["prior_state"], source="the plan's prior state"),
+            changes=[change_from_dict(c) for c in data["csiac_changes"]],
+            steps=[step_from_dict(s) for s in data["steps"]],
+            prior_state=state_from_dict(data["csiac_prior_state"], source=f"{source} (its prior state)"),
             destroy=bool(data.get("destroy")), refresh_only=bool(data.get("refresh_only")),
-            deferred=list(data.get("deferred") or []), deferred_notes=dict(data.get("deferred_notes") or {}), outputs=dict(data.get("outputs") or {}),
-            moved=[(m["from"], m["to"]) for m in data.get("moved") or []], forgotten=list(data.get("forgotten") or []),
-            imported=list(data.get("imported") or []),
-            format_version=version,
+            deferred=list(data.get("deferred") or []), deferred_notes=dict(data.get("deferred_notes") or {}),
+            outputs=decode_value(dict(data.get("outputs") or {})),
+            moved=[(m["from"], m["to"]) for m in data.get("moved") or []], format_version=version,
+            forgotten=[str(a) for a in data.get("forgotten") or []], imported=[str(a) for a in data.get("imported") or []],
         )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise DiagnosticError(error(f"the plan file is corrupted: {type(exc).__name__}: {exc}")) from None
+    except DiagnosticError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise DiagnosticError(error(f"{source}: the plan file is corrupted: {type(exc).__name__}: {exc}")) from None
+    recorded = data.get(DIGEST_KEY)
+    if not isinstance(recorded, str) or not recorded.startswith("sha256:"):
+        raise DiagnosticError(error(f"{source}: the plan file is corrupted: no digest"))
+    actual = plan_digest(plan, variables)
+    if actual != recorded:
+        raise DiagnosticError(error(
+            f"{source}: the plan's content does not match its digest {recorded} (it was changed after plan; "
+            f"content digest {actual}); refusing it, run plan again"))
+    return plan, variables
 
 
 def check_plan_fresh(plan: Plan, current: StateDocument, config_digest: str) -> Diagnostics:

@@ -13,7 +13,7 @@ from typing import Any
 
 from cloudstack_iac.state.document import FailureDomain, StateDocument
 
-PLAN_FORMAT_VERSION = 1
+PLAN_FORMAT_VERSION = 2  # 2: Terraform JSON format 1.2 around our executable content, sealed by a digest
 
 
 class Action(enum.StrEnum):

@@ -67,14 +67,19 @@ output "a" { value = false ? "a" : 1 }
 output "b" { value = true ? true : "x" }
 output "c" { value = true ? 1 : 2 }
 output "d" { value = true ? null : "x" }
+output "e" { value = true ? [1] : ["a"] }
+output "f" { value = true ? { a = 1 } : { b = "x" } }
+output "g" { value = true ? [1] : [2] }
 ''')
-    assert got == {"a": "1", "b": "true", "c": 1, "d": None}
+    assert got == {"a": "1", "b": "true", "c": 1, "d": None, "e": ["1"], "f": {"a": "1"}, "g": [1]}
 
 
-def test_logical_operators_refuse_null(hcl: Loader) -> None:
-    errors = hcl.errors({"main.hcl": 'output "a" { value = null && true }\noutput "b" { value = false || null }\n'})
-    assert errors == ["cfg/main.hcl:1:22: output.a: the operand of && is null; a bool is required",
-                      "cfg/main.hcl:2:31: output.b: the operand of || is null; a bool is required"]
+def test_logical_operators_read_null_as_false_as_terraform_does(hcl: Loader) -> None:
+    got = outputs(hcl, 'output "a" { value = true && null }\noutput "b" { value = null || true }\n'
+                       'output "c" { value = false || null }\n')
+    assert got == {"a": False, "b": True, "c": False}
+    errors = hcl.errors({"main.hcl": 'output "a" { value = true && "maybe" }\n'})
+    assert errors == ["cfg/main.hcl:1:30: output.a: expected a bool, got string"]
 
 
 def test_list_any_default_is_unified(hcl: Loader) -> None:

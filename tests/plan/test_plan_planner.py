@@ -155,7 +155,7 @@ def test_plan_document_round_trip_and_stale_checks(pipe: Pipeline) -> None:
     again = plan_from_dict(doc)
     assert [s.id for s in again.steps] == ids(plan)
     assert again.changes[0].after == plan.changes[0].after
-    assert doc["resource_changes"][0]["change"]["actions"] == ["create"]
+    assert doc["csiac_changes"][0]["actions"] == ["create"]
     assert not check_plan_fresh(again, pipe.state, plan.config_digest).has_errors
     pipe.converge()
     pipe.state.serial += 1  # what the backend does when it writes the state after apply

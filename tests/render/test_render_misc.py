@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import copy
+
 from cloudstack_iac.diags import Diagnostics, SourceRange, error, warning
-from cloudstack_iac.render import plan_digest, render_diagnostics
+from cloudstack_iac.plan.document import plan_digest
+from cloudstack_iac.render import render_diagnostics
+from tests.render.render_plans import host_create, make_plan, pod_update
 
 
 def test_diagnostics_are_one_line_each_and_coloured_only_when_asked() -> None:
@@ -18,6 +22,10 @@ def test_diagnostics_are_one_line_each_and_coloured_only_when_asked() -> None:
 
 
 def test_digest_is_stable_and_sensitive_to_content() -> None:
-    assert plan_digest({"a": 1, "b": [1, 2]}) == plan_digest({"b": [1, 2], "a": 1})
-    assert plan_digest({"a": 1}) != plan_digest({"a": 2})
-    assert plan_digest({}).startswith("sha256:") and len(plan_digest({})) == len("sha256:") + 64
+    one = make_plan([pod_update(), host_create()])
+    assert plan_digest(one) == plan_digest(copy.deepcopy(one))
+    fewer = copy.deepcopy(one)
+    fewer.changes.pop()
+    assert plan_digest(one) != plan_digest(fewer)
+    assert plan_digest(one, {"zone": "ams1"}) != plan_digest(one, {"zone": "fra1"})
+    assert plan_digest(one).startswith("sha256:") and len(plan_digest(one)) == len("sha256:") + 64

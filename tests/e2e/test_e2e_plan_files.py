@@ -1,0 +1,112 @@
+"""Saved plans from the CLI: one digest everywhere, tampering refused, foreign files named in one line."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.cli import csiac, simulator_objects
+
+DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
+
+
+def _digests(text: str) -> set[str]:
+    return set(DIGEST.findall(text))
+
+
+def test_plan_text_markdown_json_file_show_and_apply_print_one_digest(workdir: Path) -> None:
+    config = workdir / "examples" / "quickstart"
+    plan = csiac("plan", "-out", "q.plan", str(config), cwd=workdir)
+    assert plan.exit_code == 0, plan.output
+    [digest] = _digests(plan.stdout)  # the text plan ends with it
+    assert plan.stdout.rstrip().endswith(f"Plan digest: {digest}")
+    assert f"Saved the plan to q.plan (digest {digest})" in plan.stderr
+    saved = json.loads((workdir / "q.plan").read_text())
+    assert saved["digest"] == digest
+
+    show = csiac("show", "q.plan", cwd=workdir)
+    assert show.exit_code == 0 and show.stdout == plan.stdout  # exactly what plan showed
+    markdown = csiac("show", "-markdown", "q.plan", cwd=workdir)
+    assert markdown.stdout.startswith(f"<!-- csiac-plan-digest: {digest} -->")
+    shown = json.loads(csiac("show", "-json", "q.plan", cwd=workdir).stdout)
+    assert shown == saved  # re-derived from what apply executes, identical to the file
+
+    # -markdown together with -out: the comment carries the saved file's digest
+    both = csiac("plan", "-markdown", "-out", "m.plan", str(config), cwd=workdir)
+    assert _digests(both.stdout) == {json.loads((workdir / "m.plan").read_text())["digest"]}
+
+    applied = csiac("apply", "q.plan", cwd=workdir)
+    assert applied.exit_code == 0, applied.output
+    assert f"Applying saved plan q.plan (digest {digest})." in applied.stdout
+    assert "Apply complete! Resources: 13 added" in applied.stdout
+
+
+def _tamper(path: Path, edit) -> None:
+    doc = json.loads(path.read_text())
+    edit(doc)
+    path.write_text(json.dumps(doc))
+
+
+def _add_step(doc: dict) -> None:
+    extra = next(s for s in doc["steps"] if s["op"] == "create" and s["type"] == "cloudstack_zone")
+    doc["steps"].insert(0, {**extra, "id": "create cloudstack_zone.extra", "address": "cloudstack_zone.extra",
+                            "inputs": {**extra["inputs"], "name": "extra"}})
+
+
+def _change_input(doc: dict) -> None:
+    step = next(s for s in doc["steps"] if s["type"] == "cloudstack_zone" and s["op"] == "create")
+    step["inputs"]["dns1"] = "6.6.6.6"
+
+
+def _hide_in_terraform_sections(doc: dict) -> None:  # harmless: derived, never executed
+    doc["resource_changes"] = []
+
+
+@pytest.mark.parametrize("edit", [_add_step, _change_input])
+def test_apply_and_show_refuse_a_plan_file_changed_after_plan(workdir: Path, edit) -> None:
+    config = workdir / "examples" / "quickstart"
+    assert csiac("plan", "-out", "q.plan", str(config), cwd=workdir).exit_code == 0
+    digest = json.loads((workdir / "q.plan").read_text())["digest"]
+    _tamper(workdir / "q.plan", edit)
+    for command in (["apply", "-auto-approve", "q.plan"], ["show", "q.plan"], ["show", "-json", "q.plan"],
+                    ["graph", "--plan", "q.plan"]):
+        refused = csiac(*command, cwd=workdir)
+        assert refused.exit_code == 1, refused.output
+        [line] = refused.stderr.strip().splitlines()
+        assert line.startswith(f"error: q.plan: the plan's content does not match its digest {digest}"), line
+        assert "refusing it, run plan again" in line and refused.stdout == ""
+    assert not (config / "csiac.state.json").exists()
+    assert not any(simulator_objects(config).values())  # nothing was created
+
+
+def test_derived_sections_do_not_change_what_runs(workdir: Path) -> None:
+    config = workdir / "examples" / "quickstart"
+    assert csiac("plan", "-out", "q.plan", str(config), cwd=workdir).exit_code == 0
+    _tamper(workdir / "q.plan", _hide_in_terraform_sections)
+    shown = json.loads(csiac("show", "-json", "q.plan", cwd=workdir).stdout)
+    assert len(shown["resource_changes"]) == 13  # show re-derives them from the sealed content
+    assert csiac("apply", "q.plan", cwd=workdir).exit_code == 0
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("{garbled", "not a saved plan: Expecting property name enclosed in double quotes"),
+    ("", "not a saved plan: Expecting value"),
+    ('{"format_version": "1.2", "terraform_version": "1.9.0", "planned_values": {}}', "not a cloudstack-iac plan file"),
+    ("[1, 2, 3]", "not a cloudstack-iac plan file"),
+    ('{"csiac_plan_format": 2, "steps": []}', "the plan file is corrupted: KeyError"),
+])
+def test_garbled_or_foreign_plan_files_get_one_line_naming_them(workdir: Path, content: str, message: str) -> None:
+    (workdir / "bad.plan").write_text(content)
+    for command in (["apply", "-auto-approve", "bad.plan"], ["show", "bad.plan"], ["show", "-markdown", "bad.plan"],
+                    ["graph", "--plan", "bad.plan"]):
+        result = csiac(*command, cwd=workdir)
+        assert result.exit_code == 1, result.output
+        [line] = result.stderr.strip().splitlines()
+        assert line.startswith(f"error: bad.plan: {message}"), line
+    (workdir / "binary.plan").write_bytes(b"\x89PNG\r\n\x1a\n\x00\xff")
+    result = csiac("show", "binary.plan", cwd=workdir)
+    assert result.exit_code == 1 and result.stderr.startswith("error: binary.plan: not a saved plan:")
+    assert len(result.stderr.strip().splitlines()) == 1
