@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 import click
 
 from cloudstack_iac import __version__
+from cloudstack_iac.cli.options import attach, chdir_option
 from cloudstack_iac.cli.varargs import ordered_var_sources
 from cloudstack_iac.diags import DiagnosticError, Diagnostics
 
@@ -32,7 +33,9 @@ def print_diagnostics(diags: Diagnostics) -> None:
     from cloudstack_iac.render import render_diagnostics
 
     if len(diags):
-        click.echo(render_diagnostics(diags, color=sys.stderr.isatty()), err=True)
+        from cloudstack_iac.cli.options import color_wanted
+
+        click.echo(render_diagnostics(diags, color=color_wanted(sys.stderr)), err=True)
 
 
 def run(func: F) -> F:
@@ -51,6 +54,10 @@ def run(func: F) -> F:
             code = EXIT_INTERRUPTED
         except click.exceptions.ClickException:
             raise
+        except BrokenPipeError:  # `csiac plan | head`: the reader has gone; nothing left to say to it
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            code = EXIT_ERROR
         except Exception as exc:  # a bug: say so in one line; the traceback only on request
             if os.environ.get("CSIAC_DEBUG"):
                 traceback.print_exc()
@@ -118,6 +125,7 @@ def parse_duration(text: str) -> float:
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
 @click.version_option(__version__, prog_name="csiac")
+@chdir_option
 def main() -> None:
     """Infrastructure as code for the physical layer of Apache CloudStack.
 
@@ -133,3 +141,4 @@ def main() -> None:
 from cloudstack_iac.cli import commands as _commands  # noqa: E402  (registers the commands)
 
 _commands.register(main)
+attach(main.commands.values())

@@ -26,6 +26,7 @@ from cloudstack_iac.cli import (
     var_options,
 )
 from cloudstack_iac.cli import workspace as wsp
+from cloudstack_iac.cli.options import color_wanted, input_allowed
 from cloudstack_iac.diags import DiagnosticError, Diagnostics, error
 from cloudstack_iac.state.document import StateDocument
 
@@ -36,10 +37,16 @@ def register(group: click.Group) -> None:
     for command in (validate, plan, apply, destroy, show, graph, simulator):
         group.add_command(command)
     from cloudstack_iac.cli import drift_commands, lock_commands, state_commands
+    from cloudstack_iac.cli.fmt_command import fmt
+    from cloudstack_iac.cli.output_command import output
+    from cloudstack_iac.cli.version_command import version
 
     state_commands.register(group)
     drift_commands.register(group)
     lock_commands.register(group)
+    group.add_command(version)
+    group.add_command(output)
+    group.add_command(fmt)
 
 
 def _note(ws: wsp.Workspace) -> None:
@@ -159,7 +166,7 @@ def _read_plan_file(path: str) -> tuple[Any, dict[str, Any], dict[str, Any]]:
 def _text_with_digest(the_plan: Any, digest: str) -> str:
     from cloudstack_iac.render import render_plan_text
 
-    return render_plan_text(the_plan, color=sys.stdout.isatty()) + f"\nPlan digest: {digest}"
+    return render_plan_text(the_plan, color=color_wanted()) + f"\nPlan digest: {digest}"
 
 
 def _plan_json_text(doc: Any) -> str:
@@ -255,11 +262,13 @@ class _Interrupts:
 
 def _apply(ws: wsp.Workspace, the_plan: Any, config: Any, providers: dict[str, Any], *, parallelism: int,
            staged: str | None) -> int:
+    from rich.console import Console
+
     from cloudstack_iac.apply import apply_plan
     from cloudstack_iac.cli.progress import PlainObserver, RichObserver
 
     total = len(the_plan.steps)
-    observer = RichObserver(total) if sys.stdout.isatty() else PlainObserver(total)
+    observer = RichObserver(total, Console(no_color=not color_wanted())) if sys.stdout.isatty() else PlainObserver(total)
     journal = ws.backend.journal
     started = time.monotonic()
     with _Interrupts() as interrupts:  # held through the final write: a signal then changes nothing
@@ -290,14 +299,17 @@ def _apply(ws: wsp.Workspace, the_plan: Any, config: Any, providers: dict[str, A
     if result.interrupted:
         click.echo(f"Apply interrupted after {seconds:.1f}s. Resources: {summary}. Run apply again to finish.", err=True)
         return EXIT_INTERRUPTED
-    if config.conditions_after_apply:
+    if config.conditions_after_apply and not the_plan.destroy:
         failed = wsp.postconditions_after_apply(ws, config, final)
         for line in failed:
             click.echo(f"error: {line}", err=True)
         if failed:
             click.echo(f"Apply finished after {seconds:.1f}s but {len(failed)} postcondition(s) failed. Resources: {summary}.", err=True)
             return EXIT_ERROR
-    click.echo(f"Apply complete! Resources: {summary}. ({seconds:.1f}s)")
+    if the_plan.destroy:  # Terraform's words for destroy mode, whichever command asked for it
+        click.echo(f"Destroy complete! Resources: {result.destroyed} destroyed. ({seconds:.1f}s)")
+    else:
+        click.echo(f"Apply complete! Resources: {summary}. ({seconds:.1f}s)")
     if the_plan.deferred:
         click.echo(f"{len(the_plan.deferred)} resource(s) were deferred until values they need exist: run apply again.")
     return EXIT_OK
@@ -327,6 +339,8 @@ def _write_final_state(ws: wsp.Workspace, final: StateDocument) -> bool:
 def _confirm(auto_approve: bool, question: str) -> bool:
     if auto_approve:
         return True
+    if not input_allowed():
+        raise DiagnosticError(error("apply needs approval, and -input=false forbids asking: pass -auto-approve"))
     if not sys.stdin.isatty() and os.environ.get("CSIAC_INPUT") != "1":
         raise DiagnosticError(error("apply needs approval: run it on a terminal or pass -auto-approve"))
     click.echo(f"\n{question}\n  Only 'yes' will be accepted to approve.\n")
@@ -355,6 +369,7 @@ def _apply_command(target: str, *, destroy: bool, auto_approve: bool, parallelis
         click.echo(_render(the_plan, as_json=False, markdown=False, directory=ws.directory, config=config))
         if not the_plan.has_changes and not refresh_only:
             wsp.close_providers(providers)
+            _forget_deleted_outside(ws, _state, the_plan)
             return EXIT_OK
         question = "Do you really want to destroy all resources?" if destroy else "Do you want to perform these actions?"
         if not _confirm(auto_approve, question):
@@ -362,6 +377,16 @@ def _apply_command(target: str, *, destroy: bool, auto_approve: bool, parallelis
             click.echo("Apply cancelled.", err=True)
             return EXIT_ERROR
         return _apply(ws, the_plan, config, providers, parallelism=parallelism, staged=staged)
+
+
+def _forget_deleted_outside(ws: wsp.Workspace, stored: Any, the_plan: Any) -> None:
+    """Nothing to change, but refresh found managed objects gone (deleted by hand, or by an apply killed
+    before it could record the delete): record that, as Terraform records a refresh, so state matches the cloud."""
+    gone = sorted(set(stored.resources) - set(the_plan.prior_state.resources))
+    if not gone:
+        return
+    ws.backend.write(the_plan.prior_state)
+    click.echo(f"Removed from state, no longer in the cloud: {', '.join(gone)}.")
 
 
 def _apply_saved(path: str, *, auto_approve: bool, parallelism: int, staged: str | None, provider_name: str | None,
@@ -387,14 +412,20 @@ def _apply_saved(path: str, *, auto_approve: bool, parallelism: int, staged: str
 
 @click.command()
 @click.argument("target", default=".", type=click.Path())
+@click.option("-destroy", "--destroy", "destroy", is_flag=True, help="Destroy everything in state (as the destroy command).")
 @apply_options
 @plan_options
 @run
-def apply(target: str, auto_approve: bool, parallelism: int, staged: str | None, targets: tuple[str, ...],
+def apply(target: str, destroy: bool, auto_approve: bool, parallelism: int, staged: str | None, targets: tuple[str, ...],
           replace: tuple[str, ...], refresh: bool, refresh_only: bool, provider_name: str | None,
           var: tuple[str, ...], var_file: tuple[str, ...], state_path: str | None, lock_timeout: str) -> int:
     """Carry out a plan: TARGET is a configuration directory (plan, confirm, apply) or a saved plan file."""
-    return _apply_command(target, destroy=False, auto_approve=auto_approve, parallelism=parallelism, staged=staged,
+    if destroy and Path(target).is_file():
+        raise DiagnosticError(error(f"apply -destroy takes a configuration directory, not a saved plan ({target}); "
+                                    "a saved plan already says what it does (make one with plan -destroy -out FILE)"))
+    if destroy and refresh_only:
+        raise DiagnosticError(error("-destroy and -refresh-only cannot be used together"))
+    return _apply_command(target, destroy=destroy, auto_approve=auto_approve, parallelism=parallelism, staged=staged,
                           targets=targets, replace=replace, refresh=refresh, refresh_only=refresh_only,
                           provider_name=provider_name, state_path=state_path, lock_timeout=lock_timeout)
 
@@ -536,6 +567,7 @@ def simulator_reset(directory: str, db: str | None) -> int:
 
 
 @simulator.command("serve")
+@click.argument("directory", default=".", type=click.Path(file_okay=False))
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8080, show_default=True, type=int, help="0 picks a free port.")
 @click.option("--api-key", default=None, envvar="CSIAC_SIM_API_KEY", help="Require signed requests with this key.")
@@ -545,19 +577,24 @@ def simulator_reset(directory: str, db: str | None) -> int:
 @click.option("--async-fail-rate", default=0.0, type=click.FloatRange(0, 1), help="Fraction of async jobs that fail.")
 @click.option("--drop-rate", default=0.0, type=click.FloatRange(0, 1), help="Fraction of connections dropped unanswered.")
 @click.option("--throttle-rps", default=None, type=float, help="Answer 429 beyond this many requests a second (api.throttling).")
-@click.option("--state", "db", default=".csiac/simulator.db", show_default=True, help="Simulator database file.")
+@click.option("--db", "--state", "db", default=None, help="Simulator database (default DIRECTORY/.csiac/simulator.db).")
 @click.option("--request-timeout", default=30.0, show_default=True, type=click.FloatRange(min=0.01),
               help="Seconds a client may take to send a request before the connection is closed.")
 @run
-def simulator_serve(host: str, port: int, api_key: str | None, secret_key: str | None, latency_ms: float,
-                    fail_rate: float, async_fail_rate: float, drop_rate: float, throttle_rps: float | None, db: str,
+def simulator_serve(directory: str, host: str, port: int, api_key: str | None, secret_key: str | None, latency_ms: float,
+                    fail_rate: float, async_fail_rate: float, drop_rate: float, throttle_rps: float | None, db: str | None,
                     request_timeout: float) -> int:
-    """Serve the simulator at /client/api exactly as a CloudStack management server does."""
+    """Serve the simulator of DIRECTORY (the database its embedded provider uses) at /client/api, exactly as a
+    CloudStack management server does."""
     from cloudstack_iac.server.serve import serve
 
     if (api_key is None) != (secret_key is None):
         raise DiagnosticError(error("--api-key and --secret-key go together"))
-    Path(db).parent.mkdir(parents=True, exist_ok=True)
+    if not Path(directory).is_dir():
+        raise DiagnosticError(error(f"{directory}: no such configuration directory"))
+    path = _simulator_db(directory, db)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = str(path)
 
     def ready(bound: int) -> None:
         click.echo(f"listening on http://{host}:{bound}/client/api", err=False)
