@@ -137,8 +137,22 @@ def _make_plan(ws: wsp.Workspace, *, destroy: bool, targets: tuple[str, ...], re
 
 
 def _plain_variables(config: Any) -> dict[str, Any]:
-    """The non-sensitive variable values a plan was made with: saved in it, so `apply PLANFILE` needs no -var."""
-    return {k: v for k, v in config.variables.items() if k not in config.sensitive_variables}
+    """The non-sensitive variable values a plan was made with: saved in it, so `apply PLANFILE` needs no -var.
+
+    A variable not declared sensitive whose value ends up in a secret argument (a host's password) is
+    left out too: it would otherwise be the one place the secret is written down.
+    """
+    from cloudstack_iac.schema.catalogue import get_schema
+
+    secrets: set[str] = set()
+    for resource in config.resources.values():
+        schema = get_schema(resource.type)
+        for attr in schema.sensitive if schema else ():
+            value = resource.values.get(attr)
+            if isinstance(value, str) and value:
+                secrets.add(value)
+    return {k: v for k, v in config.variables.items()
+            if k not in config.sensitive_variables and not (isinstance(v, str) and v in secrets)}
 
 
 def _plan_document(the_plan: Any, directory: Path, relative_to: Path | None = None, config: Any = None) -> dict[str, Any]:
@@ -159,6 +173,8 @@ def _read_plan_file(path: str) -> tuple[Any, dict[str, Any], dict[str, Any]]:
         doc = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise DiagnosticError(error(f"{path}: not a saved plan: {exc}")) from None
+    except RecursionError:
+        raise DiagnosticError(error(f"{path}: not a saved plan: nested too deeply")) from None
     the_plan, variables = load_plan(doc, source=path)
     return the_plan, variables, doc
 
@@ -315,6 +331,29 @@ def _apply(ws: wsp.Workspace, the_plan: Any, config: Any, providers: dict[str, A
     return EXIT_OK
 
 
+def _forget_gone(ws: wsp.Workspace, the_plan: Any, state: StateDocument) -> None:
+    """Nothing to do, but objects in state no longer exist (say, a killed destroy's last delete went through):
+    record that, so the state equals the cloud."""
+    gone = sorted(set(state.resources) - set(the_plan.prior_state.resources))
+    if not gone or the_plan.prior_state.lineage != state.lineage:
+        return
+    refreshed = _copy_for_write(state)
+    for address in gone:
+        refreshed.resources.pop(address, None)
+    if _write_final_state(ws, refreshed):
+        click.echo(f"{len(gone)} object(s) in state no longer exist in the cloud and were removed from state: "
+                   + ", ".join(gone[:10]) + (" ..." if len(gone) > 10 else ""), err=True)
+
+
+def _copy_for_write(state: StateDocument) -> StateDocument:
+    import copy
+
+    out = copy.copy(state)
+    out.resources = dict(state.resources)
+    out.pending = dict(state.pending)
+    return out
+
+
 def _write_final_state(ws: wsp.Workspace, final: StateDocument) -> bool:
     """Write the state after apply; if that fails the cloud has changed anyway: keep the journal, save a copy, say how to recover."""
     from cloudstack_iac.state.file import StateError
@@ -369,7 +408,7 @@ def _apply_command(target: str, *, destroy: bool, auto_approve: bool, parallelis
         click.echo(_render(the_plan, as_json=False, markdown=False, directory=ws.directory, config=config))
         if not the_plan.has_changes and not refresh_only:
             wsp.close_providers(providers)
-            _forget_deleted_outside(ws, _state, the_plan)
+            _forget_gone(ws, the_plan, _state)
             return EXIT_OK
         question = "Do you really want to destroy all resources?" if destroy else "Do you want to perform these actions?"
         if not _confirm(auto_approve, question):
@@ -377,16 +416,6 @@ def _apply_command(target: str, *, destroy: bool, auto_approve: bool, parallelis
             click.echo("Apply cancelled.", err=True)
             return EXIT_ERROR
         return _apply(ws, the_plan, config, providers, parallelism=parallelism, staged=staged)
-
-
-def _forget_deleted_outside(ws: wsp.Workspace, stored: Any, the_plan: Any) -> None:
-    """Nothing to change, but refresh found managed objects gone (deleted by hand, or by an apply killed
-    before it could record the delete): record that, as Terraform records a refresh, so state matches the cloud."""
-    gone = sorted(set(stored.resources) - set(the_plan.prior_state.resources))
-    if not gone:
-        return
-    ws.backend.write(the_plan.prior_state)
-    click.echo(f"Removed from state, no longer in the cloud: {', '.join(gone)}.")
 
 
 def _apply_saved(path: str, *, auto_approve: bool, parallelism: int, staged: str | None, provider_name: str | None,

@@ -260,6 +260,11 @@ def redact(text: str) -> str:
     return _QUERY.sub("?(query redacted)", text)
 
 
+MAX_PAGES = 1000  # 500,000 objects of one type: far beyond any real zone
+CS_PAGE_SIZE = 500  # the cs client's page size
+_PAGE = re.compile(r"(?:^|[?&])page=(\d+)")
+
+
 class _CallCounter:
     """Counts HTTP requests sent through a session (pages and job polls included) and, when asked,
     keeps them under a request rate (CloudStack answers 429 when api.throttling is on)."""
@@ -285,9 +290,31 @@ class _CallCounter:
                     delay = slot - now
             if delay > 0:
                 time.sleep(delay)
+            page = _PAGE.search(request.url or "") or _PAGE.search(str(request.body or ""))
+            if page and int(page.group(1)) > MAX_PAGES:  # a server whose count never runs out: stop, never loop forever
+                raise requests.exceptions.InvalidURL(f"the list did not end after {MAX_PAGES} pages")
             return send(request, **kwargs)
 
         session.send = counting_send  # type: ignore[method-assign]
+
+
+def _short_page_ends_the_list(client: CloudStack) -> None:
+    """A page shorter than the page size is the last one, whatever its count says.
+
+    The ``cs`` client pages until it has ``count`` objects; a server whose count is wrong (a proxy, a
+    bug) would be asked for pages forever.
+    """
+    answer = client._response_value
+
+    def bounded(response: requests.Response, json: bool = True) -> Any:
+        data = answer(response, json)
+        if isinstance(data, dict) and "count" in data:
+            lists = [v for k, v in data.items() if k != "count" and isinstance(v, list)]
+            if len(lists) == 1 and len(lists[0]) < CS_PAGE_SIZE:
+                data = {**data, "count": 0}
+        return data
+
+    client._response_value = bounded  # type: ignore[method-assign]
 
 
 class ApiProvider:
@@ -303,6 +330,7 @@ class ApiProvider:
         self.maintenance_timeout = maintenance_timeout
         self.poll_interval = poll_interval
         self.counter = _CallCounter(client.session)
+        _short_page_ends_the_list(client)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name}>"
@@ -412,7 +440,9 @@ class ApiProvider:
     def _unwrap(result: Any, key: str) -> dict[str, Any]:
         if isinstance(result, dict) and key in result:
             value = result[key]
-            return value[0] if isinstance(value, list) else value
+            if isinstance(value, list):
+                return value[0] if value and isinstance(value[0], dict) else {}
+            return value if isinstance(value, dict) else {}
         return result if isinstance(result, dict) else {}
 
     def to_attributes(self, type_name: str, obj: Mapping[str, Any]) -> dict[str, Any]:
@@ -549,6 +579,8 @@ class ApiProvider:
         result = self.call(mapping.create, find=lambda: self._found(type_name, values), **params)
         obj = self._unwrap(result, mapping.result_key)
         attrs = self.to_attributes(type_name, obj) if "id" in obj else dict(obj)
+        if not attrs.get("id") and type_name != "cloudstack_region":  # never record an object we cannot find again
+            raise ProviderError(mapping.create, 0, f"unexpected answer from the management server: no id in the answer to {mapping.create}")
         if type_name == "cloudstack_host":
             # As the Terraform provider does: the host is usable once it is Up (create_timeout, default 300 s).
             self._wait("listHosts", attrs["id"], "state", "Up", timeout=float(values.get("create_timeout") or 300), type="Routing")
@@ -561,6 +593,8 @@ class ApiProvider:
             attrs = self.to_attributes(type_name, updated) if "id" in updated else attrs
         if type_name == "cloudstack_region":
             attrs["id"] = str(values["region_id"])
+        if not attrs.get("id"):  # nothing to record in state: say so instead of storing an object without an id
+            raise ProviderError(mapping.create, 530, "the management server's answer names no object id")
         return attrs
 
     def _cluster_id(self, name: str, pod_id: Any) -> str:

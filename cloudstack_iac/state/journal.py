@@ -39,6 +39,18 @@ class JournalError(StateError):
 
 
 def _entry_problem(entry: Any) -> str | None:
+    if type(entry) is dict:  # the two events of every step first, checked in a few operations each
+        event, address = entry.get("event"), entry.get("address")
+        if event == "intent" and type(address) is str and type(entry.get("op")) is str:
+            return None
+        if event == "written" and type(address) is str:
+            raw = entry.get("resource")
+            if type(raw) is dict and raw.get("address") == address and type(raw.get("type")) is str:
+                return None
+    return _entry_problem_detail(entry)
+
+
+def _entry_problem_detail(entry: Any) -> str | None:
     if type(entry) is not dict:
         return f"expected a JSON object, found {json.dumps(entry)[:40]}"
     required = _REQUIRED.get(entry.get("event"))  # type: ignore[arg-type]
@@ -258,12 +270,22 @@ class StateJournal:
                     raise io_error(exc, "append to the apply journal", self.path) from None
         try:
             with open(self.path, "rb") as handle:
-                lines = handle.read().split(b"\n")
+                data = handle.read()
         except FileNotFoundError:
             return []
         except OSError as exc:
             raise JournalError(f"cannot read the apply journal {self.path}: {exc.strerror or exc}; "
                                "move it aside to continue (steps it recorded will be adopted or shown by the next plan)") from None
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            if data.find(b"\n", exc.start) != -1:  # not in the torn last line: corruption
+                number = data.count(b"\n", 0, exc.start) + 1
+                raise JournalError(f"{self.path}:{number}: corrupted apply journal (not UTF-8 text); "
+                                   "the state does not yet hold what it records: fix or delete that line, or move the journal "
+                                   "aside, then run csiac plan") from None
+            text = data[:data.rfind(b"\n") + 1].decode("utf-8")
+        lines = text.split("\n")
         torn = len(lines)  # the line after the final newline: empty unless a crash tore it
         out = []
         for number, raw in enumerate(lines, start=1):
@@ -306,7 +328,7 @@ class StateJournal:
             elif event == "begin":
                 self._adopt_identity(doc, entry)
         prune_pending(doc)
-        return doc, sum(1 for e in entries if e["event"] != "begin")
+        return doc, len(entries) - sum(1 for e in entries[:1] if e["event"] == "begin")  # begin is only ever first
 
     def _adopt_identity(self, doc: StateDocument, begin: dict[str, Any]) -> None:
         """A state never written yet takes the lineage and salt the journal's digests were made with."""
@@ -356,13 +378,14 @@ class StateJournal:
             self._close_handle()
 
 
-# Operations whose pending intent means nothing once the address has left state (nothing to adopt).
-_REMOVING = frozenset({"delete", "prepare_host_maintenance", "enable_storage_maintenance", "update", "enable"})
+# Only an unconfirmed create can leave something to adopt; any other unconfirmed step (update, enable,
+# delete, maintenance) is settled by the next plan, which reads what exists.
+_ADOPTABLE = frozenset({"create", "adopt"})
 
 
 def prune_pending(doc: StateDocument) -> None:
-    """Forget unconfirmed removals and changes of addresses no longer in state (a killed destroy that finished)."""
-    stale = [a for a, op in doc.pending.items() if op in _REMOVING and a not in doc.resources]
+    """Forget unconfirmed steps that leave nothing to adopt (a killed destroy or enable that went through)."""
+    stale = [a for a, op in doc.pending.items() if op not in _ADOPTABLE]
     for address in stale:
         del doc.pending[address]
 

@@ -134,5 +134,5 @@ def test_destroy_forgets_what_is_already_gone_from_the_cloud(tmp_path: Path) -> 
     provider.close()
     out = csiac("destroy", "-auto-approve", str(tmp_path))
     assert out.exit_code == 0, out.output
-    assert "Removed from state, no longer in the cloud: cloudstack_zone.z." in out.stdout
+    assert "object(s) in state no longer exist in the cloud and were removed from state: cloudstack_zone.z" in out.stderr
     assert json.loads((tmp_path / "csiac.state.json").read_text())["resources"] == {}

@@ -74,7 +74,7 @@ def _trial(root: Path, trial: int, destroy: bool, cloud: Served | None, monkeypa
         applied = csiac("apply", "-auto-approve", *_provider_args(cloud), str(config))
         assert applied.exit_code == 0, applied.output
     command = "destroy" if destroy else "apply"
-    where = _kill_at_random([command, "-auto-approve", *_provider_args(cloud), str(config)], config, rng, _env(cloud))
+    where = f"trial {trial}: " + _kill_at_random([command, "-auto-approve", *_provider_args(cloud), str(config)], config, rng, _env(cloud))
     plan = csiac("plan", "-destroy" if destroy else "-refresh=true", *_provider_args(cloud), str(config))
     assert plan.exit_code == 0, f"{where}: {plan.output}"
     assert "internal error" not in plan.output

@@ -74,7 +74,8 @@ def _journal_with(applied: Path, *lines: bytes) -> Path:
 
 
 @pytest.mark.parametrize(("line", "says"), [
-    (b"\x00\xff\xfe binary \x80", "not JSON"),
+    (b"\x00\xff\xfe binary \x80", "not UTF-8 text"),
+    (b"{\"event\": \"intent\", \"addr", "not JSON"),
     (b"null", "expected a JSON object, found null"),
     (b"[1, 2]", "expected a JSON object"),
     (b'{"event": "written", "step": "s", "address": "cloudstack_pod.rack1"}', "written event without a valid resource"),

@@ -147,3 +147,16 @@ def test_threads_syncing_together_share_one_fsync(tmp_path: Path, monkeypatch: p
     journal.close()
     doc, folded = StateJournal(tmp_path / "j").fold(StateDocument())
     assert folded == 101 and len(doc.pending) == 101
+
+
+def test_binary_bytes_in_a_torn_last_line_are_skipped_but_not_in_the_middle(tmp_path: Path) -> None:
+    from cloudstack_iac.state.journal import JournalError
+
+    path = tmp_path / "j"
+    good = json.dumps({"event": "intent", "step": "s", "address": "cloudstack_zone.a", "op": "create"}).encode()
+    path.write_bytes(good + b"\n" + b'{"event": "wri\xff\xfe')
+    doc, folded = StateJournal(path).fold(StateDocument())
+    assert folded == 1 and doc.pending == {"cloudstack_zone.a": "create"}
+    path.write_bytes(good + b"\n" + b'{"event": "wri\xff\xfe\n' + good + b"\n")
+    with pytest.raises(JournalError, match=r"j:2: corrupted apply journal \(not UTF-8 text\)"):
+        StateJournal(path).fold(StateDocument())
