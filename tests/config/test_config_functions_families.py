@@ -76,14 +76,15 @@ def test_strings_count_grapheme_clusters() -> None:
     family = "\U0001F468\u200d\U0001F469\u200d\U0001F467"
     assert f("length", family + "ab") == 3
     assert f("substr", family + "ab", 0, 1) == family
-    assert f("strrev", "e\u0301x") == "xe\u0301"  # the accent stays on its letter
+    assert f("strrev", "e\u0301x") == "x\u00e9"  # the accent stays on its letter (NFC, as Terraform's strings)
+    assert f("split", "", "e\u0301a") == ["\u00e9", "a"]
     assert f("upper", "straße") == "STRAßE"
 
 
 def test_yaml_is_decoded_as_terraform_does_and_cycles_are_refused() -> None:
     assert f("yamldecode", "a: on\nb: 012\nc: 0o17\nd: 1e3\ne: 2020-01-01\nf: '1'\n") == {
         "a": True, "b": 12, "c": 15, "d": 1000, "e": "2020-01-01T00:00:00Z", "f": "1"}
-    with pytest.raises(FunctionError, match="cannot refer to anchor 'x' from inside its own definition"):
+    with pytest.raises(FunctionError, match="cannot refer to an anchor from inside its own definition"):
         f("yamldecode", "a: &x [1, *x]")
     with pytest.raises(FunctionError, match=r"unsupported tag '!custom'"):
         f("yamldecode", "a: !custom x")
@@ -172,3 +173,17 @@ def test_templatefile_renders_with_only_its_variables(hcl: Loader) -> None:
     assert config.outputs["cfg"].value == "server 10.0.0.1:80\nserver 10.0.0.2:80\n"
     (root / "main.hcl").write_text('output "cfg" {\n  value = templatefile("${path.module}/backends.tftpl", { addrs = ["10.0.0.9"] })\n}\n')
     assert hcl.errors() == ["cfg/main.hcl:2:11: output.cfg: templatefile: backends.tftpl: vars map does not contain key 'port'"]
+
+
+def test_inputs_that_would_exhaust_memory_are_refused() -> None:
+    """A YAML "billion laughs" and a format width of a billion are errors, not hangs."""
+    laughs = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(8))
+    with pytest.raises(FunctionError, match=r"yamldecode: aliases copy more than 100,000 values"):
+        f("yamldecode", laughs)
+    assert f("yamldecode", "a: &a [1, 2]\nb: *a\n") == {"a": [1, 2], "b": [1, 2]}
+    many = "\n".join(f"- {{name: h{i}, rack: r{i % 40}}}" for i in range(3_000))  # no aliases: no limit
+    assert len(f("yamldecode", many)) == 3_000
+    with pytest.raises(FunctionError, match=r"format: width or precision above 1,000,000"):
+        f("format", "%999999999d", 1)
+    assert f("format", "%5d|", 1) == "    1|"

@@ -7,7 +7,10 @@ Numbers are Python ints and floats; every function reads and writes numbers thro
 
 from __future__ import annotations
 
+import functools
 import json
+import unicodedata
+from decimal import Decimal
 from typing import Any
 
 import regex
@@ -36,6 +39,17 @@ def type_name(value: Any) -> str:
     if isinstance(value, dict):
         return "map"
     return type(value).__name__
+
+
+def exact(number: int | float) -> Decimal:
+    """A number as the decimal it was written as (0.1 is 0.1, not 0.1000000000000000055...), for
+    arithmetic that must not pick up binary rounding: sum([0.1, 0.2]) is 0.3, as in Terraform."""
+    return Decimal(number) if isinstance(number, int) else Decimal(repr(number))
+
+
+def from_exact(number: Decimal) -> int | float:
+    """The evaluator's number for an exact result (the one place to change with its number type)."""
+    return int(number) if number == number.to_integral_value() else normalize_number(float(number))
 
 
 def is_number(value: Any) -> bool:
@@ -68,7 +82,8 @@ def as_string(value: Any) -> str:
         return format_number(value)
     if not isinstance(value, str):
         raise FunctionError(f"expected string, got {type_name(value)}")
-    return value
+    # Terraform's strings are always in Unicode normal form C: "e" + U+0301 arrives as "é".
+    return value if value.isascii() else unicodedata.normalize("NFC", value)
 
 
 def as_bool(value: Any) -> bool:
@@ -179,11 +194,14 @@ def shown(text: str, limit: int = 60) -> str:
     return repr(text if len(text) <= limit else text[:limit] + "...")
 
 
-_GRAPHEME = regex.compile(r"\X")
+@functools.cache
+def _grapheme_pattern() -> Any:
+
+    return regex.compile(r"\X")
 
 
 def graphemes(text: str) -> list[str]:
     """User-perceived characters (Unicode extended grapheme clusters), as Terraform counts them."""
     if text.isascii() and "\r" not in text:
         return list(text)
-    return _GRAPHEME.findall(text)
+    return _grapheme_pattern().findall(text)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from decimal import Decimal
 from typing import Any
 
 from cloudstack_iac.config.functions.coerce import (
@@ -11,8 +10,9 @@ from cloudstack_iac.config.functions.coerce import (
     as_bool,
     as_string,
     distinct_sorted,
+    exact,
+    from_exact,
     graphemes,
-    normalize_number,
     type_name,
     unify,
     value_key,
@@ -208,8 +208,8 @@ def range_(*nums: Any) -> list[int | float]:
         raise FunctionError(f"more than {_RANGE_LIMIT} values would be generated")
     if all(isinstance(n, int) for n in (start, step)):
         return [start + i * step for i in range(count)]
-    first, stride = Decimal(repr(start)), Decimal(repr(step))  # decimal steps: 0.3, not 0.30000000000000004
-    return [normalize_number(float(first + i * stride)) for i in range(count)]
+    first, stride = exact(start), exact(step)  # decimal steps: 0.3, not 0.30000000000000004
+    return [from_exact(first + i * stride) for i in range(count)]
 
 
 @function("setunion", "list", var="list")

@@ -22,13 +22,17 @@ def toset(lst: list[Any]) -> list[Any]:
     return distinct_sorted(unify(lst))
 
 
-@function("tolist", "list", shallow=True)
-def tolist(lst: list[Any]) -> list[Any]:
+@function("tolist", "list?", shallow=True)
+def tolist(lst: list[Any] | None) -> list[Any] | None:
+    if lst is None:
+        return None
     return unify(lst) if not contains_unknown(lst) else list(lst)
 
 
-@function("tomap", "map", shallow=True)
-def tomap(mapping: dict[str, Any]) -> dict[str, Any]:
+@function("tomap", "map?", shallow=True)
+def tomap(mapping: dict[str, Any] | None) -> dict[str, Any] | None:
+    if mapping is None:
+        return None
     if contains_unknown(mapping):
         return dict(mapping)
     return dict(zip(mapping, unify(list(mapping.values()))))

@@ -8,8 +8,6 @@ import uuid as uuidlib
 from collections.abc import Callable
 from typing import Any
 
-import bcrypt as bcryptlib
-
 from cloudstack_iac.config.functions.coerce import FunctionError
 from cloudstack_iac.config.functions.filesystem import read_bytes
 from cloudstack_iac.config.functions.registry import function
@@ -61,6 +59,8 @@ def bcrypt(text: str, *cost: int) -> str:
     rounds = cost[0] if cost and cost[0] >= 4 else 10
     if rounds > 31:
         raise FunctionError(f"the cost must be at most 31, got {rounds}")
+    import bcrypt as bcryptlib  # imported on first use, for start-up time
+
     data = text.encode()
     if len(data) > 72:
         raise FunctionError("the password is longer than 72 bytes, bcrypt's limit")

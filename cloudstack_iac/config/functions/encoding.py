@@ -1,10 +1,11 @@
-"""Encoding functions: JSON, YAML 1.2, CSV, base64, URL and text encodings."""
+"""Encoding functions: JSON, YAML (as Terraform's go-cty-yaml reads it), CSV, base64, URL, text encodings."""
 
 from __future__ import annotations
 
 import base64
 import codecs
 import csv
+import functools
 import gzip
 import io
 import json
@@ -12,11 +13,7 @@ import re
 import urllib.parse
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
-from ruamel.yaml.nodes import ScalarNode, SequenceNode
-from ruamel.yaml.resolver import VersionedResolver
-from ruamel.yaml.tag import Tag
+import yaml
 
 from cloudstack_iac.config.functions.coerce import (
     FunctionError,
@@ -127,15 +124,25 @@ def _yaml_plain(text: str) -> Any:
     return text
 
 
-def _yaml_value(node: Any, active: set[int]) -> Any:
-    """A composed node as a language value; an alias inside its own anchor is refused, not looped."""
+_YAML_ALIAS_LIMIT = 100_000  # values copied by aliases: "billion laughs" is refused, not expanded
+
+
+def _yaml_value(node: Any, active: set[int], seen: set[int], budget: list[int], copied: bool = False) -> Any:
+    """A composed node as a language value; an alias inside its own anchor is refused, not looped,
+    and aliases that would copy more than 100,000 values are refused, not expanded."""
+    copied = copied or id(node) in seen
+    seen.add(id(node))
+    if copied:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise FunctionError(f"aliases copy more than {_YAML_ALIAS_LIMIT:,} values (excessive aliasing)")
     if id(node) in active:
-        raise FunctionError(f"cannot refer to anchor {node.anchor!r} from inside its own definition")
+        raise FunctionError("cannot refer to an anchor from inside its own definition")
     tag = str(node.tag or "")
-    if isinstance(node, ScalarNode):
+    if isinstance(node, yaml.ScalarNode):
         if tag == _PLAIN:
             return _yaml_plain(node.value)
-        if tag in (f"{_CORE}str", "!") or node.style is not None:  # quoted or block: a string
+        if tag in (f"{_CORE}str", "!") or node.style:  # quoted or block (plain is None or ""): a string
             return node.value
         if tag.startswith(_CORE) and tag != f"{_CORE}binary":
             value = _yaml_plain(node.value)  # !!int "1": the tag asks for the plain reading
@@ -148,11 +155,12 @@ def _yaml_value(node: Any, active: set[int]) -> Any:
         raise FunctionError(f"unsupported tag {tag!r}")
     active.add(id(node))
     try:
-        if isinstance(node, SequenceNode):
-            return [_yaml_value(item, active) for item in node.value]
+        if isinstance(node, yaml.SequenceNode):
+            return [_yaml_value(item, active, seen, budget, copied) for item in node.value]
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            out[_key_text(_yaml_value(key_node, active))] = _yaml_value(value_node, active)
+            key = _key_text(_yaml_value(key_node, active, seen, budget, copied))
+            out[key] = _yaml_value(value_node, active, seen, budget, copied)
         return out
     finally:
         active.discard(id(node))
@@ -170,25 +178,29 @@ def _key_text(key: Any) -> str:
     return str(key)
 
 
-class _Resolver(VersionedResolver):
-    """Leaves every plain scalar for ``_yaml_plain``; an explicit tag (``!!str 1``) stays as written."""
-
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-        if kind is ScalarNode and implicit and implicit[0]:
-            return Tag(suffix=_PLAIN)
-        return super().resolve(kind, value, implicit)
-
-
 _PLAIN = "tag:csiac,plain"
+
+
+@functools.cache
+def _yaml_loader() -> Any:
+    """PyYAML's loader (libyaml-backed where available, the fastest there is), composing nodes only, with every implicit plain scalar left for ``_yaml_plain``: YAML 1.1 or 1.2 schema
+    rules never apply, Terraform's do. Explicit tags (``!!str 1``) stay as written."""
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class Loader(base):  # type: ignore[misc, valid-type]
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+            if kind is yaml.ScalarNode and implicit and implicit[0]:
+                return _PLAIN
+            return super().resolve(kind, value, implicit)
+
+    return Loader
 
 
 @function("yamldecode", "string")
 def yamldecode(text: str) -> Any:
-    loader = YAML(typ="safe", pure=True)
-    loader.Resolver = _Resolver
     try:
-        documents = list(loader.compose_all(text))
-    except YAMLError as exc:
+        documents = list(yaml.compose_all(text, Loader=_yaml_loader()))
+    except yaml.YAMLError as exc:
         problem = getattr(exc, "problem", None) or " ".join(str(exc).split())
         raise FunctionError(f"invalid YAML: {problem}") from None
     except RecursionError:
@@ -197,7 +209,7 @@ def yamldecode(text: str) -> Any:
         raise FunctionError("the string holds no YAML document")
     if len(documents) > 1:
         raise FunctionError(f"the string holds {len(documents)} YAML documents; only one is allowed")
-    return _yaml_value(documents[0], set())
+    return _yaml_value(documents[0], set(), set(), [_YAML_ALIAS_LIMIT])
 
 
 def _yaml_scalar(value: Any) -> str:

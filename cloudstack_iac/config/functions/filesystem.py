@@ -11,8 +11,6 @@ import os
 import re
 from pathlib import Path
 
-from wcmatch import glob as wcglob
-
 from cloudstack_iac.config.functions.coerce import FunctionError
 from cloudstack_iac.config.functions.registry import FunctionContext, function
 
@@ -77,6 +75,8 @@ def fileset(ctx: FunctionContext, path: str, pattern: str) -> list[str]:
     root = resolve(ctx, path)
     if not root.is_dir():
         return []
+    from wcmatch import glob as wcglob  # imported on first use, for start-up time
+
     flags = wcglob.GLOBSTAR | wcglob.BRACE | wcglob.DOTGLOB | wcglob.NODIR
     try:
         found = wcglob.glob(pattern, root_dir=str(root), flags=flags)

@@ -6,7 +6,13 @@ import math
 from decimal import Decimal
 from typing import Any
 
-from cloudstack_iac.config.functions.coerce import FunctionError, as_number, normalize_number
+from cloudstack_iac.config.functions.coerce import (
+    FunctionError,
+    as_number,
+    exact,
+    from_exact,
+    normalize_number,
+)
 from cloudstack_iac.config.functions.registry import function
 
 
@@ -29,7 +35,7 @@ def sum_(values: list[Any]) -> Any:
     numbers = [as_number(n) for n in values]
     if all(isinstance(n, int) for n in numbers):
         return sum(numbers)
-    return normalize_number(float(sum(Decimal(repr(n)) for n in numbers)))  # 0.1 + 0.2 is 0.3, as in Terraform
+    return from_exact(sum((exact(n) for n in numbers), Decimal(0)))  # 0.1 + 0.2 is 0.3, as in Terraform
 
 
 @function("abs", "number")

@@ -45,6 +45,9 @@ def formatlist(spec: str, *args: Any) -> list[str]:
 _VERB = re.compile(r"%(?:\[(\d+)\])?([-+# 0]*)(\d+)?(?:\.(\d*))?(?:\[(\d+)\])?(.|$)", re.DOTALL)
 
 
+_MAX_WIDTH = 1_000_000
+
+
 def _format(spec: str, args: list[Any]) -> str:
     """Go's fmt verbs as go-cty's format() applies them to language values."""
     out: list[str] = []
@@ -72,6 +75,8 @@ def _format(spec: str, args: list[Any]) -> str:
         if value is None and verb != "v":
             raise FunctionError(f"argument {index} is null; %{verb} needs a value")
         prec = None if precision is None else int(precision or 0)
+        if int(width or 0) > _MAX_WIDTH or (prec or 0) > _MAX_WIDTH:  # Go's fmt refuses these too
+            raise FunctionError(f"width or precision above {_MAX_WIDTH:,} in {spec!r}")
         text = _verb(verb, flags, prec, value)
         if width:
             w = int(width)
@@ -265,7 +270,12 @@ _OPTIONS = re2.Options()
 _OPTIONS.log_errors = False
 
 
+_BYTE_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\C")
+
+
 def compile_regex(pattern: str) -> Any:
+    if _BYTE_ESCAPE.search(pattern):  # RE2 has \C (any byte); Go's regexp, Terraform's, refuses it
+        raise FunctionError(f"invalid regular expression {pattern!r}: invalid escape sequence \\C")
     try:
         return re2.compile(pattern, _OPTIONS)
     except re2.error as exc:
