@@ -19,6 +19,8 @@ class Lifecycle:
     prevent_destroy: bool = False
     create_before_destroy: bool = False
     ignore_changes: tuple[str, ...] = ()  # top-level attribute names; ("*",) means all ("all" in HCL)
+    # (resource instance address, attribute or "") pairs: a planned change to one replaces this resource
+    replace_triggered_by: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(slots=True)
@@ -82,6 +84,24 @@ class MovedBlock:
 
 
 @dataclass(frozen=True, slots=True)
+class RemovedBlock:
+    """``removed { from = ADDR  lifecycle { destroy = false } }``: forget ADDR instead of destroying it."""
+
+    from_address: str
+    destroy: bool = True
+    source: SourceRange | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ImportBlock:
+    """``import { to = ADDR  id = "..." }``: adopt an existing object into state at the next apply."""
+
+    to_address: str
+    id: str
+    source: SourceRange | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class DataSource:
     """A ``data "cloudstack_zone" "z" { filter { name = "name" value = "ams1" } }`` block, evaluated:
     the lookup to make through the provider before planning (as the Terraform provider's data sources)."""
@@ -105,9 +125,13 @@ class Configuration:
     providers: dict[str, ProviderConfig] = field(default_factory=dict)  # keyed by ProviderConfig.key
     settings: Settings = field(default_factory=Settings)
     moved: list[MovedBlock] = field(default_factory=list)
+    removed: list[RemovedBlock] = field(default_factory=list)
+    imports: list[ImportBlock] = field(default_factory=list)
     variables: dict[str, Any] = field(default_factory=dict)  # root variable values in effect
     sensitive_variables: frozenset[str] = frozenset()
     data_sources: dict[str, DataSource] = field(default_factory=dict)  # keyed by address
     # sha256 over the source files and the variable values in effect: plan files record it so a
     # saved plan made from another configuration is refused.
     digest: str = ""
+    # postconditions that read values known only after apply: apply checks them once it has the values
+    conditions_after_apply: int = 0

@@ -299,6 +299,8 @@ def apply_plan(plan: Plan, providers: Mapping[str, Provider], journal: StateJour
     journal.begin(run.state)
     if plan.moved:  # a checkpoint folds the journal into the stored state, which has the old addresses
         journal.moved(plan.moved)
+    for address in plan.forgotten:  # removed blocks: the stored state still has them until folded
+        journal.resource_removed("forget", address)
     with ThreadPoolExecutor(max_workers=parallelism, thread_name_prefix="csiac-apply") as pool:
         while True:
             launch: list[str] = []

@@ -124,10 +124,12 @@ def _make_plan(ws: wsp.Workspace, *, destroy: bool, targets: tuple[str, ...], re
         _note(ws)
         if data_diags.has_errors:  # warnings were shown by the first evaluation
             raise DiagnosticError(data_diags)
+        imported = wsp.import_blocks(providers, config, state) if config.imports and not destroy else []
         live = wsp.refresh(providers, config, state) if (refresh or refresh_only) else None
         options = PlanOptions(destroy=destroy, refresh_only=refresh_only, targets=targets, replace=replace)
         the_plan, plan_diags = wsp.build_plan(config, state, live, options, choices)
         _fail_on_errors(plan_diags)
+        the_plan.imported = imported
     except BaseException:
         wsp.close_providers(providers)
         raise
@@ -313,6 +315,13 @@ def _apply(ws: wsp.Workspace, the_plan: Any, config: Any, providers: dict[str, A
     if result.interrupted:
         click.echo(f"Apply interrupted after {seconds:.1f}s. Resources: {summary}. Run apply again to finish.", err=True)
         return EXIT_INTERRUPTED
+    if config.conditions_after_apply and not the_plan.destroy:
+        failed = wsp.postconditions_after_apply(ws, config, final)
+        for line in failed:
+            click.echo(f"error: {line}", err=True)
+        if failed:
+            click.echo(f"Apply finished after {seconds:.1f}s but {len(failed)} postcondition(s) failed. Resources: {summary}.", err=True)
+            return EXIT_ERROR
     if the_plan.destroy:  # Terraform's words for destroy mode, whichever command asked for it
         click.echo(f"Destroy complete! Resources: {result.destroyed} destroyed. ({seconds:.1f}s)")
     else:

@@ -271,6 +271,30 @@ def refresh(providers: Mapping[str, Provider], config: Configuration | None, sta
     return live
 
 
+def import_blocks(providers: Mapping[str, Provider], config: Configuration, state: StateDocument) -> list[str]:
+    """``import`` blocks: read each target not yet in state by its id and put it in (this copy of) state.
+
+    The plan then compares the object with its resource block like any managed one; apply writes the
+    entry, so a plan alone imports nothing, as in Terraform.
+    """
+    from cloudstack_iac.importer import import_one
+
+    wanted = [b for b in config.imports if b.to_address not in state.resources]
+    done: list[str] = []
+    for block in wanted:
+        desired = config.resources[block.to_address]
+        result = providers[desired.provider].read([desired.type])
+        if result.errors:
+            raise DiagnosticError([error(f"import {block.to_address}: {e}", subject=block.source) for e in result.errors])
+        obj = next((o for o in result.objects if o.id == block.id), None)
+        if obj is None:
+            raise DiagnosticError(error(f"import: no {desired.type} with id {block.id} exists", subject=block.source,
+                                        address=block.to_address))
+        state.resources[block.to_address] = import_one(block.to_address, desired, obj, state)
+        done.append(block.to_address)
+    return done
+
+
 def build_plan(
     config: Configuration,
     state: StateDocument,
@@ -295,6 +319,12 @@ def outputs_after_apply(ws: Workspace, config: Configuration, state: StateDocume
         if not diags.has_errors:
             outputs = {name: out.value for name, out in fresh.outputs.items() if not out.sensitive}
     return {name: value for name, value in outputs.items() if not contains_unknown(value)}
+
+
+def postconditions_after_apply(ws: Workspace, config: Configuration, state: StateDocument) -> list[str]:
+    """Postconditions that read values known only after apply, checked with the values apply learnt."""
+    _fresh, diags = load_configuration(ws.directory, var_sources=var_sources_from(config.variables), prior=prior_attributes(state))
+    return [d.one_line() for d in diags.errors if d.summary.startswith("postcondition failed")]
 
 
 def _fill(value: Any, known: Mapping[str, Mapping[str, Any]]) -> Any:

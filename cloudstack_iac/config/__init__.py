@@ -24,7 +24,15 @@ from cloudstack_iac.config.modules import FAILED, Context, ModuleRuntime
 from cloudstack_iac.config.settings import read_settings
 from cloudstack_iac.config.variables import root_variable_values
 from cloudstack_iac.diags import Diagnostics, error
-from cloudstack_iac.model import Configuration, DesiredResource, MovedBlock, OutputValue, ProviderConfig
+from cloudstack_iac.model import (
+    Configuration,
+    DesiredResource,
+    ImportBlock,
+    MovedBlock,
+    OutputValue,
+    ProviderConfig,
+    RemovedBlock,
+)
 
 __all__ = ["load_configuration"]
 
@@ -90,10 +98,13 @@ def _load(directory: str | os.PathLike[str], var_files: Sequence[str], var_args:
         for name, slot in runtime.outputs.items() if slot is not FAILED
     }
     config.moved = _moved(mdef, diags)
+    config.removed = _removed(mdef, config.resources, diags)
+    config.imports = _imports(runtime, config.resources, diags)
     config.data_sources = dict(ctx.data_sources)
     config.variables = {n: slot.value for n, slot in runtime.variables.items() if slot is not FAILED}
     config.sensitive_variables = frozenset(n for n, slot in runtime.variables.items() if slot.sensitive)
     config.digest = _digest(root, ctx.module_defs.values(), config.variables)
+    config.conditions_after_apply = ctx.conditions_after_apply
     return config, diags
 
 
@@ -148,6 +159,60 @@ def _moved(mdef: ModuleDef, diags: Diagnostics) -> list[MovedBlock]:
             diags.append(error(f"moved: {exc}", subject=decl.pos))
             continue
         out.append(MovedBlock(source, target, decl.pos))
+    return out
+
+
+def _removed(mdef: ModuleDef, resources: dict[str, DesiredResource], diags: Diagnostics) -> list[RemovedBlock]:
+    """removed blocks: the address must be gone from the configuration; destroy = false forgets it."""
+    out = []
+    for from_expr, destroy_expr, pos in mdef.removed:
+        try:
+            source = _address_text(from_expr)
+            if not (source.startswith("module.") and source.count(".") == 1):
+                ResourceAddress.parse(source)
+        except AddressError as exc:
+            diags.append(error(f"removed: {exc}", subject=pos))
+            continue
+        destroy = True
+        if destroy_expr is not None:
+            if not (isinstance(destroy_expr, s.Literal) and isinstance(destroy_expr.value, bool)):
+                diags.append(error("removed: lifecycle destroy must be true or false", subject=destroy_expr.pos))
+                continue
+            destroy = destroy_expr.value
+        still = [a for a in resources if a == source or a.startswith(source + "[") or a.startswith(source + ".")]
+        if still:
+            diags.append(error(f"removed: {source} is still declared in the configuration; delete its block or this removed block",
+                               subject=pos))
+            continue
+        out.append(RemovedBlock(source, destroy, pos))
+    return out
+
+
+def _imports(runtime: ModuleRuntime, resources: dict[str, DesiredResource], diags: Diagnostics) -> list[ImportBlock]:
+    """import blocks: the target must be declared; the id may use variables and locals."""
+    out = []
+    for to_expr, id_expr, pos in runtime.mdef.imports:
+        try:
+            target = _address_text(to_expr)
+            ResourceAddress.parse(target)
+        except AddressError as exc:
+            diags.append(error(f"import: {exc}", subject=pos))
+            continue
+        if target not in resources:
+            diags.append(error(f"import: {target} is not declared in the configuration; add a resource block for it",
+                               subject=to_expr.pos))
+            continue
+        try:
+            value = Evaluator(runtime.resolve, runtime.fctx).eval(id_expr)
+        except EvalError as exc:
+            diags.append(error(exc.message, subject=exc.pos, address=f"import {target}"))
+            continue
+        except Poisoned:
+            continue
+        if not isinstance(value, str) or not value:
+            diags.append(error("import: id must be a non-empty string known before apply", subject=id_expr.pos))
+            continue
+        out.append(ImportBlock(target, value, pos))
     return out
 
 

@@ -16,12 +16,10 @@ from cloudstack_iac.config.functions import (
     FunctionContext,
     FunctionError,
     call_function,
-    format_number,
-    normalize_number,
-    to_number,
     type_name,
 )
 from cloudstack_iac.config.invariant import free_names, reads_none_of
+from cloudstack_iac.config.numbers import NumberProblem, arith, format_number, to_number
 from cloudstack_iac.diags import SourceRange
 from cloudstack_iac.values import Unknown, contains_unknown
 
@@ -118,8 +116,6 @@ class Evaluator:
             value, consumed = self.eval(expr.root), 0
         elif expr.name in self.variables:
             value, consumed = self.variables[expr.name], 0
-            if expr.name == "self" and expr.ops and isinstance(expr.ops[0], s.GetAttr):
-                value, consumed = value.get(expr.ops[0].name, expr.pos), 1
         else:
             value, consumed = self.resolver(expr, self)
         return self.apply_ops(value, expr.ops[consumed:], expr.pos)
@@ -163,7 +159,8 @@ class Evaluator:
             if not isinstance(n, int) or isinstance(n, bool):
                 raise EvalError(f"a list index must be a whole number, got {type_name(key)}", pos)
             if not 0 <= n < len(value):
-                raise EvalError(f"index {n} is out of range for a list of {len(value)} elements", pos)
+                shown = str(n) if abs(n) < 10**20 else f"{str(n)[:20]}..."
+                raise EvalError(f"index {shown} is out of range for a list of {len(value)} elements", pos)
             return value[n]
         if isinstance(value, dict):
             k = self.key_string(key, pos)
@@ -238,7 +235,7 @@ class Evaluator:
     def binary(self, expr: s.Binary) -> Any:
         try:
             return self._binary(expr)
-        except OverflowError:
+        except (OverflowError, NumberProblem):
             raise EvalError(f"the result of {expr.op} is too large for a number", expr.pos) from None
 
     def _binary(self, expr: s.Binary) -> Any:
@@ -251,23 +248,16 @@ class Evaluator:
             equal = _equal(left, right)
             return equal if op == "==" else not equal
         if op in ("&&", "||"):
-            a, b = self.as_bool(left, expr.left.pos), self.as_bool(right, expr.right.pos)
+            # Terraform (HCL 2.20+) reads a null operand of && and || as false: true && null is false.
+            a = False if left is None else self.as_bool(left, expr.left.pos)
+            b = False if right is None else self.as_bool(right, expr.right.pos)
             return (a and b) if op == "&&" else (a or b)
         a, b = self.as_number(left, expr.left.pos), self.as_number(right, expr.right.pos)
-        if op == "+":
-            return normalize_number(a + b)
-        if op == "-":
-            return normalize_number(a - b)
-        if op == "*":
-            return normalize_number(a * b)
-        if op == "/":
-            if b == 0:
-                raise EvalError("division by zero", expr.pos)
-            return normalize_number(a / b)
-        if op == "%":
-            if b == 0:
-                raise EvalError("modulo by zero", expr.pos)
-            return normalize_number(a % b)
+        if op in ("+", "-", "*", "/", "%"):
+            try:
+                return arith(op, a, b)
+            except ZeroDivisionError:
+                raise EvalError("division by zero" if op == "/" else "modulo by zero", expr.pos) from None
         if op == "<":
             return a < b
         if op == ">":
@@ -284,13 +274,24 @@ class Evaluator:
             return Unknown()
         if expr.op == "!":
             return not self.as_bool(value, expr.operand.pos)
-        return normalize_number(-self.as_number(value, expr.operand.pos))
+        return -self.as_number(value, expr.operand.pos)
 
     def conditional(self, expr: s.Conditional) -> Any:
         cond = self.eval(expr.cond)
         if isinstance(cond, Unknown):
             return Unknown()
-        return self.eval(expr.then if self.as_bool(cond, expr.cond.pos) else expr.otherwise)
+        if cond is None:
+            raise EvalError("the condition is null; a bool is required", expr.cond.pos)
+        chosen, other = (expr.then, expr.otherwise) if self.as_bool(cond, expr.cond.pos) else (expr.otherwise, expr.then)
+        value = self.eval(chosen)
+        if value is None or isinstance(value, (str, Unknown)):
+            return value
+        # Terraform gives both results one type: a string on the other side makes this one a string,
+        # [1] beside ["a"] is ["1"], and {a = 1} beside {b = "x"} is the map {a = "1"}.
+        try:
+            return _unify_with(value, self.eval(other), chosen.pos)
+        except (EvalError, Poisoned):
+            return value
 
     @staticmethod
     def as_bool(value: Any, pos: SourceRange | None) -> Any:
@@ -445,6 +446,31 @@ class Evaluator:
         if expr.name == "can":
             return False
         raise EvalError("try: no argument could be evaluated without an error", expr.pos)
+
+
+def _primitives(value: Any) -> list[Any]:
+    if isinstance(value, list):
+        return [v for item in value for v in _primitives(item)] if any(isinstance(v, (list, dict)) for v in value) else value
+    if isinstance(value, dict):
+        return _primitives(list(value.values()))
+    return [value]
+
+
+def _unify_with(value: Any, other: Any, pos: SourceRange | None) -> Any:
+    """The chosen conditional result converted to the type both results share (primitives only)."""
+    if isinstance(value, (bool, int, float)):
+        return Evaluator.stringify(value, pos) if isinstance(other, str) else value
+    if isinstance(value, list) and isinstance(other, list):
+        flat = [*_primitives(value), *_primitives(other)]
+        if any(isinstance(v, (list, dict)) for v in flat) or not any(isinstance(v, str) for v in flat):
+            return value
+        return [Evaluator.stringify(v, pos) if isinstance(v, (bool, int, float)) else v for v in value]
+    if isinstance(value, dict) and isinstance(other, dict) and value.keys() != other.keys():
+        flat = [*value.values(), *other.values()]
+        if any(isinstance(v, (list, dict)) for v in flat) or not any(isinstance(v, str) for v in flat):
+            return value
+        return {k: Evaluator.stringify(v, pos) if isinstance(v, (bool, int, float)) else v for k, v in value.items()}
+    return value
 
 
 def _equal(a: Any, b: Any) -> bool:

@@ -11,11 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cloudstack_iac.config import syntax as s
+from cloudstack_iac.config.compat import TERRAFORM_LANGUAGE, ConstraintProblem, allows
 from cloudstack_iac.config.files import config_files, display_path
 from cloudstack_iac.config.parser import parse_file
 from cloudstack_iac.diags import Diagnostics, SourceRange, error
 
-TOP_LEVEL_BLOCKS = ("variable", "locals", "resource", "data", "module", "output", "provider", "moved", "csiac", "terraform")
+TOP_LEVEL_BLOCKS = ("variable", "locals", "resource", "data", "module", "output", "provider", "moved", "csiac", "terraform",
+                    "check", "removed", "import")
 RESOURCE_META = ("count", "for_each", "depends_on", "provider")
 MODULE_META = ("source", "count", "for_each", "depends_on", "providers", "version")
 
@@ -43,6 +45,8 @@ class ResourceDecl:
     depends_on: list[s.Traversal] = field(default_factory=list)
     provider: s.Expr | None = None
     lifecycle: s.Body | None = None
+    preconditions: list[Condition] = field(default_factory=list)
+    postconditions: list[Condition] = field(default_factory=list)
 
     @property
     def key(self) -> str:
@@ -100,6 +104,22 @@ class MovedDecl:
 
 
 @dataclass(eq=False)
+class Condition:
+    """A precondition, postcondition or check assertion: a bool and the message shown when it is false."""
+
+    condition: s.Expr
+    message: s.Expr | None
+    pos: SourceRange
+
+
+@dataclass(eq=False)
+class CheckDecl:
+    name: str
+    asserts: list[Condition]
+    pos: SourceRange
+
+
+@dataclass(eq=False)
 class ModuleDef:
     directory: Path
     files: list[Path] = field(default_factory=list)
@@ -111,6 +131,9 @@ class ModuleDef:
     outputs: dict[str, OutputDecl] = field(default_factory=dict)
     providers: list[ProviderDecl] = field(default_factory=list)
     moved: list[MovedDecl] = field(default_factory=list)
+    checks: list[CheckDecl] = field(default_factory=list)
+    removed: list[tuple[s.Expr, s.Expr | None, SourceRange]] = field(default_factory=list)  # from, lifecycle destroy, where
+    imports: list[tuple[s.Expr, s.Expr, SourceRange]] = field(default_factory=list)  # to, id, where
 
 
 def load_module(directory: Path, diags: Diagnostics) -> ModuleDef:
@@ -118,13 +141,58 @@ def load_module(directory: Path, diags: Diagnostics) -> ModuleDef:
     if not directory.is_dir():
         diags.append(error(f"module directory {display_path(directory)} does not exist"))
         return mod
+    bodies: list[s.Body] = []
+    overrides: list[s.Body] = []
     for path in config_files(directory):
         mod.files.append(path)
         body, file_diags = parse_file(path, display_path(path))
         diags.extend(file_diags)
         if not file_diags.has_errors:
-            _read_body(mod, body, diags)
+            (overrides if is_override(path) else bodies).append(body)
+    for override in overrides:  # after every other file, in lexical order, as Terraform merges them
+        _merge_override(bodies, override, diags)
+    for body in bodies:
+        _read_body(mod, body, diags)
     return mod
+
+
+def is_override(path: Path) -> bool:
+    """``override.tf`` and ``*_override.tf`` (and the .hcl spellings) are merged into the other files."""
+    stem = path.name.split(".", 1)[0]
+    return stem == "override" or stem.endswith("_override")
+
+
+def _merge_override(bodies: list[s.Body], override: s.Body, diags: Diagnostics) -> None:
+    """Terraform's override rules: each block replaces the arguments of the block it names; nested
+    blocks replace all nested blocks of their type, except lifecycle, merged argument by argument;
+    locals replace by name. A block with nothing to override is an error."""
+    for name, attr in override.attributes.items():
+        diags.append(error(f"unexpected attribute {name!r} at the top level; expected blocks such as resource or variable", subject=attr.pos))
+    for block in override.blocks:
+        if block.type == "locals":
+            for name, attr in block.body.attributes.items():
+                base = next((b for body in bodies for b in body.blocks if b.type == "locals" and name in b.body.attributes), None)
+                if base is None:
+                    diags.append(error(f"override: there is no local.{name} to override", subject=attr.pos))
+                else:
+                    base.body.attributes[name] = attr
+            continue
+        base = next((b for body in bodies for b in body.blocks if b.type == block.type and b.labels == block.labels), None)
+        if base is None:
+            shown = " ".join([block.type, *(f'"{label}"' for label in block.labels)])
+            diags.append(error(f"override: there is no {shown} block to override", subject=block.pos))
+            continue
+        base.body.attributes.update(block.body.attributes)
+        for kind in dict.fromkeys(inner.type for inner in block.body.blocks):
+            replacing = [inner for inner in block.body.blocks if inner.type == kind]
+            if kind == "lifecycle":
+                original = next((b for b in base.body.blocks if b.type == "lifecycle"), None)
+                if original is not None:
+                    for inner in replacing:
+                        original.body.attributes.update(inner.body.attributes)
+                        original.body.blocks.extend(inner.body.blocks)
+                    continue
+            base.body.blocks = [b for b in base.body.blocks if b.type != kind] + replacing
 
 
 def _literal_bool(attr: s.Attribute | None, diags: Diagnostics) -> bool:
@@ -173,6 +241,9 @@ def _read_body(mod: ModuleDef, body: s.Body, diags: Diagnostics) -> None:
             if labels:
                 _variable(mod, labels[0], block, diags)
         elif kind == "locals":
+            for inner in block.body.blocks:
+                diags.append(error(f"blocks are not allowed inside locals (found {inner.type!r}); write {inner.type} = {{ ... }}",
+                                   subject=inner.pos))
             for name, attr in block.body.attributes.items():
                 if name in mod.locals:
                     diags.append(error(f"local.{name} is defined twice (first at line {mod.locals[name].pos.line})", subject=attr.pos))
@@ -201,6 +272,10 @@ def _read_body(mod: ModuleDef, body: s.Body, diags: Diagnostics) -> None:
                 if "value" not in attrs:
                     diags.append(error(f"output {labels[0]!r} needs a value", subject=block.pos))
                     continue
+                if labels[0] in mod.outputs:
+                    first = mod.outputs[labels[0]].pos
+                    diags.append(error(f"output {labels[0]!r} is declared twice (first at {first.file}:{first.line})", subject=block.pos))
+                    continue
                 mod.outputs[labels[0]] = OutputDecl(labels[0], attrs["value"].expr, block.pos,
                                                     _literal_bool(attrs.get("sensitive"), diags),
                                                     _literal_str(attrs.get("description"), diags))
@@ -214,12 +289,55 @@ def _read_body(mod: ModuleDef, body: s.Body, diags: Diagnostics) -> None:
                 diags.append(error("a moved block needs from and to", subject=block.pos))
                 continue
             mod.moved.append(MovedDecl(attrs["from"].expr, attrs["to"].expr, block.pos))
-        elif kind in ("csiac", "terraform"):
-            continue  # settings are read by config/settings.py; terraform blocks are accepted and ignored
+        elif kind == "removed":
+            attrs = block.body.attributes
+            if "from" not in attrs:
+                diags.append(error("a removed block needs from = ADDRESS", subject=block.pos))
+                continue
+            life = next((b for b in block.body.blocks if b.type == "lifecycle"), None)
+            destroy = life.body.attributes.get("destroy") if life is not None else None
+            mod.removed.append((attrs["from"].expr, destroy.expr if destroy is not None else None, block.pos))
+        elif kind == "import":
+            attrs = block.body.attributes
+            if "to" not in attrs or "id" not in attrs:
+                diags.append(error("an import block needs to = ADDRESS and id = \"...\"", subject=block.pos))
+                continue
+            mod.imports.append((attrs["to"].expr, attrs["id"].expr, block.pos))
+        elif kind == "check":
+            labels = _labels(block, 1, 'check "NAME"', diags)
+            if labels:
+                asserts = [c for inner in block.body.blocks if (c := _condition(inner, "assert", diags)) is not None]
+                for inner in block.body.blocks:
+                    if inner.type != "assert":
+                        diags.append(error(f"check {labels[0]!r}: unexpected block {inner.type!r}; expected assert {{ condition, error_message }}",
+                                           subject=inner.pos))
+                if not asserts:
+                    diags.append(error(f"check {labels[0]!r} needs at least one assert block", subject=block.pos))
+                mod.checks.append(CheckDecl(labels[0], asserts, block.pos))
+        elif kind == "terraform":
+            _terraform_block(block, diags)
+        elif kind == "csiac":
+            continue  # settings are read by config/settings.py
         else:
             close = difflib.get_close_matches(kind, TOP_LEVEL_BLOCKS, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             diags.append(error(f"unknown block type {kind!r}{hint}", subject=block.pos))
+
+
+def _terraform_block(block: s.Block, diags: Diagnostics) -> None:
+    """Enforce required_version against the Terraform language csiac implements; the rest is ignored."""
+    attr = block.body.attributes.get("required_version")
+    constraint = _literal_str(attr, diags)
+    if attr is None or constraint is None:
+        return
+    try:
+        ok = allows(constraint)
+    except ConstraintProblem as exc:
+        diags.append(error(str(exc), subject=attr.expr.pos))
+        return
+    if not ok:
+        diags.append(error(f"this configuration requires Terraform {constraint}; csiac implements the language of"
+                           f" Terraform {TERRAFORM_LANGUAGE}", subject=attr.expr.pos))
 
 
 def _variable(mod: ModuleDef, name: str, block: s.Block, diags: Diagnostics) -> None:
@@ -229,6 +347,10 @@ def _variable(mod: ModuleDef, name: str, block: s.Block, diags: Diagnostics) -> 
     attrs = block.body.attributes
     decl = VariableDecl(name, block.pos)
     decl.type_expr = attrs["type"].expr if "type" in attrs else None
+    if isinstance(decl.type_expr, s.Literal) and isinstance(decl.type_expr.value, str):
+        diags.append(error(f"variable {name!r}: quoted type constraints are not allowed; write {decl.type_expr.value} without quotes",
+                           subject=decl.type_expr.pos))
+        decl.type_expr = None
     decl.default = attrs["default"].expr if "default" in attrs else None
     decl.description = _literal_str(attrs.get("description"), diags)
     decl.sensitive = _literal_bool(attrs.get("sensitive"), diags)
@@ -259,7 +381,27 @@ def _resource(mod: ModuleDef, rtype: str, name: str, block: s.Block, diags: Diag
     for inner in block.body.blocks:
         if inner.type == "lifecycle":
             decl.lifecycle = inner.body
+            for cond_block in inner.body.blocks:
+                if cond_block.type in ("precondition", "postcondition"):
+                    cond = _condition(cond_block, cond_block.type, diags)
+                    if cond is not None:
+                        (decl.preconditions if cond_block.type == "precondition" else decl.postconditions).append(cond)
+                else:
+                    diags.append(error(f"{decl.key}: unexpected block {cond_block.type!r} in lifecycle; expected precondition"
+                                       " or postcondition", subject=cond_block.pos))
     mod.resources[decl.key] = decl
+
+
+def _condition(block: s.Block, kind: str, diags: Diagnostics) -> Condition | None:
+    if block.type != kind:
+        return None
+    attrs = block.body.attributes
+    if "condition" not in attrs or "error_message" not in attrs:
+        diags.append(error(f"a {kind} block needs condition and error_message", subject=block.pos))
+        return None
+    for extra in set(attrs) - {"condition", "error_message"}:
+        diags.append(error(f"{kind}: unexpected argument {extra!r}", subject=attrs[extra].pos))
+    return Condition(attrs["condition"].expr, attrs["error_message"].expr, attrs["condition"].expr.pos)
 
 
 def _module_call(mod: ModuleDef, name: str, block: s.Block, diags: Diagnostics) -> None:

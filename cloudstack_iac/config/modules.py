@@ -9,6 +9,7 @@ through locals, module inputs and outputs) is recorded: that is the instance's `
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -20,18 +21,20 @@ from cloudstack_iac.config import syntax as s
 from cloudstack_iac.config.data import data_reference, evaluate_data
 from cloudstack_iac.config.expressions import EvalError, Evaluator, Poisoned
 from cloudstack_iac.config.files import display_path
-from cloudstack_iac.config.functions import FunctionContext, to_number, type_name
+from cloudstack_iac.config.functions import FunctionContext, type_name
 from cloudstack_iac.config.graph import ModuleGraph, module_graph
 from cloudstack_iac.config.loader import (
     MODULE_META,
     RESOURCE_META,
+    Condition,
     ModuleCall,
     ModuleDef,
     ResourceDecl,
     load_module,
 )
+from cloudstack_iac.config.numbers import to_number
 from cloudstack_iac.config.types import TypeProblem, convert, parse_type
-from cloudstack_iac.diags import Diagnostics, SourceRange, error
+from cloudstack_iac.diags import Diagnostics, SourceRange, error, warning
 from cloudstack_iac.model import DataSource, DesiredResource, Lifecycle
 from cloudstack_iac.schema import get_schema
 from cloudstack_iac.values import Unknown, contains_unknown
@@ -68,6 +71,7 @@ class Context:
         self.cycles_reported: set[int] = set()  # module definitions whose cycles were reported (once, not per instance)
         # Where an aliased provider is named (provider = cloudstack.ams): position -> (alias, address).
         self.provider_refs: dict[SourceRange, tuple[str, str]] = {}
+        self.conditions_after_apply = 0  # postconditions whose values are known only after apply
         self.data_sources: dict[str, DataSource] = {}  # evaluated data blocks, by address
         self.data_failed: set[str] = set()  # data blocks whose evaluation failed (reported once)
 
@@ -123,25 +127,7 @@ class ResourceResult:
     failed: bool = False
 
 
-class SelfView:
-    """``self.ARG`` inside a resource block: the instance's other arguments, evaluated on demand."""
-
-    def __init__(self, runtime: ModuleRuntime, address: str, exprs: dict[str, s.Attribute], values: dict[str, Any],
-                 evaluator: Evaluator) -> None:
-        self.runtime, self.address, self.exprs, self.values, self.evaluator = runtime, address, exprs, values, evaluator
-
-    def get(self, name: str, pos: SourceRange) -> Any:
-        if name in self.values:
-            return self.values[name]
-        if name in self.exprs:
-            node = f"self:{self.address}.{name}"
-            self.runtime.ctx.enter(node, f"{self.address}.{name}", self.exprs[name].pos)
-            try:
-                self.values[name] = self.evaluator.eval(self.exprs[name].expr)
-            finally:
-                self.runtime.ctx.leave(node)
-            return self.values[name]
-        raise EvalError(f"self has no argument {name!r}", pos)
+UNKNOWN_RESULT = "\0unknown"  # a condition that reads values known only after apply
 
 
 class ModuleRuntime:
@@ -164,6 +150,8 @@ class ModuleRuntime:
         self.outputs: dict[str, Slot] = {}
         self.resources: dict[str, ResourceResult] = {}
         self.modules: dict[str, dict[Any, ModuleRuntime] | ModuleRuntime] = {}
+        # The module directories from the root down to this one, to refuse a module that sources itself.
+        self.lineage: tuple[tuple[str, Path], ...] = (("root module", mdef.directory.resolve()),)
         self.variables = self._variables(inputs, call_pos, root_input)
 
     # ------------------------------------------------------------------------------------- variables
@@ -189,6 +177,14 @@ class ModuleRuntime:
                     out[name] = FAILED
                     continue
             value = slot.value
+            if value is None and not decl.nullable and decl.default is not None:
+                # Terraform: a null given to a non-nullable variable means "use the default".
+                try:
+                    value = Evaluator(self._no_refs, self.fctx).eval(decl.default)
+                except (EvalError, Poisoned) as exc:
+                    self._report(exc, f"{self.prefix}var.{name}")
+                    out[name] = FAILED
+                    continue
             if decl.type_expr is not None:
                 try:
                     value = convert(value, parse_type(decl.type_expr), "")
@@ -252,7 +248,8 @@ class ModuleRuntime:
         if name == "terraform" and first == "workspace":
             return "default", 1
         if name == "self":
-            raise EvalError("self is only available inside a resource block", trav.pos)
+            raise EvalError("self is only available in a lifecycle postcondition (as in Terraform, where provisioners"
+                            " may use it too); refer to the argument's value or to TYPE.NAME.ATTR instead", trav.pos)
         if first is not None and f"{name}.{first}" in self.mdef.resources:
             return self._resource_ref(self.mdef.resources[f"{name}.{first}"], trav, ev)
         raise EvalError(self._unknown_reference(name, first), trav.pos)
@@ -377,7 +374,12 @@ class ModuleRuntime:
                 raise EvalError(f"count must be a whole number from 0 to {MAX_COUNT:,}, got {shown}", count.pos)
             return [(i, {"count": {"index": i}}) for i in range(int(value))], ev.deps
         if for_each is not None:
+            if isinstance(for_each, s.TupleExpr) or (isinstance(for_each, s.ForExpr) and for_each.key_expr is None):
+                raise EvalError("for_each must be a map or a set of strings, and this is a tuple; use toset([...])", for_each.pos)
             value = ev.eval(for_each)
+            if ev.sensitive:
+                raise EvalError("for_each cannot use a sensitive value: instance keys appear in plans and state;"
+                                " use nonsensitive() if the keys are not secret", for_each.pos)
             if contains_unknown(value) and (not isinstance(value, dict) or isinstance(value, Unknown)):
                 raise EvalError("for_each depends on values known only after apply", for_each.pos)
             if isinstance(value, dict):
@@ -410,7 +412,7 @@ class ModuleRuntime:
         unset = dict.fromkeys(self.ctx.arguments(decl.type))
         sources = {n: a.expr.pos for n, a in args.items()}
         for block in blocks:
-            sources.setdefault(block.type, block.pos)
+            sources.setdefault(block.labels[0] if block.type == "dynamic" and block.labels else block.type, block.pos)
         result = ResourceResult({} if decl.for_each is not None else [] if decl.count is not None else None)
         memo = {} if expansion is not None and len(expansion) > 1 else None  # instance-invariant parts, once
         for key, names in expansion if expansion is not None else [(None, {})]:
@@ -419,7 +421,6 @@ class ModuleRuntime:
             values: dict[str, Any] = {}
             ev = Evaluator(self.resolve, self.fctx, names, memo=memo)
             ev.deps.update(meta_deps)
-            ev.variables["self"] = SelfView(self, addr, args, values, ev)
             sensitive: set[str] = set()
             for name, attr in args.items():
                 if name in values:
@@ -439,18 +440,24 @@ class ModuleRuntime:
                     sensitive.add(name)
             for block in blocks:
                 try:
-                    values.setdefault(block.type, []).append({n: ev.eval(a.expr) for n, a in block.body.attributes.items()})
+                    for kind, content in self._nested(block, ev):
+                        values.setdefault(kind, []).append(content)
                 except EvalError as exc:
-                    self._report(exc, addr, block.type)
+                    self._report(exc, addr, block.labels[0] if block.type == "dynamic" and block.labels else block.type)
                 except Poisoned:
                     pass
             ev.deps.discard(addr)
-            del ev.variables["self"]  # breaks the evaluator <-> SelfView cycle, so no collector is needed
             prior = self.ctx.prior.get(addr)
             obj = {**unset, **prior, **values} if prior else {**unset, **values}
             for attr in computed:
                 if obj.get(attr) is None:
                     obj[attr] = Unknown(addr, (attr,))
+            if decl.lifecycle is not None and "replace_triggered_by" in decl.lifecycle.attributes:
+                triggers = self._triggers(decl.lifecycle.attributes["replace_triggered_by"], names, addr)
+                lifecycle = dataclasses.replace(lifecycle, replace_triggered_by=triggers)
+                ev.deps.update(a for a, _ in triggers)
+            self._conditions(decl.preconditions, "precondition", addr, names, None)
+            self._conditions(decl.postconditions, "postcondition", addr, names, obj)
             self.ctx.resources[addr] = DesiredResource(
                 address=address, type=decl.type, values=values, depends_on=frozenset(ev.deps | explicit | self.inherited_deps),
                 lifecycle=lifecycle, provider=provider_key, source=decl.pos,
@@ -464,6 +471,117 @@ class ModuleRuntime:
             else:
                 result.value = obj
         return result
+
+    @staticmethod
+    def _nested(block: s.Block, ev: Evaluator) -> list[tuple[str, dict[str, Any]]]:
+        """A nested block's arguments; a ``dynamic "X"`` block gives one X per element of its for_each."""
+        if block.type != "dynamic":
+            return [(block.type, {n: ev.eval(a.expr) for n, a in block.body.attributes.items()})]
+        attrs = block.body.attributes
+        content = next((b for b in block.body.blocks if b.type == "content"), None)
+        if len(block.labels) != 1 or "for_each" not in attrs or content is None:
+            raise EvalError('a dynamic block needs one label, for_each and a content block: dynamic "NAME" { for_each = ...'
+                            ' content { ... } }', block.pos)
+        name = block.labels[0]
+        iterator = name
+        if "iterator" in attrs:
+            it = attrs["iterator"].expr
+            if not (isinstance(it, s.Traversal) and it.root is None and not it.ops and it.name):
+                raise EvalError("iterator must be a plain name", it.pos)
+            iterator = it.name
+        collection = ev.eval(attrs["for_each"].expr)
+        if contains_unknown(collection):
+            raise EvalError(f"the for_each of dynamic {name!r} depends on values known only after apply", attrs["for_each"].expr.pos)
+        if collection is None:
+            raise EvalError(f"the for_each of dynamic {name!r} is null", attrs["for_each"].expr.pos)
+        out = []
+        for key, value in ev.iterate(collection, attrs["for_each"].expr.pos):
+            scope = ev.child({iterator: {"key": key, "value": value}})
+            out.append((name, {n: scope.eval(a.expr) for n, a in content.body.attributes.items()}))
+        return out
+
+    def _triggers(self, attr: s.Attribute, names: dict[str, Any], addr: str) -> tuple[tuple[str, str], ...]:
+        """replace_triggered_by = [TYPE.NAME, TYPE.NAME[KEY], TYPE.NAME[KEY].ATTR]: which planned changes replace this one."""
+        items = attr.expr.items if isinstance(attr.expr, s.TupleExpr) else None
+        if items is None:
+            self.ctx.diags.append(error("replace_triggered_by takes a list of resource references", subject=attr.pos, address=addr))
+            return ()
+        out: list[tuple[str, str]] = []
+        ev = Evaluator(self.resolve, self.fctx, names)
+        for item in items:
+            ops = item.ops if isinstance(item, s.Traversal) and item.root is None else []
+            if not ops or not isinstance(ops[0], s.GetAttr) or f"{item.name}.{ops[0].name}" not in self.mdef.resources:
+                self.ctx.diags.append(error("replace_triggered_by lists resources of this module, such as cloudstack_pod.p or"
+                                            " cloudstack_pod.p[each.key].name", subject=item.pos, address=addr))
+                continue
+            assert isinstance(item, s.Traversal)
+            target = self.mdef.resources[f"{item.name}.{ops[0].name}"]
+            rest = ops[1:]
+            keys: list[Any] = []
+            if rest and isinstance(rest[0], s.IndexOp):
+                try:
+                    keys = [ev.eval(rest[0].key)]
+                except (EvalError, Poisoned) as exc:
+                    self._report(exc, addr)
+                    continue
+                rest = rest[1:]
+            elif target.count is not None or target.for_each is not None:
+                result = self.resource(target)
+                keys = list(result.instances) if not result.failed else []
+            attribute = rest[0].name if rest and isinstance(rest[0], s.GetAttr) else ""
+            for key in keys or [None]:
+                out.append((str(ResourceAddress(target.type, target.name, key, self.path)), attribute))
+        return tuple(out)
+
+    def _conditions(self, conds: list[Condition], kind: str, addr: str, names: dict[str, Any], obj: dict[str, Any] | None) -> None:
+        """A false precondition or postcondition fails the plan with its error_message, as in Terraform.
+
+        A condition that depends on values known only after apply is checked then: the next load after
+        apply (``csiac apply`` does one) sees the real values in state.
+        """
+        scope = {**names, "self": obj} if obj is not None else names
+        for cond in conds:
+            failed = self._false(cond, Evaluator(self.resolve, self.fctx, scope), addr)
+            if failed is UNKNOWN_RESULT:
+                self.ctx.conditions_after_apply += kind == "postcondition"
+            elif failed is not None:
+                self.ctx.diags.append(error(f"{kind} failed: {failed}", subject=cond.pos, address=addr))
+
+    def _false(self, cond: Condition, ev: Evaluator, addr: str) -> str | None:
+        """The error message when the condition is known and false; UNKNOWN_RESULT when it cannot be known
+        yet; None when true or broken (reported)."""
+        try:
+            ok = ev.eval(cond.condition)
+            if contains_unknown(ok):
+                return UNKNOWN_RESULT
+            if ok is None:
+                raise EvalError("the condition is null; it must be true or false", cond.pos)
+            if Evaluator.as_bool(ok, cond.pos):
+                return None
+            message = ev.eval(cond.message) if cond.message is not None else "the condition is false"
+            return message if isinstance(message, str) else Evaluator.stringify(message, cond.pos)
+        except EvalError as exc:
+            self._report(exc, addr)
+        except Poisoned:
+            pass
+        return None
+
+    def _checks(self) -> None:
+        """check blocks: a false assertion is a warning, never a failure (Terraform's checks are advisory)."""
+        for check in self.mdef.checks:
+            node = f"{self.prefix}check.{check.name}"
+            for cond in check.asserts:
+                ev = Evaluator(self.resolve, self.fctx)
+                inner = Diagnostics()
+                saved, self.ctx.diags = self.ctx.diags, inner
+                try:
+                    failed = self._false(cond, ev, node)
+                finally:
+                    self.ctx.diags = saved
+                for d in inner:
+                    self.ctx.diags.append(warning(f"check {check.name!r} could not be evaluated: {d.summary}", subject=d.subject, address=node))
+                if failed is not None and failed is not UNKNOWN_RESULT:
+                    self.ctx.diags.append(warning(f"check {check.name!r} failed: {failed}", subject=cond.pos, address=node))
 
     def _provider_key(self, decl: ResourceDecl) -> str:
         expr = decl.provider
@@ -513,7 +631,7 @@ class ModuleRuntime:
                 ignore = tuple(names)
             else:
                 self.ctx.diags.append(error("ignore_changes takes a list of argument names or all", subject=attr.pos, address=node))
-        for name in set(body.attributes) - {"prevent_destroy", "create_before_destroy", "ignore_changes"}:
+        for name in set(body.attributes) - {"prevent_destroy", "create_before_destroy", "ignore_changes", "replace_triggered_by"}:
             self.ctx.diags.append(error(f"unknown lifecycle argument {name!r}", subject=body.attributes[name].pos, address=node))
         return Lifecycle(flags.get("prevent_destroy", False), flags.get("create_before_destroy", False), ignore)
 
@@ -564,6 +682,11 @@ class ModuleRuntime:
             self._report(exc, node)
             return None
         directory = (self.mdef.directory / call.source)
+        lineage = (*self.lineage, (node, directory.resolve()))
+        if directory.resolve() in {d for _, d in self.lineage}:
+            chain = " -> ".join(f"{name} ({display_path(d)})" for name, d in lineage)
+            self.ctx.diags.append(error(f"module cycle: {chain}; a module may not call itself", subject=call.pos, address=node))
+            return None
         child_def = self.ctx.module_def(directory)
         inputs_decl = {n: a for n, a in call.body.attributes.items() if n not in MODULE_META}
         for name, attr in inputs_decl.items():
@@ -591,6 +714,7 @@ class ModuleRuntime:
             inputs = {n: v for n, v in inputs.items() if v is not FAILED}
             path = (*self.path, ModuleStep(call.name, key))
             runtime = ModuleRuntime(self.ctx, child_def, path, inputs, provider_key, call.pos, False, inherited)
+            runtime.lineage = lineage
             for n in failed:
                 runtime.variables[n] = FAILED
             instances[key] = runtime
@@ -647,6 +771,10 @@ class ModuleRuntime:
         slot = self.outputs.get(name)
         if slot is None:
             slot = self._evaluate_named(f"output.{name}", decl.value, decl.pos)
+            if slot is not FAILED and slot.sensitive and not decl.sensitive:
+                self.ctx.diags.append(error(f"output {name!r} refers to sensitive values; add sensitive = true to the output",
+                                            subject=decl.pos, address=f"{self.prefix}output.{name}"))
+                slot = FAILED
             if decl.sensitive and slot is not FAILED:
                 slot = Slot(slot.value, slot.deps, True)
             self.outputs[name] = slot
@@ -681,6 +809,7 @@ class ModuleRuntime:
                     self.resource(self.mdef.resources[node])
             except (Poisoned, EvalError):
                 continue
+        self._checks()
 
     def _report_cycles(self, graph: ModuleGraph) -> None:
         """One error per cycle naming every member; members are then skipped quietly."""

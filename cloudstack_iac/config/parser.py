@@ -7,8 +7,8 @@ whitespace between template literal tokens.
 
 from __future__ import annotations
 
-import math
 import re
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,12 +18,17 @@ from tree_sitter import Language, Node, Parser
 
 from cloudstack_iac.config import parse_cache
 from cloudstack_iac.config import syntax as s
+from cloudstack_iac.config.numbers import NumberProblem, parse_number
 from cloudstack_iac.diags import Diagnostics, SourceRange, error
 
 _LANGUAGE = Language(tree_sitter_hcl.language())
 _POSTFIX = {"get_attr", "index", "splat"}
 _OPERATORS = {"!", "-", "+", "*", "/", "%", "==", "!=", "<", ">", "<=", ">=", "&&", "||"}
 _ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)|\$\$\{|%%\{", re.S)
+_EXPONENT = re.compile(rb"[eE][-+]?[0-9]")
+_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+MAX_FILE_BYTES = 32 * 2**20  # a configuration file larger than this is a mistake (or /dev/zero)
+MAX_LINE_BYTES = 2**20  # tree-sitter reads a long string literal at about 1 MB/s: refuse, don't stall
 _SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 
 
@@ -54,12 +59,33 @@ def parse_file(path: str | Path, display_name: str | None = None) -> tuple[s.Bod
 
 def parse_source(data: bytes, filename: str) -> tuple[s.Body, Diagnostics]:
     diags = Diagnostics()
+    if len(data) > MAX_FILE_BYTES:
+        diags.append(error(f"the file is larger than {MAX_FILE_BYTES // 2**20} MiB; split it", subject=SourceRange(filename, 1, 1)))
+        return s.Body(), diags
+    longest = max(data.split(b"\n"), key=len) if len(data) > MAX_LINE_BYTES else b""
+    if len(longest) > MAX_LINE_BYTES:
+        line = data.count(b"\n", 0, data.index(longest)) + 1
+        diags.append(error(f"line {line} is longer than {MAX_LINE_BYTES // 2**20} MiB; a literal this large belongs in a file"
+                           " read with file()", subject=SourceRange(filename, line, 1)))
+        return s.Body(), diags
+    source = data
     tree = Parser(_LANGUAGE).parse(data)
     root = tree.root_node
+    inserted: list[int] = []
+    for _ in range(8):  # error recovery may hide a later literal until an earlier one is fixed
+        if not root.has_error:
+            break
+        data, more = _exponent_fractions(data, root)
+        if not more:
+            break
+        inserted = _merge_insertions(inserted, more)
+        tree = Parser(_LANGUAGE).parse(data)
+        root = tree.root_node
     if root.has_error:
         for node in _error_nodes(root)[:5]:
-            row, byte_col = node.start_point
-            pos = SourceRange(filename, row + 1, _column(data, node.start_byte - byte_col, node.start_byte))
+            offset = _original_offset(node.start_byte, inserted)
+            line_start = source.rfind(b"\n", 0, offset) + 1
+            pos = SourceRange(filename, source.count(b"\n", 0, offset) + 1, _column(source, line_start, offset))
             if node.is_missing:
                 diags.append(error(f"syntax error: missing {node.type!r}", subject=pos))
             else:
@@ -67,7 +93,7 @@ def parse_source(data: bytes, filename: str) -> tuple[s.Body, Diagnostics]:
                 near = text[0][:30] if text else ""
                 diags.append(error(f"syntax error near {near!r}" if near else "syntax error", subject=pos))
         return s.Body(), diags
-    conv = _Converter(data, filename)
+    conv = _Converter(data, filename, source, inserted)
     body_node = next((c for c in root.children if c.type == "body"), None)
     try:
         body = conv.body(body_node, top_level=True) if body_node is not None else s.Body()
@@ -75,7 +101,8 @@ def parse_source(data: bytes, filename: str) -> tuple[s.Body, Diagnostics]:
         diags.append(error(exc.message, subject=exc.pos))
         return s.Body(), diags
     except RecursionError:
-        diags.append(error("expression is nested too deeply", subject=SourceRange(filename, 1, 1)))
+        diags.append(error("an expression in this file is nested too deeply (more than a few hundred levels)",
+                           subject=SourceRange(filename, 1, 1)))
         return s.Body(), diags
     diags.extend(conv.diags)
     return body, diags
@@ -102,23 +129,65 @@ def _error_nodes(root: Node) -> list[Node]:
     return sorted(found, key=lambda n: n.start_byte)
 
 
+def _exponent_fractions(data: bytes, root: Node) -> tuple[bytes, list[int]]:
+    """Spell ``1e20`` as ``1.0e20``, which tree-sitter-hcl reads (its grammar wants a fraction).
+
+    Returns the new text and, for each insertion, the offset (in the new text) just after it, so
+    positions can be mapped back to what the user wrote.
+    """
+    cuts: list[int] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.type == "numeric_lit":
+            if b"." not in data[node.start_byte : node.end_byte] and _EXPONENT.match(data, node.end_byte):
+                cuts.append(node.end_byte)
+            continue
+        stack.extend(node.children)
+    if not cuts:
+        return data, []
+    pieces, inserted, last = [], [], 0
+    for n, cut in enumerate(sorted(cuts)):
+        pieces.extend((data[last:cut], b".0"))
+        inserted.append(cut + 2 * (n + 1))
+        last = cut
+    pieces.append(data[last:])
+    return b"".join(pieces), inserted
+
+
+def _merge_insertions(earlier: list[int], later: list[int]) -> list[int]:
+    """Insertion ends of two rounds, all in the coordinates of the newest text."""
+    cuts = [end - 2 * (n + 1) for n, end in enumerate(later)]  # where the later round inserted, in the older text
+    moved = [end + 2 * bisect_right(cuts, end) for end in earlier]
+    return sorted(moved + later)
+
+
+def _original_offset(offset: int, inserted: list[int]) -> int:
+    return offset - 2 * bisect_right(inserted, offset) if inserted else offset
+
+
 class _Converter:
-    def __init__(self, data: bytes, filename: str) -> None:
+    def __init__(self, data: bytes, filename: str, source: bytes | None = None, inserted: list[int] | None = None) -> None:
         self.data = data
         self.filename = filename
         self.diags = Diagnostics()
+        self.source = data if source is None else source  # what the user wrote (positions come from it)
+        self.inserted = inserted or []
         # Line starts, so a node's line and column come from its start byte (cheaper than start_point).
-        self.line_starts = [0] + [m.end() for m in re.finditer(b"\n", data)]
+        self.line_starts = [0] + [m.end() for m in re.finditer(b"\n", self.source)]
         self._positions: dict[int, SourceRange] = {}
-        self._ascii = data.isascii()
+        self._ascii = self.source.isascii()
 
     def pos(self, node: Node) -> SourceRange:
-        offset = node.start_byte
+        return self.pos_at(node.start_byte)
+
+    def pos_at(self, byte: int) -> SourceRange:
+        offset = _original_offset(byte, self.inserted)
         found = self._positions.get(offset)
         if found is None:
             line = bisect_right(self.line_starts, offset)
             start = self.line_starts[line - 1]
-            column = offset - start + 1 if self._ascii else _column(self.data, start, offset)
+            column = offset - start + 1 if self._ascii else _column(self.source, start, offset)
             found = SourceRange(self.filename, line, column)
             self._positions[offset] = found
         return found
@@ -263,12 +332,17 @@ class _Converter:
             return s.Literal(self._plain_string(node), pos)
         if kind == "numeric_lit":
             raw = self.text(node)
-            number = float(raw) if any(ch in raw for ch in ".eE") else int(raw)
-            if isinstance(number, float) and not math.isfinite(number):
-                self.diags.append(error(f"number {raw[:30]}{'...' if len(raw) > 30 else ''} is out of range", subject=pos))
+            written = self.source[_original_offset(node.start_byte, self.inserted) : _original_offset(node.end_byte, self.inserted)].decode()
+            if not _NUMBER.fullmatch(raw):
+                raw = written
+                self.diags.append(error(f"invalid number {raw[:30]!r}: only decimal numbers are allowed"
+                                        " (Terraform has no hexadecimal or octal literals; use parseint())", subject=pos))
                 return s.Literal(None, pos)
-            if isinstance(number, float) and number.is_integer() and abs(number) < 2**63:
-                number = int(number)
+            try:
+                number = parse_number(raw)
+            except NumberProblem as exc:
+                self.diags.append(error(str(exc).replace(raw, written), subject=pos))
+                return s.Literal(None, pos)
             return s.Literal(number, pos)
         if kind == "bool_lit":
             return s.Literal(self.text(node) == "true", pos)
@@ -292,7 +366,14 @@ class _Converter:
     # ------------------------------------------------------------------ templates
     def _plain_string(self, node: Node) -> str:
         """A string_lit is a quoted string without interpolation: the text between the quotes."""
-        return _unescape(self.data[node.start_byte + 1 : node.end_byte - 1].decode(), True)
+        self._one_line(node.start_byte + 1, node.end_byte - 1)
+        return _nfc(_unescape(self.data[node.start_byte + 1 : node.end_byte - 1].decode(), True))
+
+    def _one_line(self, start: int, end: int) -> None:
+        """Terraform refuses a literal newline inside a quoted string (use \\n or a heredoc)."""
+        newline = self.data.find(b"\n", start, end)
+        if newline >= 0:
+            self.diags.append(error("a quoted string may not span lines; use \\n or a heredoc (<<EOT)", subject=self.pos_at(newline)))
 
     def template(self, node: Node) -> s.Expr:
         pos = self.pos(node)
@@ -381,10 +462,12 @@ class _Converter:
     def _literal_text(self, start: int, end: int, quoted: bool, indent: int) -> str:
         if end <= start:
             return ""
+        if quoted:
+            self._one_line(start, end)
         raw = self.data[start:end].decode()
         if indent:
             raw = _dedent(raw, indent, at_line_start=start == 0 or self.data[start - 1 : start] == b"\n")
-        return _unescape(raw, quoted)
+        return _nfc(_unescape(raw, quoted))
 
 
 def _top_level_children(node: Node) -> Iterator[Node]:
@@ -452,6 +535,11 @@ def _dedent(text: str, indent: int, *, at_line_start: bool) -> str:
             line = line[cut:]
         out.append(line)
     return "\n".join(out)
+
+
+def _nfc(text: str) -> str:
+    """HCL normalises string literals to Unicode NFC: "e\\u0301" is "é", one character, as in Terraform."""
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
 def _unescape(text: str, quoted: bool) -> str:

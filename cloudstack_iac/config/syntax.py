@@ -189,3 +189,38 @@ def references(expr: Any) -> list[Traversal]:
             stack.append(node.collection)
             stack.extend(e for e in (node.key_expr, node.value_expr, node.cond) if e is not None)
     return found
+
+
+def calls(expr: Any) -> list[Call]:
+    """Every function call inside an expression (variable files allow none, as in Terraform)."""
+    found: list[Call] = []
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Call):
+            found.append(node)
+            stack.extend(node.args)
+        elif isinstance(node, Traversal):
+            if node.root is not None:
+                stack.append(node.root)
+            stack.extend(op.key for op in node.ops if isinstance(op, IndexOp))
+        elif isinstance(node, Template):
+            stack.extend(node.parts)
+        elif isinstance(node, TemplateIf):
+            stack.extend((node.cond, *node.then, *node.otherwise))
+        elif isinstance(node, TemplateFor):
+            stack.extend((node.collection, *node.body))
+        elif isinstance(node, Unary):
+            stack.append(node.operand)
+        elif isinstance(node, Binary):
+            stack.extend((node.left, node.right))
+        elif isinstance(node, Conditional):
+            stack.extend((node.cond, node.then, node.otherwise))
+        elif isinstance(node, TupleExpr):
+            stack.extend(node.items)
+        elif isinstance(node, ObjectExpr):
+            for k, v in node.items:
+                stack.extend((k, v))
+        elif isinstance(node, ForExpr):
+            stack.extend(e for e in (node.collection, node.key_expr, node.value_expr, node.cond) if e is not None)
+    return sorted(found, key=lambda c: (c.pos.line, c.pos.column))

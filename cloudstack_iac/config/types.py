@@ -7,12 +7,12 @@ attributes their type does not name.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from cloudstack_iac.config import syntax as s
-from cloudstack_iac.config.functions import FunctionError, normalize_number, to_number, type_name
+from cloudstack_iac.config.functions import FunctionError, type_name
+from cloudstack_iac.config.numbers import format_number, normalize_number, to_number
 from cloudstack_iac.values import Unknown
 
 
@@ -48,7 +48,7 @@ def parse_type(expr: s.Expr) -> TypeSpec:
     if isinstance(expr, s.Traversal) and expr.root is None and not expr.ops and expr.name in PRIMITIVES:
         return TypeSpec(expr.name)
     if isinstance(expr, s.Literal) and expr.value in PRIMITIVES:
-        return TypeSpec(expr.value)
+        raise TypeProblem(f"quoted type constraints are not allowed; write {expr.value} without quotes")
     if isinstance(expr, s.Call):
         if expr.name in ("list", "set", "map") and len(expr.args) == 1:
             return TypeSpec(expr.name, element=parse_type(expr.args[0]))
@@ -96,7 +96,7 @@ def convert(value: Any, spec: TypeSpec, where: str = "") -> Any:
         if isinstance(value, bool):
             return "true" if value else "false"
         if isinstance(value, (int, float)):
-            return json.dumps(normalize_number(value))
+            return format_number(value)
         if isinstance(value, str):
             return value
     elif kind == "number":
@@ -122,6 +122,8 @@ def convert(value: Any, spec: TypeSpec, where: str = "") -> Any:
                 return [convert(v, t, f"{where}[{i}]") for i, (v, t) in enumerate(zip(value, spec.items))]
             assert spec.element is not None
             items = [convert(v, spec.element, f"{where}[{i}]") for i, v in enumerate(value)]
+            if spec.element.kind == "any":
+                items = unify(items, where)
             if kind == "set":
                 from cloudstack_iac.config.functions.coerce import distinct_sorted as _distinct_sorted
 
@@ -130,7 +132,10 @@ def convert(value: Any, spec: TypeSpec, where: str = "") -> Any:
     elif kind in ("map", "object") and isinstance(value, dict):
         if kind == "map":
             assert spec.element is not None
-            return {k: convert(v, spec.element, f"{where}.{k}" if where else k) for k, v in value.items()}
+            converted = {k: convert(v, spec.element, f"{where}.{k}" if where else k) for k, v in value.items()}
+            if spec.element.kind == "any":
+                return dict(zip(converted, unify(list(converted.values()), where), strict=True))
+            return converted
         out: dict[str, Any] = {}
         for name, attr_type in spec.attributes.items():
             if name in value and value[name] is not None:
@@ -145,4 +150,30 @@ def convert(value: Any, spec: TypeSpec, where: str = "") -> Any:
     raise TypeProblem(f"expected {spec}{at}, got {type_name(value)}")
 
 
-__all__ = ["ANY", "STRING", "FunctionError", "TypeProblem", "TypeSpec", "convert", "parse_type"]
+def _primitive_kind(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return None
+
+
+def unify(items: list[Any], where: str = "") -> list[Any]:
+    """Give a collection's elements one type, as cty's unification does for list(any), tolist, tomap.
+
+    Mixed primitives become strings (``[1, "a"]`` -> ``["1", "a"]``); a number beside a bool, or a
+    primitive beside a collection, has no common type and is refused. Nulls and unknowns fit anything.
+    """
+    kinds = {_primitive_kind(v) if not isinstance(v, (list, dict)) else "collection"
+             for v in items if v is not None and not isinstance(v, Unknown)}
+    if len(kinds) <= 1:
+        return items
+    at = f" at {where}" if where else ""
+    if "collection" in kinds or kinds == {"number", "bool"}:
+        raise TypeProblem(f"all elements must have the same type{at}; found {' and '.join(sorted(kinds))}")
+    return [convert(v, STRING) for v in items]
+
+
+__all__ = ["ANY", "STRING", "FunctionError", "TypeProblem", "TypeSpec", "convert", "parse_type", "unify"]

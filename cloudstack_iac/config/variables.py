@@ -8,6 +8,7 @@ is not a string, in which case they are read as HCL expressions (``-var 'ports=[
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from cloudstack_iac.config.files import display_path
 from cloudstack_iac.config.functions import FunctionContext
 from cloudstack_iac.config.loader import ModuleDef
 from cloudstack_iac.config.modules import FAILED, Slot
+from cloudstack_iac.config.numbers import NumberProblem, parse_number
 from cloudstack_iac.config.parser import parse_expression, parse_file
 from cloudstack_iac.config.types import TypeProblem, parse_type
 from cloudstack_iac.diags import Diagnostics, SourceRange, error, warning
@@ -77,6 +79,12 @@ def _tfvars(path: Path, mdef: ModuleDef, values: dict[str, Slot], diags: Diagnos
         diags.append(error(f"unexpected block {block.type!r} in a variables file", subject=block.pos))
     evaluator = Evaluator(_no_refs, FunctionContext(path.parent))
     for name, attr in body.attributes.items():
+        found = s.calls(attr.expr)
+        if found:
+            diags.append(error(f"functions may not be called in a variables file ({found[0].name}); give the value itself",
+                               subject=found[0].pos, address=f"var.{name}"))
+            values[name] = FAILED
+            continue
         if name not in mdef.variables:
             diags.append((error if strict else warning)(f"value for undeclared variable {name!r}", subject=attr.pos))
             continue
@@ -87,20 +95,56 @@ def _tfvars(path: Path, mdef: ModuleDef, values: dict[str, Slot], diags: Diagnos
             values[name] = FAILED
 
 
+def _var_file(path: Path, mdef: ModuleDef, values: dict[str, Slot], diags: Diagnostics) -> None:
+    if path.name.endswith(".json"):
+        _tfvars_json(path, mdef, values, diags)
+    else:
+        _tfvars(path, mdef, values, diags, strict=False)
+
+
+def _tfvars_json(path: Path, mdef: ModuleDef, values: dict[str, Slot], diags: Diagnostics) -> None:
+    """``terraform.tfvars.json`` and ``*.auto.tfvars.json``: one JSON object of variable values."""
+    shown = display_path(path)
+    if not path.is_file():
+        diags.append(error(f"variable file {shown} does not exist"))
+        return
+    text = path.read_text(errors="replace")
+    try:
+        data = json.loads(text, parse_float=parse_number, parse_int=parse_number)
+    except json.JSONDecodeError as exc:
+        diags.append(error(f"invalid JSON: {exc.msg}", subject=SourceRange(shown, exc.lineno, exc.colno)))
+        return
+    except NumberProblem as exc:
+        diags.append(error(str(exc), subject=SourceRange(shown, 1, 1)))
+        return
+    if not isinstance(data, dict):
+        diags.append(error("a JSON variables file holds one object of variable values", subject=SourceRange(shown, 1, 1)))
+        return
+    for name, value in data.items():
+        if name not in mdef.variables:
+            key = text.find(json.dumps(name))
+            line = text.count("\n", 0, key) + 1 if key >= 0 else 1
+            column = key - text.rfind("\n", 0, key) if key >= 0 else 1
+            diags.append(warning(f"value for undeclared variable {name!r}", subject=SourceRange(shown, line, column)))
+            continue
+        values[name] = Slot(value)
+
+
 def root_variable_values(mdef: ModuleDef, *, env: Mapping[str, str], var_sources: Sequence[tuple[str, str]],
                          diags: Diagnostics) -> dict[str, Slot]:
     values: dict[str, Slot] = {}
     for key, text in sorted(env.items()):
         if key.startswith(ENV_PREFIX) and key[len(ENV_PREFIX):] in mdef.variables:
             values[key[len(ENV_PREFIX):]] = _raw(mdef, key[len(ENV_PREFIX):], text, f"environment variable {key}", diags)
-    default_file = mdef.directory / "terraform.tfvars"
-    if default_file.is_file():
-        _tfvars(default_file, mdef, values, diags, strict=False)
-    for path in sorted(mdef.directory.glob("*.auto.tfvars")):
-        _tfvars(path, mdef, values, diags, strict=False)
+    for default_file in (mdef.directory / "terraform.tfvars", mdef.directory / "terraform.tfvars.json"):
+        if default_file.is_file():
+            _var_file(default_file, mdef, values, diags)
+    autos = [*mdef.directory.glob("*.auto.tfvars"), *mdef.directory.glob("*.auto.tfvars.json")]
+    for path in sorted(autos, key=lambda p: p.name):
+        _var_file(path, mdef, values, diags)
     for kind, text in var_sources:
         if kind == "file":
-            _tfvars(Path(text), mdef, values, diags, strict=False)
+            _var_file(Path(text), mdef, values, diags)
             continue
         name, sep, raw = text.partition("=")
         name = name.strip()

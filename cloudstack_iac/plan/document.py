@@ -30,7 +30,7 @@ VARIABLES_KEY = "variables"  # Terraform's shape: {"name": {"value": ...}}, non-
 # Keys of the document that apply reads; everything else in a plan file is derived or informational.
 EXECUTABLE_KEYS = ("csiac_plan_format", "state_lineage", "state_serial", "configuration_digest", "destroy",
                    "refresh_only", "csiac_changes", "steps", "deferred", "deferred_notes", "moved", "outputs",
-                   "csiac_prior_state", VARIABLES_KEY)
+                   "csiac_prior_state", VARIABLES_KEY, "forgotten", "imported")
 
 
 _SCALARS = (str, int, float, bool, type(None))
@@ -137,6 +137,8 @@ def plan_to_dict(plan: Plan, variables: Mapping[str, Any] | None = None) -> dict
         "deferred": list(plan.deferred),
         "deferred_notes": dict(plan.deferred_notes),
         "moved": [{"from": a, "to": b} for a, b in plan.moved],
+        "forgotten": list(plan.forgotten),
+        "imported": list(plan.imported),
         "outputs": encode_value(plan.outputs),
         "csiac_prior_state": state_to_dict(plan.prior_state),
         VARIABLES_KEY: variables_to_dict(variables),
@@ -186,6 +188,7 @@ def load_plan(data: Any, *, source: str = "the plan file") -> tuple[Plan, dict[s
             deferred=list(data.get("deferred") or []), deferred_notes=dict(data.get("deferred_notes") or {}),
             outputs=decode_value(dict(data.get("outputs") or {})),
             moved=[(m["from"], m["to"]) for m in data.get("moved") or []], format_version=version,
+            forgotten=[str(a) for a in data.get("forgotten") or []], imported=[str(a) for a in data.get("imported") or []],
         )
     except DiagnosticError:
         raise

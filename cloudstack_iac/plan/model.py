@@ -96,8 +96,10 @@ class Plan:
     deferred_notes: dict[str, str] = field(default_factory=dict)  # address -> why it waits
     outputs: dict[str, Any] = field(default_factory=dict)
     moved: list[tuple[str, str]] = field(default_factory=list)  # (from, to) renames carried out in state
+    forgotten: list[str] = field(default_factory=list)  # removed blocks with destroy = false: out of state, not destroyed
+    imported: list[str] = field(default_factory=list)  # import blocks: read into prior_state, written by apply
     format_version: int = PLAN_FORMAT_VERSION
 
     @property
     def has_changes(self) -> bool:
-        return bool(self.moved) or any(c.actions != (Action.NOOP,) for c in self.changes)
+        return bool(self.moved) or bool(self.forgotten) or bool(self.imported) or any(c.actions != (Action.NOOP,) for c in self.changes)

@@ -34,3 +34,15 @@ def apply_moves(config: Configuration, state: StateDocument, diags: Diagnostics)
             if r.parent in renamed:
                 r.parent = renamed[r.parent]
     return done
+
+
+def forget_removed(config: Configuration, state: StateDocument) -> list[str]:
+    """``removed`` blocks with ``destroy = false``: drop the entries from state; the objects stay in the cloud."""
+    gone: list[str] = []
+    for block in config.removed:
+        if block.destroy:
+            continue  # destroyed as any resource no longer in the configuration is
+        for address in [a for a in state.resources if matches(a, block.from_address)]:
+            del state.resources[address]
+            gone.append(address)
+    return sorted(gone)

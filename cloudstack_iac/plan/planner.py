@@ -31,7 +31,7 @@ from cloudstack_iac.plan.diff import (
 from cloudstack_iac.plan.domains import Domains, state_zone_of
 from cloudstack_iac.plan.graph import CycleError, topological
 from cloudstack_iac.plan.model import Action, Plan, ResourceChange
-from cloudstack_iac.plan.moves import apply_moves
+from cloudstack_iac.plan.moves import apply_moves, forget_removed
 from cloudstack_iac.plan.order import SERVICE_STATE, OrderContext, build_steps
 from cloudstack_iac.plan.refresh import refresh_state, service_states
 from cloudstack_iac.plan.targets import enables_left_out, select_targets
@@ -41,7 +41,7 @@ from cloudstack_iac.schema.updates import forces_replacement, refusal
 from cloudstack_iac.state.document import ResourceState, StateDocument
 from cloudstack_iac.values import Unknown, contains_unknown
 
-__all__ = ["SENSITIVE", "PlanOptions", "apply_moves", "make_plan", "refresh_state"]
+__all__ = ["SENSITIVE", "PlanOptions", "apply_moves", "forget_removed", "make_plan", "refresh_state"]
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,8 @@ class _Planner:
         order = self.topological(self.config.resources)
         replace = set(self.options.replace)
         for address in order:
-            self.plan_desired(self.config.resources[address], address in replace)
+            resource = self.config.resources[address]
+            self.plan_desired(resource, address in replace, self.triggered_by(resource))
         for address, resource in self.state.resources.items():
             if address not in self.config.resources:
                 self.changes[address] = self.delete_change(resource, "no_config")
@@ -130,7 +131,17 @@ class _Planner:
             self.diags.append(error(f"dependency cycle between resources: {exc}"))
             return []
 
-    def plan_desired(self, r: DesiredResource, force_replace: bool) -> None:
+    def triggered_by(self, r: DesiredResource) -> str | None:
+        """The first replace_triggered_by entry with a planned update or replacement (planned before r)."""
+        for address, attribute in r.lifecycle.replace_triggered_by:
+            change = self.changes.get(address)
+            if change is None or change.actions in ((Action.NOOP,), (Action.CREATE,), (Action.DELETE,)):
+                continue
+            if not attribute or attribute in change.changed_attrs or change.actions != (Action.UPDATE,):
+                return f"{address}.{attribute}" if attribute else address
+        return None
+
+    def plan_desired(self, r: DesiredResource, force_replace: bool, trigger: str | None = None) -> None:
         address = str(r.address)
         schema = get_schema(r.type)
         values = self.desired[address]
@@ -164,11 +175,13 @@ class _Planner:
         replace_because = tuple(sorted({*replace_forcing(schema, changed), *(a for a in changed if forces_replacement(r.type, a))}))
         for attr in sorted(changed):
             why = refusal(r.type, attr)
-            if why is not None and not force_replace and prior.status != "tainted":
+            if why is not None and not force_replace and trigger is None and prior.status != "tainted":
                 self.diags.append(error(f"{address}: {attr} cannot change: {why}", subject=r.source, address=address))
         reason = None
         if force_replace:
             reason = "replace_by_request"
+        elif trigger is not None:
+            reason = "replace_by_triggers"
         elif prior.status == "tainted":
             reason = "tainted"
         elif replace_because:
@@ -346,6 +359,7 @@ def make_plan(config: Configuration, prior: StateDocument, *, live: Mapping[tupl
                 diags.append(error(f"{pattern!r} is not a resource address"))
     state = _copy_state(prior)
     moved = apply_moves(config, state, diags)
+    forgotten = forget_removed(config, state)
     gone: list[str] = []
     drift: dict[str, dict[str, tuple[Any, Any]]] = {}
     by_id = {(r.type, r.id): a for a, r in state.resources.items() if r.id is not None}
@@ -387,6 +401,6 @@ def make_plan(config: Configuration, prior: StateDocument, *, live: Mapping[tupl
         desired = config.resources.get(address) if address else None
         diags.append(error(message, subject=desired.source if desired else None, address=address))
     plan = Plan(prior.lineage, prior.serial, config.digest, changes, steps, state, destroy=options.destroy,
-                deferred=sorted(planner.deferred), deferred_notes=dict(sorted(planner.deferred.items())), moved=moved,
+                deferred=sorted(planner.deferred), deferred_notes=dict(sorted(planner.deferred.items())), moved=moved, forgotten=forgotten,
                 outputs={k: v.value for k, v in config.outputs.items() if not v.sensitive and not contains_unknown(v.value)})
     return plan, diags

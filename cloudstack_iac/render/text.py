@@ -33,6 +33,7 @@ KINDS = ("create", "update", "replace", "delete")  # column order of every summa
 REASONS = {
     "tainted": "is tainted, so must be replaced",
     "replace_by_request": "will be replaced, as requested",
+    "replace_by_triggers": "will be replaced because a resource in its replace_triggered_by changes",
     "cannot_update": "must be replaced",
     "cascade": "must be replaced because what it belongs to is replaced",
     "no_config": "will be destroyed because it is no longer in the configuration",
@@ -200,7 +201,7 @@ def render_plan_text(plan: Plan, *, color: bool = False, width: int = 100) -> st
     """The whole plan for a terminal or a CI log; ``width`` bounds the lines the renderer wraps."""
     paint = _Painter(color)
     real = real_changes(plan)
-    if not real and not plan.moved:
+    if not real and not plan.moved and not plan.forgotten and not plan.imported:
         out = [NO_CHANGES]
         if plan.deferred:
             out.extend(_wrap(f"{len(plan.deferred)} resource(s) deferred until values they need exist: "
@@ -225,6 +226,12 @@ def render_plan_text(plan: Plan, *, color: bool = False, width: int = 100) -> st
     if plan.moved:
         out.append("")
         out.extend(f"  # {a} has moved to {b}" for a, b in plan.moved)
+    if plan.imported:
+        out.append("")
+        out.extend(f"  # {a} will be imported (import block); apply records it in state" for a in plan.imported)
+    if plan.forgotten:
+        out.append("")
+        out.extend(f"  # {a} will be removed from the state, but not destroyed (removed block)" for a in plan.forgotten)
     if real:
         out += ["", "Changes by zone and pod:", *_counts_table(real)]
         out += ["", "cloudstack-iac will perform the following actions:"]

@@ -322,3 +322,48 @@ def test_settings_mistakes_are_reported_with_positions(hcl: Loader) -> None:
         "cfg/main.hcl:6:3: csiac: unknown setting 'color'; expected one of: provider",
         "cfg/main.hcl:1:1: only one csiac settings block is allowed (the first is at cfg/b.hcl:1:1)",
     ]
+
+
+def test_override_files_merge_as_in_terraform(hcl: Loader) -> None:
+    config = hcl.ok({
+        "main.tf": '''variable "dns" {
+  default = "1.1.1.1"
+}
+locals {
+  name = "z1"
+  kind = "Advanced"
+}
+resource "cloudstack_zone" "z" {
+  name          = local.name
+  network_type  = local.kind
+  dns1          = var.dns
+  internal_dns1 = "1.1.1.1"
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+output "name" { value = cloudstack_zone.z.name }
+''',
+        "override.tf": 'variable "dns" {\n  default = "9.9.9.9"\n}\nlocals {\n  name = "z-override"\n}\n',
+        "zone_override.tf": '''resource "cloudstack_zone" "z" {
+  internal_dns1 = "8.8.8.8"
+  lifecycle {
+    ignore_changes = [dns1]
+  }
+}
+''',
+    })
+    zone = config.resources["cloudstack_zone.z"]
+    assert zone.values["name"] == "z-override"
+    assert zone.values["network_type"] == "Advanced"
+    assert zone.values["dns1"] == "9.9.9.9"
+    assert zone.values["internal_dns1"] == "8.8.8.8"
+    assert zone.lifecycle.prevent_destroy and zone.lifecycle.ignore_changes == ("dns1",)
+    assert config.outputs["name"].value == "z-override"
+
+
+def test_override_of_nothing_is_an_error(hcl: Loader) -> None:
+    errors = hcl.errors({"main.tf": 'locals {\n  a = 1\n}\n',
+                         "x_override.tf": 'resource "cloudstack_zone" "nope" {\n  name = "n"\n}\nlocals {\n  b = 2\n}\n'})
+    assert errors == ['cfg/x_override.tf:1:1: override: there is no resource "cloudstack_zone" "nope" block to override',
+                      "cfg/x_override.tf:5:3: override: there is no local.b to override"]

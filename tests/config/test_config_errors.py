@@ -144,11 +144,14 @@ resource "cloudstack_pod" "b" {
   for_each = 3
 }
 resource "cloudstack_pod" "c" {
-  for_each = ["x", "x"]
+  for_each = concat(["x"], ["x"])
 }
 resource "cloudstack_pod" "d" {
   count    = 1
   for_each = {}
+}
+resource "cloudstack_pod" "e" {
+  for_each = ["x", "y"]
 }
 '''})
     assert errors == [
@@ -156,6 +159,7 @@ resource "cloudstack_pod" "d" {
         "cfg/main.hcl:2:11: cloudstack_pod.a: count must be a whole number from 0 to 1,000,000, got -1",
         "cfg/main.hcl:5:14: cloudstack_pod.b: for_each must be a map or a set of strings, got number",
         "cfg/main.hcl:8:14: cloudstack_pod.c: for_each keys must be unique; use toset()",
+        "cfg/main.hcl:15:14: cloudstack_pod.e: for_each must be a map or a set of strings, and this is a tuple; use toset([...])",
     ]
 
 
@@ -189,7 +193,7 @@ def test_hcl_like_garbage_never_raises(hcl: Loader, tokens: list[str]) -> None:
 
 def test_numbers_too_large_are_errors_not_crashes(hcl: Loader) -> None:
     big = "9" * 400
-    errors = hcl.errors({"main.hcl": f'''output "div" {{ value = {big} / 3 }}
+    errors = hcl.errors({"main.hcl": f'''output "div" {{ value = 1e900 * 1e900 + {big} / 3 }}
 output "idx" {{ value = [1][{big}] }}
 resource "cloudstack_pod" "p" {{
   count = {big}
@@ -197,10 +201,12 @@ resource "cloudstack_pod" "p" {{
 '''})
     assert errors == [
         "cfg/main.hcl:4:11: cloudstack_pod.p: count must be a whole number from 0 to 1,000,000, got 999999999999999999999999999...",
-        "cfg/main.hcl:1:24: output.div: the result of / is too large for a number",
-        f"cfg/main.hcl:2:28: output.idx: index {big} is out of range for a list of 1 elements",
+        "cfg/main.hcl:1:24: output.div: the result of * is too large for a number",
+        "cfg/main.hcl:2:28: output.idx: index 99999999999999999999... is out of range for a list of 1 elements",
     ]
-    assert hcl.errors({"main.hcl": 'output "x" { value = 1.5e400 }\n'}) == ["cfg/main.hcl:1:22: number 1.5e400 is out of range"]
+    assert hcl.errors({"main.hcl": 'output "x" { value = 1.5e400 }\n'}) == []  # Terraform's numbers are not float64
+    assert hcl.errors({"main.hcl": 'output "x" { value = 1.5e4000 }\n'}) == [
+        "cfg/main.hcl:1:22: the number 1.5e4000 is out of range (exponent beyond 1000)"]
 
 
 def test_columns_count_characters_not_bytes(hcl: Loader) -> None:

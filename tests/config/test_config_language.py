@@ -241,7 +241,7 @@ EOT
     assert got["plain"] == "  keeps indent\na=1\nb=2\n"
 
 
-def test_splats_self_and_each_over_sets(hcl: Loader) -> None:
+def test_splats_and_each_over_sets(hcl: Loader) -> None:
     config = hcl.ok({"main.hcl": '''
 locals { racks = [{ id = "r1", pods = ["a"] }, { id = "r2", pods = ["b", "c"] }] }
 resource "cloudstack_pod" "p" {
@@ -250,7 +250,7 @@ resource "cloudstack_pod" "p" {
   zone_id  = "zone-uuid"
   gateway  = each.value == "r1" ? "10.1.0.1" : "10.2.0.1"
   netmask  = "255.255.255.0"
-  start_ip = cidrhost("${self.gateway}/24", 10)
+  start_ip = cidrhost("${each.value == "r1" ? "10.1.0.1" : "10.2.0.1"}/24", 10)
 }
 output "legacy" { value = local.racks.*.id }
 output "full"   { value = local.racks[*].pods[0] }
@@ -312,3 +312,56 @@ output "hosts" { value = csvdecode(file("${path.module}/hosts.csv")) }
 '''})
     got = outputs(hcl, 'module "m" {\n  source = "./mod"\n}\noutput "hosts" { value = module.m.hosts }\noutput "root" { value = path.root }\n')
     assert got == {"hosts": [{"name": "h1", "ip": "10.0.0.1"}], "root": "cfg"}
+
+
+def test_dynamic_blocks_expand_like_written_out_blocks(hcl: Loader) -> None:
+    """No CloudStack resource has nested blocks, so both forms meet the same schema error; the values match."""
+    written = '''resource "cloudstack_zone" "z" {
+  name = "z"
+  tag {
+    key   = "a"
+    value = 1
+  }
+  tag {
+    key   = "b"
+    value = 2
+  }
+}
+'''
+    dynamic = '''locals { tags = { a = 1, b = 2 } }
+resource "cloudstack_zone" "z" {
+  name = "z"
+  dynamic "tag" {
+    for_each = local.tags
+    iterator = t
+    content {
+      key   = t.key
+      value = t.value
+    }
+  }
+}
+'''
+    static_config, static_diags = hcl.load({"main.hcl": written})
+    (hcl.root / "main.hcl").unlink()
+    dynamic_config, dynamic_diags = hcl.load({"main.hcl": dynamic})
+    expected = [{"key": "a", "value": 1}, {"key": "b", "value": 2}]
+    assert static_config.resources["cloudstack_zone.z"].values["tag"] == expected
+    assert dynamic_config.resources["cloudstack_zone.z"].values["tag"] == expected
+    assert [d.summary for d in dynamic_diags.errors] == [d.summary for d in static_diags.errors]
+
+
+def test_dynamic_block_mistakes_are_reported_with_positions(hcl: Loader) -> None:
+    errors = hcl.errors({"main.hcl": '''resource "cloudstack_zone" "z" {
+  name = "z"
+  dynamic "tag" {
+    content {}
+  }
+  dynamic "other" {
+    for_each = 3
+    content {}
+  }
+}
+'''})
+    assert 'cfg/main.hcl:3:3: cloudstack_zone.z: a dynamic block needs one label, for_each and a content block:' \
+        ' dynamic "NAME" { for_each = ... content { ... } }' in errors
+    assert "cfg/main.hcl:7:16: cloudstack_zone.z: cannot iterate over a number" in errors

@@ -176,3 +176,21 @@ resource "cloudstack_cluster" "c" {
 '''})
     config = hcl.ok({"main.hcl": 'variable "pw" {\n  default   = "s3cret"\n  sensitive = true\n}\nmodule "m" {\n  source = "./mod"\n  pw     = var.pw\n}\n'})
     assert config.resources["module.m.cloudstack_cluster.c"].sensitive_attrs == frozenset({"password", "url"})
+
+
+def test_json_variable_files_in_terraforms_order(hcl: Loader) -> None:
+    config = hcl.ok({
+        "main.hcl": 'variable "a" {}\nvariable "b" {}\nvariable "c" { type = list(number) }\n'
+                    'output "all" { value = [var.a, var.b, var.c] }\n',
+        "terraform.tfvars": 'a = "hcl"\nb = "hcl"\n',
+        "terraform.tfvars.json": '{"a": "json", "c": [1e3, 0.1]}\n',
+        "b.auto.tfvars.json": '{"b": "auto-json"}\n',
+    })
+    assert config.outputs["all"].value == ["json", "auto-json", [1000, 0.1]]
+
+
+def test_json_variable_file_errors_have_positions(hcl: Loader) -> None:
+    errors = hcl.errors({"main.hcl": 'variable "a" { default = 0 }\n', "terraform.tfvars.json": '{\n  "a": [1,\n}\n'})
+    assert errors == ["cfg/terraform.tfvars.json:3:1: invalid JSON: Expecting value"]
+    _, diags = hcl.load({"terraform.tfvars.json": '{\n  "a": 1,\n  "zz": 2\n}\n'})
+    assert [d.one_line() for d in diags] == ["cfg/terraform.tfvars.json:3:3: value for undeclared variable 'zz'"]

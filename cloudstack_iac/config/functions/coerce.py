@@ -1,19 +1,23 @@
 """Value coercions of the language, public because the evaluator and type conversion use them too.
 
-Numbers are Python ints and floats today; every function reads and writes numbers through these
-helpers (``to_number``, ``as_number``, ``normalize_number``, ``format_number``), so a change of the
-evaluator's number type is made here and nowhere else.
+Numbers are Python ints and floats; every function reads and writes numbers through these helpers
+(``to_number``, ``as_number``, ``normalize_number``, ``format_number``), which come from
+``config/numbers.py``, the one home of Terraform's number semantics shared with the evaluator.
 """
 
 from __future__ import annotations
 
 import functools
 import json
-import re
 import unicodedata
 from decimal import Decimal
 from typing import Any
 
+import regex
+
+from cloudstack_iac.config.numbers import format_number as format_number
+from cloudstack_iac.config.numbers import normalize_number as normalize_number
+from cloudstack_iac.config.numbers import to_number as to_number
 from cloudstack_iac.values import Unknown
 
 
@@ -35,30 +39,6 @@ def type_name(value: Any) -> str:
     if isinstance(value, dict):
         return "map"
     return type(value).__name__
-
-
-def normalize_number(number: int | float) -> int | float:
-    """Integral floats become ints, so plans show "2", not "2.0"."""
-    if isinstance(number, float) and number.is_integer() and abs(number) < 2**63:
-        return int(number)
-    return number
-
-
-_DECIMAL = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
-
-
-def to_number(text: str) -> int | float:
-    """Decimal notation only, as Terraform: Python's float() would also take " 1", "inf", "1_000"."""
-    if re.fullmatch(r"[-+]?\d+", text):
-        return int(text)
-    if not _DECIMAL.fullmatch(text):
-        raise ValueError(f"{text!r} is not a number")
-    return normalize_number(float(text))
-
-
-def format_number(number: int | float) -> str:
-    number = normalize_number(number)
-    return str(number) if isinstance(number, int) else repr(number)
 
 
 def exact(number: int | float) -> Decimal:
@@ -216,7 +196,6 @@ def shown(text: str, limit: int = 60) -> str:
 
 @functools.cache
 def _grapheme_pattern() -> Any:
-    import regex  # imported on first use: start-up time matters for every csiac command
 
     return regex.compile(r"\X")
 

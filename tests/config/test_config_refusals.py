@@ -1,0 +1,105 @@
+"""What Terraform refuses is refused here too, each with file:line:column (checked against Terraform 1.x)."""
+
+from __future__ import annotations
+
+from tests.config.conftest import Loader
+
+
+def test_duplicate_output_is_an_error_naming_the_first(hcl: Loader) -> None:
+    errors = hcl.errors({"a.hcl": 'output "x" { value = 1 }\n', "b.hcl": '\noutput "x" { value = 2 }\n'})
+    assert errors == ["cfg/b.hcl:2:1: output 'x' is declared twice (first at cfg/a.hcl:1)"]
+
+
+def test_block_inside_locals_is_an_error(hcl: Loader) -> None:
+    errors = hcl.errors({"main.hcl": 'locals {\n  a = 1\n  tags {\n    b = 2\n  }\n}\n'})
+    assert errors == ["cfg/main.hcl:3:3: blocks are not allowed inside locals (found 'tags'); write tags = { ... }"]
+
+
+def test_quoted_type_names_are_errors(hcl: Loader) -> None:
+    errors = hcl.errors({"main.hcl": 'variable "a" {\n  type = "string"\n  default = "x"\n}\n'
+                                     'variable "b" {\n  type = list("number")\n  default = []\n}\n'})
+    assert errors[0] == "cfg/main.hcl:2:10: variable 'a': quoted type constraints are not allowed; write string without quotes"
+    assert len(errors) == 2 and "quoted type constraints are not allowed; write number without quotes" in errors[1]
+    assert errors[1].startswith("cfg/main.hcl:")
+
+
+def test_for_each_over_a_tuple_or_a_sensitive_value_is_refused(hcl: Loader) -> None:
+    errors = hcl.errors({"main.hcl": '''variable "names" {
+  type      = set(string)
+  default   = ["a"]
+  sensitive = true
+}
+resource "cloudstack_pod" "a" {
+  for_each = [for n in ["x"] : n]
+}
+resource "cloudstack_pod" "b" {
+  for_each = var.names
+}
+'''})
+    assert errors == [
+        "cfg/main.hcl:7:14: cloudstack_pod.a: for_each must be a map or a set of strings, and this is a tuple; use toset([...])",
+        "cfg/main.hcl:10:14: cloudstack_pod.b: for_each cannot use a sensitive value: instance keys appear in plans and state;"
+        " use nonsensitive() if the keys are not secret",
+    ]
+
+
+def test_sensitive_value_in_an_output_not_marked_sensitive(hcl: Loader) -> None:
+    body = 'variable "pw" {\n  default   = "s3cret"\n  sensitive = true\n}\noutput "leak" {\n  value = "pw=${var.pw}"\n}\n'
+    errors = hcl.errors({"main.hcl": body})
+    assert errors == ["cfg/main.hcl:5:1: output.leak: output 'leak' refers to sensitive values; add sensitive = true to the output"]
+    assert all("s3cret" not in e for e in errors)
+    config = hcl.ok({"main.hcl": body.replace('value = "pw=${var.pw}"', 'value = "pw=${var.pw}"\n  sensitive = true')})
+    assert config.outputs["leak"].sensitive
+
+
+def test_self_outside_a_postcondition_is_an_error(hcl: Loader) -> None:
+    errors = hcl.errors({"main.hcl": 'resource "cloudstack_pod" "p" {\n  name    = "p"\n  gateway = self.name\n}\n'})
+    assert errors == ["cfg/main.hcl:3:13: cloudstack_pod.p: self is only available in a lifecycle postcondition"
+                      " (as in Terraform, where provisioners may use it too); refer to the argument's value or to"
+                      " TYPE.NAME.ATTR instead"]
+
+
+def test_function_call_in_a_variables_file_is_an_error(hcl: Loader) -> None:
+    errors = hcl.errors({"main.hcl": 'variable "a" {}\nvariable "b" {}\n',
+                         "terraform.tfvars": 'b = "fine"\na = upper("x")\n'})
+    assert errors == ["cfg/terraform.tfvars:2:5: var.a: functions may not be called in a variables file (upper); give the value itself"]
+
+
+def test_literal_newline_in_a_quoted_string_is_an_error(hcl: Loader) -> None:
+    errors = hcl.errors({"main.hcl": 'locals {\n  a = "x\ny"\n  b = "p${1}\nq"\n  c = "ok ${1 +\n 2}"\n}\n'})
+    assert errors == ["cfg/main.hcl:2:9: a quoted string may not span lines; use \\n or a heredoc (<<EOT)",
+                      "cfg/main.hcl:4:13: a quoted string may not span lines; use \\n or a heredoc (<<EOT)"]
+
+
+def test_required_version_is_compared_with_the_terraform_language_csiac_implements(hcl: Loader) -> None:
+    assert hcl.errors({"main.hcl": 'terraform {\n  required_version = ">= 1.5, < 2.0"\n}\n'}) == []
+    assert hcl.errors({"main.hcl": 'terraform {\n  required_version = "~> 1.9"\n}\n'}) == []
+    assert hcl.errors({"main.hcl": 'terraform {\n  required_version = ">= 2.0"\n}\n'}) == [
+        "cfg/main.hcl:2:22: this configuration requires Terraform >= 2.0; csiac implements the language of Terraform 1.9.0"]
+    assert hcl.errors({"main.hcl": 'terraform {\n  required_version = "~> 1.8.0"\n}\n'}) == [
+        "cfg/main.hcl:2:22: this configuration requires Terraform ~> 1.8.0; csiac implements the language of Terraform 1.9.0"]
+    assert hcl.errors({"main.hcl": 'terraform {\n  required_version = "newest"\n}\n'}) == [
+        "cfg/main.hcl:2:22: invalid version constraint 'newest'; expected terms such as \">= 1.5\" or \"~> 1.9\""]
+
+
+def test_replace_triggered_by_takes_resource_references(hcl: Loader) -> None:
+    errors = hcl.errors({"main.hcl": '''variable "v" { default = 1 }
+resource "cloudstack_zone" "z" {
+  name = "z"
+  lifecycle {
+    replace_triggered_by = [var.v, cloudstack_zone.nope]
+  }
+}
+resource "cloudstack_zone" "y" {
+  name = "y"
+  lifecycle {
+    replace_triggered_by = cloudstack_zone.z
+  }
+}
+'''})
+    refs = "replace_triggered_by lists resources of this module, such as cloudstack_pod.p or cloudstack_pod.p[each.key].name"
+    assert [e for e in errors if "replace_triggered_by" in e] == [
+        f"cfg/main.hcl:5:29: cloudstack_zone.z: {refs}",
+        f"cfg/main.hcl:5:36: cloudstack_zone.z: {refs}",
+        "cfg/main.hcl:11:5: cloudstack_zone.y: replace_triggered_by takes a list of resource references",
+    ]
