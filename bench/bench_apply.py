@@ -1,6 +1,7 @@
-"""Apply on the embedded simulator: wall time beside the critical-path bound.
+"""Apply on the embedded simulator, end to end; with --bounds, wall time beside the critical-path bound.
 
-    python bench/bench_apply.py [--resources 1000] [--latency-ms 20] [--parallelism 10]
+    python bench/bench_apply.py [--quick]     # the run_all row: apply of 5,051 resources, no latency
+    python bench/bench_apply.py --bounds [--hosts 900] [--racks 10] [--latency-ms 20] [--parallelism 10]
 
 Bounds with L ms per API call: the longest dependency chain x L (counted in API calls along the chain),
 and the total API calls / parallelism x L. Target: within 1.2x of the larger bound. Also applies
@@ -18,10 +19,11 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
+sys.path.insert(0, str(Path(__file__).parent))
 
+from measure import CSIAC, Row, bench_main, measure
 
 REPO = Path(__file__).parents[1]
-CSIAC = [sys.executable, "-m", "cloudstack_iac"]
 
 
 def inventory(root: Path, hosts: int, racks: int, latency_ms: float) -> Path:
@@ -90,7 +92,20 @@ def longest_chain_calls() -> int:
     return 1 + 2 + 2 + 6 + 2 + 1
 
 
+def rows(root: Path, quick: bool) -> list[Row]:
+    hosts, racks = (40, 2) if quick else (4800, 24)
+    config = inventory(root / "apply", hosts, racks, 0)
+    result = measure([*CSIAC, "apply", "-auto-approve", str(config)], ok=(0,))
+    summary = re.search(r"Resources: \d+ added", result.stdout)
+    return [Row(f"apply on the embedded simulator ({summary.group(0) if summary else '?'})",
+                "csiac apply -auto-approve examples/inventory", result)]
+
+
 if __name__ == "__main__":
+    if "--bounds" not in sys.argv:
+        bench_main(rows, __doc__)
+        raise SystemExit(0)
+    sys.argv.remove("--bounds")
     parser = argparse.ArgumentParser()
     parser.add_argument("--hosts", type=int, default=900)
     parser.add_argument("--racks", type=int, default=10)
@@ -98,4 +113,3 @@ if __name__ == "__main__":
     parser.add_argument("--parallelism", type=int, default=10)
     args = parser.parse_args()
     run(args.hosts, args.racks, args.latency_ms, args.parallelism)
-    run(4800, 24, 0, args.parallelism)

@@ -1,6 +1,7 @@
 """The `cloudstack` provider over real HTTP against `csiac simulator serve`.
 
-    python bench/bench_http.py
+    python bench/bench_http.py [--quick]   # the run_all row: a no-change plan of 10,091 objects over HTTP
+    python bench/bench_http.py --full      # also applies over HTTP, with and without latency
 
 Prints the wall time and API calls of a no-change plan for ~1,000 and ~10,000 objects, and of an
 apply of ~1,000 objects with 20 ms of latency per call, beside the critical-path bound.
@@ -19,8 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 from bench_apply import inventory
-
-CSIAC = [sys.executable, "-m", "cloudstack_iac"]
+from measure import CSIAC, Row, bench_main, measure
 
 
 def serve(db: Path, latency_ms: float) -> tuple[subprocess.Popen[str], str]:
@@ -28,6 +28,24 @@ def serve(db: Path, latency_ms: float) -> tuple[subprocess.Popen[str], str]:
                              "--latency-ms", str(latency_ms)], stdout=subprocess.PIPE, text=True)
     assert proc.stdout is not None
     return proc, proc.stdout.readline().strip().removeprefix("listening on ")
+
+
+def rows(root: Path, quick: bool) -> list[Row]:
+    """Apply through the embedded simulator (fast), then serve its database and plan over HTTP."""
+    hosts, racks = (40, 2) if quick else (9600, 48)
+    config = inventory(root / "http", hosts, racks, 0)
+    (config / "sim.hcl").unlink()
+    applied = measure([*CSIAC, "apply", "-auto-approve", str(config)], ok=(0,))
+    objects = re.search(r"Resources: (\d+) added", applied.stdout).group(1)
+    proc, url = serve(config / ".csiac" / "simulator.db", 0)
+    env = {**os.environ, "CLOUDSTACK_API_URL": url, "CLOUDSTACK_API_KEY": "k", "CLOUDSTACK_SECRET_KEY": "s"}
+    try:
+        result = measure([*CSIAC, "plan", "--detailed-exitcode", "--provider", "cloudstack", str(config)], env=env, ok=(0,))
+    finally:
+        proc.terminate()
+        proc.wait()
+    return [Row(f"no-change plan over HTTP of {int(objects):,} objects (refresh: reads every object)",
+                "csiac plan --detailed-exitcode --provider cloudstack examples/inventory", result)]
 
 
 def main() -> None:
@@ -62,4 +80,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if "--full" in sys.argv:
+        main()
+    else:
+        bench_main(rows, __doc__)

@@ -1,48 +1,41 @@
-"""Time and peak memory of `csiac plan`.
+"""Plans, end to end: 20,000 flat from empty (beside Terraform), the text render of 20,000 creates, a second
+plan of an unchanged 50,000-block configuration, and a plan with 1% changed on a 50,000-resource state.
 
-    python bench/bench_plan.py
+    python bench/bench_plan.py [--quick]
 
-Each case is measured twice: the whole `csiac plan` command in a fresh process (wall time and peak
-RSS), then in-process with loading and `make_plan` timed apart.
-
-1. 20,000 flat resources from an empty state (Terraform core: 78 s and 1.2 GB here; target < 8 s).
-2. A 50,000-resource state with 1% of the hosts changed (target < 10 s and < 1 GB).
-
-The state for (2) is made by applying the plan of the unchanged inventory to a state document
-directly (ids filled in as a provider would), then 1% of the hosts get a new tag.
+The state for the last row is the one a successful apply of the unchanged inventory would leave (made
+by filling in ids as a provider would); then 1% of the hosts get a new tag.
 """
 
 from __future__ import annotations
 
-import gc
 import json
-import subprocess
 import sys
-import tempfile
-import time
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
 from bench_validate import INVENTORY, inventory_csv
 from gen_flat_config import generate
-from measure import report
+from measure import CSIAC, Row, bench_main, fresh_dir, measure, terraform, twin_or_note
+from twin import terraform_twin
 
-from cloudstack_iac.config import load_configuration
-from cloudstack_iac.plan import make_plan
-from cloudstack_iac.plan.model import Action
-from cloudstack_iac.state.document import ResourceState, StateDocument, digest_secret
-from cloudstack_iac.state.file import state_to_dict
-from cloudstack_iac.values import Unknown
+if TYPE_CHECKING:
+    from cloudstack_iac.state.document import StateDocument
 
-CSIAC = [sys.executable, "-m", "cloudstack_iac"]
-TAGGED = INVENTORY.replace('  password   = "pw"\n}', '  password   = "pw"\n  host_tags  = [each.value.tag]\n}').replace("h.name => h }", "h.name => h }")
+TAGGED = INVENTORY.replace('  password   = "pw"\n}', '  password   = "pw"\n  host_tags  = [each.value.tag]\n}')
 
 
 def synthesize_state(directory: Path) -> StateDocument:
     """The state a successful apply of the configuration would leave (ids made up, as a provider would)."""
+    from cloudstack_iac.config import load_configuration
+    from cloudstack_iac.plan import make_plan
+    from cloudstack_iac.state.document import ResourceState, StateDocument, digest_secret
+    from cloudstack_iac.values import Unknown
+
     config, diags = load_configuration(directory, env={})
     assert not diags.has_errors, [d.one_line() for d in diags]
     plan, diags = make_plan(config, StateDocument())
@@ -64,47 +57,53 @@ def synthesize_state(directory: Path) -> StateDocument:
     return state
 
 
-def planner_only(label: str, directory: Path, state: StateDocument) -> None:
-    """In-process: loading and planning timed apart, so the planner's own share is visible."""
-    started = time.perf_counter()
-    config, diags = load_configuration(directory, env={})
-    assert not diags.has_errors, [d.one_line() for d in diags]
-    gc.collect()
-    gc.freeze()  # as the CLI does: the loaded configuration is never garbage, stop rescanning it
-    gc.set_threshold(100_000, 50, 100)
-    loaded = time.perf_counter()
-    plan, diags = make_plan(config, state)
-    assert not diags.has_errors, [d.one_line() for d in diags]
-    planned = time.perf_counter()
-    changed = sum(1 for c in plan.changes if c.actions != (Action.NOOP,))
-    gc.unfreeze()
-    print(f"  {label}: load {loaded - started:.2f} s, make_plan {planned - loaded:.2f} s "
-          f"({len(plan.changes)} changes, {changed} not no-op, {len(plan.steps)} steps)", flush=True)
+def flat_rows(root: Path, quick: bool) -> list[Row]:
+    n = 400 if quick else 20_000
+    flat = fresh_dir(root, f"flat{n}")
+    (flat / "main.hcl").write_text(generate(n))
+    twin = fresh_dir(root, f"tf-flat{n}")
+    (twin / "main.tf").write_text(terraform_twin(generate(n)))
+    tf, note = twin_or_note(lambda: terraform(twin, "plan", "-input=false", "-no-color", "-lock=false", "-refresh=false"))
+    plan = measure([*CSIAC, "plan", "-refresh=false", str(flat)])
+    rows = [Row(f"plan {n:,} flat resources from an empty state", f"csiac plan -refresh=false flat{n}", plan, tf, note)]
+    saved = flat / "plan.out"
+    measure([*CSIAC, "plan", "-refresh=false", "-out", str(saved), str(flat)])
+    rows.append(Row(f"text plan of {n:,} creates, rendered from a saved plan", "csiac show plan.out",
+                    measure([*CSIAC, "show", str(saved)], ok=(0,))))
+    return rows
 
 
-def main() -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        flat = Path(tmp) / "flat"
-        flat.mkdir()
-        (flat / "main.hcl").write_text(generate(20_000))
-        report("plan: 20,000 flat resources from an empty state", [*CSIAC, "plan", "-refresh=false", str(flat)])
-        planner_only("20,000 flat, empty state", flat, StateDocument())
+def cached_row(root: Path, quick: bool) -> Row:
+    n = 500 if quick else 50_000
+    flat = fresh_dir(root, f"flat{n}")
+    (flat / "main.hcl").write_text(generate(n))
+    first = measure([*CSIAC, "plan", "-refresh=false", str(flat)])
+    second = measure([*CSIAC, "plan", "-refresh=false", str(flat)])
+    return Row(f"second plan of an unchanged {n:,}-block configuration (first: {first.wall:.2f} s)",
+               f"csiac plan -refresh=false flat{n}", second)
 
-        inv = Path(tmp) / "inv"
-        inv.mkdir()
-        (inv / "main.hcl").write_text(TAGGED)
-        rows = inventory_csv(49_600, 100).splitlines()
-        (inv / "hosts.csv").write_text("\n".join([rows[0] + ",tag"] + [r + ",a" for r in rows[1:]]) + "\n")
-        state = synthesize_state(inv)
-        (inv / "csiac.state.json").write_text(json.dumps(state_to_dict(state)))
-        changed = [r + (",b" if i % 100 == 0 else ",a") for i, r in enumerate(rows[1:])]
-        (inv / "hosts.csv").write_text("\n".join([rows[0] + ",tag", *changed]) + "\n")
-        print(f"  state: {len(state.resources)} resources; {sum(1 for c in changed if c.endswith(',b'))} hosts changed")
-        report("plan: 50,000-resource state, 1% changed", [*CSIAC, "plan", "-refresh=false", str(inv)])
-        planner_only("50,000-resource state, 1% changed", inv, state)
-        summary = subprocess.run([*CSIAC, "plan", "-refresh=false", str(inv)], capture_output=True, text=True).stdout.splitlines()[0]
-        print(f"  {summary}")
+
+def changed_row(root: Path, quick: bool) -> Row:
+    hosts, racks = (480, 4) if quick else (49_600, 100)
+    inv = fresh_dir(root, f"inv{hosts}")
+    (inv / "main.hcl").write_text(TAGGED)
+    rows = inventory_csv(hosts, racks).splitlines()
+    (inv / "hosts.csv").write_text("\n".join([rows[0] + ",tag"] + [r + ",a" for r in rows[1:]]) + "\n")
+    from cloudstack_iac.state.file import state_to_dict
+
+    state = synthesize_state(inv)
+    (inv / "csiac.state.json").write_text(json.dumps(state_to_dict(state)))
+    changed = [r + (",b" if i % 100 == 0 else ",a") for i, r in enumerate(rows[1:])]
+    (inv / "hosts.csv").write_text("\n".join([rows[0] + ",tag", *changed]) + "\n")
+    result = measure([*CSIAC, "plan", "-refresh=false", str(inv)])
+    summary = next((line for line in result.stdout.splitlines() if line.startswith("Plan:")), "?")
+    return Row(f"plan with 1% changed on a {len(state.resources):,}-resource state ({summary.strip()})",
+               f"csiac plan -refresh=false inv{hosts}", result)
+
+
+def rows(root: Path, quick: bool) -> list[Row]:
+    return [*flat_rows(root, quick), cached_row(root, quick), changed_row(root, quick)]
 
 
 if __name__ == "__main__":
-    main()
+    bench_main(rows, __doc__)

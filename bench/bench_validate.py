@@ -1,20 +1,23 @@
-"""Time and peak memory of `csiac validate`: a flat configuration, and a for_each inventory.
+"""Start-up and validate, end to end: `csiac --help`, validate of the quickstart, validate of 10,000 flat blocks.
 
-    python bench/bench_validate.py            # 10,000 flat blocks; a 50,000-instance for_each inventory
+    python bench/bench_validate.py [--quick]
+
+Each row is the whole command in a fresh process; where Terraform does the same work (its own --help,
+`terraform validate` of the twin configuration) it runs in the same way in the same run.
 """
 
 from __future__ import annotations
 
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
 from gen_flat_config import generate
-from measure import report
+from measure import CSIAC, Row, bench_main, fresh_dir, measure, terraform, twin_or_note
+from twin import terraform_twin
 
-CSIAC = [sys.executable, "-m", "cloudstack_iac"]
+REPO = Path(__file__).parents[1]
 
 INVENTORY = '''
 locals {
@@ -72,18 +75,23 @@ def inventory_csv(hosts: int, racks: int) -> str:
     return "\n".join(rows) + "\n"
 
 
-def main() -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        flat = Path(tmp) / "flat"
-        flat.mkdir()
-        (flat / "main.hcl").write_text(generate(10_000))
-        report("validate: 10,000 flat resource blocks", [*CSIAC, "validate", str(flat)])
-        inv = Path(tmp) / "inv"
-        inv.mkdir()
-        (inv / "main.hcl").write_text(INVENTORY)
-        (inv / "hosts.csv").write_text(inventory_csv(49_600, 100))
-        report("validate: for_each inventory of 50,000 resources", [*CSIAC, "validate", str(inv)])
+def rows(root: Path, quick: bool) -> list[Row]:
+    out = []
+    help_tf, note = twin_or_note(lambda: terraform(fresh_dir(root, "tf-help"), "-help", ok=(0, 127)))
+    out.append(Row("start-up: `csiac --help`", "csiac --help", measure([*CSIAC, "--help"]), help_tf, note))
+    quickstart = REPO / "examples" / "quickstart"
+    out.append(Row("validate the quickstart (13 resources)", "csiac validate examples/quickstart",
+                   measure([*CSIAC, "validate", str(quickstart)], ok=(0,))))
+    n = 200 if quick else 10_000
+    flat = fresh_dir(root, f"flat{n}")
+    (flat / "main.hcl").write_text(generate(n))
+    twin = fresh_dir(root, f"tf-flat{n}")
+    (twin / "main.tf").write_text(terraform_twin(generate(n)))
+    tf, note = twin_or_note(lambda: terraform(twin, "validate", "-no-color"))
+    out.append(Row(f"validate {n:,} flat resource blocks", f"csiac validate flat{n}",
+                   measure([*CSIAC, "validate", str(flat)], ok=(0,)), tf, note))
+    return out
 
 
 if __name__ == "__main__":
-    main()
+    bench_main(rows, __doc__)

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 import click
 
 from cloudstack_iac import __version__
+from cloudstack_iac.cli.options import attach, chdir_option
 from cloudstack_iac.cli.varargs import ordered_var_sources
 from cloudstack_iac.diags import DiagnosticError, Diagnostics
 
@@ -32,7 +33,9 @@ def print_diagnostics(diags: Diagnostics) -> None:
     from cloudstack_iac.render import render_diagnostics
 
     if len(diags):
-        click.echo(render_diagnostics(diags, color=sys.stderr.isatty()), err=True)
+        from cloudstack_iac.cli.options import color_wanted
+
+        click.echo(render_diagnostics(diags, color=color_wanted(sys.stderr)), err=True)
 
 
 def run(func: F) -> F:
@@ -51,6 +54,10 @@ def run(func: F) -> F:
             code = EXIT_INTERRUPTED
         except click.exceptions.ClickException:
             raise
+        except BrokenPipeError:  # `csiac plan | head`: the reader has gone; nothing left to say to it
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            code = EXIT_ERROR
         except Exception as exc:  # a bug: say so in one line; the traceback only on request
             if os.environ.get("CSIAC_DEBUG"):
                 traceback.print_exc()
@@ -89,12 +96,80 @@ def state_options(func: F) -> F:
     return func
 
 
+# name -> (module, attribute). Commands are imported only when run (pip's habit): `csiac --help` lists
+# them from here, reading each one's summary from its module's source (the docstring's first paragraph,
+# through ast), so it never loads the configuration language, pydantic or the providers.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "apply": ("commands", "apply"),
+    "destroy": ("commands", "destroy"),
+    "drift": ("drift_commands", "drift"),
+    "fmt": ("fmt_command", "fmt"),
+    "force-unlock": ("lock_commands", "force_unlock"),
+    "graph": ("commands", "graph"),
+    "import": ("drift_commands", "import_"),
+    "output": ("output_command", "output"),
+    "plan": ("commands", "plan"),
+    "show": ("commands", "show"),
+    "simulator": ("commands", "simulator"),
+    "state": ("state_commands", "state"),
+    "validate": ("commands", "validate"),
+    "version": ("version_command", "version"),
+}
+
+
+def command_summaries() -> dict[str, str]:
+    """Each registered command's summary, read from source without importing the command modules."""
+    import ast
+    from pathlib import Path
+
+    here = Path(__file__).parent
+    docs: dict[tuple[str, str], str] = {}
+    for module in sorted({m for m, _ in COMMANDS.values()}):
+        tree = ast.parse((here / f"{module}.py").read_text(encoding="utf-8"))
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef):
+                docs[(module, node.name)] = " ".join((ast.get_docstring(node) or "").split("\n\n")[0].split())
+    return {name: docs.get(where, "") for name, where in COMMANDS.items()}
+
+
 class _Group(click.Group):
-    """Keeps the raw arguments, so -var/-var-file order survives click's per-option collection."""
+    """Keeps the raw arguments, so -var/-var-file order survives click's per-option collection; loads
+    each command's module only when that command runs."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         ctx.meta["csiac.argv"] = list(args)
         return super().parse_args(ctx, args)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *self.commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            import importlib
+
+            module, attribute = COMMANDS[cmd_name]
+            self.commands[cmd_name] = getattr(importlib.import_module(f"cloudstack_iac.cli.{module}"), attribute)
+            attach([self.commands[cmd_name]])  # the options every command shares (-no-color, -input, -lock)
+        elif cmd_name not in self.commands:  # a command registered in commands.py but not (yet) in COMMANDS
+            from cloudstack_iac.cli import commands
+
+            commands.register(self)
+            attach(self.commands.values())
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list from the summaries in source, shortened as click shortens a command's help."""
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        summaries = command_summaries()
+        rows = []
+        for name in names:
+            if name in COMMANDS:
+                rows.append((name, click.Command(name, help=summaries[name]).get_short_help_str(limit)))
+            elif not (command := self.commands[name]).hidden:
+                rows.append((name, command.get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
 
 def current_var_sources() -> list[tuple[str, str]]:
@@ -118,6 +193,7 @@ def parse_duration(text: str) -> float:
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
 @click.version_option(__version__, prog_name="csiac")
+@chdir_option
 def main() -> None:
     """Infrastructure as code for the physical layer of Apache CloudStack.
 
@@ -128,8 +204,3 @@ def main() -> None:
     # more than half of the run (measured: 20,000 resources 7.3 s -> 3.7 s). Collect far less often.
     gc.freeze()
     gc.set_threshold(100_000, 50, 100)
-
-
-from cloudstack_iac.cli import commands as _commands  # noqa: E402  (registers the commands)
-
-_commands.register(main)

@@ -26,6 +26,7 @@ from cloudstack_iac.cli import (
     var_options,
 )
 from cloudstack_iac.cli import workspace as wsp
+from cloudstack_iac.cli.options import color_wanted, input_allowed
 from cloudstack_iac.diags import DiagnosticError, Diagnostics, error
 from cloudstack_iac.state.document import StateDocument
 
@@ -36,10 +37,16 @@ def register(group: click.Group) -> None:
     for command in (validate, plan, apply, destroy, show, graph, simulator):
         group.add_command(command)
     from cloudstack_iac.cli import drift_commands, lock_commands, state_commands
+    from cloudstack_iac.cli.fmt_command import fmt
+    from cloudstack_iac.cli.output_command import output
+    from cloudstack_iac.cli.version_command import version
 
     state_commands.register(group)
     drift_commands.register(group)
     lock_commands.register(group)
+    group.add_command(version)
+    group.add_command(output)
+    group.add_command(fmt)
 
 
 def _note(ws: wsp.Workspace) -> None:
@@ -128,8 +135,22 @@ def _make_plan(ws: wsp.Workspace, *, destroy: bool, targets: tuple[str, ...], re
 
 
 def _plain_variables(config: Any) -> dict[str, Any]:
-    """The non-sensitive variable values a plan was made with: saved in it, so `apply PLANFILE` needs no -var."""
-    return {k: v for k, v in config.variables.items() if k not in config.sensitive_variables}
+    """The non-sensitive variable values a plan was made with: saved in it, so `apply PLANFILE` needs no -var.
+
+    A variable not declared sensitive whose value ends up in a secret argument (a host's password) is
+    left out too: it would otherwise be the one place the secret is written down.
+    """
+    from cloudstack_iac.schema.catalogue import get_schema
+
+    secrets: set[str] = set()
+    for resource in config.resources.values():
+        schema = get_schema(resource.type)
+        for attr in schema.sensitive if schema else ():
+            value = resource.values.get(attr)
+            if isinstance(value, str) and value:
+                secrets.add(value)
+    return {k: v for k, v in config.variables.items()
+            if k not in config.sensitive_variables and not (isinstance(v, str) and v in secrets)}
 
 
 def _plan_document(the_plan: Any, directory: Path, relative_to: Path | None = None, config: Any = None) -> dict[str, Any]:
@@ -150,6 +171,8 @@ def _read_plan_file(path: str) -> tuple[Any, dict[str, Any], dict[str, Any]]:
         doc = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise DiagnosticError(error(f"{path}: not a saved plan: {exc}")) from None
+    except RecursionError:
+        raise DiagnosticError(error(f"{path}: not a saved plan: nested too deeply")) from None
     the_plan, variables = load_plan(doc, source=path)
     return the_plan, variables, doc
 
@@ -157,7 +180,7 @@ def _read_plan_file(path: str) -> tuple[Any, dict[str, Any], dict[str, Any]]:
 def _text_with_digest(the_plan: Any, digest: str) -> str:
     from cloudstack_iac.render import render_plan_text
 
-    return render_plan_text(the_plan, color=sys.stdout.isatty()) + f"\nPlan digest: {digest}"
+    return render_plan_text(the_plan, color=color_wanted()) + f"\nPlan digest: {digest}"
 
 
 def _plan_json_text(doc: Any) -> str:
@@ -253,11 +276,13 @@ class _Interrupts:
 
 def _apply(ws: wsp.Workspace, the_plan: Any, config: Any, providers: dict[str, Any], *, parallelism: int,
            staged: str | None) -> int:
+    from rich.console import Console
+
     from cloudstack_iac.apply import apply_plan
     from cloudstack_iac.cli.progress import PlainObserver, RichObserver
 
     total = len(the_plan.steps)
-    observer = RichObserver(total) if sys.stdout.isatty() else PlainObserver(total)
+    observer = RichObserver(total, Console(no_color=not color_wanted())) if sys.stdout.isatty() else PlainObserver(total)
     journal = ws.backend.journal
     started = time.monotonic()
     with _Interrupts() as interrupts:  # held through the final write: a signal then changes nothing
@@ -288,7 +313,10 @@ def _apply(ws: wsp.Workspace, the_plan: Any, config: Any, providers: dict[str, A
     if result.interrupted:
         click.echo(f"Apply interrupted after {seconds:.1f}s. Resources: {summary}. Run apply again to finish.", err=True)
         return EXIT_INTERRUPTED
-    click.echo(f"Apply complete! Resources: {summary}. ({seconds:.1f}s)")
+    if the_plan.destroy:  # Terraform's words for destroy mode, whichever command asked for it
+        click.echo(f"Destroy complete! Resources: {result.destroyed} destroyed. ({seconds:.1f}s)")
+    else:
+        click.echo(f"Apply complete! Resources: {summary}. ({seconds:.1f}s)")
     if the_plan.deferred:
         click.echo(f"{len(the_plan.deferred)} resource(s) were deferred until values they need exist: run apply again.")
     return EXIT_OK
@@ -341,6 +369,8 @@ def _write_final_state(ws: wsp.Workspace, final: StateDocument) -> bool:
 def _confirm(auto_approve: bool, question: str) -> bool:
     if auto_approve:
         return True
+    if not input_allowed():
+        raise DiagnosticError(error("apply needs approval, and -input=false forbids asking: pass -auto-approve"))
     if not sys.stdin.isatty() and os.environ.get("CSIAC_INPUT") != "1":
         raise DiagnosticError(error("apply needs approval: run it on a terminal or pass -auto-approve"))
     click.echo(f"\n{question}\n  Only 'yes' will be accepted to approve.\n")
@@ -402,14 +432,20 @@ def _apply_saved(path: str, *, auto_approve: bool, parallelism: int, staged: str
 
 @click.command()
 @click.argument("target", default=".", type=click.Path())
+@click.option("-destroy", "--destroy", "destroy", is_flag=True, help="Destroy everything in state (as the destroy command).")
 @apply_options
 @plan_options
 @run
-def apply(target: str, auto_approve: bool, parallelism: int, staged: str | None, targets: tuple[str, ...],
+def apply(target: str, destroy: bool, auto_approve: bool, parallelism: int, staged: str | None, targets: tuple[str, ...],
           replace: tuple[str, ...], refresh: bool, refresh_only: bool, provider_name: str | None,
           var: tuple[str, ...], var_file: tuple[str, ...], state_path: str | None, lock_timeout: str) -> int:
     """Carry out a plan: TARGET is a configuration directory (plan, confirm, apply) or a saved plan file."""
-    return _apply_command(target, destroy=False, auto_approve=auto_approve, parallelism=parallelism, staged=staged,
+    if destroy and Path(target).is_file():
+        raise DiagnosticError(error(f"apply -destroy takes a configuration directory, not a saved plan ({target}); "
+                                    "a saved plan already says what it does (make one with plan -destroy -out FILE)"))
+    if destroy and refresh_only:
+        raise DiagnosticError(error("-destroy and -refresh-only cannot be used together"))
+    return _apply_command(target, destroy=destroy, auto_approve=auto_approve, parallelism=parallelism, staged=staged,
                           targets=targets, replace=replace, refresh=refresh, refresh_only=refresh_only,
                           provider_name=provider_name, state_path=state_path, lock_timeout=lock_timeout)
 
@@ -551,6 +587,7 @@ def simulator_reset(directory: str, db: str | None) -> int:
 
 
 @simulator.command("serve")
+@click.argument("directory", default=".", type=click.Path(file_okay=False))
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8080, show_default=True, type=int, help="0 picks a free port.")
 @click.option("--api-key", default=None, envvar="CSIAC_SIM_API_KEY", help="Require signed requests with this key.")
@@ -560,19 +597,24 @@ def simulator_reset(directory: str, db: str | None) -> int:
 @click.option("--async-fail-rate", default=0.0, type=click.FloatRange(0, 1), help="Fraction of async jobs that fail.")
 @click.option("--drop-rate", default=0.0, type=click.FloatRange(0, 1), help="Fraction of connections dropped unanswered.")
 @click.option("--throttle-rps", default=None, type=float, help="Answer 429 beyond this many requests a second (api.throttling).")
-@click.option("--state", "db", default=".csiac/simulator.db", show_default=True, help="Simulator database file.")
+@click.option("--db", "--state", "db", default=None, help="Simulator database (default DIRECTORY/.csiac/simulator.db).")
 @click.option("--request-timeout", default=30.0, show_default=True, type=click.FloatRange(min=0.01),
               help="Seconds a client may take to send a request before the connection is closed.")
 @run
-def simulator_serve(host: str, port: int, api_key: str | None, secret_key: str | None, latency_ms: float,
-                    fail_rate: float, async_fail_rate: float, drop_rate: float, throttle_rps: float | None, db: str,
+def simulator_serve(directory: str, host: str, port: int, api_key: str | None, secret_key: str | None, latency_ms: float,
+                    fail_rate: float, async_fail_rate: float, drop_rate: float, throttle_rps: float | None, db: str | None,
                     request_timeout: float) -> int:
-    """Serve the simulator at /client/api exactly as a CloudStack management server does."""
+    """Serve the simulator of DIRECTORY (the database its embedded provider uses) at /client/api, exactly as a
+    CloudStack management server does."""
     from cloudstack_iac.server.serve import serve
 
     if (api_key is None) != (secret_key is None):
         raise DiagnosticError(error("--api-key and --secret-key go together"))
-    Path(db).parent.mkdir(parents=True, exist_ok=True)
+    if not Path(directory).is_dir():
+        raise DiagnosticError(error(f"{directory}: no such configuration directory"))
+    path = _simulator_db(directory, db)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = str(path)
 
     def ready(bound: int) -> None:
         click.echo(f"listening on http://{host}:{bound}/client/api", err=False)

@@ -33,7 +33,7 @@ def register(group: click.Group) -> None:
 @click.option("--detailed-exitcode", "-detailed-exitcode", "detailed", is_flag=True, help="0 no drift, 2 drift, 1 error.")
 @click.option("--json", "-json", "as_json", is_flag=True, help="The report as JSON (docs/drift.md).")
 @click.option("--markdown", "-markdown", "markdown", is_flag=True, help="The report as an issue or PR comment.")
-@click.option("--junit", "junit", default=None, metavar="FILE", help="Also write a JUnit XML report.")
+@click.option("--junit", "-junit", "junit", default=None, metavar="FILE", help="Also write a JUnit XML report.")
 @click.option("--baseline", "baseline", default=None, metavar="FILE", help="Report only what is new, changed or resolved since FILE; then update it.")
 @click.option("--ignore-file", "ignore_file", default=None, metavar="FILE", help="Noise rules (default DIRECTORY/.driftignore).")
 @click.option("--max-rps", "max_rps", default=None, type=float, help="Keep API requests under this rate.")
@@ -74,6 +74,7 @@ def drift(directory: str, detailed: bool, as_json: bool, markdown: bool, junit: 
                 raise DiagnosticError(rule_diags)
         choices = wsp.provider_choices(config if config_ok else None, state, ws.settings, provider_name)
         providers = wsp.open_providers(ws, choices)
+        prior = _read_baseline(Path(baseline)) if baseline else None  # a garbled baseline stops us before any call
         try:
             if config_ok:
                 config, data_diags = wsp.read_data_sources(ws, providers, config, state, current_var_sources())
@@ -81,12 +82,12 @@ def drift(directory: str, detailed: bool, as_json: bool, markdown: bool, junit: 
                     raise DiagnosticError(data_diags)
             for line in ws.notes:
                 click.echo(line, err=True)
-            live, errors, calls = wsp.read_live(providers, config if config_ok else None, state, max_rps, every_type=True)
-            report = detect_drift(state, live, rules=rules, today=date.today())
-            report.errors = errors
-            events, event_calls = wsp.events_of(providers, [i.id for i in report.items])
+            scan = wsp.scan_live(providers, config if config_ok else None, state, max_rps, every_type=True)
+            report = detect_drift(state, scan.objects, rules=rules, today=date.today(), unread=scan.unread)
+            report.errors = scan.errors
+            events, event_calls = wsp.events_of(providers, [i.id for i in report.items]) if scan.objects else ({}, 0)
             attribute(report, events)
-            report.api_calls = calls + event_calls
+            report.api_calls = scan.api_calls + event_calls
         finally:
             wsp.close_providers(providers)
         if config_ok:
@@ -94,11 +95,12 @@ def drift(directory: str, detailed: bool, as_json: bool, markdown: bool, junit: 
             report.pending_config_changes = sum(1 for c in pending.changes if c.actions[0].value != "no-op")
         else:
             report.errors.append("the configuration has errors, so pending changes were not computed: " + "; ".join(d.one_line() for d in diags.errors))
-        if baseline:
-            path = Path(baseline)
-            if path.exists():
-                compare_with_baseline(report, json.loads(path.read_text(encoding="utf-8")))
-            path.write_text(json.dumps(baseline_of(report), indent=1, sort_keys=True), encoding="utf-8")
+        if baseline and not report.complete:
+            click.echo(f"The baseline {baseline} was left unchanged: the scan could not read everything.", err=True)
+        elif baseline:
+            if prior is not None:
+                compare_with_baseline(report, prior)
+            _write_atomically(Path(baseline), json.dumps(baseline_of(report), indent=1, sort_keys=True))
     if junit:
         Path(junit).write_text(render_drift_junit(report), encoding="utf-8")
     if as_json:
@@ -107,11 +109,30 @@ def drift(directory: str, detailed: bool, as_json: bool, markdown: bool, junit: 
         click.echo(render_drift_markdown(report))
     else:
         click.echo(render_drift_text(report))
-    if report.errors:
+    if not report.complete:
         return EXIT_ERROR
     if detailed and report.has_drift:
         return EXIT_CHANGES
     return EXIT_OK
+
+
+def _read_baseline(path: Path) -> dict[str, str] | None:
+    """The fingerprints a previous run kept; None when there is none yet. Anything else is a one-line error."""
+    if not path.exists():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise DiagnosticError(error(f"{path}: not a drift baseline: {exc}")) from None
+    if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) and ":" in k for k, v in data.items()):
+        raise DiagnosticError(error(f"{path}: not a drift baseline (expected the JSON object csiac drift --baseline writes)"))
+    return data
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
 
 
 @click.command("import")

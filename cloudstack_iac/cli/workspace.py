@@ -50,6 +50,11 @@ class Workspace:
         return cls(root, settings, open_backend(root, settings, state_path))
 
     def lock(self, command: str, timeout: float) -> None:
+        from cloudstack_iac.cli.options import lock_wanted
+
+        if not lock_wanted():
+            self.backend.lock_waived = True  # -lock=false: the user takes responsibility for concurrent writers
+            return
         self.backend.lock(command=command, timeout=timeout)
         self.locked = True
 
@@ -194,12 +199,29 @@ def close_providers(providers: Mapping[str, Provider]) -> None:
         provider.close()
 
 
+@dataclass
+class LiveScan:
+    """What one sweep read, and what it could not: drift must not call an unread type deleted."""
+
+    objects: dict[tuple[str, str], LiveObject] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    api_calls: int = 0
+    unread: dict[str, str] = field(default_factory=dict)  # resource type -> why
+
+
 def read_live(providers: Mapping[str, Provider], config: Configuration | None, state: StateDocument, max_rps: float | None = None,
               *, every_type: bool = False) -> tuple[dict[tuple[str, str], LiveObject], list[str], int]:
     """Read the managed types (every type, for drift and import) in one sweep per provider.
 
     Returns (objects, what could not be read, API calls).
     """
+    scan = scan_live(providers, config, state, max_rps, every_type=every_type)
+    return scan.objects, scan.errors, scan.api_calls
+
+
+def scan_live(providers: Mapping[str, Provider], config: Configuration | None, state: StateDocument, max_rps: float | None = None,
+              *, every_type: bool = False) -> LiveScan:
+    """Like :func:`read_live`, also naming the types that could not be read."""
     from cloudstack_iac.schema import CATALOGUE
 
     types_by_key: dict[str, set[str]] = {key: set(CATALOGUE) - {"cloudstack_region"} for key in providers} if every_type else {}
@@ -208,19 +230,22 @@ def read_live(providers: Mapping[str, Provider], config: Configuration | None, s
             types_by_key.setdefault(r.provider, set()).add(r.type)
     for r in state.resources.values():
         types_by_key.setdefault(r.provider, set()).add(r.type)
-    live: dict[tuple[str, str], LiveObject] = {}
-    errors: list[str] = []
-    calls = 0
+    scan = LiveScan()
     for key, types in types_by_key.items():
         provider = providers[key]
         if max_rps and hasattr(provider, "set_rate_limit"):
             provider.set_rate_limit(max_rps)
         result = provider.read(sorted(t for t in types if get_schema(t) is not None))
-        errors.extend(f"provider {key!r}: {message}" for message in result.errors)
-        calls += result.api_calls
+        scan.errors.extend(f"provider {key!r}: {message}" for message in result.errors)
+        scan.api_calls += result.api_calls
+        unread = getattr(result, "unread", None)
+        if result.errors and not unread:  # a provider that cannot say which types failed: assume none was read
+            unread = {t: "could not read everything" for t in types}
+        for type_name, why in (unread or {}).items():
+            scan.unread.setdefault(type_name, f"provider {key!r}: {why}")
         for obj in result.objects:
-            live[(obj.type, obj.id)] = obj
-    return live, errors, calls
+            scan.objects[(obj.type, obj.id)] = obj
+    return scan
 
 
 def events_of(providers: Mapping[str, Provider], object_ids: Sequence[str]) -> tuple[dict[str, list[dict[str, Any]]], int]:

@@ -21,6 +21,7 @@ from cloudstack_iac.config.functions import (
     to_number,
     type_name,
 )
+from cloudstack_iac.config.invariant import free_names, reads_none_of
 from cloudstack_iac.diags import SourceRange
 from cloudstack_iac.values import Unknown, contains_unknown
 
@@ -42,24 +43,47 @@ class Poisoned(Exception):
 Resolver = Callable[[s.Traversal, "Evaluator"], tuple[Any, int]]
 
 
+# composite nodes worth remembering; names and literals are cheaper to evaluate than to look up
+_MEMO_KINDS = frozenset({s.Template, s.Call, s.Binary, s.Unary, s.Conditional, s.TupleExpr, s.ObjectExpr, s.ForExpr})
+_SCALARS = (str, int, float, bool, type(None))
+
+
 class Evaluator:
-    __slots__ = ("deps", "fctx", "resolver", "sensitive", "variables")
+    __slots__ = ("deps", "fctx", "memo", "resolver", "sensitive", "variables")
 
     def __init__(self, resolver: Resolver, fctx: FunctionContext, variables: dict[str, Any] | None = None,
-                 deps: set[str] | None = None) -> None:
+                 deps: set[str] | None = None, memo: dict[Any, Any] | None = None) -> None:
         self.resolver = resolver
         self.fctx = fctx
         self.variables = variables or {}  # each, count, self, for-expression iteration variables
         self.deps: set[str] = deps if deps is not None else set()
         self.sensitive = False
+        # Shared by the evaluators of every instance of one block (see invariant.py): the value, deps and
+        # sensitivity of each sub-expression that reads no per-instance name, computed once.
+        self.memo = memo
 
     def child(self, extra: dict[str, Any]) -> Evaluator:
-        child = Evaluator(self.resolver, self.fctx, {**self.variables, **extra}, self.deps)
+        child = Evaluator(self.resolver, self.fctx, {**self.variables, **extra}, self.deps, self.memo)
         return child
+
+    def _remembered(self, expr: Any) -> Any:
+        """The memoised value of an instance-invariant expression (computed on first use)."""
+        key = id(expr)
+        hit = self.memo.get(key)  # type: ignore[union-attr]
+        if hit is None or hit[0] is not expr:
+            once = Evaluator(self.resolver, self.fctx, self.variables, set())
+            hit = (expr, once.eval(expr), frozenset(once.deps), once.sensitive)
+            self.memo[key] = hit  # type: ignore[index]
+        self.deps.update(hit[2])
+        if hit[3]:
+            self.sensitive = True
+        return hit[1]
 
     # ------------------------------------------------------------------------------------------ dispatch
     def eval(self, expr: Any) -> Any:
         kind = type(expr)
+        if self.memo is not None and kind in _MEMO_KINDS and reads_none_of(expr, self.variables):
+            return self._remembered(expr)
         if kind is s.Literal:
             return expr.value
         if kind is s.Traversal:
@@ -302,12 +326,13 @@ class Evaluator:
         is_object = expr.key_expr is not None
         items: list[Any] = []
         mapping: dict[str, Any] = {}
-        for key, item in self.iterate(collection, expr.collection.pos):
+        selected = self._selected(expr, collection) if self.memo is not None and expr.cond is not None else None
+        for key, item in selected if selected is not None else self.iterate(collection, expr.collection.pos):
             names = {expr.value_var: item}
             if expr.key_var:
                 names[expr.key_var] = key
             scope = self.child(names)
-            if expr.cond is not None:
+            if expr.cond is not None and selected is None:
                 keep = scope.as_bool(scope.eval(expr.cond), expr.cond.pos)
                 if isinstance(keep, Unknown):
                     return Unknown()
@@ -329,6 +354,58 @@ class Evaluator:
             else:
                 mapping[k] = v
         return mapping if is_object else items
+
+    def _selected(self, expr: s.ForExpr, collection: Any) -> list[tuple[Any, Any]] | None:
+        """The items a filter ``if ITEM_SIDE == INSTANCE_SIDE`` keeps, through an index built once.
+
+        ``{ for h in local.hosts : h.name => h if h.rack == each.key }`` in a block with one instance
+        per rack would compare racks x hosts times; when one side reads only the for variables (and
+        instance-invariant names) and the other none of them, the items are grouped by the first side
+        once, and each instance looks its value up. None: not this shape, or a value that cannot be
+        indexed (unknown, a collection); the caller then filters item by item as always.
+        """
+        cond = expr.cond
+        if type(cond) is not s.Binary or cond.op != "==" or not collection or not reads_none_of(expr.collection, self.variables):
+            return None
+        loop = {expr.value_var, expr.key_var}
+        outer = self.variables.keys()
+        for item_side, instance_side in ((cond.left, cond.right), (cond.right, cond.left)):
+            if reads_none_of(item_side, outer) and free_names(instance_side).isdisjoint(loop):
+                break
+        else:
+            return None
+        key = ("for-index", id(expr))
+        built = self.memo.get(key)  # type: ignore[union-attr]
+        if built is None or built[0] is not expr:
+            built = (expr, self._index(expr, collection, item_side))
+            self.memo[key] = built  # type: ignore[index]
+        index = built[1]
+        if index is None:
+            return None
+        wanted = self.eval(instance_side)
+        if not isinstance(wanted, _SCALARS):
+            return None
+        groups, deps, sensitive = index
+        self.deps.update(deps)
+        if sensitive:
+            self.sensitive = True
+        return groups.get((type(wanted) is bool, wanted), [])
+
+    def _index(self, expr: s.ForExpr, collection: Any, item_side: Any) -> tuple[dict[Any, list[Any]], frozenset[str], bool] | None:
+        once = Evaluator(self.resolver, self.fctx, self.variables, set())
+        groups: dict[Any, list[Any]] = {}
+        try:
+            for key, item in once.iterate(collection, expr.collection.pos):
+                names = {expr.value_var: item}
+                if expr.key_var:
+                    names[expr.key_var] = key
+                value = once.child(names).eval(item_side)
+                if not isinstance(value, _SCALARS):
+                    return None
+                groups.setdefault((type(value) is bool, value), []).append((key, item))
+        except (EvalError, Poisoned):
+            return None  # the item-by-item filter reports it, where it happens
+        return groups, frozenset(once.deps), once.sensitive
 
     def call(self, expr: s.Call) -> Any:
         if expr.name in ("try", "can"):

@@ -412,11 +412,12 @@ class ModuleRuntime:
         for block in blocks:
             sources.setdefault(block.type, block.pos)
         result = ResourceResult({} if decl.for_each is not None else [] if decl.count is not None else None)
+        memo = {} if expansion is not None and len(expansion) > 1 else None  # instance-invariant parts, once
         for key, names in expansion if expansion is not None else [(None, {})]:
             address = ResourceAddress(decl.type, decl.name, key, self.path)
             addr = str(address)
             values: dict[str, Any] = {}
-            ev = Evaluator(self.resolve, self.fctx, names)
+            ev = Evaluator(self.resolve, self.fctx, names, memo=memo)
             ev.deps.update(meta_deps)
             ev.variables["self"] = SelfView(self, addr, args, values, ev)
             sensitive: set[str] = set()
@@ -573,12 +574,13 @@ class ModuleRuntime:
         provider_key = self._module_provider(call, node)
         inherited = self.inherited_deps | self._expand_depends(call.depends_on, node)
         instances: dict[Any, ModuleRuntime] = {}
+        memo = {} if expansion is not None and len(expansion) > 1 else None  # instance-invariant parts, once
         for key, names in expansion if expansion is not None else [(None, {})]:
             inputs: dict[str, Slot] = {}
             for name, attr in inputs_decl.items():
                 if name not in child_def.variables:
                     continue
-                ev = Evaluator(self.resolve, self.fctx, names)
+                ev = Evaluator(self.resolve, self.fctx, names, memo=memo)
                 ev.deps.update(meta_deps)
                 try:
                     inputs[name] = Slot(ev.eval(attr.expr), frozenset(ev.deps), ev.sensitive)

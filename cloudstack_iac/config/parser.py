@@ -16,6 +16,7 @@ from pathlib import Path
 import tree_sitter_hcl
 from tree_sitter import Language, Node, Parser
 
+from cloudstack_iac.config import parse_cache
 from cloudstack_iac.config import syntax as s
 from cloudstack_iac.diags import Diagnostics, SourceRange, error
 
@@ -34,9 +35,21 @@ class SyntaxProblem(Exception):
 
 
 def parse_file(path: str | Path, display_name: str | None = None) -> tuple[s.Body, Diagnostics]:
-    """Parse one file; syntax errors come back as diagnostics with positions."""
+    """Parse one file; syntax errors come back as diagnostics with positions. Large files that parsed
+    cleanly before are read from the parse cache (parse_cache.py)."""
     data = Path(path).read_bytes()
-    return parse_source(data, display_name or str(path))
+    filename = display_name or str(path)
+    directory = parse_cache.cache_dir() if len(data) >= parse_cache.MIN_BYTES else None
+    if directory is None:
+        return parse_source(data, filename)
+    entry = parse_cache.entry_path(directory, data, filename)
+    body = parse_cache.load(entry, filename)
+    if body is not None:
+        return body, Diagnostics()
+    body, diags = parse_source(data, filename)
+    if not len(diags):
+        parse_cache.store(entry, body)
+    return body, diags
 
 
 def parse_source(data: bytes, filename: str) -> tuple[s.Body, Diagnostics]:

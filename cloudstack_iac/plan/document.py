@@ -33,13 +33,21 @@ EXECUTABLE_KEYS = ("csiac_plan_format", "state_lineage", "state_serial", "config
                    "csiac_prior_state", VARIABLES_KEY)
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
 def encode_value(value: Any) -> Any:
+    """JSON-ready: Unknown as its marker, tuples as lists (called on every value of large plans: kept cheap)."""
+    if type(value) in _SCALARS:
+        return value
+    if type(value) is dict:
+        return {k: v if type(v) in _SCALARS else encode_value(v) for k, v in value.items()}
     if isinstance(value, Unknown):
         return {UNKNOWN_KEY: {"ref": value.ref, "path": list(value.path)}}
     if isinstance(value, dict):
         return {k: encode_value(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [encode_value(v) for v in value]
+    if isinstance(value, (list, tuple)):
+        return [v if type(v) in _SCALARS else encode_value(v) for v in value]
     return value
 
 
@@ -181,12 +189,15 @@ def load_plan(data: Any, *, source: str = "the plan file") -> tuple[Plan, dict[s
         )
     except DiagnosticError:
         raise
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
         raise DiagnosticError(error(f"{source}: the plan file is corrupted: {type(exc).__name__}: {exc}")) from None
     recorded = data.get(DIGEST_KEY)
     if not isinstance(recorded, str) or not recorded.startswith("sha256:"):
         raise DiagnosticError(error(f"{source}: the plan file is corrupted: no digest"))
-    actual = plan_digest(plan, variables)
+    try:
+        actual = plan_digest(plan, variables)
+    except (TypeError, ValueError, RecursionError) as exc:  # values JSON cannot hold (say, a key that is not a string)
+        raise DiagnosticError(error(f"{source}: the plan file is corrupted: {type(exc).__name__}: {exc}")) from None
     if actual != recorded:
         raise DiagnosticError(error(
             f"{source}: the plan's content does not match its digest {recorded} (it was changed after plan; "

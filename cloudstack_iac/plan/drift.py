@@ -78,6 +78,12 @@ class DriftReport:
     pending_config_changes: int = 0
     heterogeneous_clusters: list[dict[str, Any]] = field(default_factory=list)
     baseline: dict[str, list[str]] | None = None  # new / changed / resolved keys when a baseline was given
+    unread: dict[str, str] = field(default_factory=dict)  # types the scan could not read -> why; nothing of them is reported
+
+    @property
+    def complete(self) -> bool:
+        """Everything was read: only then may the report say "in sync" or be kept as a baseline."""
+        return not self.errors and not self.unread
 
     def of_kind(self, kind: str) -> list[DriftItem]:
         return [i for i in self.items if i.kind == kind]
@@ -132,11 +138,14 @@ def _ignored(rules: list[IgnoreRule], address: str, attribute: str | None, today
 
 
 def detect_drift(state: StateDocument, live: Mapping[tuple[str, str], LiveObject], *, rules: Iterable[IgnoreRule] = (),
-                 today: date) -> DriftReport:
+                 today: date, unread: Mapping[str, str] | None = None) -> DriftReport:
+    """``unread``: types the scan could not read. An object of such a type is neither deleted nor unmanaged:
+    we did not look, so we say nothing about it (the report names the types instead)."""
     rules = list(rules)
-    report = DriftReport()
+    report = DriftReport(unread=dict(unread or {}))
     scratch = copy.deepcopy(state)
     gone, drift = refresh_state(scratch, live)
+    gone = [address for address in gone if state.resources[address].type not in report.unread]
     for address, attrs in sorted(drift.items()):
         resource = state.resources[address]
         kept = [AttributeChange(a, old, new) for a, (old, new) in sorted(attrs.items()) if not _ignored(rules, address, a, today)]
@@ -167,12 +176,17 @@ def _unmanaged(state: StateDocument, live: Mapping[tuple[str, str], LiveObject],
                report: DriftReport) -> list[DriftItem]:
     managed_ids = {r.id for r in state.resources.values()}
     zones = {r.id for r in state.resources.values() if r.type == "cloudstack_zone"}
+    networks_known = "cloudstack_physical_network" not in report.unread
     networks = {o.id for o in live.values() if o.type == "cloudstack_physical_network" and o.attributes.get("zone_id") in zones}
     out: list[DriftItem] = []
     for (type_name, object_id), obj in sorted(live.items()):
         schema = get_schema(type_name)
         if object_id in managed_ids or (schema is not None and schema.server_created):
             continue
+        if type_name in report.unread:
+            continue
+        if not networks_known and obj.attributes.get("zone_id") is None and obj.attributes.get("physical_network_id"):
+            continue  # which zone it belongs to is unknown: its physical network could not be read
         inside = obj.attributes.get("zone_id") in zones or obj.attributes.get("physical_network_id") in networks
         if not inside:
             continue
@@ -206,7 +220,10 @@ def heterogeneous_clusters(state: StateDocument, live: Mapping[tuple[str, str], 
 
 
 def compare_with_baseline(report: DriftReport, baseline: Mapping[str, str]) -> None:
-    """Keep only what is new, changed or resolved since the baseline was taken."""
+    """Keep only what is new, changed or resolved since the baseline was taken (complete scans only:
+    an incomplete one would call everything it could not read "resolved")."""
+    if not report.complete:
+        raise ValueError("an incomplete drift scan cannot be compared with a baseline")
     current = {i.key: i.fingerprint() for i in report.items}
     report.baseline = {
         "new": sorted(k for k in current if k not in baseline),

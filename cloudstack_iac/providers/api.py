@@ -25,9 +25,17 @@ from cloudstack_iac.providers.base import LiveObject, ProviderError, ReadResult
 from cloudstack_iac.schema.types import host_display_name
 
 MAX_BACKOFF = 10.0
+# An async job longer than this is reported, not waited for: host maintenance (live-migrating every VM
+# off a host) is the slowest job we start and takes minutes, rarely half an hour.
+JOB_TIMEOUT = 1800.0
+CONNECT_TIMEOUT = 5.0  # seconds to open a connection; reading an answer may take the provider's whole timeout
 # 530s that are refusals, not hiccups (FACTS.md preconditions): asking again cannot succeed, so fail at once.
 REFUSAL_530 = re.compile(r"cannot be (deleted|removed)|not deletable|not in maintenance|not in Maintenance state|"
                          r"not ready|Cannot enable this Zone|still has|already", re.IGNORECASE)
+
+
+# Failures that no other list call can escape (no connection, credentials refused): a read stops at the first.
+UNREACHABLE = frozenset({0, 401})
 
 
 def _transient(code: int, text: str) -> bool:
@@ -269,6 +277,9 @@ class _CallCounter:
         send = session.send
 
         def counting_send(request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+            timeout = kwargs.get("timeout")
+            if isinstance(timeout, (int, float)):  # a dead endpoint is known in seconds; a slow answer may take the full timeout
+                kwargs["timeout"] = (min(CONNECT_TIMEOUT, timeout), timeout)
             with self._lock:
                 self.count += 1
                 delay = 0.0
@@ -310,7 +321,7 @@ class ApiProvider:
     """The Provider protocol over a ``cs.CloudStack`` client."""
 
     def __init__(self, name: str, client: CloudStack, *, max_retries: int = 4, backoff: float = 0.2,
-                 maintenance_timeout: float = 900.0, poll_interval: float = 2.0, job_timeout: float = 3600.0) -> None:
+                 maintenance_timeout: float = 900.0, poll_interval: float = 2.0, job_timeout: float = JOB_TIMEOUT) -> None:
         self.name = name
         self.job_timeout = job_timeout
         self.client = client
@@ -420,7 +431,8 @@ class ApiProvider:
                 raise _JobFailed(int(error.get("errorcode") or job.get("jobresultcode") or 530),
                                  str(error.get("errortext") or f"async job {job_id} failed"), error.get("cserrorcode"))
             if time.monotonic() > deadline:
-                raise ProviderError(command, 530, f"async job {job_id} did not finish within {self.job_timeout:g} s")
+                raise ProviderError(command, 530, f"async job {job_id} did not finish within {self.job_timeout:g} s (started by {command}; "
+                                                  "job_timeout in the provider block); it may still be running in the cloud")
             time.sleep(delay)
             delay = min(delay * 2, self.poll_interval)
 
@@ -429,7 +441,7 @@ class ApiProvider:
         if isinstance(result, dict) and key in result:
             value = result[key]
             if isinstance(value, list):
-                value = value[0] if value else {}
+                return value[0] if value and isinstance(value[0], dict) else {}
             return value if isinstance(value, dict) else {}
         return result if isinstance(result, dict) else {}
 
@@ -464,6 +476,7 @@ class ApiProvider:
         requested = set(types)
         for unknown in sorted(requested - TYPES.keys()):
             result.errors.append(f"{unknown}: the {self.name} provider does not serve this resource type")
+            result.unread[unknown] = "not served by this provider"
         # Physical networks first: the traffic-type sweep reuses their list.
         wanted = sorted(requested & TYPES.keys(), key=lambda t: (t != "cloudstack_physical_network", t))
         networks: list[dict[str, Any]] | None = None
@@ -482,6 +495,12 @@ class ApiProvider:
                 live = [LiveObject(type_name, str(obj["id"]), self.to_attributes(type_name, obj)) for obj in objects]
             except ProviderError as exc:
                 result.errors.append(f"{type_name}: {exc}")
+                result.unread[type_name] = str(exc)
+                if exc.errorcode in UNREACHABLE:  # one failing call decides: every other list would fail the same way
+                    for rest in wanted[wanted.index(type_name) + 1:]:
+                        result.unread[rest] = f"not read: {exc}"
+                        result.errors.append(f"{rest}: not read, because {type_name} failed the same way")
+                    break
                 continue
             except (KeyError, TypeError, ValueError, AttributeError) as exc:  # JSON, but not the shape CloudStack answers
                 result.errors.append(f"{type_name}: unexpected answer from the management server: {type(exc).__name__}: {exc}")
@@ -574,6 +593,8 @@ class ApiProvider:
             attrs = self.to_attributes(type_name, updated) if "id" in updated else attrs
         if type_name == "cloudstack_region":
             attrs["id"] = str(values["region_id"])
+        if not attrs.get("id"):  # nothing to record in state: say so instead of storing an object without an id
+            raise ProviderError(mapping.create, 530, "the management server's answer names no object id")
         return attrs
 
     def _cluster_id(self, name: str, pod_id: Any) -> str:

@@ -38,6 +38,7 @@ class ReadResult:
     objects: list[LiveObject] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # what could not be read (never claim "in sync")
     api_calls: int = 0
+    unread: dict[str, str] = field(default_factory=dict)  # resource type -> why it could not be read (drift skips it)
 
 
 @runtime_checkable

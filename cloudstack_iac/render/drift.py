@@ -26,7 +26,8 @@ def _item(i: DriftItem) -> dict[str, Any]:
 
 def drift_to_dict(report: DriftReport) -> dict[str, Any]:
     return {
-        "format_version": 1, "in_sync": not report.has_drift and not report.errors, "api_calls": report.api_calls,
+        "format_version": 1, "in_sync": not report.has_drift and report.complete, "complete": report.complete,
+        "unread": dict(sorted(report.unread.items())), "api_calls": report.api_calls,
         "pending_config_changes": report.pending_config_changes, "ignored": report.ignored, "errors": report.errors,
         **{kind: [_item(i) for i in report.of_kind(kind)] for kind in TITLES},
         "heterogeneous_clusters": report.heterogeneous_clusters, "baseline": report.baseline,
@@ -45,9 +46,11 @@ def _by(i: DriftItem) -> str:
 
 def render_drift_text(report: DriftReport) -> str:
     lines: list[str] = []
-    if report.errors:
+    if not report.complete:
         lines.append("Drift scan incomplete: could not read everything, so this is NOT a statement that the cloud is in sync:")
         lines.extend(f"  ! {e}" for e in report.errors)
+        if report.unread:
+            lines.append("Not read, so nothing of these types is reported as deleted or unmanaged: " + ", ".join(sorted(report.unread)))
     elif not report.has_drift:
         lines.append("No drift: the cloud matches the state." + (f" ({report.ignored} ignored by .driftignore)" if report.ignored else ""))
     for kind, title in TITLES.items():
@@ -67,8 +70,10 @@ def render_drift_text(report: DriftReport) -> str:
         lines.append(f"Cluster {cluster['cluster']} is not homogeneous (live migration may fail):")
         for p in cluster["profiles"]:
             lines.append(f"    {p['hypervisor']} {p['cpunumber']}x{p['cpuspeed']}MHz {p['memorytotal']}B: {', '.join(p['hosts'])}")
-    lines.append(f"Configuration changes not yet applied: {report.pending_config_changes}" if report.pending_config_changes
-                 else "The configuration has no changes pending.")
+    if report.pending_config_changes or not report.complete:
+        lines.append(f"Configuration changes not yet applied: {report.pending_config_changes}")
+    else:
+        lines.append("The configuration has no changes pending.")
     lines.append(f"API calls: {report.api_calls}. Ignored: {report.ignored}.")
     return "\n".join(lines)
 
@@ -78,6 +83,8 @@ def render_drift_markdown(report: DriftReport) -> str:
     if report.errors:
         out += ["> [!CAUTION]", "> The scan could not read everything; this is not an 'in sync' report.", ""]
         out += [f"- `{e}`" for e in report.errors] + [""]
+        if report.unread:
+            out += ["Not read (nothing of these types is reported below): " + ", ".join(f"`{t}`" for t in sorted(report.unread)), ""]
     out += ["| kind | count |", "|---|---:|"]
     out += [f"| {TITLES[k]} | {len(report.of_kind(k))} |" for k in TITLES] + [""]
     for kind, title in TITLES.items():
@@ -102,8 +109,13 @@ def render_drift_junit(report: DriftReport) -> str:
                      f'<failure message={quoteattr(TITLES[i.kind])}>{escape(detail + _by(i))}</failure></testcase>')
     for e in report.errors:
         cases.append(f'  <testcase classname="csiac.drift.scan" name={quoteattr(e[:80])}><error message={quoteattr(e)}/></testcase>')
+    errors = len(report.errors)
+    if report.unread and not report.errors:
+        cases.append('  <testcase classname="csiac.drift.scan" name="complete"><error message="types not read: '
+                     + escape(", ".join(sorted(report.unread)), {'"': "&quot;"}) + '"/></testcase>')
+        errors += 1
     if not cases:
         cases.append('  <testcase classname="csiac.drift" name="in sync"/>')
     failures = len(report.items)
     return (f'<?xml version="1.0" encoding="UTF-8"?>\n<testsuite name="csiac drift" tests="{len(cases)}" failures="{failures}" '
-            f'errors="{len(report.errors)}">\n' + "\n".join(cases) + "\n</testsuite>\n")
+            f'errors="{errors}">\n' + "\n".join(cases) + "\n</testsuite>\n")

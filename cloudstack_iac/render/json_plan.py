@@ -11,6 +11,7 @@ this module is ever read back. Documented in docs/plan-json.md.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -20,6 +21,7 @@ from cloudstack_iac.model import Configuration
 from cloudstack_iac.plan.document import plan_to_dict
 from cloudstack_iac.plan.model import Action, Plan, ResourceChange
 from cloudstack_iac.plan.summary import summarize
+from cloudstack_iac.schema.catalogue import get_schema
 from cloudstack_iac.state.document import StateDocument
 from cloudstack_iac.values import Unknown
 
@@ -74,11 +76,19 @@ def _hide(values: Mapping[str, Any] | None, sensitive: Iterable[str]) -> tuple[d
     return {k: (None if k in hidden else v) for k, v in values.items()}, {k: True for k in sorted(hidden)}
 
 
+@functools.lru_cache(maxsize=65536)
+def _address(address: str) -> ResourceAddress | None:
+    """Parsed once: every address is looked at several times (changes, planned values, modules)."""
+    try:
+        return ResourceAddress.parse(address)
+    except AddressError:
+        return None
+
+
 def _parse(address: str) -> tuple[str, Any, str]:
     """(name, index, module address) of an instance address."""
-    try:
-        parsed = ResourceAddress.parse(address)
-    except AddressError:
+    parsed = _address(address)
+    if parsed is None:
         return address, None, ""
     return parsed.name, parsed.key, parsed.module_path
 
@@ -110,10 +120,8 @@ def _module_tree(resources: list[dict[str, Any]]) -> dict[str, Any]:
         return modules[key]
 
     for resource in resources:
-        try:
-            steps = tuple(str(m) for m in ResourceAddress.parse(resource["address"]).module)
-        except AddressError:
-            steps = ()
+        parsed = _address(resource["address"])
+        steps = tuple(str(m) for m in parsed.module) if parsed else ()
         module(steps)["resources"].append(resource)
     for node in modules.values():
         if not node["child_modules"]:
@@ -155,22 +163,31 @@ def prior_state(state: StateDocument) -> dict[str, Any] | None:
 
 
 # ------------------------------------------------------------------------------------------ changes
-def _action_reason(c: ResourceChange, config: Configuration | None) -> str | None:
-    if c.reason == "no_config" and config is not None:
+def _declared(config: Configuration | None) -> tuple[frozenset[str], frozenset[str]] | None:
+    """(resource blocks, module instance addresses) of a configuration, to tell Terraform's delete reasons apart."""
+    if config is None:
+        return None
+    blocks = frozenset(r.address.config_address for r in config.resources.values())
+    modules = frozenset(".".join(str(m) for m in r.address.module[:i + 1])
+                        for r in config.resources.values() for i in range(len(r.address.module)))
+    return blocks, modules
+
+
+def _action_reason(c: ResourceChange, declared: tuple[frozenset[str], frozenset[str]] | None) -> str | None:
+    if c.reason == "no_config" and declared is not None:
+        blocks, modules = declared
         _name, index, module = _parse(c.address)
-        try:
-            block = ResourceAddress.parse(c.address).config_address
-        except AddressError:
-            block = c.address
-        declared = [r for r in config.resources.values() if r.address.config_address == block]
-        if module and not any(str(r.address).startswith(module + ".") for r in config.resources.values()):
+        parsed = _address(c.address)
+        block = parsed.config_address if parsed else c.address
+        if module and module not in modules:
             return "delete_because_no_module"
-        if declared:
+        if block in blocks:
             return "delete_because_each_key" if isinstance(index, str) else "delete_because_count_index"
     return _REASONS.get(c.reason or "")
 
 
-def resource_change(c: ResourceChange, config: Configuration | None = None) -> dict[str, Any]:
+def resource_change(c: ResourceChange, declared: tuple[frozenset[str], frozenset[str]] | None = None,
+                    previous: str | None = None) -> dict[str, Any]:
     before, before_sensitive = _hide(c.before, c.sensitive_attrs)
     after, after_sensitive = _hide(_known(c.after) if c.after is not None else None, c.sensitive_attrs)
     change: dict[str, Any] = {
@@ -183,8 +200,11 @@ def resource_change(c: ResourceChange, config: Configuration | None = None) -> d
     }
     if c.is_replace and c.replace_because:
         change["replace_paths"] = [[a] for a in c.replace_because]
-    out = {**_identity(c.address, c.type), "change": change}
-    reason = _action_reason(c, config)
+    out = _identity(c.address, c.type)
+    if previous:  # a moved block renamed it in state
+        out = {"address": out.pop("address"), "previous_address": previous, **out}
+    out["change"] = change
+    reason = _action_reason(c, declared)
     if reason:
         out["action_reason"] = reason
     return out
@@ -287,9 +307,12 @@ def configuration(config: Configuration) -> dict[str, Any]:
         provider_key = PROVIDER_KEY if first.provider == "default" else f"{PROVIDER_KEY}.{first.provider}"
         providers.setdefault(provider_key, {"name": PROVIDER_KEY, "full_name": PROVIDER_NAME,
                                             **({"alias": first.provider} if first.provider != "default" else {})})
+        schema = get_schema(first.type)
+        schema_secrets = schema.sensitive if schema else frozenset()
         expressions = {}
         for arg in sorted({a for r in instances for a in r.values}):
-            expr = _expression([r.values.get(arg) for r in instances], any(arg in r.sensitive_attrs for r in instances))
+            secret = arg in schema_secrets or any(arg in r.sensitive_attrs for r in instances)
+            expr = _expression([r.values.get(arg) for r in instances], secret)
             if expr is not None:
                 expressions[arg] = expr
         entry: dict[str, Any] = {"address": block.split(".", 2 * len(names))[-1] if names else block,
@@ -353,7 +376,10 @@ def plan_json(plan: Plan, *, config: Configuration | None = None, variables: Map
     drift = _drift(plan)
     if drift:
         doc["resource_drift"] = drift
-    doc["resource_changes"] = [] if plan.refresh_only else [resource_change(c, config) for c in plan.changes]
+    declared = _declared(config)
+    moved_from = {to: old for old, to in plan.moved}
+    doc["resource_changes"] = [] if plan.refresh_only else [
+        resource_change(c, declared, moved_from.get(c.address)) for c in plan.changes]
     doc["output_changes"] = outputs_changes
     prior = prior_state(plan.prior_state)
     if prior is not None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ipaddress
 import itertools
-import shutil
 import subprocess
 import sys
 from collections import Counter, defaultdict
@@ -15,6 +14,7 @@ import pytest
 from cloudstack_iac.config import load_configuration
 from cloudstack_iac.model import Configuration
 from cloudstack_iac.values import Unknown
+from tests.cli import copy_tracked
 
 REPO = Path(__file__).resolve().parents[2]
 INVENTORY = REPO / "examples" / "inventory"
@@ -108,7 +108,7 @@ def test_inventory_hosts_sit_in_their_pods_and_clusters_are_sound() -> None:
 
 
 def test_rack_module_rejects_hosts_outside_its_subnet(tmp_path: Path) -> None:
-    shutil.copytree(REPO / "modules" / "rack", tmp_path / "modules" / "rack")
+    copy_tracked(tmp_path, "modules/rack")
     (tmp_path / "cfg").mkdir()
     (tmp_path / "cfg" / "main.hcl").write_text('''
 module "rack" {
@@ -130,7 +130,7 @@ output "addresses" { value = module.rack.host_addresses }
 
 
 def test_rack_module_outputs_host_addresses(tmp_path: Path) -> None:
-    shutil.copytree(REPO / "modules" / "rack", tmp_path / "modules" / "rack")
+    copy_tracked(tmp_path, "modules/rack")
     (tmp_path / "cfg").mkdir()
     (tmp_path / "cfg" / "main.hcl").write_text('''
 module "rack" {

@@ -120,3 +120,19 @@ def test_an_object_created_just_before_a_crash_is_adopted(workdir: Path, address
     assert csiac("apply", "-auto-approve", str(config)).exit_code == 0
     _consistent(config)
     assert csiac("plan", "--detailed-exitcode", str(config)).exit_code == 0
+
+
+def test_destroy_forgets_what_is_already_gone_from_the_cloud(tmp_path: Path) -> None:
+    """A zone deleted by hand (or by an apply killed before it recorded the delete): nothing to destroy, state emptied."""
+    from cloudstack_iac.providers.simulator import SimulatorProvider
+
+    (tmp_path / "main.hcl").write_text('resource "cloudstack_zone" "z" {\n  name = "z1"\n  network_type = "Advanced"\n'
+                                       '  dns1 = "8.8.8.8"\n  internal_dns1 = "10.0.0.2"\n}\n')
+    assert csiac("apply", "-auto-approve", str(tmp_path)).exit_code == 0
+    provider = SimulatorProvider({}, tmp_path)
+    provider.delete("cloudstack_zone", json.loads((tmp_path / "csiac.state.json").read_text())["resources"]["cloudstack_zone.z"]["id"], {})
+    provider.close()
+    out = csiac("destroy", "-auto-approve", str(tmp_path))
+    assert out.exit_code == 0, out.output
+    assert "object(s) in state no longer exist in the cloud and were removed from state: cloudstack_zone.z" in out.stderr
+    assert json.loads((tmp_path / "csiac.state.json").read_text())["resources"] == {}

@@ -96,6 +96,7 @@ def test_derived_sections_do_not_change_what_runs(workdir: Path) -> None:
     ("", "not a saved plan: Expecting value"),
     ('{"format_version": "1.2", "terraform_version": "1.9.0", "planned_values": {}}', "not a cloudstack-iac plan file"),
     ("[1, 2, 3]", "not a cloudstack-iac plan file"),
+    ("[" * 200_000, "not a saved plan: nested too deeply"),
     ('{"csiac_plan_format": 2, "steps": []}', "the plan file is corrupted: KeyError"),
 ])
 def test_garbled_or_foreign_plan_files_get_one_line_naming_them(workdir: Path, content: str, message: str) -> None:
@@ -110,3 +111,22 @@ def test_garbled_or_foreign_plan_files_get_one_line_naming_them(workdir: Path, c
     result = csiac("show", "binary.plan", cwd=workdir)
     assert result.exit_code == 1 and result.stderr.startswith("error: binary.plan: not a saved plan:")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_secret_in_a_variable_not_declared_sensitive_is_not_saved(workdir: Path) -> None:
+    config = workdir / "examples" / "quickstart"
+    variables = config / "variables.hcl"
+    text = variables.read_text()
+    assert "  sensitive   = true\n" in text
+    variables.write_text(text.replace("  sensitive   = true\n", "", 1))
+    secret = "kvm-root-Pa55-only-here"
+    plan = csiac("plan", "-out", "q.plan", "-var", f"host_password={secret}", str(config), cwd=workdir)
+    assert plan.exit_code == 0, plan.output
+    saved = (workdir / "q.plan").read_text()
+    assert secret not in saved and secret not in plan.output
+    assert "zone_name" in json.loads(saved)["variables"]  # the others are kept
+    refused = csiac("apply", "q.plan", cwd=workdir)  # without it, the configuration differs from the plan's
+    assert refused.exit_code == 1 and "saved plan is stale" in refused.stderr
+    applied = csiac("apply", "-var", f"host_password={secret}", "q.plan", cwd=workdir)
+    assert applied.exit_code == 0, applied.output
+    assert secret not in applied.output

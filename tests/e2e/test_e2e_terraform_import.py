@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.cli import REPO, csiac, state_of
+from tests.cli import copy_example, csiac, state_of
 from tests.simulator.conftest import serve
 
 PROVIDER = 'provider["registry.terraform.io/cloudstack/cloudstack"]'
@@ -92,7 +91,7 @@ def test_generated_configuration_from_a_terraform_state_plans_no_changes(workdir
     (json.dumps({"version": 4, "resources": OTHER[:1]}), "no cloudstack_* infrastructure resources to import"),
 ])
 def test_foreign_or_garbled_files_are_refused_and_nothing_is_written(tmp_path: Path, content: str, message: str) -> None:
-    shutil.copytree(REPO / "examples" / "quickstart", tmp_path / "q")
+    copy_example("quickstart", tmp_path / "q")
     (tmp_path / "x.tfstate").write_text(content)
     out = csiac("import", "--from-terraform", str(tmp_path / "x.tfstate"), "--generate-config", "gen.tf",
                 "-chdir", str(tmp_path / "q"))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli import REPO, csiac
+from tests.cli import copy_example, csiac
 from tests.faults.conftest import (
     MOUNT,
     assert_consistent,
@@ -28,7 +28,7 @@ from tests.faults.conftest import (
 @pytest.fixture
 def config(tmp_path: Path) -> Path:
     path = tmp_path / "quickstart"
-    shutil.copytree(REPO / "examples" / "quickstart", path)
+    copy_example("quickstart", path)
     return path
 
 

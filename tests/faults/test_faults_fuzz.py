@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import tempfile
 from collections.abc import Iterator
@@ -22,7 +21,7 @@ from hypothesis import strategies as st
 
 from cloudstack_iac.providers.base import ProviderError
 from cloudstack_iac.providers.registry import load_provider
-from tests.cli import REPO, csiac
+from tests.cli import REPO, copy_example, csiac
 from tests.faults.hostile import Answer, hostile
 
 EXAMPLES = int(os.environ.get("CSIAC_FUZZ_EXAMPLES", "40"))
@@ -69,7 +68,7 @@ hcl_text = st.one_of(
 def test_no_hcl_text_makes_validate_or_plan_crash_or_hang(text: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         config = Path(tmp) / "c"
-        shutil.copytree(REPO / "examples" / "quickstart", config)
+        copy_example("quickstart", config)
         (config / "main.hcl").write_text(text, encoding="utf-8", errors="surrogatepass")
         with no_hang():
             validated = csiac("validate", str(config))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -14,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli import REPO, csiac
+from tests.cli import copy_example, csiac
 from tests.faults.hostile import Answer, empty_lists, hostile
 
 
@@ -97,7 +96,7 @@ def test_serving_without_keys_or_beyond_loopback_is_announced(tmp_path: Path, ex
 @pytest.fixture
 def config(tmp_path: Path) -> Path:
     path = tmp_path / "quickstart"
-    shutil.copytree(REPO / "examples" / "quickstart", path)
+    copy_example("quickstart", path)
     return path
 
 

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import os
 import random
-import shutil
 import signal
 from pathlib import Path
 
 import pytest
 
-from tests.cli import REPO, csiac
+from tests.cli import copy_example, csiac
 from tests.faults.conftest import HTTP_ENV, assert_consistent, provider_block, settle, start, wait_for_step
 from tests.simulator.conftest import Served
 
@@ -29,7 +28,7 @@ QUICKSTART_STEPS = 15
 def _fresh(root: Path, trial: int) -> Path:
     """A new copy of the quickstart example (and the modules it could use) for one trial."""
     base = root / f"trial{trial}"
-    shutil.copytree(REPO / "examples" / "quickstart", base / "examples" / "quickstart")
+    copy_example("quickstart", base / "examples" / "quickstart")
     return base / "examples" / "quickstart"
 
 

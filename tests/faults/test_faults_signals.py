@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import json
-import shutil
 import signal
 from pathlib import Path
 
 import pytest
 
-from tests.cli import REPO, csiac
+from tests.cli import copy_example, csiac
 from tests.faults.conftest import assert_consistent, provider_block, start, wait_for_step
 
 
 @pytest.fixture
 def config(tmp_path: Path) -> Path:
     path = tmp_path / "quickstart"
-    shutil.copytree(REPO / "examples" / "quickstart", path)
+    copy_example("quickstart", path)
     return path
 
 

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli import REPO, csiac
+from tests.cli import copy_example, csiac
 
 
 @pytest.fixture
 def applied(tmp_path: Path) -> Path:
     """The quickstart example, applied on the embedded simulator."""
     config = tmp_path / "quickstart"
-    shutil.copytree(REPO / "examples" / "quickstart", config)
+    copy_example("quickstart", config)
     result = csiac("apply", "-auto-approve", str(config))
     assert result.exit_code == 0, result.output
     return config

@@ -142,8 +142,9 @@ def test_configuration_lists_blocks_with_expressions_module_calls_and_outputs() 
         desired("cloudstack_zone.z", {"name": "z", "allocation_state": "Enabled"}),
         desired("module.rack.cloudstack_host.h[0]", {"url": "u0", "zone_id": Unknown("cloudstack_zone.z", ("id",)),
                                                      "password": "pw"}, frozenset({"password"})),
+        # a literal password: its schema makes it secret even though no sensitive variable feeds it
         desired("module.rack.cloudstack_host.h[1]", {"url": "u1", "zone_id": Unknown("cloudstack_zone.z", ("id",)),
-                                                     "password": "pw"}, frozenset({"password"})),
+                                                     "password": "pw"}),
     )}, outputs={"zone": OutputValue("zone", Unknown("cloudstack_zone.z", ("id",))), "admin": OutputValue("admin", "pw", sensitive=True)},
         variables={"host_password": "pw", "name": "z"}, sensitive_variables=frozenset({"host_password"}))
     config.data_sources = {"module.rack.data.cloudstack_zone.z": DataSource("module.rack.data.cloudstack_zone.z", "cloudstack_zone",
@@ -230,6 +231,13 @@ def test_document_round_trips_and_its_digest_seals_what_apply_executes() -> None
     assert plan_digest(plan_from_dict(cosmetic), variables) == doc["digest"]
 
 
+def _deep(depth: int) -> dict:
+    value: dict = {}
+    for _ in range(depth):
+        value = {"a": value}
+    return value
+
+
 def test_foreign_old_or_unsealed_documents_are_refused_with_one_line() -> None:
     doc = plan_to_dict(make_plan([pod_update()], [Step("update cloudstack_pod.r01", StepOp.UPDATE, "cloudstack_pod.r01", "cloudstack_pod")]))
     cases = [
@@ -240,9 +248,17 @@ def test_foreign_old_or_unsealed_documents_are_refused_with_one_line() -> None:
         ({k: v for k, v in doc.items() if k != "digest"}, "p.json: the plan file is corrupted: no digest"),
         ({**doc, "steps": [{"id": "x", "op": "explode", "address": "a", "type": "t"}]}, "p.json: the plan file is corrupted: ValueError"),
         ({**doc, "csiac_changes": "garbage"}, "p.json: the plan file is corrupted"),
+        ({**doc, "steps": [{**doc["steps"][0], "inputs": {"x": _deep(5000)}}]}, "p.json: the plan"),
     ]
     for data, start in cases:
         with pytest.raises(DiagnosticError) as caught:
             load_plan(data, source="p.json")
         [message] = [d.summary for d in caught.value.diagnostics.errors]
         assert message.startswith(start) and "\n" not in message, message
+
+
+def test_moved_resources_name_their_previous_address() -> None:
+    plan = make_plan([pod_update()], moved=[("cloudstack_pod.old", "cloudstack_pod.r01")])
+    pod = _changes(plan_json(plan))["cloudstack_pod.r01"]
+    assert pod["previous_address"] == "cloudstack_pod.old" and pod["change"]["actions"] == ["update"]
+    assert "previous_address" not in _changes(plan_json(make_plan([pod_update()])))["cloudstack_pod.r01"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -16,7 +15,7 @@ import pytest
 from cloudstack_iac.state.backend import StateLockedError
 from cloudstack_iac.state.file import StateError
 from cloudstack_iac.state.postgres import PostgresBackend
-from tests.cli import REPO, csiac
+from tests.cli import copy_example, csiac
 
 HOLD_PG_LOCK = """
 import sys, time
@@ -38,7 +37,7 @@ def _lock_id(message: str) -> str:
 def stopped_apply(tmp_path: Path):  # type: ignore[no-untyped-def]
     """A real `csiac apply` holding the lock of the quickstart example, stopped with SIGSTOP mid-apply."""
     config = tmp_path / "quickstart"
-    shutil.copytree(REPO / "examples" / "quickstart", config)
+    copy_example("quickstart", config)
     (config / "simulator.hcl").write_text('provider "simulator" {\n  latency_ms = 200\n}\n')
     process = subprocess.Popen([sys.executable, "-m", "cloudstack_iac", "apply", "-auto-approve", str(config)],
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)

@@ -17,7 +17,7 @@ import requests
 from cs import CloudStack
 
 from cloudstack_iac.diags import DiagnosticError, error
-from cloudstack_iac.providers.api import number_setting
+from cloudstack_iac.providers.api import JOB_TIMEOUT, number_setting
 
 ENVIRONMENT = {"api_url": "CLOUDSTACK_API_URL", "api_key": "CLOUDSTACK_API_KEY", "secret_key": "CLOUDSTACK_SECRET_KEY"}
 
@@ -43,7 +43,7 @@ class Settings:
     max_retries: int = 4
     retry_backoff: float = 0.5
     http_method: str = "get"
-    job_timeout: float = 3600.0
+    job_timeout: float = JOB_TIMEOUT
     maintenance_timeout: float = 900.0
     verify_tls: bool = True
 
@@ -70,7 +70,7 @@ def resolve_settings(config: Mapping[str, Any], environ: Mapping[str, str] | Non
         api_url=str(found["api_url"]), api_key=str(found["api_key"]), secret_key=Secret(str(found["secret_key"])),
         timeout=_number(config, "timeout", 60, int), poll_interval=_number(config, "poll_interval", 2.0),
         max_retries=_number(config, "max_retries", 4, int), retry_backoff=_number(config, "retry_backoff", 0.5),
-        http_method=method, job_timeout=_number(config, "job_timeout", 3600.0),
+        http_method=method, job_timeout=_number(config, "job_timeout", JOB_TIMEOUT),
         maintenance_timeout=_number(config, "maintenance_timeout", 900.0),
         verify_tls=config.get("verify_tls") not in (False, "false", "0"),
     )

@@ -16,7 +16,7 @@ from typing import Any
 import requests
 from cs import CloudStack
 
-from cloudstack_iac.providers.api import ApiProvider, number_setting
+from cloudstack_iac.providers.api import JOB_TIMEOUT, ApiProvider, number_setting
 from cloudstack_iac.providers.simulator.engine import SimulatorEngine
 from cloudstack_iac.providers.simulator.transport import WsgiAdapter
 from cloudstack_iac.providers.simulator.wire import make_wsgi_app
@@ -64,4 +64,5 @@ def SimulatorProvider(config: Mapping[str, Any], config_dir: Path, **options: An
                         fetch_result=True)
     return _EmbeddedProvider(engine, client, max_retries=int(_number(config, "max_retries", 6)),
                              backoff=_number(config, "retry_backoff", 0.01), poll_interval=0.05,
-                             maintenance_timeout=_number(config, "maintenance_timeout", 300.0))
+                             maintenance_timeout=_number(config, "maintenance_timeout", 300.0),
+                             job_timeout=_number(config, "job_timeout", JOB_TIMEOUT))

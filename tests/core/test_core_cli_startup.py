@@ -1,0 +1,74 @@
+"""Start-up: `csiac --help` lists every command without importing any of them (a lazy registry)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import click
+import pytest
+
+from cloudstack_iac.cli import COMMANDS, command_summaries, main
+
+HEAVY = ("pydantic", "rich", "jinja2", "deepdiff", "cs", "requests", "psycopg", "tree_sitter", "yaml",
+         "cloudstack_iac.config", "cloudstack_iac.schema", "cloudstack_iac.plan", "cloudstack_iac.cli.commands")
+
+_PROBE = """
+import json, sys
+from cloudstack_iac.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit as exc:
+    code = exc.code
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
+"""
+
+
+def _modules_after(*args: str) -> tuple[int, list[str], str]:
+    out = subprocess.run([sys.executable, "-c", _PROBE, *args], capture_output=True, text=True, timeout=60)
+    result = json.loads(out.stdout.splitlines()[-1])
+    return result["code"], result["modules"], out.stdout + out.stderr
+
+
+@pytest.mark.parametrize(("args", "code", "shown"), [(["--help"], 0, "Commands:"), (["--version"], 0, "csiac, version"),
+                                                    ([], 2, "Commands:")])
+def test_help_loads_no_heavy_library(args: list[str], code: int, shown: str) -> None:
+    exit_code, modules, output = _modules_after(*args)
+    assert (exit_code, shown in output) == (code, True)
+    assert [m for m in modules if any(m == h or m.startswith(h + ".") for h in HEAVY)] == []
+
+
+def test_a_command_loads_what_it_needs() -> None:
+    code, modules, _ = _modules_after("validate", "--help")
+    assert code == 0
+    assert "cloudstack_iac.cli.commands" in modules
+
+
+def test_help_lists_every_command_with_its_own_summary() -> None:
+    _, _, stdout = _modules_after("--help")
+    for name in COMMANDS:
+        assert f"\n  {name} " in stdout
+    ctx = click.Context(main)
+    summaries = command_summaries()
+    for name in COMMANDS:
+        command = main.get_command(ctx, name)
+        assert command is not None and command.name == name
+        # the summary read from source is the command's own first paragraph
+        assert summaries[name] and " ".join((command.help or "").split("\n\n")[0].split()) == summaries[name]
+
+
+def test_every_registered_command_is_in_the_registry() -> None:
+    from cloudstack_iac.cli import commands
+
+    group = click.Group()
+    commands.register(group)
+    assert sorted(group.commands) == sorted(COMMANDS)
+    assert all(group.commands[name] is main.get_command(click.Context(main), name) for name in COMMANDS)
+
+
+def test_unknown_command_is_one_line_error() -> None:
+    out = subprocess.run([sys.executable, "-m", "cloudstack_iac", "plna"], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 2
+    assert "No such command 'plna'" in out.stderr
+    assert "Traceback" not in out.stderr
