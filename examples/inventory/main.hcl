@@ -64,7 +64,7 @@ module "rack" {
   storage_cidr = cidrsubnet(var.storage_supernet, 8, index(keys(local.rack_cidrs), each.key))
   # The rack's hosts, filtered from the whole list: csiac evaluates the loop-invariant parts once and
   # indexes the filter, so this costs one pass over the hosts, not racks x hosts.
-  hosts        = { for h in local.hosts : h.name => { cluster = h.cluster, ip = h.ip, hypervisor = h.hypervisor } if h.rack == each.key }
+  hosts         = { for h in local.hosts : h.name => { cluster = h.cluster, ip = h.ip, hypervisor = h.hypervisor } if h.rack == each.key }
   host_password = var.host_password
 }
 
