@@ -108,8 +108,8 @@ def discover_zone(zone_name: str, objects: Iterable[LiveObject], state: StateDoc
             return False
         if o.type == "cloudstack_network_service_provider":
             return o.attributes.get("physical_network_id") in networks and o.attributes.get("state") == "Enabled"
-        if o.type == "cloudstack_traffic_type":
-            return o.attributes.get("physical_network_id") in networks
+        if o.type == "cloudstack_traffic_type":  # not the Storage type that enabling the zone added
+            return o.attributes.get("physical_network_id") in networks and not o.attributes.get("_server_created")
         if o.type == "cloudstack_storage_network_ip_range":
             return o.attributes.get("pod_id") in pods
         return o.id == zone.id or o.attributes.get("zone_id") == zone.id

@@ -123,7 +123,7 @@ def convert(value: Any, spec: TypeSpec, where: str = "") -> Any:
             assert spec.element is not None
             items = [convert(v, spec.element, f"{where}[{i}]") for i, v in enumerate(value)]
             if kind == "set":
-                from cloudstack_iac.config.functions import _distinct_sorted
+                from cloudstack_iac.config.functions.coerce import distinct_sorted as _distinct_sorted
 
                 return _distinct_sorted(items)
             return items

@@ -181,7 +181,7 @@ def _unmanaged(state: StateDocument, live: Mapping[tuple[str, str], LiveObject],
     out: list[DriftItem] = []
     for (type_name, object_id), obj in sorted(live.items()):
         schema = get_schema(type_name)
-        if object_id in managed_ids or (schema is not None and schema.server_created):
+        if object_id in managed_ids or (schema is not None and schema.server_created) or obj.attributes.get("_server_created"):
             continue
         if type_name in report.unread:
             continue

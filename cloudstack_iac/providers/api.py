@@ -22,7 +22,7 @@ from cs import CloudStack, CloudStackApiException, CloudStackException
 
 from cloudstack_iac.diags import DiagnosticError, error
 from cloudstack_iac.providers.base import LiveObject, ProviderError, ReadResult
-from cloudstack_iac.schema.types import host_display_name
+from cloudstack_iac.schema.types import host_address, host_display_name
 
 MAX_BACKOFF = 10.0
 # An async job longer than this is reported, not waited for: host maintenance (live-migrating every VM
@@ -34,12 +34,14 @@ REFUSAL_530 = re.compile(r"cannot be (deleted|removed)|not deletable|not in main
                          r"not ready|Cannot enable this Zone|still has|already", re.IGNORECASE)
 
 
+# 530s that clear by themselves: another pool or host of the cluster is still going into maintenance.
+BUSY_530 = re.compile(r"Only one storage pool in a cluster can be in PrepareForMaintenance|other servers attempting migrations")
 # Failures that no other list call can escape (no connection, credentials refused): a read stops at the first.
 UNREACHABLE = frozenset({0, 401})
 
 
 def _transient(code: int, text: str) -> bool:
-    return code == 429 or (code == 530 and not REFUSAL_530.search(text))
+    return code == 429 or (code == 530 and (BUSY_530.search(text) is not None or not REFUSAL_530.search(text)))
 
 
 class _JobFailed(Exception):
@@ -195,7 +197,7 @@ TYPES: dict[str, _Type] = {
         params={"url": "url", "zone_id": "zoneid", "pod_id": "podid", "cluster_id": "clusterid", "cluster_name": "clustername",
                 "hypervisor": "hypervisor", "username": "username", "password": "password", "host_tags": "hosttags",
                 "allocation_state": "allocationstate"},
-        update_params=("host_tags", "allocation_state"),
+        update_params=("host_tags", "allocation_state", "password"),  # password: updateHostPassword
         read={"zone_id": ("zoneid", _same), "pod_id": ("podid", _same), "cluster_id": ("clusterid", _same),
               "hypervisor": ("hypervisor", _same), "host_tags": ("hosttags", _split),
               "allocation_state": ("resourcestate", lambda s: "Disabled" if s == "Disabled" else "Enabled")},
@@ -242,6 +244,7 @@ EXTRA_FIELDS = {
     "cloudstack_zone": (),
     "cloudstack_pod": ("zonename",),
     "cloudstack_cluster": ("podname", "zonename", "managedstate"),
+    "cloudstack_traffic_type": ("server_created",),
 }
 
 
@@ -485,8 +488,13 @@ class ApiProvider:
                 if type_name == "cloudstack_traffic_type":
                     if networks is None:
                         networks = self.call("listPhysicalNetworks", fetch_list=True) or []
-                    objects = [obj for net in networks
-                               for obj in self.call("listTrafficTypes", fetch_list=True, physicalnetworkid=net["id"]) or []]
+                    objects = []
+                    for net in networks:
+                        found = self.call("listTrafficTypes", fetch_list=True, physicalnetworkid=net["id"]) or []
+                        if any(t.get("traffictype") == "Management" for t in found):
+                            # enabling a zone adds Storage to its Management network: the server's, not an unmanaged object
+                            found = [{**t, "server_created": True} if t.get("traffictype") == "Storage" else t for t in found]
+                        objects.extend(found)
                 else:
                     params: dict[str, Any] = {"type": "Routing"} if type_name == "cloudstack_host" else {}
                     objects = self.call(TYPES[type_name].list, fetch_list=True, **params) or []
@@ -524,9 +532,12 @@ class ApiProvider:
     def _lookup_raw(self, type_name: str, values: Mapping[str, Any]) -> Mapping[str, Any] | None:
         """The API object with this natural key, as the list command returns it."""
         if type_name == "cloudstack_host":
-            wanted = host_display_name(values)
-            hosts = self.call("listHosts", fetch_list=True, type="Routing", clusterid=values.get("cluster_id"), name=wanted) or []
-            return self._first_match(type_name, hosts, lambda h: h.get("name") == wanted)
+            # listHosts cannot filter by address: list the cluster's hosts, match the url's address (and,
+            # for simulated hosts sharing one address, the name the server derives from the url's path)
+            address, wanted = host_address(values.get("url")), host_display_name(values)
+            hosts = self.call("listHosts", fetch_list=True, type="Routing", clusterid=values.get("cluster_id")) or []
+            same = [h for h in hosts if h.get("ipaddress") == address]
+            return self._first_match(type_name, same, lambda h: len(same) == 1 or h.get("name") == wanted)
         if type_name == "cloudstack_traffic_type":
             kind = str(values.get("traffic_type", "")).lower()
             found = self.call("listTrafficTypes", fetch_list=True, physicalnetworkid=values.get("physical_network_id")) or []
@@ -576,6 +587,10 @@ class ApiProvider:
             # addHost would create a cluster of that name if none exists ("discoverHostsFull"): a typo must not
             # make a cluster, so the name is resolved to the cluster of the pod first.
             params["clusterid"] = self._cluster_id(params.pop("clustername"), values.get("pod_id"))
+        if type_name == "cloudstack_vlan_ip_range" and params.get("forvirtualnetwork") is False and not params.get("networkid"):
+            made = self._direct_range_network(values, params)
+            if made is not None:  # createNetwork made the range itself
+                return self.to_attributes(type_name, made)
         result = self.call(mapping.create, find=lambda: self._found(type_name, values), **params)
         obj = self._unwrap(result, mapping.result_key)
         attrs = self.to_attributes(type_name, obj) if "id" in obj else dict(obj)
@@ -597,6 +612,34 @@ class ApiProvider:
             raise ProviderError(mapping.create, 530, "the management server's answer names no object id")
         return attrs
 
+    def _direct_range_network(self, values: Mapping[str, Any], params: dict[str, Any]) -> dict[str, Any] | None:
+        """Direct (guest) ranges of Basic and Advanced security-group zones hang on the zone's shared guest
+        network, which Marvin makes with createNetwork from the default shared security-group offering.
+        Until the planner has a step for it, make it here on the first direct range: in a Basic zone the
+        network alone (the range follows, found by the server); in an Advanced-SG zone the network with
+        this range (answered here). The network goes with its physical network (see ``delete``)."""
+        zones = self.call("listZones", fetch_list=True, id=values.get("zone_id")) or []
+        if not zones or not zones[0].get("securitygroupsenabled"):
+            return None
+        zone = zones[0]
+        shared = [n for n in self.call("listNetworks", fetch_list=True, zoneid=zone["id"], type="Shared", traffictype="Guest") or []
+                  if any(s.get("name") == "SecurityGroup" for s in n.get("service") or [])]
+        if shared:
+            if zone.get("networktype") != "Basic":
+                params["networkid"] = shared[0]["id"]
+            return None
+        offerings = self.call("listNetworkOfferings", fetch_list=True, name="DefaultSharedNetworkOfferingWithSGService") or []
+        if not offerings:
+            raise ProviderError("createNetwork", 431, "the server has no DefaultSharedNetworkOfferingWithSGService offering")
+        network_params: dict[str, Any] = {"name": f"{zone['name']}-guest", "displaytext": f"Shared guest network of {zone['name']}",
+                                          "zoneid": zone["id"], "networkofferingid": offerings[0]["id"]}
+        if zone.get("networktype") == "Basic":
+            self.call("createNetwork", **network_params)
+            return None
+        network_params.update({k: params[k] for k in ("gateway", "netmask", "startip", "endip", "vlan") if params.get(k)})
+        network = self._unwrap(self.call("createNetwork", **network_params), "network")
+        ranges = self.call("listVlanIpRanges", fetch_list=True, zoneid=zone["id"], networkid=network["id"]) or []
+        return next((r for r in ranges if r.get("startip") == params.get("startip")), None)
     def _cluster_id(self, name: str, pod_id: Any) -> str:
         clusters = self.call("listClusters", fetch_list=True, name=name, podid=pod_id) or []
         match = [c for c in clusters if c.get("name") == name]
@@ -647,11 +690,30 @@ class ApiProvider:
         if type_name == "cloudstack_storage_pool" and "enabled" in params:
             params["enabled"] = params["enabled"] != "Disabled"
         if type_name == "cloudstack_pod" and ("startip" in params or "endip" in params):
-            params.setdefault("startip", values.get("start_ip"))
-            params.setdefault("endip", values.get("end_ip"))
+            return self._update_pod_range(object_id, values, params)
+        if type_name == "cloudstack_host" and "password" in params:  # updateHost has no password parameter
+            self.call("updateHostPassword", hostid=object_id, username=values.get("username"), password=params.pop("password"))
+            if not params:
+                return {}
         identifier: Any = int(object_id) if type_name == "cloudstack_region" else object_id
         obj = self._unwrap(self.call(mapping.update, id=identifier, **params), mapping.result_key)
         return self.to_attributes(type_name, obj) if "id" in obj else {}
+
+    def _update_pod_range(self, pod_id: str, values: Mapping[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+        """updatePod ignores startip/endip: a pod's range changes by deleteManagementNetworkIpRange of the old
+        range and createManagementNetworkIpRange of the new one (gateway and netmask changed in between)."""
+        params.pop("startip", None)
+        params.pop("endip", None)
+        [pod] = self.call("listPods", fetch_list=True, id=pod_id) or [{}]
+        for old in (pod.get("ipranges") or [])[:1]:
+            self.call("deleteManagementNetworkIpRange", podid=pod_id, startip=old.get("startip"), endip=old.get("endip"),
+                      vlan=old.get("vlanid") or "untagged")
+        if params:
+            self.call("updatePod", id=pod_id, **params)
+        obj = self._unwrap(self.call("createManagementNetworkIpRange", podid=pod_id, gateway=values.get("gateway"),
+                                     netmask=values.get("netmask"), startip=values.get("start_ip"),
+                                     endip=values.get("end_ip") or None), "pod")
+        return self.to_attributes("cloudstack_pod", obj) if "id" in obj else {}
 
     def delete(self, type_name: str, object_id: str, values: Mapping[str, Any]) -> None:
         """Delete (a service provider: disable; the server removes it with its physical network). Idempotent."""
@@ -663,6 +725,12 @@ class ApiProvider:
             elif type_name == "cloudstack_host" and values.get("force_destroy") is True:
                 self.call("deleteHost", id=identifier, forced=True)
             else:
+                # the shared guest network made for direct ranges goes before its Guest traffic type or network
+                network_of = {"cloudstack_physical_network": identifier,
+                              "cloudstack_traffic_type": values.get("physical_network_id") if values.get("traffic_type") == "Guest" else None}
+                if network_of.get(type_name):
+                    for network in self.call("listNetworks", fetch_list=True, physicalnetworkid=network_of[type_name]) or []:
+                        self.call("deleteNetwork", id=network["id"])
                 assert mapping.delete is not None
                 self.call(mapping.delete, id=identifier)
         except ProviderError as exc:

@@ -16,7 +16,7 @@ resource "cloudstack_zone" "sandbox" {
 resource "cloudstack_physical_network" "pnet" {
   name                   = "Sandbox-pnet"
   zone_id                = cloudstack_zone.sandbox.id
-  broadcast_domain_range = "ZONE"
+  broadcast_domain_range = "POD"
 }
 
 resource "cloudstack_traffic_type" "pnet" {

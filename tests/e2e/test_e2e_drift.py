@@ -20,7 +20,11 @@ def _behind_our_back(db: Path, state: dict) -> None:
     engine = SimulatorEngine(db)
     resources = state["resources"]
     pod = resources["cloudstack_pod.rack1"]["id"]
-    engine.call("updatePod", {"id": pod, "startip": "10.20.0.10", "endip": "10.20.0.120"})
+    # updatePod ignores start/end ip: pod ranges change through the management IP range commands
+    [old] = engine.call("listPods", {"id": pod})["listpodsresponse"]["pod"][0]["ipranges"]
+    engine.call("deleteManagementNetworkIpRange", {"podid": pod, "startip": old["startip"], "endip": old["endip"], "vlan": old["vlanid"]})
+    engine.call("createManagementNetworkIpRange", {"podid": pod, "gateway": "10.20.0.1", "netmask": "255.255.255.0",
+                                                   "startip": "10.20.0.10", "endip": "10.20.0.120"})
     engine.call("deleteHost", {"id": resources["cloudstack_host.kvm[1]"]["id"], "forced": "true"})
     cluster = resources["cloudstack_cluster.kvm"]
     engine.call("addHost", {"zoneid": cluster["attributes"]["zone_id"], "podid": pod, "clusterid": cluster["id"], "url": "http://10.20.0.150",
@@ -128,7 +132,7 @@ def test_import_a_zone_then_plan_shows_no_changes(workdir: Path) -> None:
     hcl = (fresh / "zone.hcl").read_text()
     assert "zone_id = cloudstack_zone.sandbox_simulator.id" in " ".join(hcl.split())
     assert "password = var.host_password" in " ".join(hcl.split())
-    assert len(state_of(fresh)["resources"]) == 15
+    assert len(state_of(fresh)["resources"]) == 16  # with the ConfigDrive provider an Advanced zone has Enabled from the start
     plan = csiac("plan", "--detailed-exitcode", "-var", "host_password=secret", str(fresh))
     assert plan.exit_code == 0, plan.output
 

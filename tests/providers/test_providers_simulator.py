@@ -79,7 +79,9 @@ def test_a_whole_zone_is_built_and_reads_back_in_argument_names(sim: ApiProvider
         "name": "ams1", "network_type": "Advanced", "dns1": "8.8.8.8", "internal_dns1": "10.0.0.2", "allocation_state": "Enabled"}
     [pnet] = live["cloudstack_physical_network"]
     assert (pnet["name"], pnet["isolation_methods"], pnet["vlan"], pnet["state"]) == ("ams1-pnet", ["VLAN"], "100-200", "Enabled")
-    assert sorted(t["traffic_type"] for t in live["cloudstack_traffic_type"]) == ["Guest", "Management", "Public"]
+    # enabling the zone added Storage to the Management network, as a 4.18 server does; read as the server's own
+    assert sorted(t["traffic_type"] for t in live["cloudstack_traffic_type"]) == ["Guest", "Management", "Public", "Storage"]
+    assert [t["traffic_type"] for t in live["cloudstack_traffic_type"] if t.get("_server_created")] == ["Storage"]
     [pod] = live["cloudstack_pod"]
     assert (pod["start_ip"], pod["end_ip"], pod["zone_id"]) == ("10.20.0.10", "10.20.0.99", zone["id"])  # 4.18 sends lists
     [public] = live["cloudstack_vlan_ip_range"]
@@ -102,7 +104,9 @@ def test_a_whole_zone_is_built_and_reads_back_in_argument_names(sim: ApiProvider
 
 def test_read_costs_one_call_per_type_and_traffic_types_one_per_network(sim: ApiProvider) -> None:
     build_zone(sim, hosts=6)
-    sim.create("cloudstack_physical_network", {"name": "ams1-storage", "zone_id": by_type(sim, "cloudstack_zone")["cloudstack_zone"][0]["id"]})
+    zone_id = by_type(sim, "cloudstack_zone")["cloudstack_zone"][0]["id"]
+    sim.call("updateZone", id=zone_id, allocationstate="Disabled")  # a physical network is added to a disabled zone only
+    sim.create("cloudstack_physical_network", {"name": "ams1-storage", "zone_id": zone_id})
     everything = sim.resource_types() - {"cloudstack_region"}
     result = sim.read(everything)
     assert result.errors == []

@@ -35,6 +35,7 @@ def test_list_answers_use_the_catalogues_field_names(tmp_path: Path) -> None:
     host(engine, z, p, c)
     pool(engine, z, p, c)
     engine.call("addImageStore", {"zoneid": z, "provider": "NFS", "url": "nfs://10.0.0.6/sec", "name": "ss"})
+    engine.call("addTrafficType", {"physicalnetworkid": n, "traffictype": "Storage"})  # a storage range needs a storage network
     engine.call("createStorageNetworkIpRange", {"podid": p, "gateway": "10.2.0.1", "netmask": "255.255.255.0", "startip": "10.2.0.10"})
     engine.call("createVlanIpRange", {"zoneid": z, "physicalnetworkid": n, "gateway": "192.168.0.1", "netmask": "255.255.255.0",
                                       "startip": "192.168.0.10", "endip": "192.168.0.20", "vlan": "100"})

@@ -105,8 +105,8 @@ def test_duplicate_names(engine: SimulatorEngine) -> None:
     assert e.errortext.startswith("A pod with name: p1 already exists in zone ")
     assert e.errortext.endswith(". Please specify a different pod name. ")
     cluster(engine, z, p)
-    assert error_of(engine, "addCluster", {"zoneid": z, "podid": p, "clustername": "c1", "hypervisor": "KVM",
-                                           "clustertype": "CloudManaged"}).errorcode == 431
+    e = error_of(engine, "addCluster", {"zoneid": z, "podid": p, "clustername": "c1", "hypervisor": "KVM", "clustertype": "CloudManaged"})
+    assert (e.errorcode, e.errortext) == (530, "Unable to create cluster c1 in pod and data center with specified ids")  # a DB unique key
     pod(engine, zone(engine, "z2"), "p1", third=5)  # the same pod name in another zone is fine
 
 
@@ -151,7 +151,7 @@ def test_overlapping_pod_and_public_ranges_are_refused(engine: SimulatorEngine) 
     pod(engine, z, "p1", third=1)
     e = error_of(engine, "createPod", {"name": "p2", "zoneid": z, "gateway": "10.1.0.1", "netmask": "255.255.255.0",
                                        "startip": "10.1.0.15", "endip": "10.1.0.30"})
-    assert e.errorcode == 431 and "overlaps" in e.errortext
+    assert e.errortext == "The subnet of the pod you are adding conflicts with the subnet of pod p1 in zone z1. Please specify a different CIDR."
     e = error_of(engine, "createPod", {"name": "p3", "zoneid": z, "gateway": "10.7.0.1", "netmask": "255.255.255.0",
                                        "startip": "10.8.0.10"})
     assert e.errortext == "The start address of the IP range is not in the CIDR subnet."
@@ -177,7 +177,8 @@ def test_zone_is_enabled_only_with_its_traffic_types(engine: SimulatorEngine) ->
     job(engine, engine.call("addTrafficType", {"physicalnetworkid": n, "traffictype": "Public", "kvmnetworklabel": "cloudbr1"}))
     assert body(engine.call("updateZone", {"id": z, "allocationstate": "Enabled"}))["zone"]["allocationstate"] == "Enabled"
     traffic = body(engine.call("listTrafficTypes", {"physicalnetworkid": n}))
-    assert {(t["traffictype"], t["kvmnetworklabel"]) for t in traffic["traffictype"]} == {("Management", "cloudbr0"), ("Public", "cloudbr1")}
+    assert {(t["traffictype"], t["kvmnetworklabel"]) for t in traffic["traffictype"]} == {("Management", "cloudbr0"), ("Public", "cloudbr1"),
+                                                                                          ("Storage", "cloudbr0")}  # added by the enable
 
 
 def test_providers_are_created_disabled_and_enabled_after_their_element(engine: SimulatorEngine) -> None:
@@ -190,7 +191,9 @@ def test_providers_are_created_disabled_and_enabled_after_their_element(engine: 
     providers = body(engine.call("listNetworkServiceProviders", {"physicalnetworkid": created["id"]}))["networkserviceprovider"]
     assert sorted(p["name"] for p in providers) == ["ConfigDrive", "InternalLbVm", "SecurityGroupProvider", "VirtualRouter",
                                                     "VpcVirtualRouter"]
-    assert {p["state"] for p in providers} == {"Disabled"}
+    # ConfigDrive is created Enabled in an Advanced zone; the others wait for the administrator
+    assert {p["name"]: p["state"] for p in providers}["ConfigDrive"] == "Enabled"
+    assert {p["state"] for p in providers if p["name"] != "ConfigDrive"} == {"Disabled"}
     vr = next(p for p in providers if p["name"] == "VirtualRouter")
     failed = job(engine, engine.call("updateNetworkServiceProvider", {"id": vr["id"], "state": "Enabled"}))
     assert (failed["jobstatus"], failed["jobresultcode"]) == (2, 530)
