@@ -114,7 +114,7 @@ class _Run:
         return out
 
     def object_id(self, step: Step) -> str:
-        removing = step.op in (StepOp.DELETE, StepOp.PREPARE_HOST_MAINTENANCE, StepOp.ENABLE_STORAGE_MAINTENANCE)
+        removing = step.op in (StepOp.DELETE, StepOp.PREPARE_HOST_MAINTENANCE, StepOp.ENABLE_STORAGE_MAINTENANCE, StepOp.DISABLE)
         if removing and step.resource_id:
             return step.resource_id
         attrs = self.attributes_of(step.address)
@@ -142,6 +142,14 @@ class _Run:
         if step.op is StepOp.DELETE:
             provider.delete(step.type, self.object_id(step), dict(step.inputs))
             return step, None, {}
+        if step.op is StepOp.DISABLE:
+            return step, provider.disable(step.type, self.object_id(step)), dict(step.inputs)
+        if step.op is StepOp.CANCEL_HOST_MAINTENANCE:
+            provider.cancel_host_maintenance(self.object_id(step))
+            return step, None, {}
+        if step.op is StepOp.CANCEL_STORAGE_MAINTENANCE:
+            provider.cancel_storage_maintenance(self.object_id(step))
+            return step, None, {}
         if step.op is StepOp.PREPARE_HOST_MAINTENANCE:
             timeout = step.inputs.get("destroy_timeout")
             provider.prepare_host_maintenance(self.object_id(step), timeout=float(timeout) if timeout else None)
@@ -163,7 +171,11 @@ class _Run:
             else:
                 self.journal.step_done(step.id, step.address)
             return
-        if step.op in (StepOp.PREPARE_HOST_MAINTENANCE, StepOp.ENABLE_STORAGE_MAINTENANCE):
+        if step.op in (StepOp.PREPARE_HOST_MAINTENANCE, StepOp.ENABLE_STORAGE_MAINTENANCE, StepOp.CANCEL_HOST_MAINTENANCE,
+                       StepOp.CANCEL_STORAGE_MAINTENANCE):
+            self.journal.step_done(step.id, step.address)
+            return
+        if step.op is StepOp.DISABLE and step.address not in self.state.resources:
             self.journal.step_done(step.id, step.address)
             return
         resource = self.state_entry(step, change, result or {}, inputs)
@@ -179,7 +191,7 @@ class _Run:
         sensitive = set(change.sensitive_attrs) if change else set()
         if schema:
             sensitive |= set(schema.sensitive)
-        if step.op is StepOp.ENABLE:
+        if step.op in (StepOp.ENABLE, StepOp.DISABLE):
             attributes = dict(previous.attributes) if previous else {}
             attributes.update({k: v for k, v in step.inputs.items() if k in fields})
             digests = dict(previous.sensitive_digests) if previous else {}
@@ -368,5 +380,6 @@ def _count(plan: Plan, run: _Run, result: ApplyResult) -> None:
             result.added += 1
         if StepOp.DELETE in ops:
             result.destroyed += 1
-        if change is not None and change.actions == (Action.UPDATE,) and (StepOp.UPDATE in ops or StepOp.ENABLE in ops):
+        if change is not None and change.actions == (Action.UPDATE,) and ops & {StepOp.UPDATE, StepOp.ENABLE, StepOp.CANCEL_HOST_MAINTENANCE,
+                                                                              StepOp.CANCEL_STORAGE_MAINTENANCE}:
             result.changed += 1

@@ -20,8 +20,8 @@ from datetime import date
 from typing import Any
 
 from cloudstack_iac.diags import Diagnostics, SourceRange, error
-from cloudstack_iac.plan.planner import refresh_state
-from cloudstack_iac.providers.base import LiveObject
+from cloudstack_iac.live import LiveObject
+from cloudstack_iac.plan.refresh import refresh_state, service_states
 from cloudstack_iac.schema import get_schema
 from cloudstack_iac.state.document import StateDocument
 
@@ -146,6 +146,9 @@ def detect_drift(state: StateDocument, live: Mapping[tuple[str, str], LiveObject
     scratch = copy.deepcopy(state)
     gone, drift = refresh_state(scratch, live)
     gone = [address for address in gone if state.resources[address].type not in report.unread]
+    for address, found in service_states(state, live).items():
+        # Out of service (maintenance left behind, an unreachable host): users lose it like a change.
+        drift.setdefault(address, {})["service_state"] = ("in service", found)
     for address, attrs in sorted(drift.items()):
         resource = state.resources[address]
         kept = [AttributeChange(a, old, new) for a, (old, new) in sorted(attrs.items()) if not _ignored(rules, address, a, today)]

@@ -36,6 +36,9 @@ class StepOp(enum.StrEnum):
     ENABLE_STORAGE_MAINTENANCE = "enable_storage_maintenance"  # enableStorageMaintenance, wait for Maintenance
     ENABLE = "enable"  # zone allocationstate=Enabled, physical network / provider state=Enabled
     ADOPT = "adopt"  # an object found by natural key after an interrupted apply: record it in state
+    DISABLE = "disable"  # zone allocationstate=Disabled before its subtree is destroyed or a physical network is added
+    CANCEL_HOST_MAINTENANCE = "cancel_host_maintenance"  # cancelHostMaintenance: a host back in service
+    CANCEL_STORAGE_MAINTENANCE = "cancel_storage_maintenance"  # cancelStorageMaintenance: a pool back in service
 
 
 @dataclass(slots=True)

@@ -1,30 +1,53 @@
-"""Turn resource changes into steps with explicit dependencies, in CloudStack's real order.
+"""Turn resource changes into steps with explicit dependencies, in an order CloudStack accepts.
 
 - creates and updates run after everything they depend on (parents first);
-- deletes run after the deletes of everything that depends on them (children first);
+- deletes run after the deletes of everything that, in state, depends on or sits under them
+  (children first, whatever the configuration now says);
+- an object that takes a natural key (a name in its parent, a host's url, an IP range) waits for the
+  step that frees it; create_before_destroy on an object whose new and old versions share a key is
+  refused, naming the key;
 - a host is put into maintenance, and a primary storage pool into maintenance, before it is deleted;
+  one at a time per cluster (zone-wide pools: per zone), as CloudStack allows;
+- a zone is disabled before its subtree is destroyed or a physical network is added to it;
 - a physical network is enabled after its traffic types and providers exist;
-- a zone that should be Enabled is created Disabled and enabled as the last step of its subtree;
-- a replacement is delete-then-create, or create-then-delete with create_before_destroy.
+- a zone that should be Enabled is enabled as the last step of its subtree;
+- hosts and pools found in maintenance are taken out of it when the configuration wants them;
+- a replacement is delete-then-create, or create-then-delete with create_before_destroy (the old
+  object drained and deleted only once the new one, and the new versions of its dependents, exist).
 
-The steps come out in a valid topological order (ties broken so deletes come first, children before
-parents, then creates parents before children), linear in steps plus edges.
+The steps come out in one topological order (plan/graph.py), ties broken so deletes come first,
+children before parents, then creates parents before children; a real cycle is an error naming it.
 """
 
 from __future__ import annotations
 
-import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from itertools import pairwise
 
+from cloudstack_iac.plan.graph import CycleError, topological
+from cloudstack_iac.plan.keys import NameKey, RangeKey, keys_of
 from cloudstack_iac.plan.model import Action, ResourceChange, Step, StepOp
 from cloudstack_iac.schema import get_schema
 
 ENABLE_ATTR = {"cloudstack_zone": "allocation_state", "cloudstack_physical_network": "state"}
+SERVICE_STATE = "service_state"  # pseudo-attribute of a host or pool found out of service (see plan/refresh.py)
+_TEARDOWN_OPS = (StepOp.DELETE, StepOp.PREPARE_HOST_MAINTENANCE, StepOp.ENABLE_STORAGE_MAINTENANCE, StepOp.DISABLE)
+
+
+@dataclass(frozen=True)
+class OrderContext:
+    """What ordering needs beyond the changes: the state's view of objects being removed."""
+
+    old_dependencies: Mapping[str, Iterable[str]] = field(default_factory=dict)  # address -> its state dependencies and parent
+    old_zone_of: Mapping[str, str | None] = field(default_factory=dict)  # address -> zone address of its object in state
+    skip_enable: frozenset[str] = frozenset()  # addresses whose enable step is left out (-target without their subtree)
 
 
 def step_id(op: StepOp, address: str) -> str:
-    words = {StepOp.PREPARE_HOST_MAINTENANCE: "maintenance", StepOp.ENABLE_STORAGE_MAINTENANCE: "maintenance"}
+    words = {StepOp.PREPARE_HOST_MAINTENANCE: "maintenance", StepOp.ENABLE_STORAGE_MAINTENANCE: "maintenance",
+             StepOp.CANCEL_HOST_MAINTENANCE: "cancel-maintenance", StepOp.CANCEL_STORAGE_MAINTENANCE: "cancel-maintenance"}
     return f"{words.get(op, op.value)} {address}"
 
 
@@ -33,83 +56,57 @@ def _describe(op: StepOp, change: ResourceChange) -> str:
     return {
         StepOp.CREATE: f"create {what}",
         StepOp.ADOPT: f"adopt the existing {what} found after an interrupted apply",
-        StepOp.UPDATE: f"update {what} in place ({', '.join(change.changed_attrs)})",
+        StepOp.UPDATE: f"update {what} in place ({', '.join(a for a in change.changed_attrs if a != SERVICE_STATE)})",
         StepOp.DELETE: f"delete {what}",
         StepOp.PREPARE_HOST_MAINTENANCE: "prepare host for maintenance and wait for Maintenance",
         StepOp.ENABLE_STORAGE_MAINTENANCE: "enable storage maintenance and wait for Maintenance",
         StepOp.ENABLE: "enable the zone (last step of its subtree)" if change.type == "cloudstack_zone" else f"enable {what}",
+        StepOp.DISABLE: "disable the zone (before its subtree is removed or a physical network is added)",
+        StepOp.CANCEL_HOST_MAINTENANCE: "cancel host maintenance (back in service)",
+        StepOp.CANCEL_STORAGE_MAINTENANCE: "cancel storage maintenance (back in service)",
     }[op]
 
 
-def build_steps(changes: Iterable[ResourceChange], zone_of: Mapping[str, str | None]) -> list[Step]:
+class StepGraph:
+    """Steps being built, with their dependencies."""
+
+    def __init__(self) -> None:
+        self.steps: dict[str, Step] = {}
+        self.deps: dict[str, set[str]] = defaultdict(set)
+
+    def add(self, op: StepOp, change: ResourceChange, **fields: object) -> str:
+        sid = step_id(op, change.address)
+        self.steps[sid] = Step(id=sid, op=op, address=change.address, type=change.type, provider=change.provider,
+                               domain=change.domain, description=_describe(op, change), resource_id=change.resource_id,
+                               **fields)  # type: ignore[arg-type]
+        return sid
+
+    def after(self, sid: str, *first: str | None) -> None:
+        """``sid`` runs after each of ``first`` (None and itself ignored)."""
+        for other in first:
+            if other is not None and other != sid:
+                self.deps[sid].add(other)
+
+
+def build_steps(changes: Iterable[ResourceChange], zone_of: Mapping[str, str | None],
+                context: OrderContext | None = None) -> tuple[list[Step], list[tuple[str | None, str]]]:
+    """The ordered steps, and the problems that make a valid order impossible ((address, message))."""
+    context = context or OrderContext()
     changes = list(changes)
-    steps: dict[str, Step] = {}
-    deps: dict[str, set[str]] = defaultdict(set)
-    create_step: dict[str, str] = {}  # address -> the step after which its new object exists
+    g = StepGraph()
+    problems: list[tuple[str | None, str]] = []
+    create_step: dict[str, str] = {}  # address -> the step after which its new (or updated) object exists
+    first_step: dict[str, str] = {}  # address -> the step that creates or renames it (takes its natural keys)
     delete_step: dict[str, str] = {}  # address -> the step that deletes its old object
     teardown: dict[str, str] = {}  # address -> the first step of its deletion (maintenance, else delete)
+    maintenance: dict[str, str] = {}
     enable_step: dict[str, str] = {}
     by_address = {c.address: c for c in changes}
 
-    def add(op: StepOp, change: ResourceChange, **fields: object) -> str:
-        sid = step_id(op, change.address)
-        steps[sid] = Step(id=sid, op=op, address=change.address, type=change.type, provider=change.provider,
-                          domain=change.domain, description=_describe(op, change), resource_id=change.resource_id, **fields)  # type: ignore[arg-type]
-        return sid
-
     for change in changes:
-        actions = change.actions
-        schema = get_schema(change.type)
-        maintenance = schema is not None and "maintenance_before_delete" in schema.lifecycle_steps
-        if Action.DELETE in actions:
-            sid = add(StepOp.DELETE, change, inputs=dict(change.before or {}))
-            delete_step[change.address] = teardown[change.address] = sid
-            if maintenance:
-                op = StepOp.PREPARE_HOST_MAINTENANCE if change.type == "cloudstack_host" else StepOp.ENABLE_STORAGE_MAINTENANCE
-                # The Terraform provider's destroy_timeout bounds the wait for Maintenance.
-                timeout = (change.before or {}).get("destroy_timeout")
-                mid = add(op, change, inputs={"destroy_timeout": timeout}) if timeout else add(op, change)
-                deps[sid].add(mid)
-                teardown[change.address] = mid
-        if Action.CREATE in actions:
-            inputs = dict(change.after or {})
-            op = StepOp.ADOPT if change.reason == "adopt" else StepOp.CREATE
-            attr = ENABLE_ATTR.get(change.type)
-            wants_enable = attr is not None and inputs.get(attr) == "Enabled"
-            if wants_enable:
-                inputs[attr] = "Disabled"
-            sid = add(op, change, inputs=inputs)
-            create_step[change.address] = sid
-            differs = tuple(a for a in change.changed_attrs if not (wants_enable and a == attr)) if op is StepOp.ADOPT else ()
-            if differs:
-                # The adopted object differs from the configuration: update it before anything uses it.
-                update = {k: v for k, v in inputs.items() if k != "id"}
-                uid = add(StepOp.UPDATE, change, inputs=update, changed=differs)
-                deps[uid].add(sid)
-                create_step[change.address] = uid
-            if wants_enable:
-                enable_step[change.address] = add(StepOp.ENABLE, change, inputs={attr: "Enabled"})
-                deps[enable_step[change.address]].add(create_step[change.address])
-            if actions == (Action.DELETE, Action.CREATE):
-                deps[sid].add(delete_step[change.address])
-            elif actions == (Action.CREATE, Action.DELETE):
-                # The old object is drained (maintenance) only once the new one exists.
-                deps[teardown[change.address]].add(sid)
-        if actions == (Action.UPDATE,):
-            changed = list(change.changed_attrs)
-            attr = ENABLE_ATTR.get(change.type)
-            inputs = dict(change.after or {})
-            if attr is not None and attr in changed and inputs.get(attr) == "Enabled":
-                changed.remove(attr)
-                inputs[attr] = (change.before or {}).get(attr, "Disabled")
-                enable_step[change.address] = add(StepOp.ENABLE, change, inputs={attr: "Enabled"})
-            if changed:
-                sid = add(StepOp.UPDATE, change, inputs=inputs, changed=tuple(changed))
-                create_step[change.address] = sid
-                if change.address in enable_step:
-                    deps[enable_step[change.address]].add(sid)
+        _change_steps(g, change, context, create_step, first_step, delete_step, teardown, maintenance, enable_step)
 
-    # Creates and updates after what they depend on; deletes after their dependents' deletes.
+    # Creates and updates after what they depend on.
     dependents: dict[str, list[str]] = defaultdict(list)
     for change in changes:
         for dep in change.dependencies:
@@ -117,19 +114,24 @@ def build_steps(changes: Iterable[ResourceChange], zone_of: Mapping[str, str | N
     for change in changes:
         mine = create_step.get(change.address)
         if mine is not None:
-            for dep in change.dependencies:
-                if dep in create_step:
-                    deps[mine].add(create_step[dep])
+            g.after(first_step.get(change.address, mine), *(create_step.get(d) for d in change.dependencies))
+    # Deletes after the deletes of everything that depended on, or sat under, the old object.
+    for change in changes:
         gone = delete_step.get(change.address)
-        if gone is not None:
-            for dep in change.dependencies:
-                if dep in delete_step and dep != change.address:
-                    deps[delete_step[dep]].add(gone)
-            if change.actions == (Action.CREATE, Action.DELETE):
-                # The old object goes only once its dependents point at the new one.
-                for other in dependents.get(change.address, ()):
-                    if other in create_step:
-                        deps[teardown[change.address]].add(create_step[other])
+        if gone is None:
+            continue
+        old = set(context.old_dependencies.get(change.address, ())) or set(change.dependencies) | {change.parent} - {None}
+        for dep in old:
+            if dep in delete_step and dep != change.address:
+                g.after(delete_step[dep], gone)
+        if change.actions == (Action.CREATE, Action.DELETE):
+            # The old object goes only once its dependents point at the new one.
+            for other in dependents.get(change.address, ()):
+                g.after(teardown[change.address], create_step.get(other))
+
+    _natural_keys(g, changes, first_step, delete_step, problems)
+    _serialize_maintenance(g, changes, maintenance)
+    _zone_disabling(g, changes, by_address, zone_of, context, create_step, first_step, teardown, enable_step)
 
     # Enabling waits for the subtree: a physical network for its children, a zone for everything in it.
     children_of: dict[str, list[str]] = defaultdict(list)
@@ -144,45 +146,192 @@ def build_steps(changes: Iterable[ResourceChange], zone_of: Mapping[str, str | N
         change = by_address[address]
         if change.type == "cloudstack_physical_network":
             for child in children_of.get(address, []):
-                if child in create_step:
-                    deps[eid].add(create_step[child])
+                g.after(eid, create_step.get(child))
         elif change.type == "cloudstack_zone":
             for other in in_zone.get(address, ()):
-                for sid in (create_step.get(other), enable_step.get(other)):
-                    if sid is not None:
-                        deps[eid].add(sid)
+                g.after(eid, create_step.get(other), enable_step.get(other))
 
-    for sid, step in steps.items():
-        step.depends_on = tuple(sorted(deps.get(sid, ())))
-    return _ordered(steps)
+    for sid, step in g.steps.items():
+        step.depends_on = tuple(sorted(g.deps.get(sid, ())))
+    try:
+        order = topological(g.steps, {sid: s.depends_on for sid, s in g.steps.items()}, lambda sid: _priority(g.steps[sid]))
+    except CycleError as exc:
+        early = sorted({g.steps[sid].address for sid in exc.cycle} & {a for a, c in by_address.items()
+                                                                      if c.actions == (Action.CREATE, Action.DELETE)})
+        hint = (f" ({', '.join(early)}: create_before_destroy cannot be honoured here; remove it, or keep the "
+                "objects it depends on with a moved block)") if early else ""
+        problems.append((early[0] if early else None, f"the plan cannot be ordered: these steps wait for each other: {exc}{hint}"))
+        return [], problems
+    return [g.steps[sid] for sid in order], problems
+
+
+def _change_steps(g: StepGraph, change: ResourceChange, context: OrderContext, create_step: dict[str, str],
+                  first_step: dict[str, str], delete_step: dict[str, str], teardown: dict[str, str],
+                  maintenance: dict[str, str], enable_step: dict[str, str]) -> None:
+    actions = change.actions
+    schema = get_schema(change.type)
+    drained = schema is not None and "maintenance_before_delete" in schema.lifecycle_steps
+    attr = ENABLE_ATTR.get(change.type)
+    may_enable = change.address not in context.skip_enable
+    if Action.DELETE in actions:
+        sid = g.add(StepOp.DELETE, change, inputs=dict(change.before or {}))
+        delete_step[change.address] = teardown[change.address] = sid
+        if drained:
+            op = StepOp.PREPARE_HOST_MAINTENANCE if change.type == "cloudstack_host" else StepOp.ENABLE_STORAGE_MAINTENANCE
+            # The Terraform provider's destroy_timeout bounds the wait for Maintenance.
+            timeout = (change.before or {}).get("destroy_timeout")
+            mid = g.add(op, change, inputs={"destroy_timeout": timeout}) if timeout else g.add(op, change)
+            g.after(sid, mid)
+            teardown[change.address] = maintenance[change.address] = mid
+    if Action.CREATE in actions:
+        inputs = dict(change.after or {})
+        op = StepOp.ADOPT if change.reason == "adopt" else StepOp.CREATE
+        wants_enable = attr is not None and inputs.get(attr) == "Enabled"
+        if wants_enable:
+            inputs[attr] = "Disabled"  # type: ignore[index]
+        sid = g.add(op, change, inputs=inputs)
+        create_step[change.address] = first_step[change.address] = sid
+        differs = tuple(a for a in change.changed_attrs if not (wants_enable and a == attr)) if op is StepOp.ADOPT else ()
+        if differs:
+            # The adopted object differs from the configuration: update it before anything uses it.
+            uid = g.add(StepOp.UPDATE, change, inputs={k: v for k, v in inputs.items() if k != "id"}, changed=differs)
+            g.after(uid, sid)
+            create_step[change.address] = uid
+        if wants_enable and may_enable:
+            enable_step[change.address] = g.add(StepOp.ENABLE, change, inputs={attr: "Enabled"})
+            g.after(enable_step[change.address], create_step[change.address])
+        if actions == (Action.DELETE, Action.CREATE):
+            g.after(sid, delete_step[change.address])
+        elif actions == (Action.CREATE, Action.DELETE):
+            g.after(teardown[change.address], sid)  # the old object is drained only once the new one exists
+    if actions == (Action.UPDATE,):
+        changed = list(change.changed_attrs)
+        inputs = dict(change.after or {})
+        inputs.pop(SERVICE_STATE, None)
+        last: str | None = None
+        if SERVICE_STATE in changed:
+            changed.remove(SERVICE_STATE)
+            op = StepOp.CANCEL_HOST_MAINTENANCE if change.type == "cloudstack_host" else StepOp.CANCEL_STORAGE_MAINTENANCE
+            last = first_step[change.address] = g.add(op, change)
+        if attr is not None and attr in changed and inputs.get(attr) == "Enabled":
+            changed.remove(attr)
+            inputs[attr] = (change.before or {}).get(attr, "Disabled")
+            if may_enable:
+                enable_step[change.address] = g.add(StepOp.ENABLE, change, inputs={attr: "Enabled"})
+                g.after(enable_step[change.address], last)
+        if changed:
+            sid = g.add(StepOp.UPDATE, change, inputs=inputs, changed=tuple(changed))
+            g.after(sid, last)
+            first_step.setdefault(change.address, sid)
+            last = sid
+            if change.address in enable_step:
+                g.after(enable_step[change.address], sid)
+        if last is not None:
+            create_step[change.address] = last
+
+
+def _natural_keys(g: StepGraph, changes: list[ResourceChange], first_step: Mapping[str, str],
+                  delete_step: Mapping[str, str], problems: list[tuple[str | None, str]]) -> None:
+    """Whoever takes a natural key waits for whoever frees it; both at once is refused at plan time."""
+    held: list[tuple[NameKey | RangeKey, str, str]] = []  # (key, address, step that frees it)
+    for change in changes:
+        before = keys_of(change.type, change.before)
+        if change.address in delete_step:
+            held += [(k, change.address, delete_step[change.address]) for k in before]
+        elif change.actions == (Action.UPDATE,) and change.address in first_step:
+            # A rename frees its old name (a range an object keeps while resizing it is not freed).
+            after = keys_of(change.type, change.after)
+            held += [(k, change.address, first_step[change.address]) for k in before if isinstance(k, NameKey) and k not in after]
+    if not held:
+        return
+    names: dict[NameKey, list[tuple[str, str]]] = defaultdict(list)
+    ranges: dict[tuple[str, str], list[tuple[RangeKey, str, str]]] = defaultdict(list)
+    for key, address, sid in held:
+        if isinstance(key, NameKey):
+            names[key].append((address, sid))
+        else:
+            ranges[(key.type, key.scope)].append((key, address, sid))
+    for change in changes:
+        taker = first_step.get(change.address)
+        if taker is None or g.steps[taker].op is StepOp.ADOPT or change.after is None:
+            continue
+        for key in keys_of(change.type, change.after):
+            if change.actions == (Action.UPDATE,) and (isinstance(key, RangeKey) or key in keys_of(change.type, change.before)):
+                continue  # it keeps a key it already holds
+            if isinstance(key, NameKey):
+                holders = names.get(key, [])
+            else:
+                holders = [(a, s) for k, a, s in ranges.get((key.type, key.scope), []) if k.overlaps(key)]
+            for address, sid in holders:
+                if address == change.address and change.actions == (Action.CREATE, Action.DELETE):
+                    problems.append((address, f"{address}: create_before_destroy cannot be honoured: the new object and "
+                                              f"the old one would both hold the {key}, which CloudStack keeps unique; "
+                                              "remove create_before_destroy or change the key"))
+                else:
+                    g.after(taker, sid)
+
+
+def _serialize_maintenance(g: StepGraph, changes: list[ResourceChange], maintenance: Mapping[str, str]) -> None:
+    """CloudStack lets one host per cluster, and one pool per cluster (zone-wide pools: per zone), be
+    in PrepareForMaintenance at a time: each maintenance step waits for the previous one's."""
+    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for change in changes:
+        mid = maintenance.get(change.address)
+        if mid is None:
+            continue
+        before = change.before or {}
+        cluster, zone = before.get("cluster_id"), before.get("zone_id")
+        zone_wide = change.type == "cloudstack_storage_pool" and (str(before.get("scope", "")).upper() == "ZONE" or not cluster)
+        scope = zone if zone_wide else cluster
+        groups[(change.type, str(scope))].append(mid)
+    for members in groups.values():
+        members.sort()
+        for earlier, later in pairwise(members):
+            g.after(later, earlier)
+
+
+def _zone_disabling(g: StepGraph, changes: list[ResourceChange], by_address: Mapping[str, ResourceChange],
+                    zone_of: Mapping[str, str | None], context: OrderContext, create_step: dict[str, str],
+                    first_step: Mapping[str, str], teardown: Mapping[str, str], enable_step: dict[str, str]) -> None:
+    """An Enabled zone is disabled before its subtree is destroyed (deleteZone with users on it is
+    what operators never want) and before a physical network is added (CloudStack refuses that in
+    an Enabled zone); enabled again at the end when the configuration wants it."""
+    disable: dict[str, str] = {}
+    for change in changes:
+        if change.type != "cloudstack_zone" or (change.before or {}).get("allocation_state") != "Enabled":
+            continue
+        if Action.DELETE in change.actions:
+            disable[change.address] = sid = g.add(StepOp.DISABLE, change, inputs={"allocation_state": "Disabled"})
+            g.after(teardown[change.address], sid)
+    if disable:
+        for change in changes:
+            zone = context.old_zone_of.get(change.address) if change.address in context.old_zone_of else zone_of.get(change.address)
+            if change.address in teardown and zone in disable and zone != change.address:
+                g.after(teardown[change.address], disable[zone])
+    for change in changes:
+        if change.type != "cloudstack_physical_network" or change.address not in first_step or Action.CREATE not in change.actions:
+            continue
+        zone = zone_of.get(change.address)
+        zc = by_address.get(zone) if zone else None
+        if zc is None or Action.CREATE in zc.actions or Action.DELETE in zc.actions:
+            continue
+        if (zc.before or {}).get("allocation_state") != "Enabled" or (zc.after or {}).get("allocation_state") == "Disabled":
+            continue  # already disabled, or disabled by the zone's own update (which the create waits for)
+        if zc.address not in disable:
+            disable[zc.address] = g.add(StepOp.DISABLE, zc, inputs={"allocation_state": "Disabled"})
+            g.after(disable[zc.address], create_step.get(zc.address))
+            if zc.address not in context.skip_enable and zc.address not in enable_step:
+                enable_step[zc.address] = g.add(StepOp.ENABLE, zc, inputs={"allocation_state": "Enabled"})
+            if zc.address in enable_step:
+                g.after(enable_step[zc.address], disable[zc.address])
+        g.after(first_step[change.address], disable[zc.address])
 
 
 def _priority(step: Step) -> tuple[int, int, str]:
     schema = get_schema(step.type)
     level = schema.level if schema is not None else 9
-    if step.op in (StepOp.DELETE, StepOp.PREPARE_HOST_MAINTENANCE, StepOp.ENABLE_STORAGE_MAINTENANCE):
+    if step.op in _TEARDOWN_OPS:
         return (0, -level, step.id)
     if step.op is StepOp.ENABLE:
         return (2, -level, step.id)
     return (1, level, step.id)
-
-
-def _ordered(steps: Mapping[str, Step]) -> list[Step]:
-    incoming = {sid: len(step.depends_on) for sid, step in steps.items()}
-    dependents: dict[str, list[str]] = defaultdict(list)
-    for sid, step in steps.items():
-        for dep in step.depends_on:
-            dependents[dep].append(sid)
-    ready = [(_priority(s), sid) for sid, s in steps.items() if incoming[sid] == 0]
-    heapq.heapify(ready)
-    out: list[Step] = []
-    while ready:
-        _, sid = heapq.heappop(ready)
-        out.append(steps[sid])
-        for nxt in dependents[sid]:
-            incoming[nxt] -= 1
-            if incoming[nxt] == 0:
-                heapq.heappush(ready, (_priority(steps[nxt]), nxt))
-    if len(out) != len(steps):
-        raise ValueError("internal: the step graph has a cycle: " + ", ".join(sorted(s for s, n in incoming.items() if n)))
-    return out

@@ -4,18 +4,21 @@
 Equality first, deepdiff only on what differs (a whole-state deepdiff of 50,000 resources takes
 minutes; equality takes well under a second). Replacements cascade through replace-forcing
 references in topological order, so a pod whose zone is replaced is replaced, in one linear pass.
+Every changed argument is decided from CloudStack's update semantics (schema/updates.py): updated
+by a call that applies it, replaced, or refused at plan time; never reported done when it is not.
+Moves, refresh, targets, failure domains and step order live in their own modules beside this one.
 """
 
 from __future__ import annotations
 
 import copy
-import heapq
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from cloudstack_iac.addrs import AddressError, ResourceAddress
 from cloudstack_iac.diags import Diagnostics, error, warning
+from cloudstack_iac.live import MAINTENANCE_STATES, LiveObject
 from cloudstack_iac.model import Configuration, DesiredResource
 from cloudstack_iac.plan.diff import (
     SENSITIVE,
@@ -25,12 +28,17 @@ from cloudstack_iac.plan.diff import (
     shown_after,
     shown_before,
 )
+from cloudstack_iac.plan.domains import Domains, state_zone_of
+from cloudstack_iac.plan.graph import CycleError, topological
 from cloudstack_iac.plan.model import Action, Plan, ResourceChange
-from cloudstack_iac.plan.order import build_steps
-from cloudstack_iac.providers.base import LiveObject
+from cloudstack_iac.plan.moves import apply_moves
+from cloudstack_iac.plan.order import SERVICE_STATE, OrderContext, build_steps
+from cloudstack_iac.plan.refresh import refresh_state, service_states
+from cloudstack_iac.plan.targets import enables_left_out, select_targets
 from cloudstack_iac.schema import get_schema, normalized_values
 from cloudstack_iac.schema.base import ResourceSchema
-from cloudstack_iac.state.document import FailureDomain, ResourceState, StateDocument
+from cloudstack_iac.schema.updates import forces_replacement, refusal
+from cloudstack_iac.state.document import ResourceState, StateDocument
 from cloudstack_iac.values import Unknown, contains_unknown
 
 __all__ = ["SENSITIVE", "PlanOptions", "apply_moves", "make_plan", "refresh_state"]
@@ -53,62 +61,6 @@ def _copy_state(prior: StateDocument) -> StateDocument:
     return doc
 
 
-def _matches(address: str, pattern: str) -> bool:
-    return address == pattern or address.startswith(pattern + "[") or address.startswith(pattern + ".")
-
-
-def apply_moves(config: Configuration, state: StateDocument, diags: Diagnostics) -> list[tuple[str, str]]:
-    """Rename state entries as ``moved`` blocks say, before anything is compared."""
-    done: list[tuple[str, str]] = []
-    for move in config.moved:
-        hits = [a for a in state.resources if _matches(a, move.from_address)]
-        for old in hits:
-            new = move.to_address + old[len(move.from_address):]
-            if new in state.resources:
-                diags.append(error(f"moved: cannot move {old} to {new}: {new} is already in state", subject=move.source))
-                continue
-            resource = state.resources.pop(old)
-            resource.address = new
-            state.resources[new] = resource
-            done.append((old, new))
-    if done:
-        renamed = dict(done)
-        for r in state.resources.values():
-            r.dependencies = [renamed.get(d, d) for d in r.dependencies]
-            if r.parent in renamed:
-                r.parent = renamed[r.parent]
-    return done
-
-
-def refresh_state(state: StateDocument, live: Mapping[tuple[str, str], LiveObject]) -> tuple[list[str], dict[str, dict[str, tuple[Any, Any]]]]:
-    """Update state from live objects. Returns (addresses deleted outside, attribute drift by address)."""
-    gone: list[str] = []
-    drift: dict[str, dict[str, tuple[Any, Any]]] = {}
-    for address, resource in state.resources.items():
-        schema = get_schema(resource.type)
-        if schema is None or resource.id is None:
-            continue
-        obj = live.get((resource.type, resource.id))
-        if obj is None:
-            gone.append(address)
-            continue
-        fields = schema.model.model_fields
-        readable = {k: v for k, v in obj.attributes.items() if k in fields and k not in schema.write_only and k not in schema.sensitive}
-        normalized = normalized_values(resource.type, readable)
-        for key in readable:
-            if key not in resource.attributes and schema.defaults.get(key) is None:
-                continue  # an optional argument the configuration left to the server (a pool's hypervisor)
-            new = normalized.get(key)
-            old = resource.attributes.get(key, schema.defaults.get(key))
-            if new != old:
-                drift.setdefault(address, {})[key] = (old, new)
-                if new is None:
-                    resource.attributes.pop(key, None)
-                else:
-                    resource.attributes[key] = new
-    return gone, drift
-
-
 class _Planner:
     def __init__(self, config: Configuration, state: StateDocument, live: Mapping[tuple[str, str], LiveObject] | None,
                  options: PlanOptions, region_names: Mapping[str, str], diags: Diagnostics, *,
@@ -126,8 +78,9 @@ class _Planner:
         self._owned_ids: set[tuple[str, str]] | None = None
         self.adopted: dict[str, str] = {}  # address -> id of the object found after an interrupted apply
         self.desired: dict[str, dict[str, Any]] = {}
-        self._domain: dict[str, FailureDomain] = {}
-        self._zone_of: dict[str, str | None] = {}
+        self.domains = Domains(config, state, self.targets, self.desired, region_names)
+        self.domain, self.zone_of, self.parent_of = self.domains.domain, self.domains.zone_of, self.domains.parent_of
+        self.out_of_service: dict[str, str] = service_states(state, live) if live is not None else {}
 
     # ----------------------------------------------------------------------------------- references
     def reference_targets(self, r: DesiredResource, values: Mapping[str, Any]) -> dict[str, str]:
@@ -144,74 +97,6 @@ class _Planner:
                 if found is not None:
                     out[attr] = found
         return out
-
-    def parent_of(self, address: str) -> str | None:
-        change_targets = self.targets.get(address)
-        resource = self.state.resources.get(address)
-        type_name = self.config.resources[address].type if address in self.config.resources else resource.type if resource else None
-        schema = get_schema(type_name) if type_name else None
-        if schema is None:
-            return None
-        if change_targets is not None:
-            for attr in schema.parent_attrs:
-                if attr in change_targets:
-                    return change_targets[attr]
-        return resource.parent if resource is not None else None
-
-    def name_of(self, address: str) -> str | None:
-        values = self.desired.get(address)
-        if values is None and address in self.state.resources:
-            values = self.state.resources[address].attributes
-        if not values:
-            return None
-        schema = get_schema(self.type_of(address) or "")
-        if schema is None:
-            name = values.get("name")
-            return name if isinstance(name, str) else None
-        return schema.object_name(values)
-
-    def type_of(self, address: str) -> str | None:
-        if address in self.config.resources:
-            return self.config.resources[address].type
-        r = self.state.resources.get(address)
-        return r.type if r else None
-
-    def provider_of(self, address: str) -> str:
-        if address in self.config.resources:
-            return self.config.resources[address].provider
-        r = self.state.resources.get(address)
-        return r.provider if r else "default"
-
-    def domain(self, address: str) -> FailureDomain:
-        cached = self._domain.get(address)
-        if cached is not None:
-            return cached
-        chain: list[str] = []
-        seen: set[str] = set()
-        cursor: str | None = address
-        while cursor is not None and cursor not in seen:
-            seen.add(cursor)
-            chain.append(cursor)
-            cursor = self.parent_of(cursor)
-        names: dict[str, str | None] = {"zone": None, "pod": None, "cluster": None}
-        field_of = {"cloudstack_zone": "zone", "cloudstack_pod": "pod", "cloudstack_cluster": "cluster"}
-        zone_address = None
-        for a in chain:
-            kind = field_of.get(self.type_of(a) or "")
-            if kind and names[kind] is None:
-                names[kind] = self.name_of(a)
-                if kind == "zone":
-                    zone_address = a
-        provider = self.provider_of(address)
-        region = self.region_names.get(provider) or (provider if provider != "default" else None)
-        result = FailureDomain(region, names["zone"], names["pod"], names["cluster"])
-        self._domain[address] = result
-        self._zone_of[address] = zone_address
-        return result
-
-    def zone_of(self, address: str) -> str | None:
-        self.domain(address)
-        return self._zone_of.get(address)
 
     # ------------------------------------------------------------------------------------- planning
     def plan(self) -> None:
@@ -233,30 +118,17 @@ class _Planner:
                 self.diags.append(error(f"-replace {address}: no such resource in state", address=address))
 
     def topological(self, resources: Mapping[str, DesiredResource]) -> list[str]:
-        incoming: dict[str, int] = {a: 0 for a in resources}
-        dependents: dict[str, list[str]] = {a: [] for a in resources}
+        depends: dict[str, set[str]] = {}
         for address, r in resources.items():
             values = normalized_values(r.type, r.values)
             self.desired[address] = values
             self.targets[address] = self.reference_targets(r, values)
-            for dep in set(r.depends_on) | set(self.targets[address].values()):
-                if dep in resources and dep != address:
-                    incoming[address] += 1
-                    dependents[dep].append(address)
-        ready = [a for a, n in incoming.items() if n == 0]
-        heapq.heapify(ready)
-        order: list[str] = []
-        while ready:
-            address = heapq.heappop(ready)
-            order.append(address)
-            for nxt in dependents[address]:
-                incoming[nxt] -= 1
-                if incoming[nxt] == 0:
-                    heapq.heappush(ready, nxt)
-        if len(order) != len(resources):
-            stuck = sorted(a for a, n in incoming.items() if n > 0)
-            self.diags.append(error(f"dependency cycle between resources: {', '.join(stuck[:10])}"))
-        return order
+            depends[address] = set(r.depends_on) | set(self.targets[address].values())
+        try:
+            return topological(resources, depends)
+        except CycleError as exc:
+            self.diags.append(error(f"dependency cycle between resources: {exc}"))
+            return []
 
     def plan_desired(self, r: DesiredResource, force_replace: bool) -> None:
         address = str(r.address)
@@ -289,7 +161,11 @@ class _Planner:
             return
         changed = changed_attributes(schema, values, prior, sensitive=sensitive, ignore=r.lifecycle.ignore_changes,
                                      salt=self.state.salt, digests=self._digests)
-        replace_because = replace_forcing(schema, changed)
+        replace_because = tuple(sorted({*replace_forcing(schema, changed), *(a for a in changed if forces_replacement(r.type, a))}))
+        for attr in sorted(changed):
+            why = refusal(r.type, attr)
+            if why is not None and not force_replace and prior.status != "tainted":
+                self.diags.append(error(f"{address}: {attr} cannot change: {why}", subject=r.source, address=address))
         reason = None
         if force_replace:
             reason = "replace_by_request"
@@ -316,9 +192,32 @@ class _Planner:
                     actions = (Action.DELETE, Action.CREATE)
             self.new_ids.add(address)
             self.changes[address] = ResourceChange(actions=actions, replace_because=replace_because, reason=reason, **common)
-        elif changed:
+            return
+        ignored = set(r.lifecycle.ignore_changes)
+        if ignored:
+            # Ignored arguments are never sent and never written to state from the configuration:
+            # the update carries what the state holds (a secret it cannot know stays out).
+            for attr in list(values):
+                if "*" in ignored or attr in ignored:
+                    if attr in sensitive or attr not in prior.attributes:
+                        values.pop(attr)
+                    else:
+                        values[attr] = prior.attributes[attr]
+            common["after"] = shown_after(values, sensitive)
+        out_of_service = self.out_of_service.get(address)
+        if out_of_service in MAINTENANCE_STATES:
+            # In maintenance, by a failed apply or an operator: the configuration wants it in service.
+            changed = {*changed, SERVICE_STATE}
+            common["changed_attrs"] = tuple(sorted(changed))
+            common["before"] = {**common["before"], SERVICE_STATE: out_of_service}
+            common["after"] = {**common["after"], SERVICE_STATE: "in service"}
+        elif out_of_service is not None:
+            self.diags.append(warning(f"{address} is {out_of_service} in CloudStack: the management server cannot reach it, "
+                                      "and no plan can fix that (check the agent and its network; CloudStack reconnects it by itself)",
+                                      address=address))
+        if changed:
             change = ResourceChange(actions=(Action.UPDATE,), **common)
-            change.attr_diffs = attribute_diffs(prior.attributes, values, changed, sensitive)
+            change.attr_diffs = attribute_diffs(prior.attributes, values, changed - {SERVICE_STATE}, sensitive)
             self.changes[address] = change
         else:
             self.changes[address] = ResourceChange(actions=(Action.NOOP,), **common)
@@ -397,7 +296,9 @@ class _Planner:
         returned is compared; secrets and write-only arguments cannot be read back."""
         hidden = schema.sensitive | schema.write_only | schema.computed
         fields = schema.model.model_fields
-        read = normalized_values(r.type, {k: v for k, v in obj.attributes.items() if k in fields and k not in hidden})
+        # Only what the configuration sets: an argument it leaves to the server (a pool's hypervisor) is no difference.
+        read = normalized_values(r.type, {k: v for k, v in obj.attributes.items()
+                                          if k in fields and k not in hidden and values.get(k) is not None})
         seen = ResourceState(str(r.address), r.type, obj.id, {**values, **{k: v for k, v in read.items() if k in obj.attributes}})
         changed = changed_attributes(schema, values, seen, sensitive=hidden, ignore=(*r.lifecycle.ignore_changes, *hidden),
                                      salt=self.state.salt)
@@ -433,31 +334,6 @@ def _is_reference(value: Any) -> bool:
     return True
 
 
-def _select_targets(planner: _Planner, patterns: tuple[str, ...], destroy: bool) -> set[str]:
-    every = set(planner.changes)
-    chosen = {a for a in every if any(_matches(a, p) for p in patterns)}
-    if destroy:
-        dependents: dict[str, set[str]] = {}
-        for c in planner.changes.values():
-            for d in c.dependencies:
-                dependents.setdefault(d, set()).add(c.address)
-        stack = list(chosen)
-        while stack:
-            for nxt in dependents.get(stack.pop(), ()):
-                if nxt not in chosen:
-                    chosen.add(nxt)
-                    stack.append(nxt)
-        return chosen
-    stack = list(chosen)
-    while stack:
-        change = planner.changes.get(stack.pop())
-        for dep in change.dependencies if change else ():
-            if dep in every and dep not in chosen:
-                chosen.add(dep)
-                stack.append(dep)
-    return chosen
-
-
 def make_plan(config: Configuration, prior: StateDocument, *, live: Mapping[tuple[str, str], LiveObject] | None = None,
               options: PlanOptions = PlanOptions(), region_names: Mapping[str, str] | None = None) -> tuple[Plan, Diagnostics]:
     """Plan the changes that take prior (refreshed with live, when given) to the configuration."""
@@ -491,12 +367,25 @@ def make_plan(config: Configuration, prior: StateDocument, *, live: Mapping[tupl
         return plan, diags
     planner = _Planner(config, state, live, options, region_names or {}, diags, by_id=by_id, gone=gone)
     planner.plan()
+    old_deps = {a: tuple({*r.dependencies, *([r.parent] if r.parent else [])}) for a, r in state.resources.items()}
+    skip_enable: frozenset[str] = frozenset()
     if options.targets:
-        keep = _select_targets(planner, options.targets, options.destroy)
+        keep = select_targets(planner.changes, options.targets, options.destroy, old_deps)
+        skip_enable = enables_left_out(planner.changes, keep, planner.zone_of)
         planner.changes = {a: c for a, c in planner.changes.items() if a in keep}
     changes = sorted(planner.changes.values(), key=lambda c: c.address)
+    for change in changes:
+        # Failure domains follow renames: children of a renamed pod are recorded under its new name.
+        kept = state.resources.get(change.address)
+        if kept is not None and change.actions in ((Action.NOOP,), (Action.UPDATE,)):
+            kept.domain = change.domain
     zone_of = {c.address: planner.zone_of(c.address) for c in changes}
-    steps = build_steps(changes, zone_of)
+    context = OrderContext(old_dependencies=old_deps, skip_enable=skip_enable,
+                           old_zone_of={a: state_zone_of(state, a) for a in state.resources})
+    steps, problems = build_steps(changes, zone_of, context)
+    for address, message in problems:
+        desired = config.resources.get(address) if address else None
+        diags.append(error(message, subject=desired.source if desired else None, address=address))
     plan = Plan(prior.lineage, prior.serial, config.digest, changes, steps, state, destroy=options.destroy,
                 deferred=sorted(planner.deferred), deferred_notes=dict(sorted(planner.deferred.items())), moved=moved,
                 outputs={k: v.value for k, v in config.outputs.items() if not v.sensitive and not contains_unknown(v.value)})

@@ -45,8 +45,11 @@ def summarize(plan: Plan) -> dict[str, Any]:
             what = "changed"
         visible.append({"address": c.address, "change": what})
     zones = sorted(z for z in per_zone if z != "(no zone)")
+    # A refresh-only plan changes nothing in the cloud: it only updates the state.
+    totals = {"add": 0, "change": 0, "destroy": 0} if plan.refresh_only else counts(plan.changes)
     return {
-        **counts(plan.changes),
+        **totals,
+        "state_updates": len(real) if plan.refresh_only else 0,
         "zones_touched": zones,
         "multi_zone": len(zones) > 1,
         "per_zone": {z: dict(v) for z, v in sorted(per_zone.items())},

@@ -23,6 +23,7 @@ from cs import CloudStack, CloudStackApiException, CloudStackException
 from cloudstack_iac.diags import DiagnosticError, error
 from cloudstack_iac.providers.base import LiveObject, ProviderError, ReadResult
 from cloudstack_iac.schema.types import host_address, host_display_name
+from cloudstack_iac.schema.updates import LOCAL
 
 MAX_BACKOFF = 10.0
 # An async job longer than this is reported, not waited for: host maintenance (live-migrating every VM
@@ -681,7 +682,17 @@ class ApiProvider:
 
     def update(self, type_name: str, object_id: str, values: Mapping[str, Any], changed: Iterable[str]) -> dict[str, Any]:
         mapping = TYPES[type_name]
-        names = [n for n in changed if n in mapping.update_params]
+        changed = list(changed)
+        if "password" in changed and type_name in ("cloudstack_host", "cloudstack_cluster"):
+            # Only updateHostPassword changes the credentials CloudStack keeps (schema/updates.py).
+            scope = {"hostid": object_id} if type_name == "cloudstack_host" else {"clusterid": object_id}
+            self.call("updateHostPassword", username=values.get("username"), password=values.get("password"), **scope)
+        handled = {"password"} if type_name in ("cloudstack_host", "cloudstack_cluster") else set()
+        handled |= LOCAL.get(type_name, frozenset())  # csiac's own settings: state only, no call
+        unsent = [n for n in changed if n not in mapping.update_params and n not in handled]
+        if unsent:  # never report an update done that no call makes (the planner replaces or refuses these)
+            raise ProviderError(mapping.update or "update", 432, f"{type_name}: {', '.join(unsent)} cannot be updated in place")
+        names = [n for n in changed if n in mapping.update_params and n not in handled]
         if not names or mapping.update is None:
             return {}
         params = self._params(type_name, values, names)
@@ -691,10 +702,6 @@ class ApiProvider:
             params["enabled"] = params["enabled"] != "Disabled"
         if type_name == "cloudstack_pod" and ("startip" in params or "endip" in params):
             return self._update_pod_range(object_id, values, params)
-        if type_name == "cloudstack_host" and "password" in params:  # updateHost has no password parameter
-            self.call("updateHostPassword", hostid=object_id, username=values.get("username"), password=params.pop("password"))
-            if not params:
-                return {}
         identifier: Any = int(object_id) if type_name == "cloudstack_region" else object_id
         obj = self._unwrap(self.call(mapping.update, id=identifier, **params), mapping.result_key)
         return self.to_attributes(type_name, obj) if "id" in obj else {}
@@ -765,6 +772,18 @@ class ApiProvider:
                 raise ProviderError(command, 530, f"timed out waiting for {object_id} to reach {wanted} (still {state})")
             time.sleep(delay)
             delay = min(delay * 2, self.poll_interval)
+
+    def disable(self, type_name: str, object_id: str) -> dict[str, Any]:
+        if type_name != "cloudstack_zone":
+            raise ProviderError("disable", 432, f"{type_name} has no disable operation")
+        obj = self._unwrap(self.call("updateZone", id=object_id, allocationstate="Disabled"), "zone")
+        return self.to_attributes(type_name, obj) if "id" in obj else {}
+
+    def cancel_host_maintenance(self, object_id: str) -> None:
+        self.call("cancelHostMaintenance", id=object_id)
+
+    def cancel_storage_maintenance(self, object_id: str) -> None:
+        self.call("cancelStorageMaintenance", id=object_id)
 
     def enable(self, type_name: str, object_id: str, values: Mapping[str, Any]) -> dict[str, Any]:
         if type_name == "cloudstack_zone":

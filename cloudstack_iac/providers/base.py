@@ -10,7 +10,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
+from cloudstack_iac.live import LiveObject
+
 ENTRY_POINT_GROUP = "cloudstack_iac.providers"
+__all__ = ["ENTRY_POINT_GROUP", "LiveObject", "Provider", "ProviderError", "ReadResult"]
 
 
 class ProviderError(Exception):
@@ -22,15 +25,6 @@ class ProviderError(Exception):
         self.errortext = errortext
         self.cserrorcode = cserrorcode
         super().__init__(f"{command}: {errorcode} {errortext}")
-
-
-@dataclass(slots=True)
-class LiveObject:
-    """One object as the cloud reports it, mapped back to resource attributes."""
-
-    type: str  # resource type, e.g. "cloudstack_pod"
-    id: str
-    attributes: dict[str, Any]  # argument names of the resource type, plus server-side ones
 
 
 @dataclass(slots=True)
@@ -69,6 +63,18 @@ class Provider(Protocol):
 
     def enable(self, type_name: str, object_id: str, values: Mapping[str, Any]) -> dict[str, Any]:
         """Zone allocationstate=Enabled; physical network or service provider state=Enabled."""
+        ...
+
+    def disable(self, type_name: str, object_id: str) -> dict[str, Any]:
+        """Zone allocationstate=Disabled (before its subtree goes, or a physical network is added)."""
+        ...
+
+    def cancel_host_maintenance(self, object_id: str) -> None:
+        """cancelHostMaintenance: a host in (or on its way to) Maintenance back in service."""
+        ...
+
+    def cancel_storage_maintenance(self, object_id: str) -> None:
+        """cancelStorageMaintenance: a primary storage pool in maintenance back in service."""
         ...
 
     def find(self, type_name: str, values: Mapping[str, Any]) -> dict[str, Any] | None:

@@ -18,7 +18,8 @@ Graph = tuple[list[str], list[tuple[str, str]], dict[str, str], dict[str, str]] 
 
 OP_CLASS = {StepOp.CREATE: "create", StepOp.ADOPT: "adopt", StepOp.UPDATE: "update", StepOp.DELETE: "delete",
             StepOp.PREPARE_HOST_MAINTENANCE: "maintenance", StepOp.ENABLE_STORAGE_MAINTENANCE: "maintenance",
-            StepOp.ENABLE: "enable"}
+            StepOp.ENABLE: "enable", StepOp.DISABLE: "maintenance", StepOp.CANCEL_HOST_MAINTENANCE: "enable",
+            StepOp.CANCEL_STORAGE_MAINTENANCE: "enable"}
 _DOT_COLOURS = {"create": "palegreen", "adopt": "palegreen", "update": "khaki1", "delete": "lightpink",
                 "maintenance": "orange", "enable": "lightblue", "replace": "plum"}
 _MERMAID_COLOURS = {"create": "#d4f7d4", "adopt": "#d4f7d4", "update": "#fff3bf", "delete": "#ffd6d6",

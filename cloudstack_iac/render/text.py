@@ -47,6 +47,9 @@ STEP_MARKERS = {
     StepOp.PREPARE_HOST_MAINTENANCE: "!",
     StepOp.ENABLE_STORAGE_MAINTENANCE: "!",
     StepOp.ENABLE: "*",
+    StepOp.DISABLE: "!",
+    StepOp.CANCEL_HOST_MAINTENANCE: "*",
+    StepOp.CANCEL_STORAGE_MAINTENANCE: "*",
 }
 
 _COLORS = {"+": "32", "~": "33", "-": "31", "-/+": "35", "+/-": "35", "!": "1;31", "#": "1", "*": "36"}
