@@ -116,10 +116,13 @@ class PostgresBackend(StateBackend):
                              f"(held by {holder.describe()}, lock ID {holder.id or 'unknown'})")
         key = _lock_key(self.workspace)
         conn = self._connect()
-        try:  # a bigint advisory key is split over classid (high 32 bits) and objid (low 32 bits)
-            conn.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted "
-                "AND classid = %s AND objid = %s AND objsubid = 1", ((key >> 32) & 0xFFFFFFFF, key & 0xFFFFFFFF))
+        holders = ("FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = %s AND objid = %s AND objsubid = 1",
+                   ((key >> 32) & 0xFFFFFFFF, key & 0xFFFFFFFF))  # a bigint key is split over classid and objid
+        try:
+            conn.execute("SELECT pg_terminate_backend(pid) " + holders[0], holders[1])
+            deadline = time.monotonic() + 10  # the session ends asynchronously: wait until its lock is gone
+            while conn.execute("SELECT count(*) " + holders[0], holders[1]).fetchone()[0] and time.monotonic() < deadline:
+                time.sleep(0.05)
             conn.execute("DELETE FROM csiac_lock WHERE workspace = %s", (self.workspace,))
         except psycopg.Error as exc:
             raise StateError(f"cannot release the lock of workspace {self.workspace!r}: {str(exc).strip().splitlines()[0]}") from None

@@ -1,7 +1,7 @@
 """kill -9 at random points of apply and destroy, embedded and over HTTP: nothing duplicated, nothing lost, nothing false.
 
 Each run draws its kill points from a seed it prints (set CSIAC_FAULT_SEED to replay one) and runs
-CSIAC_FAULT_TRIALS trials per case (3 by default, 12 per suite run; hundreds across CI runs). Every
+CSIAC_FAULT_TRIALS trials per case (3 by default, 12 per suite run; hundreds across CI runs), one test each. Every
 trial then checks what a user would: the next plan shows no change to what was already recorded
 (no false password change), a second apply or destroy finishes, the cloud holds no duplicate, the
 state equals the cloud, and the re-plan is empty.
@@ -93,15 +93,15 @@ def _trial(root: Path, trial: int, destroy: bool, cloud: Served | None, monkeypa
         assert doc["resources"] == {}, where
 
 
+@pytest.mark.parametrize("trial", range(TRIALS))
 @pytest.mark.parametrize("destroy", [False, True], ids=["apply", "destroy"])
-def test_kill_minus_nine_embedded(tmp_path: Path, destroy: bool, monkeypatch: pytest.MonkeyPatch) -> None:
-    print(f"fault trials: seed {SEED} (CSIAC_FAULT_SEED={SEED} replays), {TRIALS} trials")
-    for trial in range(TRIALS):
-        _trial(tmp_path, trial, destroy, None, monkeypatch)
+def test_kill_minus_nine_embedded(tmp_path: Path, destroy: bool, trial: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    print(f"fault trial {trial}: seed {SEED} (CSIAC_FAULT_SEED={SEED} replays)")
+    _trial(tmp_path, trial, destroy, None, monkeypatch)
 
 
+@pytest.mark.parametrize("trial", range(TRIALS))
 @pytest.mark.parametrize("destroy", [False, True], ids=["apply", "destroy"])
-def test_kill_minus_nine_over_http(tmp_path: Path, http_cloud: Served, destroy: bool, monkeypatch: pytest.MonkeyPatch) -> None:
-    print(f"fault trials over HTTP: seed {SEED} (CSIAC_FAULT_SEED={SEED} replays), {TRIALS} trials")
-    for trial in range(TRIALS):
-        _trial(tmp_path, trial, destroy, http_cloud, monkeypatch)
+def test_kill_minus_nine_over_http(tmp_path: Path, http_cloud: Served, destroy: bool, trial: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    print(f"fault trial {trial} over HTTP: seed {SEED} (CSIAC_FAULT_SEED={SEED} replays)")
+    _trial(tmp_path, trial, destroy, http_cloud, monkeypatch)

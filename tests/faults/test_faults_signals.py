@@ -57,7 +57,7 @@ def test_sigterm_while_planning_releases_the_lock_and_exits_130(config: Path) ->
 
 
 def test_a_second_signal_aborts_at_once_and_the_journal_keeps_what_finished(config: Path) -> None:
-    provider_block(config, latency_ms=400)
+    provider_block(config, latency_ms=250)
     process = start(["apply", "-auto-approve", str(config)], config.parent)
     assert wait_for_step(process, 1)
     process.send_signal(signal.SIGTERM)
