@@ -187,8 +187,12 @@ class Store:
             sql, args = sql + " AND zoneid=?", [*args, zoneid]
         return self.conn().execute(sql + " LIMIT 1", args).fetchone() is not None
 
-    def all(self, kind: str, *, zoneid: str | None = None, parent: str | None = None, object_id: str | None = None) -> list[dict[str, Any]]:
+    def all(self, kind: str, *, zoneid: str | None = None, parent: str | None = None, object_id: str | None = None,
+            name: str | None = None) -> list[dict[str, Any]]:
+        """Objects of a kind, narrowed by indexed columns (a name lookup must not scan a 50,000-host zone)."""
         sql, args = "SELECT seq, data FROM objects WHERE kind=?", [kind]
+        if name is not None:
+            sql, args = sql + " AND name=?", [*args, name]
         if object_id is not None:
             sql, args = sql + " AND id=?", [*args, object_id]
         if zoneid is not None:

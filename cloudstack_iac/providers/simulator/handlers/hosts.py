@@ -47,7 +47,8 @@ def add_host(st: Store, p: dict[str, str]) -> dict[str, Any]:
     address = parsed.hostname or url
     path = parsed.path.strip("/")
     name = address + (f"-{path.replace('/', '-')}" if path else "")
-    if cluster["hypervisortype"] != hypervisor or any(h.get("_url") == url for h in st.all("host", zoneid=zone["id"])):
+    # The same url gives the same name, so the (indexed) name finds an earlier host of that url.
+    if cluster["hypervisortype"] != hypervisor or any(h.get("_url") == url for h in st.all("host", zoneid=zone["id"], name=name)):
         # the discoverer finds nothing: another hypervisor's cluster, or a host that was added before
         raise runtime(f"Unable to add the host: Cannot find the server resources at {url}")
     host = {"id": str(uuid.uuid4()), "name": name, "ipaddress": address, "type": "Routing", "state": "Up",
