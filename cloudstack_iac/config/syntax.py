@@ -6,6 +6,7 @@ once into these nodes, which the evaluator walks many times (once per count/for_
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -151,27 +152,22 @@ class Body:
     blocks: list[Block] = field(default_factory=list)
 
 
-def references(expr: Any) -> list[Traversal]:
-    """Every name-rooted traversal inside an expression (for static dependency questions)."""
-    found: list[Traversal] = []
+def walk(expr: Any) -> Iterator[Any]:
+    """Every node of an expression, the expression first (for static questions about what it contains)."""
     stack = [expr]
     while stack:
         node = stack.pop()
+        yield node
         if isinstance(node, Traversal):
-            if node.root is None:
-                found.append(node)
-            else:
+            if node.root is not None:
                 stack.append(node.root)
             stack.extend(op.key for op in node.ops if isinstance(op, IndexOp))
         elif isinstance(node, Template):
             stack.extend(node.parts)
         elif isinstance(node, TemplateIf):
-            stack.append(node.cond)
-            stack.extend(node.then)
-            stack.extend(node.otherwise)
+            stack.extend((node.cond, *node.then, *node.otherwise))
         elif isinstance(node, TemplateFor):
-            stack.append(node.collection)
-            stack.extend(node.body)
+            stack.extend((node.collection, *node.body))
         elif isinstance(node, Call):
             stack.extend(node.args)
         elif isinstance(node, Unary):
@@ -186,41 +182,14 @@ def references(expr: Any) -> list[Traversal]:
             for k, v in node.items:
                 stack.extend((k, v))
         elif isinstance(node, ForExpr):
-            stack.append(node.collection)
-            stack.extend(e for e in (node.key_expr, node.value_expr, node.cond) if e is not None)
-    return found
+            stack.extend(e for e in (node.collection, node.key_expr, node.value_expr, node.cond) if e is not None)
+
+
+def references(expr: Any) -> list[Traversal]:
+    """Every name-rooted traversal inside an expression (for static dependency questions)."""
+    return [node for node in walk(expr) if isinstance(node, Traversal) and node.root is None]
 
 
 def calls(expr: Any) -> list[Call]:
     """Every function call inside an expression (variable files allow none, as in Terraform)."""
-    found: list[Call] = []
-    stack = [expr]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, Call):
-            found.append(node)
-            stack.extend(node.args)
-        elif isinstance(node, Traversal):
-            if node.root is not None:
-                stack.append(node.root)
-            stack.extend(op.key for op in node.ops if isinstance(op, IndexOp))
-        elif isinstance(node, Template):
-            stack.extend(node.parts)
-        elif isinstance(node, TemplateIf):
-            stack.extend((node.cond, *node.then, *node.otherwise))
-        elif isinstance(node, TemplateFor):
-            stack.extend((node.collection, *node.body))
-        elif isinstance(node, Unary):
-            stack.append(node.operand)
-        elif isinstance(node, Binary):
-            stack.extend((node.left, node.right))
-        elif isinstance(node, Conditional):
-            stack.extend((node.cond, node.then, node.otherwise))
-        elif isinstance(node, TupleExpr):
-            stack.extend(node.items)
-        elif isinstance(node, ObjectExpr):
-            for k, v in node.items:
-                stack.extend((k, v))
-        elif isinstance(node, ForExpr):
-            stack.extend(e for e in (node.collection, node.key_expr, node.value_expr, node.cond) if e is not None)
-    return sorted(found, key=lambda c: (c.pos.line, c.pos.column))
+    return sorted((node for node in walk(expr) if isinstance(node, Call)), key=lambda c: (c.pos.line, c.pos.column))
