@@ -67,6 +67,11 @@ class Found:
                                      provider=self.providers.get(address, "default")))
         return out
 
+    def arguments(self, obj: LiveObject, schema: Any) -> dict[str, Any]:
+        """A live object's arguments for generated HCL, ids of objects found here as references to them."""
+        return {key: _Ref(self.names[value]) if key in schema.references and isinstance(value, str) and value in self.names
+                else value for key, value in _arguments(obj).items()}
+
     def _id_of(self, ref: _Ref) -> str:
         return next(obj.id for address, obj, _ in self.resources if address == ref.address)
 
@@ -124,12 +129,7 @@ def discover_zone(zone_name: str, objects: Iterable[LiveObject], state: StateDoc
     for obj in chosen:
         schema = get_schema(obj.type)
         assert schema is not None
-        args: dict[str, Any] = {}
-        for key, value in _arguments(obj).items():
-            if key in schema.references and isinstance(value, str) and value in found.names:
-                args[key] = _Ref(found.names[value])
-            else:
-                args[key] = value
+        args = found.arguments(obj, schema)
         if obj.type == "cloudstack_host":
             args["url"] = host_url_guess(str(obj.attributes.get("_name") or ""), str(obj.attributes.get("_ipaddress") or ""))
             args["username"] = "root"
@@ -256,9 +256,7 @@ def adopt_terraform(instances: Iterable[TerraformInstance], live: Iterable[LiveO
     for inst, obj in chosen:
         schema = get_schema(obj.type)
         assert schema is not None
-        args: dict[str, Any] = {}
-        for key, value in _arguments(obj).items():
-            args[key] = _Ref(found.names[value]) if key in schema.references and value in found.names else value
+        args = found.arguments(obj, schema)
         for key in schema.model.model_fields:  # what the API never returns (a pool's url): Terraform's value
             value = inst.attributes.get(key)
             if key not in args and value not in (None, "", [], {}) and key not in schema.references and key not in schema.sensitive:

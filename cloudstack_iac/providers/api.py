@@ -22,6 +22,7 @@ from cs import CloudStack, CloudStackApiException, CloudStackException
 
 from cloudstack_iac.diags import DiagnosticError, error
 from cloudstack_iac.providers.base import LiveObject, ProviderError, ReadResult
+from cloudstack_iac.schema import get_schema, normalized_values
 from cloudstack_iac.schema.types import host_address, host_display_name
 from cloudstack_iac.schema.updates import LOCAL
 
@@ -555,9 +556,8 @@ class ApiProvider:
             found = self.call("listRegions", fetch_list=True, id=values.get("region_id")) or []
             return self._first_match(type_name, found, lambda r: str(r.get("id")) == str(values.get("region_id")))
         scope = {api: values.get(arg) for api, arg in NAME_SCOPES.get(type_name, ()) if values.get(arg)}
-        name = values.get("cluster_name") if type_name == "cloudstack_cluster" else values.get("name")
-        if type_name == "cloudstack_secondary_storage" and name is None:
-            name = values.get("url")  # CloudStack names an image store after its url when it is given no name
+        schema = get_schema(type_name)
+        name = schema.object_name(normalized_values(type_name, values)) if schema is not None else values.get("name")
         found = self.call(TYPES[type_name].list, fetch_list=True, name=name, **scope) or []
         if type_name == "cloudstack_storage_pool":  # a cluster-scoped pool's name is unique within its cluster only
             cluster = values.get("cluster_id")
