@@ -608,12 +608,14 @@ def simulator_reset(directory: str, db: str | None) -> int:
 @click.option("--drop-rate", default=0.0, type=click.FloatRange(0, 1), help="Fraction of connections dropped unanswered.")
 @click.option("--throttle-rps", default=None, type=float, help="Answer 429 beyond this many requests a second (api.throttling).")
 @click.option("--db", "--state", "db", default=None, help="Simulator database (default DIRECTORY/.csiac/simulator.db).")
+@click.option("--maintenance-seconds", default=None, type=click.FloatRange(min=0),
+              help="Seconds a host or pool takes from PrepareForMaintenance to Maintenance (default 0.2).")
 @click.option("--request-timeout", default=30.0, show_default=True, type=click.FloatRange(min=0.01),
               help="Seconds a client may take to send a request before the connection is closed.")
 @run
 def simulator_serve(directory: str, host: str, port: int, api_key: str | None, secret_key: str | None, latency_ms: float,
                     fail_rate: float, async_fail_rate: float, drop_rate: float, throttle_rps: float | None, db: str | None,
-                    request_timeout: float) -> int:
+                    maintenance_seconds: float | None, request_timeout: float) -> int:
     """Serve the simulator of DIRECTORY (the database its embedded provider uses) at /client/api, exactly as a
     CloudStack management server does."""
     from cloudstack_iac.server.serve import serve
@@ -632,5 +634,5 @@ def simulator_serve(directory: str, host: str, port: int, api_key: str | None, s
 
     serve(host=host, port=port, db_path=db, api_key=api_key, secret_key=secret_key, latency_ms=latency_ms,
           fail_rate=fail_rate, async_fail_rate=async_fail_rate, drop_rate=drop_rate, throttle_rps=throttle_rps, ready=ready,
-          request_timeout=request_timeout)
+          request_timeout=request_timeout, maintenance_seconds=maintenance_seconds)
     return EXIT_OK

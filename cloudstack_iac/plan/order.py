@@ -10,6 +10,8 @@
   one at a time per cluster (zone-wide pools: per zone), as CloudStack allows;
 - a zone is disabled before its subtree is destroyed or a physical network is added to it;
 - a physical network is enabled after its traffic types and providers exist;
+- a storage network IP range is created after its zone's Storage traffic type (the server refuses it
+  before: "Cannot find storage network in zone");
 - a zone that should be Enabled is enabled as the last step of its subtree;
 - hosts and pools found in maintenance are taken out of it when the configuration wants them;
 - a replacement is delete-then-create, or create-then-delete with create_before_destroy (the old
@@ -51,8 +53,17 @@ def step_id(op: StepOp, address: str) -> str:
     return f"{words.get(op, op.value)} {address}"
 
 
+def _direct_range(change: ResourceChange) -> bool:
+    """A guest (direct) IP range the provider hangs on its zone's shared guest network (Basic and security-group zones)."""
+    values = change.after if change.after is not None else change.before or {}
+    return change.type == "cloudstack_vlan_ip_range" and values.get("for_virtual_network") is False and not values.get("network_id")
+
+
 def _describe(op: StepOp, change: ResourceChange) -> str:
     what = change.type.removeprefix("cloudstack_").replace("_", " ")
+    if _direct_range(change) and op in (StepOp.CREATE, StepOp.DELETE):
+        return (f"create {what} (in a Basic or security-group zone without a shared guest network: createNetwork first)"
+                if op == StepOp.CREATE else f"delete {what} (then the shared guest network made for it, once it holds no range)")
     return {
         StepOp.CREATE: f"create {what}",
         StepOp.ADOPT: f"adopt the existing {what} found after an interrupted apply",
@@ -129,6 +140,7 @@ def build_steps(changes: Iterable[ResourceChange], zone_of: Mapping[str, str | N
             for other in dependents.get(change.address, ()):
                 g.after(teardown[change.address], create_step.get(other))
 
+    _storage_network_first(g, changes, zone_of, create_step)
     _natural_keys(g, changes, first_step, delete_step, problems)
     _serialize_maintenance(g, changes, maintenance)
     _zone_disabling(g, changes, by_address, zone_of, context, create_step, first_step, teardown, enable_step)
@@ -269,6 +281,17 @@ def _natural_keys(g: StepGraph, changes: list[ResourceChange], first_step: Mappi
                                               "remove create_before_destroy or change the key"))
                 else:
                     g.after(taker, sid)
+
+
+def _storage_network_first(g: StepGraph, changes: list[ResourceChange], zone_of: Mapping[str, str | None],
+                           create_step: Mapping[str, str]) -> None:
+    storage_traffic: dict[str | None, list[str]] = defaultdict(list)
+    for change in changes:
+        if change.type == "cloudstack_traffic_type" and (change.after or {}).get("traffic_type") == "Storage":
+            storage_traffic[zone_of.get(change.address)].append(change.address)
+    for change in changes:
+        if change.type == "cloudstack_storage_network_ip_range" and change.address in create_step:
+            g.after(create_step[change.address], *(create_step.get(t) for t in storage_traffic.get(zone_of.get(change.address), ())))
 
 
 def _serialize_maintenance(g: StepGraph, changes: list[ResourceChange], maintenance: Mapping[str, str]) -> None:

@@ -22,6 +22,8 @@ from cs import CloudStack, CloudStackApiException, CloudStackException
 
 from cloudstack_iac.diags import DiagnosticError, error
 from cloudstack_iac.providers.base import LiveObject, ProviderError, ReadResult
+from cloudstack_iac.providers.refusals import transient
+from cloudstack_iac.providers.shapes import BadAnswer, check_job_result, check_response
 from cloudstack_iac.schema import get_schema, normalized_values
 from cloudstack_iac.schema.types import host_address, host_display_name
 from cloudstack_iac.schema.updates import LOCAL
@@ -31,19 +33,8 @@ MAX_BACKOFF = 10.0
 # off a host) is the slowest job we start and takes minutes, rarely half an hour.
 JOB_TIMEOUT = 1800.0
 CONNECT_TIMEOUT = 5.0  # seconds to open a connection; reading an answer may take the provider's whole timeout
-# 530s that are refusals, not hiccups (FACTS.md preconditions): asking again cannot succeed, so fail at once.
-REFUSAL_530 = re.compile(r"cannot be (deleted|removed)|not deletable|not in maintenance|not in Maintenance state|"
-                         r"not ready|Cannot enable this Zone|still has|already", re.IGNORECASE)
-
-
-# 530s that clear by themselves: another pool or host of the cluster is still going into maintenance.
-BUSY_530 = re.compile(r"Only one storage pool in a cluster can be in PrepareForMaintenance|other servers attempting migrations")
 # Failures that no other list call can escape (no connection, credentials refused): a read stops at the first.
 UNREACHABLE = frozenset({0, 401})
-
-
-def _transient(code: int, text: str) -> bool:
-    return code == 429 or (code == 530 and (BUSY_530.search(text) is not None or not REFUSAL_530.search(text)))
 
 
 class _JobFailed(Exception):
@@ -303,8 +294,9 @@ class _CallCounter:
         session.send = counting_send  # type: ignore[method-assign]
 
 
-def _short_page_ends_the_list(client: CloudStack) -> None:
-    """A page shorter than the page size is the last one, whatever its count says.
+def _checked_answers(client: CloudStack) -> None:
+    """Every answer is checked against its command's shape (providers/shapes.py), and a page shorter than
+    the page size is the last one, whatever its count says.
 
     The ``cs`` client pages until it has ``count`` objects; a server whose count is wrong (a proxy, a
     bug) would be asked for pages forever.
@@ -312,6 +304,8 @@ def _short_page_ends_the_list(client: CloudStack) -> None:
     answer = client._response_value
 
     def bounded(response: requests.Response, json: bool = True) -> Any:
+        if json:
+            check_response(response)  # the command's shape, or a BadAnswer naming what is missing
         data = answer(response, json)
         if isinstance(data, dict) and "count" in data:
             lists = [v for k, v in data.items() if k != "count" and isinstance(v, list)]
@@ -335,7 +329,7 @@ class ApiProvider:
         self.maintenance_timeout = maintenance_timeout
         self.poll_interval = poll_interval
         self.counter = _CallCounter(client.session)
-        _short_page_ends_the_list(client)
+        _checked_answers(client)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name}>"
@@ -365,7 +359,8 @@ class ApiProvider:
              **params: Any) -> Any:
         """One API command with retries; errors become ProviderError with CloudStack's code and text.
 
-        Connection errors, 429 and 530 are retried with exponential backoff up to ``max_retries``. An async
+        Connection errors, throttling and transient 530s are retried with exponential backoff up to ``max_retries``;
+        431s and the 530s of the server's preconditions table (providers/refusals.py) fail at once. An async
         command's job is polled here (each poll a retried read), so a failed poll never re-sends the command.
         ``find`` looks up what a create may already have made before it is sent again (no duplicates).
         """
@@ -401,16 +396,19 @@ class ApiProvider:
                     found = find()  # our earlier attempt made it after all
                     if found is not None:
                         return found
-                if not _transient(code, text) or attempt >= self.max_retries:
-                    raise ProviderError(command, code, text, error.get("cserrorcode")) from None
+                cserrorcode = error.get("cserrorcode")
+                if not transient(code, text, cserrorcode) or attempt >= self.max_retries:
+                    raise ProviderError(command, code, text, cserrorcode) from None
             except _JobFailed as exc:
-                if not _transient(exc.errorcode, exc.errortext) or attempt >= self.max_retries:
+                if not transient(exc.errorcode, exc.errortext, exc.cserrorcode) or attempt >= self.max_retries:
                     raise ProviderError(command, exc.errorcode, exc.errortext, exc.cserrorcode) from None
             except (requests.exceptions.RequestException, CloudStackException) as exc:
                 if attempt >= self.max_retries:
                     from cloudstack_iac.providers.cloudstack.client import describe_failure
 
                     raise ProviderError(command, 0, redact(describe_failure(exc))) from None
+            except BadAnswer as exc:  # not its command's shape: asking again gets the same page
+                raise ProviderError(exc.command, 0, str(exc).split(": ", 1)[1]) from None
             except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:  # JSON, but not CloudStack's shapes
                 raise ProviderError(command, 0, f"unexpected answer from the management server: {type(exc).__name__}: "
                                                 f"{redact(str(exc))[:200]}") from None
@@ -431,6 +429,7 @@ class ApiProvider:
             if status != 0:
                 result = job.get("jobresult")
                 if status == 1 and not job.get("jobresultcode"):
+                    check_job_result(command, result)
                     return result if result is not None else {}
                 error = result if isinstance(result, dict) else {}
                 raise _JobFailed(int(error.get("errorcode") or job.get("jobresultcode") or 530),
@@ -584,6 +583,8 @@ class ApiProvider:
             params.pop("allocationstate", None)  # zones start Disabled; enabling is the plan's last ENABLE step
         # Arguments only the update command takes: set right after the create.
         after = {api: params.pop(api) for api in _SET_AFTER_CREATE.get(type_name, ()) if api in params}
+        if type_name == "cloudstack_host" and "clustername" in params and "clusterid" in params:
+            params.pop("clustername")  # addHost refuses both ("Can't specify cluster by both id and name"): the id names it
         if type_name == "cloudstack_host" and "clustername" in params and "clusterid" not in params:
             # addHost would create a cluster of that name if none exists ("discoverHostsFull"): a typo must not
             # make a cluster, so the name is resolved to the cluster of the pod first.
@@ -641,6 +642,22 @@ class ApiProvider:
         network = self._unwrap(self.call("createNetwork", **network_params), "network")
         ranges = self.call("listVlanIpRanges", fetch_list=True, zoneid=zone["id"], networkid=network["id"]) or []
         return next((r for r in ranges if r.get("startip") == params.get("startip")), None)
+    def _shared_network_of(self, range_id: Any) -> dict[str, Any] | None:
+        """The shared guest network this provider made for a direct range (``_direct_range_network``), if the range is on one."""
+        ranges = self.call("listVlanIpRanges", fetch_list=True, id=range_id) or []
+        network_id = ranges[0].get("networkid") if ranges else None
+        if not network_id:
+            return None
+        networks = self.call("listNetworks", fetch_list=True, id=network_id) or []
+        made_here = [n for n in networks if str(n.get("displaytext", "")).startswith("Shared guest network of ")]
+        return made_here[0] if made_here else None
+
+    def _drop_shared_network(self, network: Mapping[str, Any]) -> None:
+        """The shared guest network goes with its last range, before its Guest traffic type and physical network
+        (deleteTrafficType and deletePhysicalNetwork refuse while a network is on them)."""
+        if not self.call("listVlanIpRanges", fetch_list=True, networkid=network["id"]):
+            self.call("deleteNetwork", id=network["id"])
+
     def _cluster_id(self, name: str, pod_id: Any) -> str:
         clusters = self.call("listClusters", fetch_list=True, name=name, podid=pod_id) or []
         match = [c for c in clusters if c.get("name") == name]
@@ -739,7 +756,10 @@ class ApiProvider:
                     for network in self.call("listNetworks", fetch_list=True, physicalnetworkid=network_of[type_name]) or []:
                         self.call("deleteNetwork", id=network["id"])
                 assert mapping.delete is not None
+                network = self._shared_network_of(identifier) if type_name == "cloudstack_vlan_ip_range" else None
                 self.call(mapping.delete, id=identifier)
+                if network is not None:
+                    self._drop_shared_network(network)
         except ProviderError as exc:
             if "entity does not exist" in exc.errortext:
                 return  # already gone

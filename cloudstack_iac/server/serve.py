@@ -126,11 +126,13 @@ def exposure_warnings(host: str, api_key: str | None) -> list[str]:
 def serve(*, host: str = "127.0.0.1", port: int = 8080, db_path: str | Path, api_key: str | None = None,
           secret_key: str | None = None, latency_ms: float = 0.0, fail_rate: float = 0.0, async_fail_rate: float = 0.0,
           drop_rate: float = 0.0, throttle_rps: float | None = None, ready: Callable[[int], None] | None = None,
-          stop: threading.Event | None = None, request_timeout: float = REQUEST_TIMEOUT) -> None:
+          stop: threading.Event | None = None, request_timeout: float = REQUEST_TIMEOUT,
+          maintenance_seconds: float | None = None) -> None:
     """Serve until SIGINT/SIGTERM (or ``stop`` is set); port 0 picks a free port, passed to ``ready``."""
     for line in exposure_warnings(host, api_key):
         print(line, file=sys.stderr, flush=True)
-    engine = SimulatorEngine(db_path, latency_ms=latency_ms, fail_rate=fail_rate, async_fail_rate=async_fail_rate)
+    timing = {} if maintenance_seconds is None else {"maintenance_seconds": maintenance_seconds}
+    engine = SimulatorEngine(db_path, latency_ms=latency_ms, fail_rate=fail_rate, async_fail_rate=async_fail_rate, **timing)
     app = make_wsgi_app(engine, api_key=api_key, secret_key=secret_key, drop_rate=drop_rate, throttle_rps=throttle_rps)
     handler = type("_Bounded", (_Quiet,), {"timeout": request_timeout})
     server = make_server(host, port, app, server_class=_Server, handler_class=handler)
