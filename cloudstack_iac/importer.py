@@ -34,7 +34,12 @@ def _arguments(obj: LiveObject) -> dict[str, Any]:
 def import_one(address: str, desired: DesiredResource, obj: LiveObject, state: StateDocument) -> ResourceState:
     schema = get_schema(obj.type)
     assert schema is not None
-    attributes = normalized_values(obj.type, {k: v for k, v in _arguments(obj).items() if k not in schema.write_only})
+    # What apply would have recorded: an optional argument the configuration leaves to the server (a zone's
+    # dhcp_provider, which the server sets to VirtualRouter) stays out of state, as refresh keeps it out.
+    left_to_server = {k for k in schema.model.model_fields
+                      if desired.values.get(k) is None and schema.defaults.get(k) is None}
+    attributes = normalized_values(obj.type, {k: v for k, v in _arguments(obj).items()
+                                              if k not in schema.write_only and k not in left_to_server})
     by_id = state.by_id()
     parent = None
     for attr in schema.parent_attrs:

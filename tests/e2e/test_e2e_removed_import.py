@@ -12,7 +12,7 @@ resource "cloudstack_zone" "z" {
   network_type  = "Advanced"
   dns1          = "1.1.1.1"
   internal_dns1 = "1.1.1.1"
-  dhcp_provider = "VirtualRouter"  # the importer records the server's default; unset, the plan would clear it
+  # dhcp_provider is left to the server (VirtualRouter): the import must not plan a change for it
 }
 '''
 
