@@ -16,6 +16,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
+from urllib.parse import urlparse
 
 from cloudstack_iac.addrs import AddressError, ResourceAddress
 from cloudstack_iac.diags import Diagnostic, Diagnostics, error, warning
@@ -114,6 +115,11 @@ def _err(r: DesiredResource, attr: str | None, message: str) -> Diagnostic:
     return error(message, subject=_at(r, attr), address=str(r.address), attribute=attr)
 
 
+def _refused(r: DesiredResource, attr: str | None, message: str, server: str | None) -> Diagnostic:
+    """An error in our words, then the server's own refusal (preconditions-4.18.md), as apply would show it."""
+    return _err(r, attr, f'{message}; CloudStack refuses it: "{server}"' if server else message)
+
+
 def _warn(r: DesiredResource, attr: str | None, message: str) -> Diagnostic:
     return warning(message, subject=_at(r, attr), address=str(r.address), attribute=attr)
 
@@ -187,8 +193,9 @@ def _references(index: _Index, diags: Diagnostics) -> None:
                 if mine is not None and theirs is not None and mine != theirs and attr not in reported:
                     reported.add(attr)
                     noun = _SHORT.get(parent.type, parent.type)
-                    diags.append(_err(r, attr, f"{attr} points at {_describe(mine)}, but its {noun} {parent.address} "
-                                               f"is in {_describe(theirs)}"))
+                    server = "Pod with specified id doesn't belong to the zone {zone}" if (r.type, attr) == ("cloudstack_cluster", "zone_id") else None
+                    diags.append(_refused(r, attr, f"{attr} points at {_describe(mine)}, but its {noun} {parent.address} "
+                                                   f"is in {_describe(theirs)}", server))
 
 
 def _reference_problem(index: _Index, attr: str, expected: str, value: Any) -> str | None:
@@ -228,13 +235,14 @@ def _pool_scope(r: DesiredResource, values: Mapping[str, Any], diags: Diagnostic
     scope = values.get("scope")
     if scope == "CLUSTER":
         if values.get("cluster_id") is None:
-            diags.append(_err(r, "cluster_id", "a cluster-scoped storage pool needs cluster_id (and pod_id); "
-                                               'for a zone-wide pool set scope = "ZONE"'))
+            diags.append(_refused(r, "cluster_id", "a cluster-scoped storage pool needs cluster_id (and pod_id); "
+                                                   'for a zone-wide pool set scope = "ZONE"', "cluster id can't be null, if scope is cluster"))
         if values.get("pod_id") is None:
             diags.append(_err(r, "pod_id", "a cluster-scoped storage pool needs pod_id (its cluster's pod)"))
     elif scope == "ZONE":
         if values.get("hypervisor") is None:
-            diags.append(_err(r, "hypervisor", "a zone-wide storage pool needs the hypervisor it serves"))
+            diags.append(_refused(r, "hypervisor", "a zone-wide storage pool needs the hypervisor it serves",
+                                  "Missing parameter hypervisor. Hypervisor type is required to create zone wide primary storage."))
         for attr in ("cluster_id", "pod_id"):
             if values.get(attr) is not None:
                 diags.append(_err(r, attr, f"a zone-wide storage pool must not set {attr}"))
@@ -248,7 +256,24 @@ def _subnet(gateway: Any, netmask: Any) -> Net | None:
         return None
 
 
-def _range_span(r: DesiredResource, values: Mapping[str, Any], diags: Diagnostics) -> Span | None:
+# The server's words for a range's mistakes, by what is wrong (preconditions-4.18.md, createPod,
+# createVlanIpRange, createStorageNetworkIpRange); a missing key: the server does not check it.
+PodTexts = Mapping[str, str]
+POD_TEXTS: PodTexts = {
+    "start_ip": "The start IP is invalid", "end_ip": "The end IP is invalid", "gateway": "The gateway is invalid",
+    "netmask": "The netmask is invalid", "start_outside": "The start address of the IP range is not in the CIDR subnet.",
+    "end_outside": "The end address of the IP range is not in the CIDR subnet.",
+    "order": "The start IP address must have a lower value than the end IP address.",
+    "gateway_inside": "The gateway shouldn't overlap start/end ip addresses"}
+VLAN_TEXTS: PodTexts = {
+    "gateway": "Please specify a valid gateway", "netmask": "Please specify a valid netmask",
+    "start_outside": "Please specify a valid IP range or valid netmask or valid gateway",
+    "end_outside": "Please specify a valid IP range or valid netmask or valid gateway",
+    "gateway_inside": "The gateway ip should not be the part of the ip range being added."}
+STORAGE_TEXTS: PodTexts = {"netmask": "Invalid netmask:{netmask}"}
+
+
+def _range_span(r: DesiredResource, values: Mapping[str, Any], diags: Diagnostics, texts: PodTexts = POD_TEXTS) -> Span | None:
     """Check one range's addresses; return its span (first and last as integers) when it is well formed.
 
     A missing end_ip means what CloudStack makes of it: the subnet's last host address.
@@ -259,13 +284,14 @@ def _range_span(r: DesiredResource, values: Mapping[str, Any], diags: Diagnostic
     ok = True
     for attr, value in (("gateway", gateway), ("start_ip", start), ("end_ip", end)):
         if value is not None and _ip(value) is None:
-            diags.append(_err(r, attr, f'{attr} "{value}" is not a valid IP address'))
+            diags.append(_refused(r, attr, f'{attr} "{value}" is not a valid IP address', texts.get(attr)))
             ok = False
     if _ip(gateway) is None:
         return None
     subnet = _subnet(gateway, netmask)
     if subnet is None:
-        diags.append(_err(r, "netmask", f'netmask "{netmask}" is not a valid netmask for gateway {gateway}'))
+        server = texts.get("netmask", "").replace("{netmask}", str(netmask))
+        diags.append(_refused(r, "netmask", f'netmask "{netmask}" is not a valid netmask for gateway {gateway}', server))
         return None
     if not ok:
         return None
@@ -273,29 +299,49 @@ def _range_span(r: DesiredResource, values: Mapping[str, Any], diags: Diagnostic
     b = _ip(end) if end is not None else (subnet.broadcast_address - 1 if subnet.num_addresses > 2 else subnet.broadcast_address)
     assert a is not None and b is not None and g is not None
     where = f"{subnet} (gateway {gateway}, netmask {netmask})"
-    for attr, value in (("start_ip", a), ("end_ip", b)):
+    for attr, value, text in (("start_ip", a, "start_outside"), ("end_ip", b, "end_outside")):
         if value.version != subnet.version or value not in subnet:
-            diags.append(_err(r, attr, f"{attr} {value} is outside {where}"))
+            diags.append(_refused(r, attr, f"{attr} {value} is outside {where}", texts.get(text)))
             ok = False
     if ok and int(a) > int(b):
-        diags.append(_err(r, "end_ip", f"start_ip {a} is after end_ip {b}"))
+        diags.append(_refused(r, "end_ip", f"start_ip {a} is after end_ip {b}", texts.get("order")))
         ok = False
     if ok and int(a) <= int(g) <= int(b):
-        diags.append(_err(r, "gateway", f"gateway {gateway} lies inside the range {a}-{b}"))
+        diags.append(_refused(r, "gateway", f"gateway {gateway} lies inside the range {a}-{b}", texts.get("gateway_inside")))
     return (int(a), int(b), r, f"{a}-{b}") if ok else None
 
 
 def _overlaps(items: list[Span], what: str, attr: str, diags: Diagnostics,
-              same: Callable[[DesiredResource, DesiredResource], bool] | None = None) -> None:
+              same: Callable[[DesiredResource, DesiredResource], bool] | None = None, server: str | None = None) -> None:
     """Report every span that starts before an earlier span ends: sort once, sweep with the furthest end."""
     items.sort(key=lambda t: (t[0], t[1]))
     reach: Span | None = None
     for item in items:
         first, last, r, text = item
         if reach is not None and first <= reach[1] and not (same and same(reach[2], r)):
-            diags.append(_err(r, attr, f"{what} {text} overlaps {reach[2].address} ({reach[3]})"))
+            diags.append(_refused(r, attr, f"{what} {text} overlaps {reach[2].address} ({reach[3]})",
+                                  server.replace("{other}", reach[3]) if server else None))
         if reach is None or last > reach[1]:
             reach = item
+
+
+def _private_public(private: list[Span], public: list[Span], diags: Diagnostics) -> None:
+    """A zone's pod (private) ranges and public ranges never share an address: sort both, sweep once."""
+    tagged = sorted([(*p, True) for p in private] + [(*p, False) for p in public], key=lambda t: (t[0], t[1]))
+    reach: dict[bool, Span | None] = {True: None, False: None}
+    for first, last, r, text, is_private in tagged:
+        other = reach[not is_private]
+        if other is not None and first <= other[1]:
+            if is_private:  # createPod: the range holds a public IP of the zone (the first one shared)
+                shared = ipaddress.ip_address(max(first, other[0]))
+                diags.append(_refused(r, "start_ip", f"pod range {text} overlaps the public range {other[3]} ({other[2].address})",
+                                      f"The Start IP and endIP address range overlap with Public IP :{shared}"))
+            else:  # createVlanIpRange: the range holds a pod's management IP
+                diags.append(_refused(r, "start_ip", f"public range {text} overlaps the pod range {other[3]} ({other[2].address})",
+                                      f"The Start IP and EndIP address range overlap with private IP :{other[3].replace('-', ':')}"))
+        mine = reach[is_private]
+        if mine is None or last > mine[1]:
+            reach[is_private] = (first, last, r, text)
 
 
 def _vlan_id(value: Any) -> int | str | None:
@@ -335,30 +381,55 @@ def _single_vlan(r: DesiredResource, values: Mapping[str, Any], diags: Diagnosti
         diags.append(_err(r, "vlan", f'vlan "{vlan}" is not a VLAN id 1-4094{allowed}'))
 
 
+def _vnet_refusal(vlan: str, spans: list[tuple[int, int]] | None) -> str:
+    """updatePhysicalNetwork's words for a bad vnet range (createPhysicalNetwork rewraps them as "Fail to create a
+    physical network"); {min}/{max} are the isolation method's bounds, which the server fills in."""
+    if any("-" not in part for part in vlan.split(",")):
+        return ("Please provide valid vnet range. vnet range should be a comma separated list of vlan ranges. "
+                "example 500-500,600-601 between {min} and {max}")
+    if spans is None:
+        return ("Please provide valid vnet range. The vnet range should be a comma separated list example 2001-2012,3000-3005. "
+                "between {min} and {max}")
+    if any(lo > hi for lo, hi in spans):
+        return "Vnet range has to be between {min} and {max} and start range should be lesser than or equal to stop range"
+    return "Vnet range has to be between {min} and {max}"
+
+
 def _ranges(index: _Index, diags: Diagnostics) -> None:
     """Addresses, subnets and VLANs of pods and IP ranges; overlaps within a zone (or pod)."""
     private: dict[Key, list[Span]] = defaultdict(list)  # pod ranges, per zone
     public: dict[Key, list[Span]] = defaultdict(list)  # public ranges, per zone
     storage: dict[Key, list[Span]] = defaultdict(list)  # storage network ranges, per pod
+    pod_spans: dict[Key, Span] = {}  # pod -> its management range
     for r in index.by_type.get("cloudstack_pod", []):
         values = index.v(r)
         span = _range_span(r, values, diags)
         zone = index.key(values.get("zone_id"))
         if span and zone:
             private[zone].append(span)
+            pod_spans[_own_key(r)] = span
     for r in index.by_type.get("cloudstack_storage_network_ip_range", []):
         values = index.v(r)
-        span = _range_span(r, values, diags)
+        span = _range_span(r, values, diags, STORAGE_TEXTS)
         pod = index.key(values.get("pod_id"))
         if span and pod:
             storage[pod].append(span)
+            mine = pod_spans.get(pod)
+            if mine is not None and span[0] <= mine[1] and mine[0] <= span[1]:
+                diags.append(_refused(r, "start_ip", f"storage network range {span[3]} overlaps its pod's management range {mine[3]} "
+                                                     f"({mine[2].address})", "The Storage network Start IP and endIP address range "
+                                                     f"overlap with private IP :{mine[3].replace('-', ':')}"))
     for r in index.by_type.get("cloudstack_vlan_ip_range", []):
         values = index.v(r)
-        if values.get("start_ip") is None and values.get("start_ipv6") is None:
-            diags.append(_err(r, None, "needs an IPv4 range (gateway, netmask, start_ip, end_ip) or an IPv6 range "
-                                       "(ip6_gateway, ip6_cidr, start_ipv6, end_ipv6)"))
+        if values.get("start_ip") is None and values.get("ip6_cidr") is None:
+            diags.append(_refused(r, None, "needs an IPv4 range (gateway, netmask, start_ip, end_ip) or an IPv6 range "
+                                           "(ip6_gateway, ip6_cidr, start_ipv6, end_ipv6)", "StartIP or IPv6 CIDR is missing in the parameters!"))
             continue
-        span = _range_span(r, values, diags) if values.get("start_ip") is not None else None
+        if (values.get("gateway") is None) != (values.get("netmask") is None):
+            diags.append(_refused(r, "gateway" if values.get("gateway") is None else "netmask", "gateway and netmask go together",
+                                  "either both netmask and gateway should be passed or both should me omited."))
+            continue
+        span = _range_span(r, values, diags, VLAN_TEXTS) if values.get("start_ip") is not None else None
         _single_vlan(r, values, diags, untagged=True)
         zone = index.key(values.get("zone_id"))
         if not span or not zone:
@@ -367,12 +438,16 @@ def _ranges(index: _Index, diags: Diagnostics) -> None:
             private[zone].append(span)
         elif values.get("for_virtual_network") is True:
             public[zone].append(span)
+    for zone, items in public.items():
+        _private_public(private.get(zone, []), items, diags)
     for items in private.values():
         _overlaps(items, "pod range", "start_ip", diags)
     for items in public.values():
-        _overlaps(items, "public range", "start_ip", diags)
+        _overlaps(items, "public range", "start_ip", diags, server="The IP range already has IPs that overlap with the new range. "
+                                                                  "Please specify a different start IP/end IP.")
     for items in storage.values():
-        _overlaps(items, "storage network range", "start_ip", diags)
+        _overlaps(items, "storage network range", "start_ip", diags,
+                  server="The Storage network Start IP and endIP address range overlap with private IP :{other}")
     for r in index.by_type.get("cloudstack_traffic_type", []):
         _single_vlan(r, index.v(r), diags, untagged=True)
     vlans: dict[Key, list[Span]] = defaultdict(list)
@@ -382,8 +457,10 @@ def _ranges(index: _Index, diags: Diagnostics) -> None:
         if vlan is None or isinstance(vlan, Unknown):
             continue
         spans = _vlan_spans(str(vlan))
-        if spans is None or any(not (1 <= lo <= hi <= 4094) for lo, hi in spans):
-            diags.append(_err(r, "vlan", f'vlan "{vlan}" is not a VLAN range such as "100-200" within 1-4094'))
+        if spans is None or any(not (1 <= lo <= hi <= 4094) for lo, hi in spans) or any("-" not in p for p in str(vlan).split(",")):
+            single = ' (a single VLAN is written "300-300")' if spans is not None and any("-" not in p for p in str(vlan).split(",")) else ""
+            diags.append(_refused(r, "vlan", f'vlan "{vlan}" is not a VLAN range such as "100-200" within 1-4094{single}',
+                                  _vnet_refusal(str(vlan), spans)))
             continue
         zone = index.key(values.get("zone_id"))
         if zone:
@@ -457,7 +534,8 @@ def _networking(index: _Index, diags: Diagnostics) -> None:
             if not isinstance(kind, str):
                 continue
             if kind in seen:
-                diags.append(_err(t, "traffic_type", f"traffic type {kind} is already on this physical network ({seen[kind].address})"))
+                diags.append(_refused(t, "traffic_type", f"traffic type {kind} is already on this physical network ({seen[kind].address})",
+                                      f"This physical network already supports the traffic type: {kind}"))
             else:
                 seen[kind] = t
     for zone in index.by_type.get("cloudstack_zone", []):
@@ -469,7 +547,9 @@ def _networking(index: _Index, diags: Diagnostics) -> None:
         if values.get("network_type") == "Basic":
             if len(networks) > 1:
                 names = ", ".join(str(n.address) for n in networks)
-                diags.append(_err(zone, "network_type", f"a Basic zone has exactly one physical network, found {len(networks)} ({names})"))
+                diags.append(_refused(zone, "network_type", f"a Basic zone has exactly one physical network, found {len(networks)} ({names})",
+                                      "Cannot add the physical network to basic zone id: {zoneId}, there is a physical network "
+                                      "already existing in this basic Zone"))
             for t in traffic:
                 if index.v(t).get("traffic_type") == "Public":
                     diags.append(_err(t, "traffic_type", f"a Basic zone ({zone.address}) carries no Public traffic type"))
@@ -489,8 +569,8 @@ def _networking(index: _Index, diags: Diagnostics) -> None:
         missing = sorted(required - kinds)
         found = ", ".join(sorted(k for k in kinds if isinstance(k, str))) or "none"
         if missing:
-            diags.append(_err(zone, "allocation_state", f"cannot be Enabled without traffic types {', '.join(missing)} "
-                                                        f"on its physical networks (found: {found})"))
+            diags.append(_refused(zone, "allocation_state", f"cannot be Enabled without traffic types {', '.join(missing)} "
+                                                            f"on its physical networks (found: {found})", "Cannot enable this Zone since: {reason}"))
         if "Guest" not in kinds:
             diags.append(_warn(zone, "allocation_state", f"is Enabled without Guest traffic on its physical networks "
                                                          f"(found: {found}): no guest network can be created"))
@@ -506,15 +586,23 @@ _UNIQUE_WITHIN: dict[str, tuple[str | None, str]] = {
     "cloudstack_pod": ("zone_id", "zone"),
     "cloudstack_cluster": ("pod_id", "pod"),
     "cloudstack_physical_network": ("zone_id", "zone"),
-    "cloudstack_secondary_storage": ("zone_id", "zone"),
     "cloudstack_network_service_provider": ("physical_network_id", "physical network"),
 }
+
+
+# The server's words for a name already taken in its parent ({name}: the name); physical networks, pools and
+# hosts are unique by our natural keys, not by a server check.
+_TAKEN = {"cloudstack_zone": "A zone with that name already exists. Please specify a unique zone name.",
+          "cloudstack_pod": "A pod with name: {name} already exists in zone {zoneDbId}. Please specify a different pod name. ",
+          "cloudstack_cluster": "Unable to create cluster {name} in pod and data center with specified ids",
+          "cloudstack_network_service_provider": "The '{name}' provider already exists on physical network : {pnId}"}
 
 
 def _unique(index: _Index, diags: Diagnostics, type_name: str, attr: str, where: str,
             parent_of: Callable[[DesiredResource, Mapping[str, Any]], Any],
             name_of: Callable[[Mapping[str, Any], DesiredResource], Any]) -> None:
     seen: dict[tuple[Any, str], DesiredResource] = {}
+    server = _TAKEN.get(type_name)
     for r in index.by_type.get(type_name, []):
         values = index.v(r)
         name, parent = name_of(values, r), parent_of(r, values)
@@ -523,7 +611,8 @@ def _unique(index: _Index, diags: Diagnostics, type_name: str, attr: str, where:
         slot = (parent, name.casefold())
         first = seen.setdefault(slot, r)
         if first is not r:
-            diags.append(_err(r, attr, f'{attr} "{values.get(attr)}" is already used by {first.address} in the same {where}'))
+            diags.append(_refused(r, attr, f'{attr} "{values.get(attr)}" is already used by {first.address} in the same {where}',
+                                  server.replace("{name}", name) if server else None))
 
 
 def _unique_names(index: _Index, diags: Diagnostics) -> None:
@@ -549,6 +638,270 @@ def _unique_names(index: _Index, diags: Diagnostics) -> None:
             lambda v, r: names.get(r.key))
 
 
+# ---------------------------------------------------------------------- what the server refuses
+# preconditions-4.18.md: what createZone, createPhysicalNetwork, addTrafficType, createVlanIpRange, addCluster,
+# addHost, createStoragePool, addImageStore and addRegion refuse, known from the configuration alone.
+_DOMAIN_LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$", re.IGNORECASE)
+_DNS = (("dns1", 4, "Please enter a valid IP address for DNS1"), ("dns2", 4, "Please enter a valid IP address for DNS2"),
+        ("internal_dns1", 4, "Please enter a valid IP address for internal DNS1"),
+        ("internal_dns2", 4, "Please enter a valid IP address for internal DNS2"),
+        ("ip6_dns1", 6, "Please enter a valid IPv6 address for IP6 DNS1"), ("ip6_dns2", 6, "Please enter a valid IPv6 address for IP6 DNS2"))
+INVALID_DOMAIN = ("Invalid network domain. Total length shouldn't exceed 190 chars. Each domain label must be between 1 and 63 "
+                  "characters long, can contain ASCII letters 'a' through 'z', the digits '0' through '9', and the hyphen ('-'); "
+                  "can't start or end with \"-\"")
+SG_HYPERVISORS = frozenset({"KVM", "XenServer", "LXC", "Simulator"})  # addCluster in an Advanced security-group zone
+ZONE_WIDE_HYPERVISORS = frozenset({"KVM", "VMware", "Hyperv", "LXC", "Any", "Simulator"})  # createStoragePool scope ZONE
+SINGLE_ZONE_TRAFFIC = frozenset({"Management", "Public", "Storage"})  # one physical network per zone carries each
+
+
+def valid_domain(name: str) -> bool:
+    """NetUtils.verifyDomainName: at most 190 characters of labels of 1-63 letters, digits and inner hyphens."""
+    return len(name) <= 190 and all(_DOMAIN_LABEL.match(label) for label in name.split("."))
+
+
+def _zone_of(index: _Index, r: DesiredResource) -> Mapping[str, Any] | None:
+    """The normalized values of the zone a resource sits in, when that zone is in the configuration."""
+    zone = index.target(index.v(r).get("zone_id"))
+    return index.v(zone) if zone is not None else None
+
+
+def _advanced_sg(zone: Mapping[str, Any] | None) -> bool:
+    return zone is not None and zone.get("network_type") == "Advanced" and zone.get("security_group_enabled") is True
+
+
+def _zones(index: _Index, diags: Diagnostics) -> None:
+    for r in index.by_type.get("cloudstack_zone", []):
+        v = index.v(r)
+        cidr = v.get("guest_cidr_address")
+        if isinstance(cidr, str):
+            if v.get("network_type") == "Basic":
+                diags.append(_refused(r, "guest_cidr_address", "a Basic zone has no guest CIDR",
+                                      "guestCidrAddress parameter is not supported for Basic zone"))
+            elif _network(cidr, 4) is None:
+                diags.append(_refused(r, "guest_cidr_address", f'guest_cidr_address "{cidr}" is not an IPv4 CIDR',
+                                      "Please enter a valid guest cidr"))
+        domain = v.get("domain")
+        if isinstance(domain, str) and domain and not valid_domain(domain):
+            diags.append(_refused(r, "domain", f'domain "{domain}" is not a valid DNS domain', INVALID_DOMAIN))
+        for attr, version, server in _DNS:
+            value = v.get(attr)
+            if isinstance(value, str) and value and (_ip(value) is None or _ip(value).version != version):  # type: ignore[union-attr]
+                diags.append(_refused(r, attr, f'{attr} "{value}" is not an IPv{version} address', server))
+
+
+def _network(text: str, version: int) -> Net | None:
+    try:
+        net = ipaddress.ip_network(text.strip(), strict=False)
+    except ValueError:
+        return None
+    return net if net.version == version and "/" in text else None
+
+
+def _pod_subnets(index: _Index, diags: Diagnostics) -> None:
+    """createPod (check.pod.cidrs): a pod's subnet is neither the zone's guest CIDR nor another pod's,
+    compared at the shorter prefix (one contains the other)."""
+    by_zone: dict[Key, list[tuple[Net, DesiredResource]]] = defaultdict(list)
+    for pod in index.by_type.get("cloudstack_pod", []):
+        v = index.v(pod)
+        subnet = _subnet(v.get("gateway"), v.get("netmask")) if _ip(v.get("gateway")) else None
+        zone = index.key(v.get("zone_id"))
+        if subnet is None or zone is None:
+            continue
+        by_zone[zone].append((subnet, pod))
+        zone_values = _zone_of(index, pod)
+        guest = _network(str(zone_values.get("guest_cidr_address") or ""), subnet.version) if zone_values else None
+        if guest is not None and (subnet.subnet_of(guest) or guest.subnet_of(subnet)):  # type: ignore[arg-type]
+            diags.append(_refused(pod, "gateway", f"the pod's subnet {subnet} overlaps its zone's guest CIDR {guest}",
+                                  "The subnet of the pod you are adding conflicts with the subnet of the Guest IP Network. "
+                                  "Please specify a different CIDR."))
+    for pods in by_zone.values():
+        pods.sort(key=lambda t: (int(t[0].network_address), -t[0].prefixlen))
+        outer: tuple[Net, DesiredResource] | None = None
+        for subnet, pod in pods:
+            if outer is not None and subnet.subnet_of(outer[0]):  # type: ignore[arg-type]
+                name = index.v(outer[1]).get("name")
+                diags.append(_refused(pod, "gateway", f"the pod's subnet {subnet} overlaps the subnet {outer[0]} of {outer[1].address}",
+                                      f"The subnet of the pod you are adding conflicts with the subnet of pod {name} in zone "
+                                      "{zoneName}. Please specify a different CIDR."))
+                continue
+            if outer is None or int(subnet.broadcast_address) > int(outer[0].broadcast_address):
+                outer = (subnet, pod)
+
+
+def _vlan_ranges(index: _Index, diags: Diagnostics) -> None:
+    for r in index.by_type.get("cloudstack_vlan_ip_range", []):
+        v = index.v(r)
+        zone = _zone_of(index, r)
+        if v.get("account") is not None and v.get("project_id") is not None:
+            diags.append(_refused(r, "project_id", "account and project_id exclude each other", "Account and projectId are mutually exclusive"))
+        if v.get("for_system_vms") is True and v.get("account") is not None:
+            diags.append(_refused(r, "account", "a range for system VMs has no account",
+                                  "Account name should not be provided when ForSystemVMs is enabled"))
+        cidr = v.get("ip6_cidr")
+        if isinstance(cidr, str):
+            net = _network(cidr, 6)
+            if net is None:
+                diags.append(_refused(r, "ip6_cidr", f'ip6_cidr "{cidr}" is not an IPv6 CIDR', "Please specify a valid IPv6 CIDR"))
+            elif net.prefixlen > 64:
+                diags.append(_refused(r, "ip6_cidr", f"ip6_cidr {cidr} is longer than /64", "For IPv6 range, prefix must be /64 or less"))
+        gateway6 = v.get("ip6_gateway")
+        if isinstance(gateway6, str) and (_ip(gateway6) is None or _ip(gateway6).version != 6):  # type: ignore[union-attr]
+            diags.append(_refused(r, "ip6_gateway", f'ip6_gateway "{gateway6}" is not an IPv6 address', "Please specify a valid IPv6 gateway"))
+        if zone is None:
+            continue
+        if v.get("for_virtual_network") is True and _advanced_sg(zone):
+            diags.append(_refused(r, "for_virtual_network", "an Advanced zone with security groups has no public (virtual) ranges",
+                                  "Can't add virtual ip range into a zone with security group enabled"))
+        if (v.get("for_virtual_network") is False and zone.get("network_type") == "Advanced" and not _advanced_sg(zone)
+                and v.get("physical_network_id") is None and v.get("network_id") is None):
+            diags.append(_refused(r, "physical_network_id", "a direct range of an Advanced zone needs its physical_network_id",
+                                  "Physical Network Id is null, please provide the Network id for Direct vlan creation "))
+        if v.get("pod_id") is not None and zone.get("network_type") == "Advanced":
+            diags.append(_refused(r, "pod_id", "only a Basic zone's guest ranges belong to a pod",
+                                  "Pod id can be specified only for the networks of type Guest in zone of type Basic"))
+        if zone.get("network_type") == "Basic" and (v.get("account") is not None or v.get("domain_id") is not None):
+            diags.append(_refused(r, "account" if v.get("account") is not None else "domain_id",
+                                  "a Basic zone's ranges are not dedicated to an account or domain",
+                                  "Vlan owner can be defined only in the zone of type Advanced"))
+
+
+def _physical_networks(index: _Index, diags: Diagnostics) -> None:
+    for r in index.by_type.get("cloudstack_physical_network", []):
+        v = index.v(r)
+        if len(v.get("tags") or []) > 1:
+            diags.append(_refused(r, "tags", f"{len(v['tags'])} tags, CloudStack takes one per physical network",
+                                  "Only one tag can be specified for a physical network at this time"))
+        if len(v.get("isolation_methods") or []) > 1:
+            diags.append(_refused(r, "isolation_methods", f"{len(v['isolation_methods'])} isolation methods, CloudStack takes one",
+                                  "Only one isolationMethod can be specified for a physical network at this time"))
+        zone = _zone_of(index, r)
+        if zone is None:
+            continue
+        kind, scope = zone.get("network_type"), v.get("broadcast_domain_range")
+        if kind == "Basic" and v.get("vlan") is not None:
+            diags.append(_refused(r, "vlan", "a Basic zone's physical network has no guest VLAN range",
+                                  "Can't add vnet range to the physical network in the Basic zone"))
+        if kind == "Basic" and scope == "ZONE":
+            unset = "" if "broadcast_domain_range" in r.values else " (the default when unset)"
+            diags.append(_refused(r, "broadcast_domain_range", f'broadcast_domain_range is "ZONE"{unset}; a Basic zone\'s is "POD"',
+                                  "Basic zone can have broadcast domain type of value POD only"))
+        if kind == "Advanced" and scope == "POD":
+            diags.append(_refused(r, "broadcast_domain_range", 'an Advanced zone\'s broadcast_domain_range is "ZONE"',
+                                  "Advance zone can have broadcast domain type of value ZONE only"))
+
+
+def _traffic_per_zone(index: _Index, diags: Diagnostics) -> None:
+    """addTrafficType: Management, Public and Storage on one physical network of a zone; Guest on at most one
+    untagged physical network."""
+    traffic_by_network = index.children("cloudstack_traffic_type", "physical_network_id")
+    for zone, networks in index.children("cloudstack_physical_network", "zone_id").items():
+        first: dict[str, DesiredResource] = {}
+        untagged_guest: DesiredResource | None = None
+        for net in networks:
+            kinds = {index.v(t).get("traffic_type"): t for t in traffic_by_network.get(_own_key(net), [])}
+            for kind, t in kinds.items():
+                if kind in SINGLE_ZONE_TRAFFIC:
+                    if kind in first:
+                        diags.append(_refused(t, "traffic_type", f"{kind} traffic is already on {first[kind].address} in this zone",
+                                              "Fail to add the traffic type to physical network because Zone already has a "
+                                              f"physical network with this traffic type: {kind}"))
+                    else:
+                        first[kind] = t
+            if "Guest" in kinds and not index.v(net).get("tags"):
+                if untagged_guest is not None:
+                    diags.append(_refused(kinds["Guest"], "physical_network_id",
+                                          f"a second untagged physical network with Guest traffic in the zone (first: {untagged_guest.address}); "
+                                          "tag them", f"There are more than 1 physical network without tags in the zone= {_describe(zone)}"))
+                else:
+                    untagged_guest = kinds["Guest"]
+
+
+def _clusters(index: _Index, diags: Diagnostics) -> None:
+    for r in index.by_type.get("cloudstack_cluster", []):
+        v = index.v(r)
+        if v.get("cluster_name") == "":
+            diags.append(_refused(r, "cluster_name", "cluster_name is empty", "Please specify cluster name"))
+        hypervisor = v.get("hypervisor")
+        if isinstance(hypervisor, str) and hypervisor not in SG_HYPERVISORS and _advanced_sg(_zone_of(index, r)):
+            diags.append(_refused(r, "hypervisor", f"{hypervisor} clusters are not supported in an Advanced zone with security groups",
+                                  f"Don't support hypervisor type {hypervisor} in advanced security enabled zone"))
+        url = v.get("url")
+        if v.get("cluster_type") == "ExternalManaged" and isinstance(url, str):
+            parsed = urlparse(url)
+            if not parsed.scheme:
+                diags.append(_refused(r, "url", f'url "{url}" has no scheme', f"uri.scheme is null {url}, add http:// as a prefix"))
+            elif parsed.scheme == "http" and (not parsed.hostname or not parsed.path.strip("/")):
+                diags.append(_refused(r, "url", f'url "{url}" needs a host and a path',
+                                      "Your host and/or path is wrong.  Make sure it's of the format http://hostname/path"))
+
+
+def _hosts(index: _Index, diags: Diagnostics) -> None:
+    for r in index.by_type.get("cloudstack_host", []):
+        v = index.v(r)
+        hypervisor = v.get("hypervisor")
+        if hypervisor == "KVM" and not v.get("username"):
+            diags.append(_refused(r, "username", "a KVM host needs the username the management server logs in with",
+                                  "Username need to be provided."))
+        elif hypervisor not in ("KVM", "VMware") and isinstance(hypervisor, str) and (not v.get("username") or not v.get("password")):
+            diags.append(_refused(r, "username" if not v.get("username") else "password",
+                                  f"a {hypervisor} host needs username and password", "Username and Password need to be provided."))
+        if hypervisor == "BareMetal" and not v.get("host_tags"):
+            diags.append(_refused(r, "host_tags", "a BareMetal host needs host_tags", "hosttag is mandatory while adding host of type Baremetal"))
+        url = v.get("url")
+        if isinstance(url, str) and "://" not in url:
+            diags.append(_refused(r, "url", f'url "{url}" has no scheme (write http://{url})',
+                                  f"uri.scheme is null {url}, add nfs:// (or cifs://) as a prefix"))
+        elif isinstance(url, str) and url.startswith("nfs://") and (not urlparse(url).hostname or not urlparse(url).path.strip("/")):
+            diags.append(_refused(r, "url", f'url "{url}" needs a host and a path',
+                                  "Your host and/or path is wrong.  Make sure it's of the format nfs://hostname/path"))
+
+
+def _storage(index: _Index, diags: Diagnostics) -> None:
+    for r in index.by_type.get("cloudstack_storage_pool", []):
+        v = index.v(r)
+        hypervisor = v.get("hypervisor")
+        if v.get("scope") == "ZONE" and isinstance(hypervisor, str) and hypervisor not in ZONE_WIDE_HYPERVISORS:
+            diags.append(_refused(r, "hypervisor", f"{hypervisor} has no zone-wide primary storage",
+                                  f"Zone wide storage pool is not supported for hypervisor type {hypervisor}"))
+    names: dict[str, DesiredResource] = {}
+    providers: dict[str, DesiredResource] = {}
+    for r in index.by_type.get("cloudstack_secondary_storage", []):
+        v = index.v(r)
+        name = v.get("name") or v.get("url")  # addImageStore names a store after its url
+        if isinstance(name, str):
+            first = names.setdefault(name.casefold(), r)
+            if first is not r:
+                diags.append(_refused(r, "name", f'name "{name}" is already used by {first.address} (image store names are unique in the cloud)',
+                                      f"The image store with name {name} already exists, try creating with another name"))
+        provider = v.get("storage_provider")
+        if isinstance(provider, str) and providers.setdefault(provider, r) is r and len(providers) > 1:
+            other = next(p for p in providers if p != provider)
+            diags.append(_refused(r, "storage_provider", f"image stores of one cloud share one provider ({providers[other].address} is {other})",
+                                  f"You can only add new image stores from the same provider {other} already added"))
+    for r in index.by_type.get("cloudstack_storage_network_ip_range", []):
+        pod = index.target(index.v(r).get("pod_id"))
+        zone = index.target(index.v(pod).get("zone_id")) if pod is not None else None
+        if zone is None:
+            continue
+        networks = index.children("cloudstack_physical_network", "zone_id").get(_own_key(zone), [])
+        traffic = index.children("cloudstack_traffic_type", "physical_network_id")
+        if networks and not any(index.v(t).get("traffic_type") == "Storage" for n in networks for t in traffic.get(_own_key(n), [])):
+            diags.append(_refused(r, "pod_id", f"its zone {zone.address} has no Storage traffic type on its physical networks",
+                                  "Cannot find storage network in zone {zoneId}"))
+
+
+def _region_ids(index: _Index, diags: Diagnostics) -> None:
+    for attr, server in (("region_id", "Region with id: {} already exists"), ("name", "Region with name: {} already exists")):
+        seen: dict[tuple[str, Any], DesiredResource] = {}
+        for r in index.by_type.get("cloudstack_region", []):
+            value = index.v(r).get(attr)
+            if value is None or isinstance(value, Unknown):
+                continue
+            first = seen.setdefault((r.provider, value), r)
+            if first is not r:
+                diags.append(_refused(r, attr, f"{attr} {value} is already used by {first.address}", server.format(value)))
+
+
 # ------------------------------------------------------------------------------ failure isolation
 def _regions(index: _Index, diags: Diagnostics) -> None:
     """A region whose provider configuration has a single zone: that zone's failure is the region's."""
@@ -564,4 +917,5 @@ def _regions(index: _Index, diags: Diagnostics) -> None:
 
 _RULES: Iterable[Callable[[_Index, Diagnostics], None]] = (
     _references, _ranges, _clusters_and_hosts, _networking, _unique_names, _regions,
+    _zones, _pod_subnets, _vlan_ranges, _physical_networks, _traffic_per_zone, _clusters, _hosts, _storage, _region_ids,
 )

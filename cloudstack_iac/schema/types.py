@@ -21,12 +21,24 @@ from pydantic_core import PydanticCustomError
 from cloudstack_iac.schema.base import ResourceSchema
 
 
-def _choice(*options: str) -> Any:
-    """A Literal that accepts any letter case and yields CloudStack's spelling."""
+def _choice(*options: str, refused: str | None = None) -> Any:
+    """A Literal that accepts any letter case and yields CloudStack's spelling.
+
+    ``refused`` is the server's own text for a value it does not know (``{value}`` stands for it,
+    preconditions-4.18.md): the error quotes it, so the user reads what apply would have said.
+    """
     canonical = {o.lower(): o for o in options}
 
     def normalize(value: Any) -> Any:
-        return canonical.get(value.lower(), value) if isinstance(value, str) else value
+        if not isinstance(value, str):
+            return value
+        if refused is not None and value.lower() not in canonical:
+            quoted = [f'"{o}"' for o in options]
+            expected = ", ".join(quoted[:-1]) + f" or {quoted[-1]}"  # as pydantic lists a Literal's choices
+            server = refused.replace("{value}", value)
+            raise PydanticCustomError("cloudstack_refusal", "expected one of {expected}; CloudStack refuses it: \"{server}\"",
+                                      {"expected": expected, "server": server})
+        return canonical.get(value.lower(), value)
 
     return Annotated[Literal[options], BeforeValidator(normalize)]  # type: ignore[valid-type]
 
@@ -47,12 +59,16 @@ def _no_bool(value: Any) -> Any:
 
 StrList = Annotated[list[str], BeforeValidator(_string_list)]
 Whole = Annotated[int, BeforeValidator(_no_bool)]
-AllocationState = _choice("Enabled", "Disabled")
+AllocationState = _choice("Enabled", "Disabled", refused="Unable to resolve Allocation State '{value}' to a supported state")
+# updatePhysicalNetwork / updateNetworkServiceProvider state
+ServiceState = _choice("Enabled", "Disabled", refused="Unable to resolve state '{value}' to a supported value {Enabled or Disabled}")
 HYPERVISORS = ("KVM", "XenServer", "VMware", "Hyperv", "LXC", "Ovm3", "Simulator", "BareMetal", "External")
-Hypervisor = _choice(*HYPERVISORS)
-TrafficTypeName = _choice("Guest", "Management", "Public", "Storage")
+Hypervisor = _choice(*HYPERVISORS, refused="Unable to resolve {value} to a supported ")  # sic, addCluster
+PoolHypervisor = _choice(*HYPERVISORS, refused="invalid hypervisor type {value}")  # createStoragePool
+TrafficTypeName = _choice("Guest", "Management", "Public", "Storage", refused="Unable to resolve trafficType '{value}' to a supported value")
 ProviderName = _choice("VirtualRouter", "VpcVirtualRouter", "InternalLbVm", "SecurityGroupProvider", "ConfigDrive",
-                       "Netscaler", "F5BigIp", "JuniperSRX", "PaloAlto", "NiciraNvp", "BigSwitchBcf", "Ovs", "Tungsten")
+                       "Netscaler", "F5BigIp", "JuniperSRX", "PaloAlto", "NiciraNvp", "BigSwitchBcf", "Ovs", "Tungsten",
+                       refused="Invalid Network Service Provider={value}")
 
 
 class _Model(BaseModel):
@@ -78,7 +94,7 @@ class Region(_Model):
 
 class Zone(_Model):
     name: str = _d("Zone name, unique per management server.")
-    network_type: _choice("Basic", "Advanced") = _d("Basic (flat, security groups) or Advanced (VLAN isolation).")  # type: ignore[valid-type]
+    network_type: _choice("Basic", "Advanced", refused="Invalid zone type; only Advanced and Basic values are supported") = _d("Basic (flat, security groups) or Advanced (VLAN isolation).")  # type: ignore[valid-type]
     dns1: str = _d("Public DNS server for guest VMs.")
     dns2: str | None = _opt("Second public DNS server.")
     internal_dns1: str = _d("DNS server for system VMs.")
@@ -99,12 +115,12 @@ class PhysicalNetwork(_Model):
     name: str = _d("Name, unique in its zone.")
     zone_id: str = _d("The zone's id.")
     domain_id: str | None = _opt("Dedicate the physical network to this domain (createPhysicalNetwork domainid).")
-    broadcast_domain_range: _choice("ZONE", "POD") = Field(default="ZONE", description="ZONE, or POD for a Basic zone.")  # type: ignore[valid-type]
+    broadcast_domain_range: _choice("ZONE", "POD", refused="Unable to resolve broadcastDomainRange '{value}' to a supported value {Pod or Zone}") = Field(default="ZONE", description="ZONE, or POD for a Basic zone.")  # type: ignore[valid-type]
     isolation_methods: StrList = Field(default_factory=lambda: ["VLAN"], description="VLAN, VXLAN, GRE, STT, L3, ...")
     vlan: str | None = _opt("Guest VLAN range(s), e.g. \"100-200\" or \"100-200,300-400\".")
     network_speed: str | None = _opt("Speed, e.g. 10G.")
     tags: StrList = Field(default_factory=list, description="Tags matched by network offerings.")
-    state: AllocationState = Field(default="Enabled", description="Enabled after its traffic types exist.")  # type: ignore[valid-type]
+    state: ServiceState = Field(default="Enabled", description="Enabled after its traffic types exist.")  # type: ignore[valid-type]
 
 
 class TrafficType(_Model):
@@ -123,7 +139,7 @@ class NetworkServiceProvider(_Model):
     name: ProviderName = _d("Provider name as CloudStack spells it.")  # type: ignore[valid-type]
     physical_network_id: str = _d("The physical network's id.")
     destination_physical_network_id: str | None = _opt("Destination physical network (addNetworkServiceProvider).")
-    state: AllocationState = Field(default="Enabled", description="Enabled or Disabled.")  # type: ignore[valid-type]
+    state: ServiceState = Field(default="Enabled", description="Enabled or Disabled.")  # type: ignore[valid-type]
     service_list: StrList = Field(default_factory=list, description="Services it offers (a set: order does not matter).")
 
 
@@ -214,8 +230,8 @@ class StoragePool(_Model):
     pod_id: str | None = _opt("The pod's id (cluster-scoped pools).")
     cluster_id: str | None = _opt("The cluster's id (cluster-scoped pools).")
     url: str = _d("nfs://SERVER/PATH, iscsi://..., rbd://..., ...")
-    scope: _choice("CLUSTER", "ZONE") = Field(default="CLUSTER", description="CLUSTER or ZONE.")  # type: ignore[valid-type]
-    hypervisor: Hypervisor | None = _opt("Hypervisor served (required for ZONE scope).")  # type: ignore[valid-type]
+    scope: _choice("CLUSTER", "ZONE", refused="invalid scope for pool {value}") = Field(default="CLUSTER", description="CLUSTER or ZONE.")  # type: ignore[valid-type]
+    hypervisor: PoolHypervisor | None = _opt("Hypervisor served (required for ZONE scope).")  # type: ignore[valid-type]
     # The API's "provider" ("provider" is a meta-argument in HCL).
     storage_provider: str = Field(default="DefaultPrimary", description="The API's provider, e.g. DefaultPrimary.")
     tags: StrList = Field(default_factory=list, description="Storage tags (a set).")

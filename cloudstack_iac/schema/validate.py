@@ -70,6 +70,8 @@ def _problem_message(problem: Mapping[str, Any], secret: bool) -> str:
     where = _path(tuple(problem["loc"]))
     got = _show(problem.get("input"), secret)
     ctx = problem.get("ctx") or {}
+    if kind == "cloudstack_refusal":  # the server's own words for a value it does not know (schema/types.py _choice)
+        return f"{where}: expected one of {ctx.get('expected')}, got {got}; CloudStack refuses it: \"{ctx.get('server')}\""
     if kind == "literal_error":
         return f"{where}: expected one of {str(ctx.get('expected', '')).replace(chr(39), chr(34))}, got {got}"
     if kind in ("greater_than_equal", "greater_than"):

@@ -65,9 +65,15 @@ def check(resources: dict[str, DesiredResource] | list[DesiredResource], known_i
 
 def lines(resources: dict[str, DesiredResource] | list[DesiredResource], known_ids: dict[str, str] | None = None) -> list[str]:
     """Each finding as the CLI prints it, prefixed with its severity."""
-    return [("error: " if d.is_error else "warning: ") + d.one_line() for d in check(resources, known_ids)]
+    return [("error: " if d.is_error else "warning: ") + ours(d.one_line()) for d in check(resources, known_ids)]
 
 
 def summaries(resources: dict[str, DesiredResource] | list[DesiredResource], known_ids: dict[str, str] | None = None) -> list[str]:
-    """Each finding as ``address: summary`` (no position), for messages whose wording is the point."""
-    return [f"{d.address}: {d.summary}" for d in check(resources, known_ids)]
+    """Each finding as ``address: summary`` (no position), for messages whose wording is the point; the server's
+    own words that follow (``; CloudStack refuses it: "..."``) are tested in test_schema_server_preconditions.py."""
+    return [f"{d.address}: {ours(d.summary)}" for d in check(resources, known_ids)]
+
+
+def ours(summary: str) -> str:
+    """A finding without the quote of the server's refusal."""
+    return summary.split('; CloudStack refuses it: "', 1)[0]

@@ -70,7 +70,8 @@ def test_messages_point_at_the_argument(tmp_path: Path, monkeypatch: pytest.Monk
     text = edit('start_ip = "10.1.0.10"', 'start_ip = "10.9.0.5"')
     line = text.splitlines().index('  start_ip = "10.9.0.5"') + 1
     found = check(tmp_path, text, monkeypatch)
-    assert f"error: main.hcl:{line}:14: cloudstack_pod.p: start_ip 10.9.0.5 is outside 10.1.0.0/24 (gateway 10.1.0.1, netmask 255.255.255.0)" in found
+    assert (f"error: main.hcl:{line}:14: cloudstack_pod.p: start_ip 10.9.0.5 is outside 10.1.0.0/24 (gateway 10.1.0.1, netmask 255.255.255.0); "
+            'CloudStack refuses it: "The start address of the IP range is not in the CIDR subnet."') in found
 
 
 def test_overlapping_pods_and_duplicate_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -97,6 +98,7 @@ def test_traffic_type_twice_on_one_network(tmp_path: Path, monkeypatch: pytest.M
 
 def test_basic_zone_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     text = edit('network_type     = "Advanced"', 'network_type     = "Basic"')
+    text = edit('vlan    = "100-200"', 'broadcast_domain_range = "POD"', text)  # a Basic zone's network: POD, no VLAN range
     found = check(tmp_path, text, monkeypatch)
     assert any('cloudstack_traffic_type.t["Public"]: a Basic zone (cloudstack_zone.z) carries no Public traffic type' in f for f in found), found
     text = edit('"Management", "Guest", "Public"', '"Management", "Guest"', text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cloudstack_iac.schema import validate_configuration
 from cloudstack_iac.values import Unknown
-from tests.schema.schema_builders import check, config, datacenter, lines, ref, res, summaries
+from tests.schema.schema_builders import check, config, datacenter, lines, ours, ref, res, summaries
 
 Z = "cloudstack_zone.z"
 POD = "cloudstack_pod.p"
@@ -82,11 +82,11 @@ def test_storage_pool_scope_rules() -> None:
     dc = datacenter()
     pool = dc["cloudstack_storage_pool.ps"]
     del pool.values["cluster_id"], pool.values["pod_id"]
-    assert [f"{d.address}: {d.summary}" for d in check(dc).errors] == [
+    assert [f"{d.address}: {ours(d.summary)}" for d in check(dc).errors] == [
         'cloudstack_storage_pool.ps: a cluster-scoped storage pool needs cluster_id (and pod_id); for a zone-wide pool set scope = "ZONE"',
         "cloudstack_storage_pool.ps: a cluster-scoped storage pool needs pod_id (its cluster's pod)"]
     pool.values["scope"] = "zone"
-    assert [f"{d.address}: {d.summary}" for d in check(dc).errors] == ["cloudstack_storage_pool.ps: a zone-wide storage pool needs the hypervisor it serves"]
+    assert [f"{d.address}: {ours(d.summary)}" for d in check(dc).errors] == ["cloudstack_storage_pool.ps: a zone-wide storage pool needs the hypervisor it serves"]
     pool.values["hypervisor"] = "KVM"
     assert summaries(dc) == []
     pool.values["cluster_id"] = ref("cloudstack_cluster.c")
@@ -181,14 +181,16 @@ def test_pod_ranges_of_a_zone_do_not_overlap_even_when_not_adjacent_in_order() -
     dc[POD].values.pop("end_ip")  # CloudStack's default: up to the subnet's last host address
     extra = [_pod("p2", "10.1.0.30", "10.1.0.40"), _pod("p3", "10.1.0.250", "10.1.0.254")]
     found = summaries([*dc.values(), *extra])
+    same_subnet = ["cloudstack_pod.p2: the pod's subnet 10.1.0.0/24 overlaps the subnet 10.1.0.0/24 of cloudstack_pod.p",
+                   "cloudstack_pod.p3: the pod's subnet 10.1.0.0/24 overlaps the subnet 10.1.0.0/24 of cloudstack_pod.p"]
     assert found == ["cloudstack_pod.p2: pod range 10.1.0.30-10.1.0.40 overlaps cloudstack_pod.p (10.1.0.10-10.1.0.254)",
-                     "cloudstack_pod.p3: pod range 10.1.0.250-10.1.0.254 overlaps cloudstack_pod.p (10.1.0.10-10.1.0.254)"]
+                     "cloudstack_pod.p3: pod range 10.1.0.250-10.1.0.254 overlaps cloudstack_pod.p (10.1.0.10-10.1.0.254)", *same_subnet]
     dc[POD].values["end_ip"] = "10.1.0.20"
-    assert summaries([*dc.values(), *extra]) == []
+    assert summaries([*dc.values(), *extra]) == same_subnet  # ranges apart, but CloudStack takes one pod per subnet
 
 
 def test_pod_level_guest_ranges_count_as_pod_ranges_and_other_zones_do_not_clash() -> None:
-    dc = datacenter()
+    dc = _basic()  # pod-level guest ranges belong to Basic zones
     guest = res("cloudstack_vlan_ip_range.g", zone_id=ref(Z), pod_id=ref(POD), gateway="10.1.0.1", netmask="255.255.255.0",
                 start_ip="10.1.0.15", end_ip="10.1.0.50", for_virtual_network=False)
     assert summaries([*dc.values(), guest]) == [
@@ -228,6 +230,9 @@ def test_physical_network_vlan_ranges() -> None:
     for bad in ("100-5000", "200-100", "0-10", "vlan one"):
         pn.values["vlan"] = bad
         assert summaries(dc) == [f'cloudstack_physical_network.pn: vlan "{bad}" is not a VLAN range such as "100-200" within 1-4094'], bad
+    pn.values["vlan"] = "100-200,300"  # updatePhysicalNetwork wants every part as a range
+    assert summaries(dc) == ['cloudstack_physical_network.pn: vlan "100-200,300" is not a VLAN range such as "100-200" within 1-4094 '
+                             '(a single VLAN is written "300-300")']
     pn.values["vlan"] = "100-200,300-400"
     assert lines(dc) == []
 
@@ -248,7 +253,8 @@ def test_storage_network_ranges_of_a_pod_do_not_overlap() -> None:
         return res(f"cloudstack_storage_network_ip_range.{name}", pod_id=ref(POD), gateway="172.16.0.1", netmask="255.255.255.0",
                    start_ip=start, end_ip=start.rsplit(".", 1)[0] + ".60", vlan=300)
 
-    dc = list(datacenter().values())
+    storage_traffic = res("cloudstack_traffic_type.storage", physical_network_id=ref("cloudstack_physical_network.pn"), traffic_type="Storage")
+    dc = [*datacenter().values(), storage_traffic]  # a storage range needs its zone's Storage traffic type
     assert summaries([*dc, storage("a", "172.16.0.10"), storage("b", "172.16.0.50")]) == [
         "cloudstack_storage_network_ip_range.b: storage network range 172.16.0.50-172.16.0.60 overlaps "
         "cloudstack_storage_network_ip_range.a (172.16.0.10-172.16.0.60)"]
@@ -259,6 +265,8 @@ def test_storage_network_ranges_of_a_pod_do_not_overlap() -> None:
 def _basic() -> dict[str, object]:
     dc = datacenter()
     dc[Z].values["network_type"] = "Basic"
+    dc["cloudstack_physical_network.pn"].values.pop("vlan")  # a Basic zone's network has no VLAN range and POD scope
+    dc["cloudstack_physical_network.pn"].values["broadcast_domain_range"] = "POD"
     del dc['cloudstack_traffic_type.t["Public"]']
     return dc
 
@@ -269,7 +277,7 @@ def test_a_basic_zone_without_public_traffic_is_valid() -> None:
 
 def test_a_basic_zone_has_one_physical_network() -> None:
     dc = _basic()
-    dc["cloudstack_physical_network.pn2"] = res("cloudstack_physical_network.pn2", name="pn2", zone_id=ref(Z))
+    dc["cloudstack_physical_network.pn2"] = res("cloudstack_physical_network.pn2", name="pn2", zone_id=ref(Z), broadcast_domain_range="POD")
     assert summaries(dc) == ["cloudstack_zone.z: a Basic zone has exactly one physical network, found 2 "
                              "(cloudstack_physical_network.pn, cloudstack_physical_network.pn2)"]
 
@@ -277,6 +285,8 @@ def test_a_basic_zone_has_one_physical_network() -> None:
 def test_a_basic_zone_carries_no_public_traffic() -> None:
     dc = datacenter()
     dc[Z].values["network_type"] = "basic"
+    dc["cloudstack_physical_network.pn"].values.pop("vlan")
+    dc["cloudstack_physical_network.pn"].values["broadcast_domain_range"] = "POD"
     found = check(dc)
     assert [f"{d.address}: {d.summary}" for d in found] == [
         'cloudstack_traffic_type.t["Public"]: a Basic zone (cloudstack_zone.z) carries no Public traffic type']
@@ -298,7 +308,7 @@ def test_an_enabled_advanced_zone_needs_management_guest_and_public_traffic() ->
     dc = datacenter()
     del dc['cloudstack_traffic_type.t["Public"]']
     found = check(dc)
-    assert [f"{d.address}: {d.summary}" for d in found] == [
+    assert [f"{d.address}: {ours(d.summary)}" for d in found] == [
         "cloudstack_zone.z: cannot be Enabled without traffic types Public on its physical networks (found: Guest, Management)"]
     assert found.errors[0].attribute == "allocation_state"
     dc[Z].values["security_group_enabled"] = True
@@ -312,9 +322,9 @@ def test_each_traffic_type_once_per_physical_network() -> None:
     again = res("cloudstack_traffic_type.again", physical_network_id=ref("cloudstack_physical_network.pn"), traffic_type="guest")
     assert summaries([*dc.values(), again]) == [
         'cloudstack_traffic_type.again: traffic type Guest is already on this physical network (cloudstack_traffic_type.t["Guest"])']
-    pn2 = res("cloudstack_physical_network.pn2", name="pn2", zone_id=ref(Z), vlan="300-400")
+    pn2 = res("cloudstack_physical_network.pn2", name="pn2", zone_id=ref(Z), vlan="300-400", tags=["second"])
     again.values["physical_network_id"] = ref(pn2.key)
-    assert summaries([*dc.values(), pn2, again]) == []
+    assert summaries([*dc.values(), pn2, again]) == []  # Guest on a second network of the zone: a tagged one
 
 
 def test_an_enabled_zone_without_secondary_storage_or_guest_traffic_is_a_warning() -> None:
@@ -341,7 +351,7 @@ def test_an_enabled_zone_needs_management_traffic() -> None:
 # ---------------------------------------------------------------------------------- unique names
 def test_pod_names_are_unique_in_their_zone_regardless_of_case() -> None:
     dc = datacenter()
-    twin = _pod("p2", "10.1.0.30", "10.1.0.40")
+    twin = _pod("p2", "10.2.0.30", "10.2.0.40", gateway="10.2.0.1")
     twin.values["name"] = "P1"  # type: ignore[attr-defined]
     assert summaries([*dc.values(), twin]) == ['cloudstack_pod.p2: name "P1" is already used by cloudstack_pod.p in the same zone']
     other = res("cloudstack_zone.z2", name="z2", network_type="Advanced", dns1="8.8.8.8", internal_dns1="10.0.0.2")
@@ -373,9 +383,10 @@ def test_names_of_clusters_networks_image_stores_pools_and_host_urls_are_unique_
     assert summaries([*dc.values(), *twins]) == [
         'cloudstack_cluster.c2: cluster_name "C1" is already used by cloudstack_cluster.c in the same pod',
         'cloudstack_physical_network.pn2: name "pn" is already used by cloudstack_physical_network.pn in the same zone',
-        'cloudstack_secondary_storage.ss2: name "ss" is already used by cloudstack_secondary_storage.ss in the same zone',
+
         'cloudstack_storage_pool.ps2: name "ps" is already used by cloudstack_storage_pool.ps in the same cluster or zone',
         'cloudstack_host.h2: url "http://10.1.0.100/" is already used by cloudstack_host.h[0] in the same cluster',
+        'cloudstack_secondary_storage.ss2: name "ss" is already used by cloudstack_secondary_storage.ss (image store names are unique in the cloud)',
     ]
 
 

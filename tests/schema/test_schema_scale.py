@@ -59,5 +59,6 @@ def test_one_mistake_among_fifty_thousand_is_found_once() -> None:
     assert found == [
         'big.hcl:1:1: cloudstack_host.h["500-7"]: host address 10.9.9.9 is outside its pod cloudstack_pod.p["500"] subnet '
         "10.1.244.0/24 (gateway 10.1.244.1, netmask 255.255.255.0)",
-        'big.hcl:1:1: cloudstack_pod.p["999"]: start_ip 10.3.230.5 is outside 10.3.231.0/24 (gateway 10.3.231.1, netmask 255.255.255.0)',
+        'big.hcl:1:1: cloudstack_pod.p["999"]: start_ip 10.3.230.5 is outside 10.3.231.0/24 (gateway 10.3.231.1, netmask 255.255.255.0); '
+        'CloudStack refuses it: "The start address of the IP range is not in the CIDR subnet."',
     ]
