@@ -827,12 +827,17 @@ def _clusters(index: _Index, diags: Diagnostics) -> None:
                                   f"Don't support hypervisor type {hypervisor} in advanced security enabled zone"))
         url = v.get("url")
         if v.get("cluster_type") == "ExternalManaged" and isinstance(url, str):
-            parsed = urlparse(url)
-            if not parsed.scheme:
-                diags.append(_refused(r, "url", f'url "{url}" has no scheme', f"uri.scheme is null {url}, add http:// as a prefix"))
-            elif parsed.scheme == "http" and (not parsed.hostname or not parsed.path.strip("/")):
-                diags.append(_refused(r, "url", f'url "{url}" needs a host and a path',
-                                      "Your host and/or path is wrong.  Make sure it's of the format http://hostname/path"))
+            _discovery_url(r, url, "http", "http://", diags)
+
+
+def _discovery_url(r: DesiredResource, url: str, scheme: str, prefix: str, diags: Diagnostics) -> None:
+    """addCluster (vCenter) and addHost read their url the same way: a scheme, and for ``scheme`` a host and a path."""
+    parsed = urlparse(url)
+    if "://" not in url or not parsed.scheme:
+        diags.append(_refused(r, "url", f'url "{url}" has no scheme', f"uri.scheme is null {url}, add {prefix} as a prefix"))
+    elif parsed.scheme == scheme and (not parsed.hostname or not parsed.path.strip("/")):
+        diags.append(_refused(r, "url", f'url "{url}" needs a host and a path',
+                              f"Your host and/or path is wrong.  Make sure it's of the format {scheme}://hostname/path"))
 
 
 def _hosts(index: _Index, diags: Diagnostics) -> None:
@@ -848,12 +853,8 @@ def _hosts(index: _Index, diags: Diagnostics) -> None:
         if hypervisor == "BareMetal" and not v.get("host_tags"):
             diags.append(_refused(r, "host_tags", "a BareMetal host needs host_tags", "hosttag is mandatory while adding host of type Baremetal"))
         url = v.get("url")
-        if isinstance(url, str) and "://" not in url:
-            diags.append(_refused(r, "url", f'url "{url}" has no scheme (write http://{url})',
-                                  f"uri.scheme is null {url}, add nfs:// (or cifs://) as a prefix"))
-        elif isinstance(url, str) and url.startswith("nfs://") and (not urlparse(url).hostname or not urlparse(url).path.strip("/")):
-            diags.append(_refused(r, "url", f'url "{url}" needs a host and a path',
-                                  "Your host and/or path is wrong.  Make sure it's of the format nfs://hostname/path"))
+        if isinstance(url, str):
+            _discovery_url(r, url, "nfs", "nfs:// (or cifs://)", diags)
 
 
 def _storage(index: _Index, diags: Diagnostics) -> None:

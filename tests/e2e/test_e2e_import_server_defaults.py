@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli import csiac, state_of
-from tests.simulator.conftest import Served, serve
+from tests.simulator.conftest import Served, point_cloudstack_provider_at, serve
 
 ZONE = '''resource "cloudstack_zone" "z" {
   name          = "z1"
@@ -23,9 +23,7 @@ ZONE = '''resource "cloudstack_zone" "z" {
 @pytest.fixture
 def cloud(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Served]:
     server = serve(tmp_path)
-    monkeypatch.setenv("CLOUDSTACK_API_URL", server.url)
-    monkeypatch.setenv("CLOUDSTACK_API_KEY", "test-key")
-    monkeypatch.setenv("CLOUDSTACK_SECRET_KEY", "test-secret")
+    point_cloudstack_provider_at(server, monkeypatch)
     yield server
     server.process.terminate()
     server.process.wait(timeout=10)

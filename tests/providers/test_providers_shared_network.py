@@ -12,15 +12,13 @@ import pytest
 from cs import CloudStack
 
 from tests.cli import copy_example, csiac
-from tests.simulator.conftest import Served, serve
+from tests.simulator.conftest import Served, point_cloudstack_provider_at, serve
 
 
 @pytest.fixture
 def cloud(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CloudStack]:
     server: Served = serve(tmp_path, "--maintenance-seconds", "0.05")
-    monkeypatch.setenv("CLOUDSTACK_API_URL", server.url)
-    monkeypatch.setenv("CLOUDSTACK_API_KEY", "test-key")
-    monkeypatch.setenv("CLOUDSTACK_SECRET_KEY", "test-secret")
+    point_cloudstack_provider_at(server, monkeypatch)
     yield CloudStack(endpoint=server.url, key="test-key", secret="test-secret", fetch_result=True)
     server.process.terminate()
     server.process.wait(timeout=10)

@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 from cs import CloudStack
 
-from cloudstack_iac.providers.api import TYPES
+from cloudstack_iac.providers.cloudstack.resources import RESOURCES
 from cloudstack_iac.schema import get_schema
 from cloudstack_iac.schema.updates import LOCAL, REFUSED, REPLACE, UPDATE_CALLS
 from tests.cli import csiac, state_of
-from tests.simulator.conftest import Served, serve
+from tests.simulator.conftest import Served, point_cloudstack_provider_at, serve
 
 
 class Ref(str):
@@ -145,9 +145,7 @@ def _config(type_name: str, changes: dict[str, Any]) -> str:
 @pytest.fixture
 def cloud(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Served, CloudStack]]:
     server = serve(tmp_path, "--maintenance-seconds", "0.05")
-    monkeypatch.setenv("CLOUDSTACK_API_URL", server.url)
-    monkeypatch.setenv("CLOUDSTACK_API_KEY", "test-key")
-    monkeypatch.setenv("CLOUDSTACK_SECRET_KEY", "test-secret")
+    point_cloudstack_provider_at(server, monkeypatch)
     yield server, CloudStack(endpoint=server.url, key="test-key", secret="test-secret", fetch_result=True)
     server.process.terminate()
     server.process.wait(timeout=10)
@@ -155,17 +153,17 @@ def cloud(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Ser
 
 def _listed(client: CloudStack, type_name: str, object_id: str, parent: dict[str, Any]) -> dict[str, Any]:
     """The live object as the server lists it (the cs client, no provider code)."""
-    mapping = TYPES[type_name]
+    mapping = RESOURCES[type_name]
     scope = {"physicalnetworkid": parent["physical_network_id"]} if type_name == "cloudstack_traffic_type" else {}
     if type_name == "cloudstack_host":
         scope = {"type": "Routing"}
-    found = [o for o in getattr(client, mapping.list)(fetch_list=True, **scope) if str(o["id"]) == str(object_id)]
-    assert len(found) == 1, (mapping.list, object_id, found)
+    found = [o for o in getattr(client, mapping.list_command)(fetch_list=True, **scope) if str(o["id"]) == str(object_id)]
+    assert len(found) == 1, (mapping.list_command, object_id, found)
     return found[0]
 
 
 def _live_value(type_name: str, arg: str, obj: dict[str, Any]) -> Any:
-    mapping = TYPES[type_name]
+    mapping = RESOURCES[type_name]
     field, convert = mapping.read.get(arg) or (LISTED_AS.get((type_name, arg), mapping.params[arg]), lambda v: v)
     assert field in obj, f"{type_name}.{arg}: {field} is not in the list answer {sorted(obj)}"
     value = convert(obj[field])

@@ -30,6 +30,13 @@ def serve(tmp_path: Path, *extra: str, key: str = "test-key", secret: str = "tes
     return Served(line.removeprefix("listening on "), process, db)
 
 
+def point_cloudstack_provider_at(server: Served, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The ``cloudstack`` provider's settings, as the Terraform provider's variables, for this server."""
+    monkeypatch.setenv("CLOUDSTACK_API_URL", server.url)
+    monkeypatch.setenv("CLOUDSTACK_API_KEY", "test-key")
+    monkeypatch.setenv("CLOUDSTACK_SECRET_KEY", "test-secret")
+
+
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[Served]:
     server = serve(tmp_path)
