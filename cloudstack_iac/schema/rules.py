@@ -728,6 +728,46 @@ def _pod_subnets(index: _Index, diags: Diagnostics) -> None:
                 outer = (subnet, pod)
 
 
+def _public_vlans(index: _Index, diags: Diagnostics) -> None:
+    """createVlanIpRange, public ranges of one zone: a VLAN tag that is also a guest vnet of the zone, one subnet per
+    VLAN tag (same gateway and netmask), and no subnet shared by two tags."""
+    vnets: dict[Key, list[tuple[int, int]]] = defaultdict(list)
+    for net in index.by_type.get("cloudstack_physical_network", []):
+        v, zone = index.v(net), index.key(index.v(net).get("zone_id"))
+        spans = _vlan_spans(str(v["vlan"])) if isinstance(v.get("vlan"), str) else None
+        if zone is not None and spans:
+            vnets[zone].extend(spans)
+    seen: dict[Key, list[tuple[Any, Net, DesiredResource]]] = defaultdict(list)  # zone -> (tag, subnet, range)
+    for r in index.by_type.get("cloudstack_vlan_ip_range", []):
+        v, zone = index.v(r), index.key(index.v(r).get("zone_id"))
+        if zone is None or v.get("for_virtual_network") is not True:
+            continue
+        tag = _vlan_id(v.get("vlan")) if v.get("vlan") is not None else "untagged"
+        if isinstance(tag, int) and any(lo <= tag <= hi for lo, hi in vnets.get(zone, ())):
+            diags.append(_refused(r, "vlan", f"VLAN {tag} is in the zone's guest VLAN range (physical network vlan)",
+                                  f"The VLAN tag {tag} is already being used for dynamic vlan allocation for the guest network in zone "
+                                  "{zoneName}"))
+        subnet = _subnet(v.get("gateway"), v.get("netmask")) if _ip(v.get("gateway")) else None
+        if subnet is None or tag is None:
+            continue
+        for other_tag, other_subnet, other in seen[zone]:
+            if not subnet.overlaps(other_subnet):  # type: ignore[arg-type]
+                continue
+            ov = index.v(other)
+            if other_tag == tag and (v.get("gateway"), subnet) != (ov.get("gateway"), other_subnet):
+                diags.append(_refused(r, "gateway", f"VLAN {tag} already has the subnet {other_subnet} (gateway {ov.get('gateway')}) "
+                                                    f"in {other.address}",
+                                      f"The IP range has already been added with gateway {ov.get('gateway')} ,and netmask "
+                                      f"{ov.get('netmask')}, Please specify the gateway/netmask if you want to extend ip range"))
+                break
+            if other_tag != tag:
+                diags.append(_refused(r, "gateway", f"subnet {subnet} is also the subnet of VLAN {other_tag} ({other.address})",
+                                      f"The IP range with tag: {other_tag} in zone {{zoneName}} has overlapped with the subnet. "
+                                      "Please specify a different gateway/netmask."))
+                break
+        seen[zone].append((tag, subnet, r))
+
+
 def _vlan_ranges(index: _Index, diags: Diagnostics) -> None:
     for r in index.by_type.get("cloudstack_vlan_ip_range", []):
         v = index.v(r)
@@ -918,5 +958,5 @@ def _regions(index: _Index, diags: Diagnostics) -> None:
 
 _RULES: Iterable[Callable[[_Index, Diagnostics], None]] = (
     _references, _ranges, _clusters_and_hosts, _networking, _unique_names, _regions,
-    _zones, _pod_subnets, _vlan_ranges, _physical_networks, _traffic_per_zone, _clusters, _hosts, _storage, _region_ids,
+    _zones, _pod_subnets, _vlan_ranges, _public_vlans, _physical_networks, _traffic_per_zone, _clusters, _hosts, _storage, _region_ids,
 )

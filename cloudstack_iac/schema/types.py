@@ -188,7 +188,7 @@ class Cluster(_Model):
     zone_id: str = _d("The zone's id (the pod's zone).")
     pod_id: str = _d("The pod's id.")
     hypervisor: Hypervisor = _d("Hypervisor of every host in the cluster.")  # type: ignore[valid-type]
-    cluster_type: _choice("CloudManaged", "ExternalManaged") = Field(  # type: ignore[valid-type]
+    cluster_type: _choice("CloudManaged", "ExternalManaged", refused="No enum constant com.cloud.org.Cluster.ClusterType.{value}") = Field(  # type: ignore[valid-type]
         default="CloudManaged", description="ExternalManaged for vCenter clusters.")
     allocation_state: AllocationState = Field(default="Enabled", description="Enabled or Disabled.")  # type: ignore[valid-type]
     url: str | None = _opt("vCenter URL of a VMware cluster.")

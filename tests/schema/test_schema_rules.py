@@ -151,7 +151,7 @@ def test_public_ranges_must_not_overlap(tmp_path: Path, monkeypatch: pytest.Monk
         return "".join(f"""
 resource "cloudstack_vlan_ip_range" "pub{i}" {{
   zone_id  = cloudstack_zone.z.id
-  vlan     = "5{i}"
+  vlan     = "50"
   gateway  = "192.168.50.1"
   netmask  = "255.255.255.0"
   start_ip = "192.168.50.{start}"

@@ -217,7 +217,7 @@ def test_vlan_ids_of_ranges_and_traffic_types() -> None:
     dc = list(datacenter().values())
     assert summaries([*dc, _public("a", "192.168.50.10", "192.168.50.20", vlan="4095")]) == [
         'cloudstack_vlan_ip_range.a: vlan "4095" is not a VLAN id 1-4094 or "untagged"']
-    for fine in ("untagged", "vlan://100", 100, "4094"):
+    for fine in ("untagged", "vlan://300", 300, "4094"):  # outside the zone's guest VLANs (100-200)
         assert summaries([*dc, _public("a", "192.168.50.10", "192.168.50.20", vlan=fine)]) == [], fine
     traffic = datacenter()
     traffic['cloudstack_traffic_type.t["Public"]'].values["vlan"] = "0"
