@@ -174,7 +174,7 @@ class _Planner:
                                      salt=self.state.salt, digests=self._digests)
         replace_because = tuple(sorted({*replace_forcing(schema, changed), *(a for a in changed if forces_replacement(r.type, a))}))
         for attr in sorted(changed):
-            why = refusal(r.type, attr)
+            why = refusal(r.type, attr, values)
             if why is not None and not force_replace and trigger is None and prior.status != "tainted":
                 self.diags.append(error(f"{address}: {attr} cannot change: {why}", subject=r.source, address=address))
         reason = None

@@ -344,6 +344,8 @@ SCHEMAS: tuple[ResourceSchema, ...] = (
             force_new=frozenset({"zone_id", "pod_id", "physical_network_id", "network_id", "vlan", "gateway", "netmask",
                                  "start_ip", "end_ip", "for_virtual_network", "ip6_gateway", "ip6_cidr", "start_ipv6",
                                  "end_ipv6", "for_system_vms", "account", "domain_id", "project_id"}),
+            # a direct range's shared guest network (Basic and security-group zones), made with its first range
+            computed=frozenset({"id", "shared_network_id"}),
             natural_key=("start_ip", "start_ipv6"), name_attr=None, level=3),
     _schema("cloudstack_storage_network_ip_range", StorageNetworkIpRange, "A pod's storage network range.",
             references={"pod_id": "cloudstack_pod"}, parent_attrs=("pod_id",),

@@ -59,6 +59,15 @@ REFUSED: Mapping[str, Mapping[str, str]] = {
 }
 
 
+# type -> argument -> ((argument, value) under which the server refuses the change, its words).
+REFUSED_WHEN: Mapping[str, Mapping[str, tuple[tuple[str, str], str]]] = {
+    "cloudstack_cluster": {
+        "cluster_name": (("hypervisor", "VMware"), 'CloudStack refuses it: "Renaming VMware cluster is not supported as it could cause '
+                                                   'problems if the updated  cluster name is not mapped on VCenter."'),
+    },
+}
+
+
 def how_updated(type_name: str, attr: str) -> str | None:
     """The command that applies a change of ``attr``, or None when there is none."""
     return UPDATE_CALLS.get(type_name, {}).get(attr)
@@ -72,5 +81,10 @@ def forces_replacement(type_name: str, attr: str) -> bool:
     return attr in REPLACE.get(type_name, frozenset())
 
 
-def refusal(type_name: str, attr: str) -> str | None:
-    return REFUSED.get(type_name, {}).get(attr)
+def refusal(type_name: str, attr: str, values: Mapping[str, object] | None = None) -> str | None:
+    """Why a change of ``attr`` is refused at plan time (given the object's values: some refusals depend on them)."""
+    why = REFUSED.get(type_name, {}).get(attr)
+    when = REFUSED_WHEN.get(type_name, {}).get(attr)
+    if why is None and when is not None and values is not None and values.get(when[0][0]) == when[0][1]:
+        why = when[1]
+    return why

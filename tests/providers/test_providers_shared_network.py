@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from cs import CloudStack
 
-from tests.cli import copy_example, csiac
+from tests.cli import copy_example, csiac, state_of
 from tests.simulator.conftest import Served, point_cloudstack_provider_at, serve
 
 
@@ -40,6 +40,8 @@ def test_the_shared_network_is_planned_and_goes_with_its_last_range(tmp_path: Pa
     assert csiac("apply", "-auto-approve", "--provider", "cloudstack", str(config)).exit_code == 0
     [network] = _guest_networks(cloud)
     assert [r["id"] for r in cloud.listVlanIpRanges(fetch_list=True, networkid=network["id"])]
+    assert state_of(config)["resources"][address]["attributes"]["shared_network_id"] == network["id"]  # in state, by id
+    assert csiac("plan", "--detailed-exitcode", "--provider", "cloudstack", str(config)).exit_code == 0
 
     main = config / "main.hcl"
     text = main.read_text()

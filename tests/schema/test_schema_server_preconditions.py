@@ -444,3 +444,22 @@ def test_what_the_server_allows_is_not_an_error(tmp_path: Path) -> None:
     result = csiac("validate", str(tmp_path))
     assert result.exit_code == 0, result.output
     assert "is Enabled without Guest traffic" in result.output and "is Enabled without secondary storage" in result.output
+
+
+def test_a_refusal_that_depends_on_the_object_is_a_plan_error(tmp_path: Path) -> None:
+    """updateCluster refuses to rename a VMware cluster (preconditions-4.18.md, updateCluster): the configuration and
+    the state decide it, so plan says so instead of apply failing half way."""
+    cluster = ('resource "cloudstack_cluster" "vc" {\n  cluster_name = "%s"\n  zone_id = cloudstack_zone.z.id\n'
+               '  pod_id = cloudstack_pod.p.id\n  hypervisor = "%s"\n}\n')
+    head = BASE[:BASE.index('resource "cloudstack_cluster" "c" {')]
+    (tmp_path / "main.hcl").write_text(head + cluster % ("vc1", "VMware"))
+    assert csiac("apply", "-auto-approve", str(tmp_path)).exit_code == 0
+    (tmp_path / "main.hcl").write_text(head + cluster % ("vc2", "VMware"))
+    planned = csiac("plan", str(tmp_path))
+    assert planned.exit_code == 1, planned.output
+    assert 'cluster_name cannot change: CloudStack refuses it: "Renaming VMware cluster is not supported' in planned.stderr
+    (tmp_path / "main.hcl").write_text(head + cluster % ("vc1", "VMware") + cluster.replace('"vc"', '"kvm"') % ("k1", "KVM"))
+    assert csiac("apply", "-auto-approve", str(tmp_path)).exit_code == 0
+    (tmp_path / "main.hcl").write_text(head + cluster % ("vc1", "VMware") + cluster.replace('"vc"', '"kvm"') % ("k2", "KVM"))
+    renamed = csiac("plan", str(tmp_path))
+    assert renamed.exit_code == 0 and "cloudstack_cluster.kvm will be updated in-place" in renamed.stdout, renamed.output

@@ -27,6 +27,13 @@ class VlanIpRange(IpRange):
             return shared_guest_network_range(api, values, params)
         return None
 
+    def to_attributes(self, obj: Any) -> dict[str, Any]:
+        """A direct range also names the shared guest network it hangs on (computed ``shared_network_id``, in state)."""
+        out = super().to_attributes(obj)
+        if obj.get("forvirtualnetwork") is False and obj.get("networkid"):
+            out["shared_network_id"] = str(obj["networkid"])
+        return out
+
     def delete(self, api: Any, object_id: str, values: Any) -> None:
         """The range, then the shared guest network made for it once no range is left on it: the Guest traffic
         type and the physical network, which the server will not delete while a network is on them, follow."""
