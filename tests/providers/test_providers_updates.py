@@ -131,13 +131,18 @@ def test_every_updatable_and_replacing_argument_has_a_case() -> None:
         assert schema is not None and set(attrs) <= set(schema.model.model_fields), t
 
 
+def _instances(type_name: str, changes: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """(address, type, arguments) of the objects a type's test needs, ``changes`` made to its subject."""
+    for address, (kind, args) in BASE.items():
+        if address.split(".")[1] in NEEDS[type_name]:
+            values = {**args, **(changes if address == SUBJECT[type_name] else {})}
+            yield address, kind, {k: v for k, v in values.items() if v is not None}
+
+
 def _config(type_name: str, changes: dict[str, Any]) -> str:
     out = []
-    for address, (kind, args) in BASE.items():
-        if address.split(".")[1] not in NEEDS[type_name]:
-            continue
-        values = {**args, **(changes if address == SUBJECT[type_name] else {})}
-        body = "".join(f"  {k} = {_hcl(v)}\n" for k, v in values.items() if v is not None)
+    for address, kind, values in _instances(type_name, changes):
+        body = "".join(f"  {k} = {_hcl(v)}\n" for k, v in values.items())
         out.append(f'resource "{kind}" "{address.split(".")[1]}" {{\n{body}}}\n')
     return 'provider "cloudstack" {\n  retry_backoff = 0.01\n  poll_interval = 0.02\n}\n' + "".join(out)
 
@@ -211,3 +216,62 @@ def test_each_argument_change_takes_effect_in_the_cloud(tmp_path: Path, cloud: t
         replaced = state_of(config)["resources"][address]
         assert replaced["id"] != current["id"]
         changes[arg] = value
+
+
+# Every argument that forces a replacement (the schema's force_new and updates.py REPLACE), planned from a converged
+# state: the plan replaces the object. Pure planning (no cloud): the HTTP walk above proves REPLACED end to end.
+# A value per argument the base configuration can take instead of its own (references move the object elsewhere).
+OTHER_VALUE: dict[str, Any] = {
+    "network_type": "Basic", "security_group_enabled": True, "domain_id": "3c8ed1a6-7c6a-4d7f-9a5b-0c1d2e3f4a5b",
+    "broadcast_domain_range": "POD", "isolation_methods": ["VXLAN"], "traffic_type": "Storage", "isolation_method": "vxlan",
+    "vlan": "77", "destination_physical_network_id": "3c8ed1a6-7c6a-4d7f-9a5b-0c1d2e3f4a5c", "network_id": "3c8ed1a6-7c6a-4d7f-9a5b-0c1d2e3f4a5d",
+    "gateway": "10.99.0.1", "netmask": "255.255.0.0", "start_ip": "10.99.0.10", "end_ip": "10.99.0.20", "for_virtual_network": False,
+    "ip6_gateway": "2001:db8::1", "ip6_cidr": "2001:db8::/64", "start_ipv6": "2001:db8::10", "end_ipv6": "2001:db8::20",
+    "for_system_vms": True, "account": "acct", "project_id": "3c8ed1a6-7c6a-4d7f-9a5b-0c1d2e3f4a5e", "hypervisor": "XenServer",
+    "cluster_type": "ExternalManaged", "url": "nfs://10.10.0.9/other", "username": "admin", "cluster_name": "c9", "scope": "ZONE",
+    "storage_provider": "SMB", "managed": True, "details": {"k": "v"}, "region_id": 7, "name": "renamed",
+    "hyperv_network_label": "hv9", "ovm3_network_label": "ovm9", "password": "pw9", "guest_vswitch_name": "vSwitch9",
+    "guest_vswitch_type": "vmwaredvs", "public_vswitch_name": "vSwitch8", "public_vswitch_type": "vmwaredvs", "ovm3_cluster": "ocfs2",
+    "ovm3_pool": "pool9", "ovm3_vip": "10.20.0.250", "vsm_ip_address": "10.20.0.251", "vsm_username": "vsm", "vsm_password": "vsmpw",
+}
+
+
+def _other(value: Any) -> Any:
+    """A second value for an argument the state holds only as the configuration gave it (write-only, secret)."""
+    return {k: f"{v}2" for k, v in value.items()} if isinstance(value, dict) else f"{value}2"
+
+
+def _desired(type_name: str, changes: dict[str, Any]) -> Any:
+    from tests.plan.plan_builders import cfg, ref, res
+
+    return cfg(*(res(address, {k: ref(v.removesuffix(".id")) if isinstance(v, Ref) else v for k, v in values.items()})
+                 for address, _kind, values in _instances(type_name, changes)))
+
+
+@pytest.mark.parametrize("type_name", list(NEEDS))
+def test_every_replacing_argument_plans_a_replacement(type_name: str) -> None:
+    from cloudstack_iac.plan import make_plan
+    from cloudstack_iac.state.document import StateDocument
+    from tests.plan.plan_builders import apply_in_memory
+
+    schema = get_schema(type_name)
+    assert schema is not None
+    subject = SUBJECT[type_name]
+
+    def converged(changes: dict[str, Any]) -> StateDocument:
+        config = _desired(type_name, changes)
+        plan, diags = make_plan(config, StateDocument())
+        assert not diags.has_errors, [d.summary for d in diags.items]
+        return apply_in_memory(plan, config)
+
+    base_state = converged({})
+    replacing = (set(schema.force_new) | REPLACE.get(type_name, frozenset())) - set(schema.references) - set(REFUSED.get(type_name, {}))
+    for arg in sorted(replacing):
+        assert arg in OTHER_VALUE, f"{type_name}.{arg} forces a replacement but has no OTHER_VALUE case"
+        value, state = OTHER_VALUE[arg], base_state
+        if arg in schema.write_only or arg in schema.sensitive:  # compared with what the configuration gave before
+            state, value = converged({arg: value}), _other(value)
+        changed, diags = make_plan(_desired(type_name, {arg: value}), state)
+        assert not diags.has_errors, (arg, [d.summary for d in diags.items])
+        change = next(c for c in changed.changes if c.address == subject)
+        assert change.is_replace and arg in change.replace_because + change.changed_attrs, (type_name, arg, change.actions)
