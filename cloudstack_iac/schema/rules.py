@@ -784,6 +784,10 @@ def _vlan_ranges(index: _Index, diags: Diagnostics) -> None:
                 diags.append(_refused(r, "ip6_cidr", f'ip6_cidr "{cidr}" is not an IPv6 CIDR', "Please specify a valid IPv6 CIDR"))
             elif net.prefixlen > 64:
                 diags.append(_refused(r, "ip6_cidr", f"ip6_cidr {cidr} is longer than /64", "For IPv6 range, prefix must be /64 or less"))
+        if v.get("start_ipv6") is not None and (v.get("ip6_gateway") is None or v.get("ip6_cidr") is None):
+            diags.append(_refused(r, "ip6_gateway" if v.get("ip6_gateway") is None else "ip6_cidr",
+                                  "an IPv6 range needs ip6_gateway and ip6_cidr",
+                                  "Gateway, netmask and zoneId have to be passed in for virtual and direct untagged networks"))
         gateway6 = v.get("ip6_gateway")
         if isinstance(gateway6, str) and (_ip(gateway6) is None or _ip(gateway6).version != 6):  # type: ignore[union-attr]
             diags.append(_refused(r, "ip6_gateway", f'ip6_gateway "{gateway6}" is not an IPv6 address', "Please specify a valid IPv6 gateway"))
