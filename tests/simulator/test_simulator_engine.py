@@ -95,6 +95,25 @@ def test_malformed_or_unknown_ids_are_431_with_the_real_text(engine: SimulatorEn
     assert error_of(engine, "listZones", {"pagesize": "ten"}).errorcode == 431
 
 
+def test_an_internal_id_passes_the_api_layer_and_the_manager_looks_it_up(engine: SimulatorEngine) -> None:
+    """ParamProcessWorker: an id parameter declared before 3.0 also takes the internal id the server's messages show."""
+    z = zone(engine)
+    pod(engine, z)
+    duplicate = error_of(engine, "createPod", {"name": "p1", "zoneid": z, "gateway": "10.2.0.1", "netmask": "255.255.255.0",
+                                                "startip": "10.2.0.5"}).errortext
+    internal = duplicate.split(" already exists in zone ")[1].split(".")[0]  # the zone's internal id, as the server shows it
+    assert internal.isdigit()
+    made = body(engine.call("createPod", {"name": "p2", "zoneid": internal, "gateway": "10.2.0.1", "netmask": "255.255.255.0",
+                                          "startip": "10.2.0.5"}))["pod"]
+    assert made["zoneid"] == z  # the same zone as its uuid names
+    assert body(engine.call("listPods", {"zoneid": internal}))["count"] == 2
+    e = error_of(engine, "createPod", {"name": "p3", "zoneid": "987654321", "gateway": "10.3.0.1", "netmask": "255.255.255.0",
+                                       "startip": "10.3.0.5"})
+    assert (e.errorcode, e.cserrorcode, e.errortext) == (431, 4350, "Please specify a valid zone.")  # the manager's own refusal
+    e = error_of(engine, "deleteZone", {"id": "0"})  # not a natural number: the API layer refuses it
+    assert e.errortext.startswith("Unable to execute API command deletezone due to invalid value.")
+
+
 def test_duplicate_names(engine: SimulatorEngine) -> None:
     z = zone(engine)
     e = error_of(engine, "createZone", {"name": "z1", "dns1": "1.1.1.1", "internaldns1": "1.1.1.1", "networktype": "Basic"})

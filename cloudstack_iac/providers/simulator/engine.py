@@ -33,6 +33,8 @@ INTEGER_TYPES = {"integer", "long", "short"}
 # Cmds whose response name is not "<command>response" (responses-4.18.json: s_name quirks).
 RESPONSE_KEYS = {"enableStorageMaintenance": "prepareprimarystorageformaintenanceresponse",
                  "cancelStorageMaintenance": "cancelprimarystoragemaintenanceresponse"}
+# Id parameters of objects the simulator does not model (domains, projects, accounts): an internal id names none.
+UNMODELLED_ENTITIES = {"domainid", "projectid", "accountid"}
 ASYNC_CREATE = {"createPhysicalNetwork", "addTrafficType", "addNetworkServiceProvider", "createVirtualRouterElement"}
 
 
@@ -99,6 +101,7 @@ class SimulatorEngine:
         try:
             conn.execute("BEGIN IMMEDIATE" if writes else "BEGIN")
             try:
+                self._resolve_internal_ids(name, normalized)
                 body = self._run_async(name, handler, normalized) if catalogue()[name]["async"] else handler(self.store, normalized)
                 conn.execute("COMMIT")
             except BaseException:
@@ -126,7 +129,7 @@ class SimulatorEngine:
             if low in declared:
                 real, _required, ptype = declared[low]
                 text = str(value)
-                if text != "" and not _valid(ptype, text):
+                if text != "" and not _valid(ptype, text) and not _internal_id(name, real, ptype, text):
                     raise invalid_value(name, real, text)
                 normalized[real] = text
             elif low in COMMON_PARAMS or _is_map_key(low, declared):
@@ -137,6 +140,14 @@ class SimulatorEngine:
             raise ApiError(431, f"Unknown parameters : {', '.join(sorted(unknown))} (this simulator is strict: a real server "
                                 "ignores them)", 9999)
         return normalized
+
+    def _resolve_internal_ids(self, name: str, params: dict[str, str]) -> None:
+        """An internal id that names an object becomes that object's uuid; one that names none is left
+        for the manager, which answers with its own "not found" text (ParamProcessWorker does not look)."""
+        spec = catalogue()[name]["params"]
+        for param, value in params.items():
+            if value.isdigit() and spec.get(param, {}).get("type") == "uuid" and param not in UNMODELLED_ENTITIES:
+                params[param] = self.store.id_of_internal(int(value)) or value
 
     def _roll(self, rate: float) -> bool:
         if rate <= 0:
@@ -199,6 +210,12 @@ def _valid(ptype: str, value: str) -> bool:
         except ValueError:
             return False
     return True
+
+
+def _internal_id(command: str, param: str, ptype: str, value: str) -> bool:
+    """ParamProcessWorker.translateUuidToInternalId: a uuid parameter declared before 3.0 (no `since`)
+    also takes the object's internal numeric id, unchecked (a natural number); the manager looks it up."""
+    return ptype == "uuid" and value.isdigit() and int(value) > 0 and not catalogue()[command]["params"][param].get("since")
 
 
 def _is_map_key(key: str, declared: Mapping[str, Any]) -> bool:

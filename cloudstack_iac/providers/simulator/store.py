@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from cloudstack_iac.providers.simulator.errors import invalid_value
+from cloudstack_iac.providers.simulator.errors import ApiError, invalid_value
 
 # kind -> (response object key, list key in dump)
 KINDS = {
@@ -162,12 +162,24 @@ class Store:
         row = self.conn().execute("SELECT seq, data FROM objects WHERE kind=? AND id=?", (kind, object_id)).fetchone()
         return None if row is None else self._row(kind, row)
 
-    def get(self, kind: str, object_id: str | None, command: str, param: str = "id") -> dict[str, Any]:
-        """The object a uuid parameter names; the API layer's 431 when it names none."""
+    def get(self, kind: str, object_id: str | None, command: str, param: str = "id", *,
+            missing: ApiError | None = None) -> dict[str, Any]:
+        """The object a uuid parameter names; the API layer's 431 when it names none.
+
+        An internal (numeric) id passes the API layer unchecked (ParamProcessWorker), so when it names
+        nothing the manager's own refusal, ``missing``, is what the caller sees.
+        """
         obj = self.find(kind, object_id)
         if obj is None:
+            if missing is not None and str(object_id).isdigit():
+                raise missing
             raise invalid_value(command, param, str(object_id))
         return obj
+
+    def id_of_internal(self, internal_id: int) -> str | None:
+        """The uuid of the object whose internal id (its row number, the id in the server's messages) is given."""
+        row = self.conn().execute("SELECT id FROM objects WHERE seq=?", (internal_id,)).fetchone()
+        return None if row is None else str(row[0])
 
     def children(self, kind: str, parent: str) -> list[dict[str, Any]]:
         rows = self.conn().execute("SELECT seq, data FROM objects WHERE kind=? AND parent=? ORDER BY seq", (kind, parent)).fetchall()

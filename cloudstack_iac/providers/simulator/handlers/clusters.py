@@ -23,8 +23,8 @@ def hypervisor_type(name: str | None) -> str | None:
 
 
 def add_cluster(st: Store, p: dict[str, str]) -> dict[str, Any]:
-    zone = st.get("zone", p["zoneid"], "addCluster", "zoneid")
-    pod = st.get("pod", p["podid"], "addCluster", "podid")
+    zone = st.get("zone", p["zoneid"], "addCluster", "zoneid", missing=invalid("Can't find zone by the id specified"))
+    pod = st.get("pod", p["podid"], "addCluster", "podid", missing=invalid(f"Can't find pod by id {p['podid']}"))
     if pod["zoneid"] != zone["id"]:
         raise invalid(f"Pod with specified id doesn't belong to the zone {zone['_seq']}")
     hypervisor = hypervisor_type(p["hypervisor"])
@@ -95,7 +95,7 @@ def update_cluster(st: Store, p: dict[str, str]) -> dict[str, Any]:
 
 
 def delete_cluster(st: Store, p: dict[str, str]) -> dict[str, Any]:
-    cluster = st.get("cluster", p["id"], "deleteCluster")
+    cluster = st.get("cluster", p["id"], "deleteCluster", missing=runtime(f"Cluster: {p['id']} does not exist"))
     if st.count("host", parent=cluster["id"]):
         raise runtime(f"Cluster: {cluster['_seq']} cannot be removed. Cluster still has hosts")
     if st.count("storagepool", parent=cluster["id"]):

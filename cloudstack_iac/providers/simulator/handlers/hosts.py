@@ -21,9 +21,10 @@ CAN_ATTEMPT_MAINTENANCE = ("Enabled", "Disabled", "ErrorInMaintenance", "ErrorIn
 
 
 def add_host(st: Store, p: dict[str, str]) -> dict[str, Any]:
-    cluster = st.get("cluster", p["clusterid"], "addHost", "clusterid") if p.get("clusterid") else None
-    zone = st.get("zone", p["zoneid"], "addHost", "zoneid")
-    pod = st.get("pod", p["podid"], "addHost", "podid")
+    cluster = st.get("cluster", p["clusterid"], "addHost", "clusterid",
+                                 missing=invalid("can not find cluster for specified clusterId")) if p.get("clusterid") else None
+    zone = st.get("zone", p["zoneid"], "addHost", "zoneid", missing=invalid(f"Can't find zone by id {p['zoneid']}"))
+    pod = st.get("pod", p["podid"], "addHost", "podid", missing=invalid(f"Can't find pod by id {p['podid']}"))
     if p.get("clusterid") and p.get("clustername"):
         raise invalid("Can't specify cluster by both id and name")
     hypervisor = hypervisor_type(p["hypervisor"]) or p["hypervisor"]
@@ -127,7 +128,8 @@ def update_host_password(st: Store, p: dict[str, str]) -> dict[str, Any]:
 
 def prepare_host_for_maintenance(st: Store, p: dict[str, str]) -> dict[str, Any]:
     """The Cmd rewraps every refusal: 530 "Failed to prepare host for maintenance due to: <reason>"."""
-    host = st.get("host", p["id"], "prepareHostForMaintenance")
+    host = st.get("host", p["id"], "prepareHostForMaintenance", missing=server_api(
+        530, f"Failed to prepare host for maintenance due to: Unable to find host with ID: {p['id']}. Please specify a valid host ID."))
     try:
         if host["resourcestate"] not in CAN_ATTEMPT_MAINTENANCE:
             raise invalid(f"Host is already in state {host['resourcestate']}. Cannot recall for maintenance until resolved.")
@@ -142,14 +144,14 @@ def prepare_host_for_maintenance(st: Store, p: dict[str, str]) -> dict[str, Any]
 
 
 def cancel_host_maintenance(st: Store, p: dict[str, str]) -> dict[str, Any]:
-    host = st.get("host", p["id"], "cancelHostMaintenance")
+    host = st.get("host", p["id"], "cancelHostMaintenance", missing=invalid(f"Host with id {p['id']} doesn't exist"))
     if host["resourcestate"] not in ("Maintenance", "PrepareForMaintenance", "ErrorInMaintenance", "ErrorInPrepareForMaintenance"):
         raise runtime(f"Cannot perform cancelMaintenance when resource state is {host['resourcestate']}, host: {host['name']}")
     return {"host": maintenance.cancel(st, "host", host, "Enabled", "MAINTENANCE.CANCEL")}
 
 
 def delete_host(st: Store, p: dict[str, str]) -> dict[str, Any]:
-    host = st.get("host", p["id"], "deleteHost")
+    host = st.get("host", p["id"], "deleteHost", missing=invalid(f"Host with id {p['id']} doesn't exist"))
     if host["resourcestate"] not in ("Maintenance", "Degraded") and not true(p.get("forced")):
         raise runtime(f"Host {host['id']} cannot be deleted as it is not in maintenance mode. Either put the host into "
                       "maintenance or perform a forced deletion.")

@@ -47,7 +47,7 @@ def parse_vnets(vlan: str, isolation: str) -> list[tuple[int, int]]:
 
 
 def create_physical_network(st: Store, p: dict[str, str]) -> dict[str, Any]:
-    zone = st.get("zone", p["zoneid"], "createPhysicalNetwork", "zoneid")
+    zone = st.get("zone", p["zoneid"], "createPhysicalNetwork", "zoneid", missing=invalid("Please specify a valid zone."))
     if zone["allocationstate"] == "Enabled":
         raise denied(f"Cannot create PhysicalNetwork since the Zone is currently enabled, zone Id: {zone['_seq']}")
     basic = zone["networktype"] == "Basic"
@@ -102,8 +102,19 @@ def new_provider(st: Store, net: dict[str, Any], name: str, state: str = "Disabl
     return nsp
 
 
+MISSING_NETWORK = "Physical Network with specified id doesn't exist in the system"
+
+
+def missing_traffic_type(internal_id: str) -> ApiError:
+    return invalid(f"Traffic Type with id={internal_id}doesn't exist in the system")
+
+
+def missing_provider(internal_id: str) -> ApiError:
+    return invalid(f"Network Service Provider id={internal_id}doesn't exist in the system")
+
+
 def update_physical_network(st: Store, p: dict[str, str]) -> dict[str, Any]:
-    net = st.get("physicalnetwork", p["id"], "updatePhysicalNetwork")
+    net = st.get("physicalnetwork", p["id"], "updatePhysicalNetwork", missing=invalid(MISSING_NETWORK))
     zone = st.get("zone", net["zoneid"], "updatePhysicalNetwork", "zoneid")
     if p.get("vlan") and zone["networktype"] == "Basic":
         raise invalid("Can't add vnet range to the physical network in the Basic zone")
@@ -139,7 +150,7 @@ def update_physical_network(st: Store, p: dict[str, str]) -> dict[str, Any]:
 
 
 def delete_physical_network(st: Store, p: dict[str, str]) -> dict[str, Any]:
-    net = st.get("physicalnetwork", p["id"], "deletePhysicalNetwork")
+    net = st.get("physicalnetwork", p["id"], "deletePhysicalNetwork", missing=invalid(MISSING_NETWORK))
     if any(n.get("physicalnetworkid") == net["id"] for n in st.all("network", zoneid=net["zoneid"])):
         raise runtime("The Physical Network is not deletable because there are networks associated to this physical network")
     if any(r.get("physicalnetworkid") == net["id"] for r in st.all("vlan", zoneid=net["zoneid"])):
@@ -162,7 +173,8 @@ def list_physical_networks(st: Store, p: dict[str, str]) -> dict[str, Any]:
 
 # ----------------------------------------------------------------------------------- traffic types
 def add_traffic_type(st: Store, p: dict[str, str]) -> dict[str, Any]:
-    net = st.get("physicalnetwork", p["physicalnetworkid"], "addTrafficType", "physicalnetworkid")
+    net = st.get("physicalnetwork", p["physicalnetworkid"], "addTrafficType", "physicalnetworkid",
+                 missing=invalid(f"Physical Network id={p['physicalnetworkid']}doesn't exist in the system"))
     kind = p["traffictype"]
     if kind not in TRAFFIC_TYPES:
         raise invalid(f"Unable to resolve trafficType '{kind}' to a supported value")
@@ -192,7 +204,7 @@ def new_traffic_type(st: Store, net: dict[str, Any], kind: str, labels: dict[str
 
 
 def update_traffic_type(st: Store, p: dict[str, str]) -> dict[str, Any]:
-    traffic = st.get("traffictype", p["id"], "updateTrafficType")
+    traffic = st.get("traffictype", p["id"], "updateTrafficType", missing=missing_traffic_type(p["id"]))
     for key in ("kvmnetworklabel", "xennetworklabel", "vmwarenetworklabel"):  # hyperv/ovm3 labels: the Cmd passes null
         if p.get(key) is not None:
             if p[key]:
@@ -205,7 +217,7 @@ def update_traffic_type(st: Store, p: dict[str, str]) -> dict[str, Any]:
 
 
 def delete_traffic_type(st: Store, p: dict[str, str]) -> dict[str, Any]:
-    traffic = st.get("traffictype", p["id"], "deleteTrafficType")
+    traffic = st.get("traffictype", p["id"], "deleteTrafficType", missing=missing_traffic_type(p["id"]))
     net = st.get("physicalnetwork", traffic["physicalnetworkid"], "deleteTrafficType")
     if traffic["traffictype"] == "Guest" and any(n.get("physicalnetworkid") == net["id"] for n in st.all("network", zoneid=net["zoneid"])):
         raise runtime("The Traffic Type is not deletable because there are existing networks with this traffic type:Guest")
@@ -220,7 +232,11 @@ def list_traffic_types(st: Store, p: dict[str, str]) -> dict[str, Any]:
 
 # ------------------------------------------------------------------------------ service providers
 def add_network_service_provider(st: Store, p: dict[str, str]) -> dict[str, Any]:
-    net = st.get("physicalnetwork", p["physicalnetworkid"], "addNetworkServiceProvider", "physicalnetworkid")
+    net = st.get("physicalnetwork", p["physicalnetworkid"], "addNetworkServiceProvider", "physicalnetworkid",
+                 missing=invalid(MISSING_NETWORK))
+    if p.get("destinationphysicalnetworkid"):
+        st.get("physicalnetwork", p["destinationphysicalnetworkid"], "addNetworkServiceProvider", "destinationphysicalnetworkid",
+               missing=invalid(f"Destination {MISSING_NETWORK}"))
     if p["name"] not in KNOWN_PROVIDERS:
         raise invalid(f"Invalid Network Service Provider={p['name']}")
     if st.named("nsp", p["name"], parent=net["id"]):
@@ -231,7 +247,7 @@ def add_network_service_provider(st: Store, p: dict[str, str]) -> dict[str, Any]
 
 
 def update_network_service_provider(st: Store, p: dict[str, str]) -> dict[str, Any]:
-    nsp = st.get("nsp", p["id"], "updateNetworkServiceProvider")
+    nsp = st.get("nsp", p["id"], "updateNetworkServiceProvider", missing=missing_provider(p["id"]))
     state = p.get("state")
     if state and state.lower() not in ("enabled", "disabled", "shutdown"):
         raise invalid(f"Unable to resolve state '{state}' to a supported value {{Enabled or Disabled}}")
@@ -252,7 +268,7 @@ def update_network_service_provider(st: Store, p: dict[str, str]) -> dict[str, A
 
 
 def delete_network_service_provider(st: Store, p: dict[str, str]) -> dict[str, Any]:
-    nsp = st.get("nsp", p["id"], "deleteNetworkServiceProvider")
+    nsp = st.get("nsp", p["id"], "deleteNetworkServiceProvider", missing=missing_provider(p["id"]))
     for kind in ("vrelement", "ilbelement"):
         for element in st.children(kind, nsp["id"]):
             st.delete(element["id"])

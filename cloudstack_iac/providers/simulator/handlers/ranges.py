@@ -12,7 +12,15 @@ import uuid
 from typing import Any
 
 from cloudstack_iac.providers.simulator.errors import ApiError, invalid, server_api
-from cloudstack_iac.providers.simulator.handlers.common import cidr_of, ip_int, is_ipv4, overlap, true
+from cloudstack_iac.providers.simulator.handlers.common import (
+    cidr_of,
+    domain_not_found,
+    ip_int,
+    is_ipv4,
+    not_found,
+    overlap,
+    true,
+)
 from cloudstack_iac.providers.simulator.handlers.pods import valid_netmask
 from cloudstack_iac.providers.simulator.store import Store, public
 
@@ -75,12 +83,20 @@ def create_vlan_ip_range(st: Store, p: dict[str, str]) -> dict[str, Any]:
         raise invalid("For IPv6 range, prefix must be /64 or less")
     if p.get("projectid") and p.get("account"):
         raise invalid("Account and projectId are mutually exclusive")
-    network = st.get("network", p["networkid"], "createVlanIpRange", "networkid") if p.get("networkid") else None
+    if p.get("projectid"):  # no projects in the simulator
+        raise not_found("createVlanIpRange", "projectid", p["projectid"], f"Unable to find project by id {p['projectid']}")
+    if p.get("account") and p.get("domainid"):  # no accounts in the simulator: none is active in any domain
+        raise not_found("createVlanIpRange", "domainid", p["domainid"], "Please specify a valid account.")
+    if p.get("domainid"):
+        raise domain_not_found("createVlanIpRange", p["domainid"])
+    network = (st.get("network", p["networkid"], "createVlanIpRange", "networkid",
+                      missing=invalid(f"Unable to find network by id {p['networkid']}")) if p.get("networkid") else None)
     zoneid = network["zoneid"] if network else p.get("zoneid")
     if not zoneid:
         raise invalid("")
-    zone = st.get("zone", zoneid, "createVlanIpRange", "zoneid")
-    physical = (st.get("physicalnetwork", p["physicalnetworkid"], "createVlanIpRange", "physicalnetworkid")
+    zone = st.get("zone", zoneid, "createVlanIpRange", "zoneid", missing=invalid(f"Unable to find zone by id {zoneid}"))
+    physical = (st.get("physicalnetwork", p["physicalnetworkid"], "createVlanIpRange", "physicalnetworkid",
+                       missing=invalid(f"Unable to find Physical Network with id={p['physicalnetworkid']}"))
                 if p.get("physicalnetworkid") else None)
     advanced, sg = zone["networktype"] == "Advanced", bool(zone.get("securitygroupsenabled"))
     if physical is None and network is None and not virtual and advanced and not sg:
@@ -102,7 +118,9 @@ def create_vlan_ip_range(st: Store, p: dict[str, str]) -> dict[str, Any]:
             if network is None:
                 raise invalid("Nework id is required for Direct vlan creation ")
     if network is not None and not virtual:
-        if advanced and network.get("vlan") and _vlan_uri(vlan) != _vlan_uri(network["vlan"]) and vlan != "untagged":
+        ranged = any(r.get("networkid") == network["id"] for r in st.all("vlan", zoneid=network["zoneid"]))
+        # only a network that has ranges already is held to their vlan here; one without meets "Vlan doesn't match" below
+        if advanced and ranged and network.get("vlan") and _vlan_uri(vlan) != _vlan_uri(network["vlan"]) and vlan != "untagged":
             raise invalid(f"there is already one vlan {network['vlan']} on network :{network['_seq']}, only one vlan is allowed on "
                           "guest network")
         if start:
@@ -116,7 +134,7 @@ def create_vlan_ip_range(st: Store, p: dict[str, str]) -> dict[str, Any]:
             for r in pod.get("ipranges") or []:
                 if overlap(start, end, r["startip"], r["endip"]):
                     raise invalid(f"The Start IP and EndIP address range overlap with private IP :{start}:{end}")
-    pod = st.get("pod", p["podid"], "createVlanIpRange", "podid") if p.get("podid") else None
+    pod = st.get("pod", p["podid"], "createVlanIpRange", "podid", missing=invalid("Please specify a valid pod.")) if p.get("podid") else None
     if pod is not None:
         if pod["zoneid"] != zone["id"]:
             raise invalid(f"Pod id={pod['_seq']} doesn't belong to zone id={zone['_seq']}")
@@ -174,7 +192,7 @@ def _vnets(vlan: str | None) -> list[tuple[int, int]]:
 
 
 def delete_vlan_ip_range(st: Store, p: dict[str, str]) -> dict[str, Any]:
-    rng = st.get("vlan", p["id"], "deleteVlanIpRange")
+    rng = st.get("vlan", p["id"], "deleteVlanIpRange", missing=invalid("Please specify a valid IP range id."))
     st.delete(rng["id"])
     st.event("vlan", "DELETE", rng)
     return {"success": True}
@@ -214,7 +232,7 @@ def _rewrapped(fn: Any) -> Any:
 def create_storage_network_ip_range(st: Store, p: dict[str, str]) -> dict[str, Any]:
     if not valid_netmask(p["netmask"]):
         raise invalid(f"Invalid netmask:{p['netmask']}")
-    pod = st.get("pod", p["podid"], "createStorageNetworkIpRange", "podid")
+    pod = st.get("pod", p["podid"], "createStorageNetworkIpRange", "podid", missing=invalid(f"Cannot find pod {p['podid']}"))
     storage = [n for n in st.children("physicalnetwork", pod["zoneid"])
                if any(t["traffictype"] == "Storage" for t in st.children("traffictype", n["id"]))]
     zone = st.get("zone", pod["zoneid"], "createStorageNetworkIpRange", "zoneid")
@@ -236,7 +254,8 @@ def create_storage_network_ip_range(st: Store, p: dict[str, str]) -> dict[str, A
 def update_storage_network_ip_range(st: Store, p: dict[str, str]) -> dict[str, Any]:
     if p.get("netmask") and not valid_netmask(p["netmask"]):
         raise invalid(f"Invalid netmask:{p['netmask']}")
-    rng = st.get("storagenetworkiprange", p["id"], "updateStorageNetworkIpRange")
+    rng = st.get("storagenetworkiprange", p["id"], "updateStorageNetworkIpRange",
+                 missing=invalid(f"Cannot find storage ip range {p['id']}"))
     if p.get("startip") or p.get("endip"):
         pod = st.get("pod", rng["podid"], "updateStorageNetworkIpRange", "podid")
         _storage_range_checks(st, pod, p.get("startip") or rng["startip"], p.get("endip") or rng["endip"], skip=rng["id"])
@@ -252,7 +271,8 @@ def update_storage_network_ip_range(st: Store, p: dict[str, str]) -> dict[str, A
 
 @_rewrapped
 def delete_storage_network_ip_range(st: Store, p: dict[str, str]) -> dict[str, Any]:
-    rng = st.get("storagenetworkiprange", p["id"], "deleteStorageNetworkIpRange")
+    rng = st.get("storagenetworkiprange", p["id"], "deleteStorageNetworkIpRange",
+                 missing=invalid(f"Can not find storage network ip range {p['id']}"))
     st.delete(rng["id"])
     st.event("storagenetworkiprange", "DELETE", rng)
     return {"success": True}
