@@ -337,6 +337,14 @@ def _(w: World) -> Outcome:
     return new_range(w, zone, vlan="60", startip="198.51.100.100", endip="198.51.100.110")
 
 
+@case("createVlanIpRange: The new IP range you have specified has  overlapped with the guest network")
+def _(w: World) -> Outcome:
+    """The range's subnet overlaps the zone's guest CIDR and its tag is a vnet of its physical network."""
+    zone = w.zone(guestcidraddress="10.1.0.0/16")
+    w.traffic(w.network(zone, vlan="100-200"), "Public")
+    return new_range(w, zone, vlan="150", gateway="10.1.5.1", startip="10.1.5.10", endip="10.1.5.20")
+
+
 @case("createVlanIpRange: The VLAN tag")
 def _(w: World) -> Outcome:
     zone = w.zone()
@@ -413,6 +421,15 @@ def _(w: World) -> tuple[Outcome, int]:
     w.traffic(net, "Public")
     ok(new_range(w, zone))
     return run(w.cs, "deletePhysicalNetwork", id=net["id"]), 530
+
+
+@case("updatePhysicalNetwork: VNI {vni} already exists on another network in zone")
+def _(w: World) -> Outcome:
+    """VXLAN VNIs are unique in a zone (NetworkServiceImpl.validateVlanRange checks each item's start and end)."""
+    zone = w.zone()
+    w.network(zone, isolationmethods="VXLAN", vlan="5000-5100")
+    other = w.network(zone, isolationmethods="VXLAN")
+    return run(w.cs, "updatePhysicalNetwork", id=other["id"], vlan="4000-4100,5100-5200")
 
 
 # --------------------------------------------------------------------------------- traffic types
@@ -777,6 +794,17 @@ def _(w: World) -> Outcome:
                netmask="255.255.255.0", startip="172.20.0.10", endip="172.20.0.20")
 
 
+@case("createVlanIpRange: Can't create direct vlan for network id=")
+def _(w: World) -> Outcome:
+    """A direct range on an Isolated network whose offering has SourceNat (ConfigurationManagerImpl.createVlanAndPublicIpRange)."""
+    zone = w.zone()
+    w.traffic(w.network(zone), "Guest")
+    [offering] = w.call("listNetworkOfferings", name="DefaultIsolatedNetworkOfferingWithSourceNatService")["networkoffering"]
+    net = w.call("createNetwork", name=w.unique("isolated"), zoneid=zone["id"], networkofferingid=offering["id"])["network"]
+    return run(w.cs, "createVlanIpRange", networkid=net["id"], forvirtualnetwork="false", gateway="172.30.1.1",
+               netmask="255.255.255.0", startip="172.30.1.10", endip="172.30.1.20")
+
+
 @case("createVlanIpRange: Vlan doesn't match vlan of the network")
 def _(w: World) -> Outcome:
     """A network with a vlan but no range yet: the "only one vlan" check (which reads its ranges) passes,
@@ -836,6 +864,15 @@ def _(w: World) -> None:
     w.call("updateZone", id=zone["id"], **{"details[0].key": "a", "details[0].value": "1"})
     w.call("updateZone", id=zone["id"], **{"details[0].key": "b", "details[0].value": "2"})
     assert listed(w, "listZones", "zone", id=zone["id"])["resourcedetails"] == {"a": "1", "b": "2"}  # merged, never removed
+
+
+@update("updateZone.dnssearchorder (list)")
+def _(w: World) -> None:
+    zone = w.zone()
+    w.call("updateZone", id=zone["id"], **{"details[0].key": "a", "details[0].value": "1"})
+    w.call("updateZone", id=zone["id"], dnssearchorder="corp.example,lab.example")
+    # each entry validated, stored comma-joined as the zone detail ZoneConfig.DnsSearchOrder, beside the other details
+    assert listed(w, "listZones", "zone", id=zone["id"])["resourcedetails"] == {"a": "1", "dns.search.order": "corp.example,lab.example"}
 
 
 @update("updateZone.localstorageenabled")

@@ -24,11 +24,19 @@ KNOWN_PROVIDERS = ("VirtualRouter", "VpcVirtualRouter", "InternalLbVm", "ConfigD
 VNET_BOUNDS = {"VLAN": (0, 4095), "GRE": (0, 4294967295), "VXLAN": (0, 16777214)}
 
 
-def parse_vnets(vlan: str, isolation: str) -> list[tuple[int, int]]:
-    """A comma-separated list of start-end vnet ranges, checked as updatePhysicalNetwork checks them."""
+def parse_vnets(vlan: str, isolation: str, others: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
+    """A comma-separated list of start-end vnet ranges, checked as updatePhysicalNetwork checks them.
+
+    VXLAN VNIs are unique in a zone: an item's start or end that is a vnet of another physical network
+    of the zone (``others``) is refused before the item's format is checked (NetworkServiceImpl.validateVlanRange).
+    """
     low, high = VNET_BOUNDS.get(isolation.upper(), VNET_BOUNDS["VLAN"])
     ranges = []
     for item in [v.strip() for v in vlan.split(",") if v.strip()]:
+        if isolation.upper() == "VXLAN":
+            for vni in item.split("-"):
+                if vni.strip().isdigit() and any(a <= int(vni) <= b for a, b in others or ()):
+                    raise invalid(f"VNI {vni} already exists on another network in zone, please specify a unique range")
         if "-" not in item:
             raise invalid("Please provide valid vnet range. vnet range should be a comma separated list of vlan ranges. example "
                           f"500-500,600-601 between {low} and {high}")
@@ -130,9 +138,11 @@ def update_physical_network(st: Store, p: dict[str, str]) -> dict[str, Any]:
     if state and state.lower() not in ("enabled", "disabled"):
         raise invalid(f"Unable to resolve state '{state}' to a supported value {{Enabled or Disabled}}")
     if p.get("vlan") is not None:
-        parse_vnets(p["vlan"], net.get("isolationmethods") or "VLAN")
+        others = [r for o in st.children("physicalnetwork", zone["id"]) if o["id"] != net["id"] and o.get("vlan")
+                  for r in parse_vnets(o["vlan"], o.get("isolationmethods") or "VLAN")]
+        vnets = parse_vnets(p["vlan"], net.get("isolationmethods") or "VLAN", others)
         if p["vlan"]:
-            net["vlan"] = ",".join(f"{a}-{b}" for a, b in parse_vnets(p["vlan"], net.get("isolationmethods") or "VLAN"))
+            net["vlan"] = ",".join(f"{a}-{b}" for a, b in vnets)
         else:
             net.pop("vlan", None)
     if p.get("networkspeed"):

@@ -105,6 +105,9 @@ def create_vlan_ip_range(st: Store, p: dict[str, str]) -> dict[str, Any]:
         raise invalid("Can't add virtual ip range into a zone with security group enabled")
     if virtual and network is not None and network.get("traffictype") != "Public":
         raise invalid(f"Can't find Public network by id={network['_seq']}")
+    if not virtual and network is not None and network.get("type") == "Isolated" and any(
+            s["name"] == "SourceNat" for s in network.get("service") or []):
+        raise invalid(f"Can't create direct vlan for network id={network['_seq']} with type: {network['type']}")
     if not virtual and network is None:
         shared = _shared_networks(st, zone["id"])
         if not advanced:
@@ -150,6 +153,15 @@ def create_vlan_ip_range(st: Store, p: dict[str, str]) -> dict[str, Any]:
     assert net is not None and start and end
     if not all(is_ipv4(a) and ipaddress.IPv4Address(a) in net for a in (start, end)):
         raise invalid("Please specify a valid IP range or valid netmask or valid gateway")
+    if physical is None:
+        physical = (st.get("physicalnetwork", network["physicalnetworkid"], "createVlanIpRange") if network is not None
+                    and network.get("physicalnetworkid") else _network_with_traffic(st, zone["id"], "Public" if virtual else "Guest"))
+    tag = _vlan_uri(vlan).removeprefix("vlan://")
+    guest_cidr = cidr_of(*zone["guestcidraddress"].split("/")) if zone.get("guestcidraddress") else None
+    if (guest_cidr is not None and net.overlaps(guest_cidr) and physical is not None and tag.isdigit()
+            and any(a <= int(tag) <= b for a, b in _vnets(physical.get("vlan")))):  # the tag is a vnet of the range's network
+        raise invalid(f"The new IP range you have specified has  overlapped with the guest network in zone: {zone['name']}along with "
+                      "existing Vlan also. Please specify a different gateway/netmask")
     for other in st.all("vlan", zoneid=zone["id"]):
         other_net = cidr_of(other["gateway"], other["netmask"])
         if other_net is None or not other_net.overlaps(net):
@@ -163,15 +175,11 @@ def create_vlan_ip_range(st: Store, p: dict[str, str]) -> dict[str, Any]:
         elif virtual or other.get("forvirtualnetwork"):
             raise invalid(f"The IP range with tag: {other['vlan'].removeprefix('vlan://')} in zone {zone['name']} has overlapped with "
                           "the subnet. Please specify a different gateway/netmask.")
-    tag = _vlan_uri(vlan).removeprefix("vlan://")
     if virtual and tag.isdigit():
         for pn in st.children("physicalnetwork", zone["id"]):
             if any(a <= int(tag) <= b for a, b in _vnets(pn.get("vlan"))):
                 raise invalid(f"The VLAN tag {tag} is already being used for dynamic vlan allocation for the guest network in zone "
                               f"{zone['name']}")
-    if physical is None:
-        physical = (st.get("physicalnetwork", network["physicalnetworkid"], "createVlanIpRange") if network is not None
-                    and network.get("physicalnetworkid") else _network_with_traffic(st, zone["id"], "Public" if virtual else "Guest"))
     rng = {"id": str(uuid.uuid4()), "zoneid": zone["id"], "podid": pod["id"] if pod else None, "podname": pod["name"] if pod else None,
            "physicalnetworkid": physical["id"] if physical else None, "networkid": network["id"] if network else None,
            "vlan": _vlan_uri(vlan), "gateway": gateway, "netmask": netmask, "startip": start, "endip": end,
