@@ -489,6 +489,43 @@ case("updateNetworkServiceProvider: Cannot update set of Services")(
     lambda w: run(w.cs, "updateNetworkServiceProvider", id=provider(w, "SecurityGroupProvider")["id"], servicelist="SecurityGroup"))
 
 
+def readded(w: World, name: str, servicelist: str) -> Outcome:
+    """A provider created with the physical network, deleted, then added again with a service list."""
+    net = w.network(w.zone())
+    [nsp] = w.call("listNetworkServiceProviders", physicalnetworkid=net["id"], name=name)["networkserviceprovider"]
+    w.call("deleteNetworkServiceProvider", id=nsp["id"])
+    return run(w.cs, "addNetworkServiceProvider", physicalnetworkid=net["id"], name=name, servicelist=servicelist)
+
+
+case("addNetworkServiceProvider: Cannot enable subset of Services")(lambda w: readded(w, "SecurityGroupProvider", "SecurityGroup,Dhcp"))
+case("addNetworkServiceProvider: Invalid Network Service specified")(lambda w: readded(w, "VirtualRouter", "Dhcp,Gateway"))
+case("addNetworkServiceProvider: {name} Provider cannot provide this Service")(lambda w: readded(w, "VirtualRouter", "Dhcp,SecurityGroup"))
+
+
+@case("updateNetworkServiceProvider: Invalid Network Service specified")
+def _(w: World) -> Outcome:
+    net = w.network(w.zone())
+    [nsp] = w.call("listNetworkServiceProviders", physicalnetworkid=net["id"], name="VirtualRouter")["networkserviceprovider"]
+    return run(w.cs, "updateNetworkServiceProvider", id=nsp["id"], servicelist="Dhcp,Teleport")
+
+
+@case("deleteNetworkServiceProvider: Provider is not deletable because there are active networks")
+def _(w: World) -> tuple[Outcome, int]:
+    zone = w.zone("Basic")
+    net = shared_network(w, zone)  # Dhcp, Dns, UserData by the VirtualRouter; SecurityGroup by its provider
+    [nsp] = w.call("listNetworkServiceProviders", physicalnetworkid=net["physicalnetworkid"], name="VirtualRouter")["networkserviceprovider"]
+    return run(w.cs, "deleteNetworkServiceProvider", id=nsp["id"]), 530  # a CloudRuntimeException in a job
+
+
+@case("createVirtualRouterElement: Failed to add Virtual Router entity to physical network")
+def _(w: World) -> tuple[Outcome, int]:
+    """The VirtualRouter provider comes with its element; addElement finds it and returns null (VirtualRouterElement),
+    and CreateVirtualRouterElementCmd.create() throws ServerApiException(INTERNAL_ERROR): 530, in the request."""
+    net = w.network(w.zone())
+    [nsp] = w.call("listNetworkServiceProviders", physicalnetworkid=net["id"], name="VirtualRouter")["networkserviceprovider"]
+    return run(w.cs, "createVirtualRouterElement", nspid=nsp["id"]), 530
+
+
 # -------------------------------------------------------------------------------------- clusters
 def new_cluster(w: World, zone: dict[str, Any] | None = None, **params: Any) -> Outcome:
     z = zone or w.zone()

@@ -114,6 +114,20 @@ def test_an_internal_id_passes_the_api_layer_and_the_manager_looks_it_up(engine:
     assert e.errortext.startswith("Unable to execute API command deletezone due to invalid value.")
 
 
+def test_create_virtual_router_element_adds_one_element_of_a_type_per_provider(engine: SimulatorEngine) -> None:
+    net = network(engine, zone(engine))
+    providers = {n["name"]: n["id"] for n in body(engine.call("listNetworkServiceProviders", {"physicalnetworkid": net}))
+                 ["networkserviceprovider"]}
+    made = job(engine, engine.call("createVirtualRouterElement", {"nspid": providers["VpcVirtualRouter"]}))["jobresult"]
+    assert made["virtualrouterelement"]["nspid"] == providers["VpcVirtualRouter"]  # its own element is a VPCVirtualRouter one
+    listed = body(engine.call("listVirtualRouterElements", {"nspid": providers["VpcVirtualRouter"]}))["virtualrouterelement"]
+    assert len(listed) == 2 and not listed[1]["enabled"]
+    e = error_of(engine, "createVirtualRouterElement", {"nspid": providers["VirtualRouter"]})  # it has its VirtualRouter element
+    assert (e.errorcode, e.errortext) == (530, "Failed to add Virtual Router entity to physical network")
+    e = error_of(engine, "createVirtualRouterElement", {"nspid": providers["VirtualRouter"], "providertype": "VPCVirtualRouter"})
+    assert e.errorcode == 431 and "due to invalid value" in e.errortext  # providertype is declared a uuid parameter
+
+
 def test_duplicate_names(engine: SimulatorEngine) -> None:
     z = zone(engine)
     e = error_of(engine, "createZone", {"name": "z1", "dns1": "1.1.1.1", "internaldns1": "1.1.1.1", "networktype": "Basic"})

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from cloudstack_iac.providers.simulator.errors import ApiError, denied, illegal, invalid, runtime
+from cloudstack_iac.providers.simulator.errors import ApiError, denied, illegal, invalid, runtime, server_api
 from cloudstack_iac.providers.simulator.handlers.common import list_param, true
 from cloudstack_iac.providers.simulator.store import Store, public
 
@@ -20,6 +20,14 @@ ONE_PER_ZONE = ("Management", "Control", "Public", "Storage")
 ELEMENT_KIND = {"VirtualRouter": "vrelement", "VpcVirtualRouter": "vrelement", "InternalLbVm": "ilbelement"}
 KNOWN_PROVIDERS = ("VirtualRouter", "VpcVirtualRouter", "InternalLbVm", "ConfigDrive", "SecurityGroupProvider", "Ovs",
                    "BigSwitchBcf", "Netscaler", "F5BigIp", "JuniperSRX", "PaloAlto", "NiciraNvp", "BaremetalPxeProvider")
+# Network.Service (getService compares case-insensitively)
+SERVICES = ("Vpn", "Dhcp", "Dns", "Gateway", "Firewall", "Lb", "UserData", "SourceNat", "StaticNat", "PortForwarding", "SecurityGroup",
+            "NetworkACL", "Connectivity")
+# The services an element offers (its getCapabilities()), for the elements the simulator knows them of.
+CAPABILITIES = {"VirtualRouter": ("Dhcp", "Dns", "Gateway", "Firewall", "Lb", "SourceNat", "StaticNat", "PortForwarding", "Vpn", "UserData"),
+                "SecurityGroupProvider": ("SecurityGroup",)}
+# Elements whose services are enabled all or none (canEnableIndividualServices false).
+ALL_OR_NONE = ("SecurityGroupProvider", "ConfigDrive")
 # isolation method -> (lowest, highest) vnet id
 VNET_BOUNDS = {"VLAN": (0, 4095), "GRE": (0, 4294967295), "VXLAN": (0, 16777214)}
 
@@ -102,7 +110,7 @@ def create_physical_network(st: Store, p: dict[str, str]) -> dict[str, Any]:
 def new_provider(st: Store, net: dict[str, Any], name: str, state: str = "Disabled", services: list[str] | None = None) -> dict[str, Any]:
     """A network service provider row (and its element, for providers that have one)."""
     nsp = {"id": str(uuid.uuid4()), "name": name, "physicalnetworkid": net["id"], "state": state,
-           "canenableindividualservice": name not in ("SecurityGroupProvider", "ConfigDrive"), "servicelist": services or [],
+           "canenableindividualservice": name not in ALL_OR_NONE, "servicelist": services or [],
            "destinationphysicalnetworkid": "0"}
     st.insert("nsp", nsp, net["id"], net["zoneid"])
     if name in ELEMENT_KIND:
@@ -251,9 +259,35 @@ def add_network_service_provider(st: Store, p: dict[str, str]) -> dict[str, Any]
         raise invalid(f"Invalid Network Service Provider={p['name']}")
     if st.named("nsp", p["name"], parent=net["id"]):
         raise runtime(f"The '{p['name']}' provider already exists on physical network : {net['_seq']}")
-    nsp = new_provider(st, net, p["name"], services=list_param(p, "servicelist"))
+    services = list_param(p, "servicelist")
+    if p.get("servicelist") is not None:
+        _check_services(p["name"], services)
+    nsp = new_provider(st, net, p["name"], services=services)
     st.event("nsp", "CREATE", nsp)
     return {"networkserviceprovider": public(nsp)}
+
+
+def service(name: str) -> str | None:
+    return next((s for s in SERVICES if s.lower() == name.lower()), None)
+
+
+def _check_services(provider: str, services: list[str]) -> None:
+    """addProviderToPhysicalNetwork: all of an all-or-none element's services, each a known one it offers."""
+    offered = CAPABILITIES.get(provider)
+    if provider in ALL_OR_NONE and offered is not None and len(services) != len(offered):
+        raise invalid(f"Cannot enable subset of Services, Please specify the complete list of Services for this Service Provider "
+                      f"'{provider}'")
+    for name in services:
+        known = service(name)
+        if known is None or known == "Gateway":
+            raise invalid(f"Invalid Network Service specified={name}")
+        if offered is not None and known not in offered:
+            raise invalid(f"{provider} Provider cannot provide this Service specified={name}")
+
+
+def network_providers(network: dict[str, Any]) -> set[str]:
+    """The providers a guest network's services use (the default offerings': SecurityGroup by its provider, the rest by the VR)."""
+    return {"SecurityGroupProvider" if s["name"] == "SecurityGroup" else "VirtualRouter" for s in network.get("service") or []}
 
 
 def update_network_service_provider(st: Store, p: dict[str, str]) -> dict[str, Any]:
@@ -268,6 +302,9 @@ def update_network_service_provider(st: Store, p: dict[str, str]) -> dict[str, A
         raise invalid("Updating the provider state to 'Shutdown' is not supported")
     if p.get("servicelist") is not None and not nsp["canenableindividualservice"]:
         raise invalid(f"Cannot update set of Services for this Service Provider '{nsp['name']}'")
+    for name in list_param(p, "servicelist"):
+        if service(name) is None:
+            raise invalid(f"Invalid Network Service specified={name}")
     if state:
         nsp["state"] = state.capitalize()
     if p.get("servicelist") is not None:
@@ -279,6 +316,9 @@ def update_network_service_provider(st: Store, p: dict[str, str]) -> dict[str, A
 
 def delete_network_service_provider(st: Store, p: dict[str, str]) -> dict[str, Any]:
     nsp = st.get("nsp", p["id"], "deleteNetworkServiceProvider", missing=missing_provider(p["id"]))
+    if any(nsp["name"] in network_providers(n) for n in st.children("network", nsp["physicalnetworkid"])):
+        raise runtime("Provider is not deletable because there are active networks using this provider, please upgrade these networks "
+                      "to new network offerings")
     for kind in ("vrelement", "ilbelement"):
         for element in st.children(kind, nsp["id"]):
             st.delete(element["id"])
@@ -297,6 +337,23 @@ def _configure_element(st: Store, kind: str, key: str, p: dict[str, str], comman
     st.save(kind, element)
     st.event(kind, "CONFIGURE", element)
     return {key: public(element)}
+
+
+def create_virtual_router_element(st: Store, p: dict[str, str]) -> dict[str, Any]:
+    """VirtualRouterElement.addElement: a second element of one type for a provider is refused (the Cmd's 530).
+
+    `providertype` is declared a uuid parameter, so the API layer refuses every type name before the Cmd
+    reads it: the type is always the default, VirtualRouter.
+    """
+    nsp = st.get("nsp", p["nspid"], "createVirtualRouterElement", "nspid")
+    if any(e.get("_type", "VPCVirtualRouter" if nsp["name"] == "VpcVirtualRouter" else "VirtualRouter") == "VirtualRouter"
+           for e in st.children("vrelement", nsp["id"])):
+        raise server_api(530, "Failed to add Virtual Router entity to physical network")
+    element = {"id": str(uuid.uuid4()), "nspid": nsp["id"], "enabled": False, "_type": "VirtualRouter"}
+    net = st.get("physicalnetwork", nsp["physicalnetworkid"], "createVirtualRouterElement")
+    st.insert("vrelement", element, nsp["id"], net["zoneid"])
+    st.event("vrelement", "CREATE", element)
+    return {"virtualrouterelement": public(element)}
 
 
 def configure_virtual_router_element(st: Store, p: dict[str, str]) -> dict[str, Any]:
@@ -322,7 +379,7 @@ COMMANDS = {
     "listTrafficTypes": list_traffic_types,
     "addNetworkServiceProvider": add_network_service_provider, "updateNetworkServiceProvider": update_network_service_provider,
     "deleteNetworkServiceProvider": delete_network_service_provider, "listNetworkServiceProviders": list_network_service_providers,
-    "configureVirtualRouterElement": configure_virtual_router_element,
+    "createVirtualRouterElement": create_virtual_router_element, "configureVirtualRouterElement": configure_virtual_router_element,
     "configureInternalLoadBalancerElement": configure_internal_load_balancer_element,
     "listVirtualRouterElements": list_virtual_router_elements, "listInternalLoadBalancerElements": list_internal_load_balancer_elements,
 }
