@@ -1169,3 +1169,80 @@ def _(w: World) -> None:
     w.call("addRegion", id=7000 + w.n, name=w.unique("r"), endpoint="http://r.example/client")
     w.call("updateRegion", id=7000 + w.n, endpoint="anything at all")  # verbatim
     assert listed(w, "listRegions", "region", id=7000 + w.n)["endpoint"] == "anything at all"
+
+
+def not_applied(outcome: Outcome) -> None:
+    """A parameter the command does not have: a real server ignores it, this strict simulator refuses it
+    (431 "Unknown parameters", docs/simulator.md); neither applies it, which the callers check."""
+    assert outcome.code == 0 or (outcome.code == 431 and outcome.text.startswith("Unknown parameters")), outcome.text
+
+
+@update("updateZone.sortkey")
+def _(w: World) -> None:
+    """Not in ZoneResponse, but listZones orders by it, then by id (QueryManagerImpl.listDataCentersInternal)."""
+    first, second = w.zone(), w.zone()
+    mine = f"zone-{w.n}-"
+    assert [z["id"] for z in w.call("listZones", keyword=mine)["zone"]] == [first["id"], second["id"]]
+    w.call("updateZone", id=first["id"], sortkey=5)
+    assert [z["id"] for z in w.call("listZones", keyword=mine)["zone"]] == [second["id"], first["id"]]
+    assert "sortkey" not in listed(w, "listZones", "zone", id=first["id"])
+
+
+@update("updateZone.not updatable")
+def _(w: World) -> None:
+    zone = w.zone()
+    not_applied(run(w.cs, "updateZone", id=zone["id"], networktype="Basic", securitygroupenabled="true", isedge="true"))
+    got = listed(w, "listZones", "zone", id=zone["id"])
+    assert (got["networktype"], got["securitygroupsenabled"], got["type"]) == ("Advanced", False, "Core")
+
+
+@update("updateHost.oscategoryid")
+def _(w: World) -> None:
+    """ResourceManagerImpl.updateHost (4.18-era revision): the category is kept as a host detail; "None" removes it."""
+    host = w.host(w.cluster(w.pod(w.zone())))
+    [redhat] = w.call("listOsCategories", name="RedHat")["oscategory"]
+    [none] = w.call("listOsCategories", name="None")["oscategory"]
+    w.call("updateHost", id=host["id"], oscategoryid=redhat["id"])
+    got = listed(w, "listHosts", "host", id=host["id"])
+    assert (got["oscategoryid"], got["oscategoryname"]) == (redhat["id"], "RedHat")
+    w.call("updateHost", id=host["id"], oscategoryid=none["id"])
+    assert "oscategoryid" not in listed(w, "listHosts", "host", id=host["id"])
+    refused = run(w.cs, "updateHost", id=host["id"], oscategoryid=GONE)  # an internal id naming no category
+    assert refused.code == 530 and refused.text.startswith("Failed to update host:")
+    assert refused.text.endswith(",Please specify a valid guest OS category.")
+
+
+@update("updatePhysicalNetwork.not updatable")
+def _(w: World) -> None:
+    zone = w.zone()
+    net = w.network(zone, isolationmethods="VLAN")
+    not_applied(run(w.cs, "updatePhysicalNetwork", id=net["id"], name="renamed", isolationmethods="GRE",
+                    broadcastdomainrange="POD", zoneid=w.zone()["id"]))
+    got = listed(w, "listPhysicalNetworks", "physicalnetwork", id=net["id"])
+    assert (got["name"], got["isolationmethods"], got["broadcastdomainrange"], got["zoneid"]) == (
+        net["name"], "VLAN", "ZONE", zone["id"])
+
+
+@update("updateTrafficType.traffic type, vlan, isolation method")
+def _(w: World) -> None:
+    net = w.network(w.zone())
+    traffic = w.traffic(net, "Guest")
+    not_applied(run(w.cs, "updateTrafficType", id=traffic["id"], traffictype="Public", vlan="100", isolationmethod="vxlan"))
+    assert listed(w, "listTrafficTypes", "traffictype", physicalnetworkid=net["id"])["traffictype"] == "Guest"
+
+
+@update("updateStorageNetworkIpRange.gateway")
+def _(w: World) -> None:
+    made = ok(new_storage_range(w)[0])["storagenetworkiprange"]
+    not_applied(run(w.cs, "updateStorageNetworkIpRange", id=made["id"], gateway="10.50.0.254"))
+    assert listed(w, "listStorageNetworkIpRange", "storagenetworkiprange", id=made["id"])["gateway"] == "10.50.0.1"
+
+
+@update("updateRegion.id")
+def _(w: World) -> None:
+    """The id is the lookup key: the region it names is updated and keeps it."""
+    region = 8000 + w.n
+    w.call("addRegion", id=region, name=w.unique("r"), endpoint="http://r.example/client")
+    name = w.unique("renamed")
+    w.call("updateRegion", id=region, name=name)
+    assert listed(w, "listRegions", "region", name=name)["id"] == region

@@ -20,7 +20,7 @@ from typing import Any
 
 from cloudstack_iac.providers.simulator.apis import by_lower_name, catalogue, lower_params
 from cloudstack_iac.providers.simulator.errors import ApiError, invalid_value
-from cloudstack_iac.providers.simulator.handlers import COMMANDS, Handler, networks
+from cloudstack_iac.providers.simulator.handlers import COMMANDS, Handler, hosts, networks
 from cloudstack_iac.providers.simulator.store import KINDS, SECONDS_TO_MAINTENANCE, Store, now
 
 __all__ = ["KINDS", "ApiError", "SimulatorEngine"]
@@ -62,6 +62,7 @@ class SimulatorEngine:
         try:
             conn.execute("BEGIN IMMEDIATE")
             networks.seed(self.store)
+            hosts.seed(self.store)
             conn.execute("COMMIT")
         finally:
             self.store.release()

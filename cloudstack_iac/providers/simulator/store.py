@@ -30,7 +30,10 @@ KINDS = {
     "cluster": ("cluster", "clusters"), "host": ("host", "hosts"), "storagepool": ("storagepool", "storagepools"),
     "imagestore": ("imagestore", "imagestores"), "region": ("region", "regions"),
     "network": ("network", "networks"), "networkoffering": ("networkoffering", "networkofferings"),
+    "oscategory": ("oscategory", "oscategories"),
 }
+# What a fresh management server has (default offerings, guest OS categories): not the user's objects.
+SYSTEM_KINDS = {"networkoffering", "oscategory"}
 # Real event type names (com.cloud.event.EventTypes) where CloudStack has one; kind.action otherwise.
 EVENT_TYPES = {("physicalnetwork", "CREATE"): "PHYSICAL.NETWORK.CREATE", ("physicalnetwork", "UPDATE"): "PHYSICAL.NETWORK.UPDATE",
                ("physicalnetwork", "DELETE"): "PHYSICAL.NETWORK.DELETE", ("traffictype", "CREATE"): "TRAFFIC.TYPE.CREATE",
@@ -232,8 +235,11 @@ class Store:
 
     # ----------------------------------------------------------------------------------------- lists
     def list(self, kind: str, p: Mapping[str, str], scope: Mapping[str, str | None], filters: Iterable[str | tuple[str, str]] = (),
-             shape: Callable[[dict[str, Any]], dict[str, Any]] | None = None, key: str | None = None) -> dict[str, Any]:
+             shape: Callable[[dict[str, Any]], dict[str, Any]] | None = None, key: str | None = None,
+             order: str = "seq") -> dict[str, Any]:
         """A list answer with the real list API's filters, keyword, page/pagesize and count.
+
+        order: the SQL ordering (creation order unless the list API sorts otherwise, as listZones by sort key).
 
         scope: indexed columns (id, parent, zoneid); filters: (parameter, field) pairs compared
         case-insensitively like MySQL does. Filtering, counting and paging happen in SQL, so walking a
@@ -273,10 +279,10 @@ class Store:
         if not timed:
             total = conn.execute("SELECT count(*)" + sql, args).fetchone()[0]
             limit = f" LIMIT {size} OFFSET {offset}" if size > 0 else ""
-            rows = conn.execute("SELECT seq, data" + sql + " ORDER BY seq" + limit, args).fetchall() if total else []
+            rows = conn.execute("SELECT seq, data" + sql + " ORDER BY " + order + limit, args).fetchall() if total else []
             objects = [self._row(kind, r) for r in rows]
         else:
-            objects = [self._row(kind, r) for r in conn.execute("SELECT seq, data" + sql + " ORDER BY seq", args)]
+            objects = [self._row(kind, r) for r in conn.execute("SELECT seq, data" + sql + " ORDER BY " + order, args)]
             for field, want in timed.items():
                 objects = [o for o in objects if str(o.get(field, "")).lower() == want]
             total = len(objects)
@@ -293,7 +299,7 @@ class Store:
         try:
             # the server's default offerings are not the user's objects; guest networks show when there are some
             return {plural: [public(o) for o in self.all(kind)] for kind, (_key, plural) in KINDS.items()
-                    if kind != "networkoffering" and (kind != "network" or self.count_kind(kind))}
+                    if kind not in SYSTEM_KINDS and (kind != "network" or self.count_kind(kind))}
         finally:
             self.release()
 
@@ -305,5 +311,5 @@ class Store:
             rows = self.conn().execute("SELECT kind, count(*) FROM objects GROUP BY kind").fetchall()
         finally:
             self.release()
-        return {KINDS[k][1]: n for k, n in rows if k in KINDS and k != "networkoffering"}
+        return {KINDS[k][1]: n for k, n in rows if k in KINDS and k not in SYSTEM_KINDS}
 

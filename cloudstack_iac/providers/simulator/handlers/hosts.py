@@ -10,7 +10,7 @@ import uuid
 from typing import Any
 from urllib.parse import urlparse
 
-from cloudstack_iac.providers.simulator.errors import ApiError, invalid, runtime, server_api
+from cloudstack_iac.providers.simulator.errors import ApiError, invalid, invalid_value, runtime, server_api
 from cloudstack_iac.providers.simulator.handlers import maintenance
 from cloudstack_iac.providers.simulator.handlers.clusters import DISCOVERABLE, hypervisor_type
 from cloudstack_iac.providers.simulator.handlers.common import list_param, true
@@ -79,9 +79,28 @@ def _standalone_cluster(st: Store, zone: dict[str, Any], pod: dict[str, Any], hy
     return cluster
 
 
+# The guest OS categories of a fresh 4.18 database (guest_os_category); "None" clears a host's category.
+OS_CATEGORIES = ("CentOS", "Debian", "Oracle", "RedHat", "SUSE", "Windows", "Other", "Novel", "Unix", "Ubuntu", "None")
+
+
+def seed(st: Store) -> None:
+    """The guest OS categories a fresh management server has (idempotent: runs at every engine start)."""
+    present = {c["name"] for c in st.all("oscategory")}
+    for name in OS_CATEGORIES:
+        if name not in present:
+            st.insert("oscategory", {"id": str(uuid.uuid4()), "name": name}, None, None)
+
+
+def list_os_categories(st: Store, p: dict[str, str]) -> dict[str, Any]:
+    return st.list("oscategory", p, {"id": p.get("id")}, ("name",))
+
+
 def update_host(st: Store, p: dict[str, str]) -> dict[str, Any]:
     """Every failure is rewrapped by the Cmd: 530 "Failed to update host:<id>,<reason>"."""
     host = st.get("host", p["id"], "updateHost")
+    category = st.find("oscategory", p["oscategoryid"]) if p.get("oscategoryid") else None
+    if p.get("oscategoryid") and category is None and not p["oscategoryid"].isdigit():
+        raise invalid_value("updateHost", "oscategoryid", p["oscategoryid"])  # the API layer; an internal id reaches the manager
     try:
         state = p.get("allocationstate")
         if state:
@@ -93,8 +112,16 @@ def update_host(st: Store, p: dict[str, str]) -> dict[str, Any]:
                     raise runtime(f"Cannot transit host {host['_seq']} from {host['resourcestate']} with event "
                                   f"{'EnableRequest' if state == 'Enable' else 'DisableRequest'}")
                 host["resourcestate"] = wanted
+        if p.get("oscategoryid") and category is None:
+            raise invalid("Please specify a valid guest OS category.")
     except ApiError as exc:
         raise server_api(530, f"Failed to update host:{host['_seq']},{exc.errortext}") from None
+    if category is not None:  # kept as the host detail guest.os.category.id, shown as oscategoryid/oscategoryname
+        if category["name"] == "None":
+            host.pop("oscategoryid", None)
+            host.pop("oscategoryname", None)
+        else:
+            host["oscategoryid"], host["oscategoryname"] = category["id"], category["name"]
     if p.get("hosttags") is not None:
         tags = list(dict.fromkeys(list_param(p, "hosttags")))
         if tags:
@@ -167,4 +194,4 @@ def list_hosts(st: Store, p: dict[str, str]) -> dict[str, Any]:
 
 COMMANDS = {"addHost": add_host, "updateHost": update_host, "updateHostPassword": update_host_password,
             "prepareHostForMaintenance": prepare_host_for_maintenance, "cancelHostMaintenance": cancel_host_maintenance,
-            "deleteHost": delete_host, "listHosts": list_hosts}
+            "deleteHost": delete_host, "listHosts": list_hosts, "listOsCategories": list_os_categories}

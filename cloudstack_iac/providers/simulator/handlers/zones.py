@@ -156,7 +156,9 @@ def delete_zone(st: Store, p: dict[str, str]) -> dict[str, Any]:
 
 
 def list_zones(st: Store, p: dict[str, str]) -> dict[str, Any]:
-    return st.list("zone", p, {"id": p.get("id")}, ("name", "networktype", "allocationstate"))
+    # QueryManagerImpl.listDataCentersInternal: by sort key (ascending, the default), then id
+    return st.list("zone", p, {"id": p.get("id")}, ("name", "networktype", "allocationstate"),
+                   order="coalesce(json_extract(data, '$._sortkey'), 0), seq")
 
 
 COMMANDS = {"createZone": create_zone, "updateZone": update_zone, "deleteZone": delete_zone, "listZones": list_zones}
