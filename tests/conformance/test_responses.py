@@ -135,7 +135,7 @@ def in_maintenance(w: World, pool_id: str) -> None:
 
 def provider_commands() -> set[str]:
     """The commands our `cloudstack` provider sends, as its source names them, that responses-4.18.json describes."""
-    source = "".join(path.read_text() for path in [PROVIDERS / "api.py", *sorted((PROVIDERS / "cloudstack").glob("*.py"))])
+    source = "".join(path.read_text() for path in [PROVIDERS / "api.py", *sorted((PROVIDERS / "cloudstack").rglob("*.py"))])
     return {name for name in SPEC if f'"{name}"' in source}
 
 
