@@ -21,10 +21,9 @@ from cloudstack_iac.diags import DiagnosticError, Diagnostics, error
 from cloudstack_iac.plan.model import PLAN_FORMAT_VERSION, Action, Plan, ResourceChange, Step, StepOp
 from cloudstack_iac.state.document import FailureDomain, StateDocument
 from cloudstack_iac.state.file import state_from_dict, state_to_dict
-from cloudstack_iac.values import Unknown
+from cloudstack_iac.values import SENSITIVE_MARKER, Unknown
 
 UNKNOWN_KEY = "$unknown"
-SENSITIVE_MARKER = "(sensitive)"  # what changes hold in place of a secret (plan/diff.py)
 DIGEST_KEY = "digest"
 VARIABLES_KEY = "variables"  # Terraform's shape: {"name": {"value": ...}}, non-sensitive variables only
 # Keys of the document that apply reads; everything else in a plan file is derived or informational.
