@@ -7,6 +7,7 @@ UPDATES: update-rule id -> check(world), which asserts what a user sees after th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -1246,3 +1247,30 @@ def _(w: World) -> None:
     name = w.unique("renamed")
     w.call("updateRegion", id=region, name=name)
     assert listed(w, "listRegions", "region", name=name)["id"] == region
+
+
+@update("updateHost.url")
+def _(w: World) -> None:
+    """Only for secondary-storage hosts (StorageManagerImpl.updateSecondaryStorage); a hypervisor host refuses it."""
+    host = w.host(w.cluster(w.pod(w.zone())))
+    refused = run(w.cs, "updateHost", id=host["id"], url="nfs://10.9.9.9/other")
+    assert refused.code == 530 and re.fullmatch(r"Failed to update host:(\d+),host: \1 is not a secondary storage", refused.text), refused.text
+    assert listed(w, "listHosts", "host", id=host["id"])["type"] == "Routing"
+
+
+@update("updateCluster.arch")
+def _(w: World) -> None:
+    """A 4.20 parameter: 4.18's updateCluster has none (listApis-4.18.json), so the cluster is not changed."""
+    cluster = w.cluster(w.pod(w.zone()))
+    not_applied(run(w.cs, "updateCluster", id=cluster["id"], arch="aarch64"))
+    assert "arch" not in listed(w, "listClusters", "cluster", id=cluster["id"])
+
+
+@update("updateStoragePool.url, details, istagarule")
+def _(w: World) -> None:
+    """4.19 parameters: 4.18's updateStoragePool has none of them, so the pool keeps its address and path."""
+    pool = w.pool(w.cluster(w.pod(w.zone())))
+    not_applied(run(w.cs, "updateStoragePool", id=pool["id"], url="nfs://10.9.9.9/moved", istagarule="true",
+                    **{"details[0].key": "k", "details[0].value": "v"}))
+    got = listed(w, "listStoragePools", "storagepool", id=pool["id"])
+    assert (got["ipaddress"], got["path"]) == (pool["ipaddress"], pool["path"])

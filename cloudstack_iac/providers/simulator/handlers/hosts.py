@@ -114,6 +114,8 @@ def update_host(st: Store, p: dict[str, str]) -> dict[str, Any]:
                 host["resourcestate"] = wanted
         if p.get("oscategoryid") and category is None:
             raise invalid("Please specify a valid guest OS category.")
+        if p.get("url") is not None:  # StorageManagerImpl.updateSecondaryStorage: every host here is a Routing one
+            raise invalid(f"host: {host['_seq']} is not a secondary storage")
     except ApiError as exc:
         raise server_api(530, f"Failed to update host:{host['_seq']},{exc.errortext}") from None
     if category is not None:  # kept as the host detail guest.os.category.id, shown as oscategoryid/oscategoryname
