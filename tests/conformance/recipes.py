@@ -535,6 +535,13 @@ def new_cluster(w: World, zone: dict[str, Any] | None = None, **params: Any) -> 
                                                                         "clustertype": "CloudManaged", **params})
 
 
+# ParamProcessWorker calls a parameter missing only when it is absent: an empty value reaches the manager
+# (ResourceManagerImpl.discoverCluster / discoverHostsFull, the 4.18-era revision, test it for "" themselves).
+case("addCluster: Please specify cluster name")(lambda w: new_cluster(w, clustername=""))
+case("addCluster: Please specify a hypervisor")(lambda w: new_cluster(w, hypervisor=""))
+case("addHost: Need to specify Hypervisor Type")(lambda w: new_host(w, hypervisor=""))
+
+
 @case("addCluster: Pod with specified id doesn't belong to the zone")
 def _(w: World) -> Outcome:
     pod = w.pod(w.zone())
@@ -795,8 +802,6 @@ case("deleteStorageNetworkIpRange: Can not find storage network ip range")(
     lambda w: (gone(w, "deleteStorageNetworkIpRange", id=GONE), 530))
 case("addCluster: Can't find zone by the id specified")(lambda w: gone(
     w, "addCluster", clustername="c", zoneid=GONE, podid=w.pod(w.zone())["id"], hypervisor="KVM", clustertype="CloudManaged"))
-case("addCluster: Can't find pod by id")(lambda w: gone(
-    w, "addCluster", clustername="c", zoneid=w.zone()["id"], podid=GONE, hypervisor="KVM", clustertype="CloudManaged"))
 case("deleteCluster: Cluster: {id} does not exist")(lambda w: (gone(w, "deleteCluster", id=GONE), 530))
 case("addHost: can not find cluster for specified clusterId")(lambda w: gone(
     w, "addHost", zoneid=w.zone()["id"], podid=GONE, clusterid=GONE, url="http://10.1.2.3", username="root", password="pw",

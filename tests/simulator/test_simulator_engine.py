@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import re
 import threading
 import time
 from pathlib import Path
@@ -413,3 +414,19 @@ def _fails(engine: SimulatorEngine) -> bool:
     except ApiError:
         return True
     return False
+
+
+def test_pod_lookups_of_add_cluster_and_add_host_as_418_words_them(engine: SimulatorEngine) -> None:
+    """ResourceManagerImpl (the 4.18-era revision): discoverCluster's first pod lookup, discoverHostsFull's zone check."""
+    z, other = zone(engine), zone(engine, "z2")
+    e = error_of(engine, "addCluster", {"zoneid": z, "podid": "987654321", "clustername": "c", "hypervisor": "KVM",
+                                        "clustertype": "CloudManaged"})
+    assert (e.errorcode, e.errortext) == (431, "Can't find pod with specified podId 987654321")
+    elsewhere = pod(engine, other)
+    e = error_of(engine, "addHost", {"zoneid": z, "podid": elsewhere, "url": "http://10.1.2.3", "username": "root", "password": "pw",
+                                     "hypervisor": "KVM"})
+    assert e.errorcode == 431
+    assert re.fullmatch(r"Pod with specified podId\d+ doesn't belong to the zone with specified zoneId\d+", e.errortext), e.errortext
+    made = body(engine.call("addCluster", {"zoneid": other, "podid": elsewhere, "clustername": "c", "hypervisor": "KVM",
+                                           "clustertype": ""}))["cluster"][0]
+    assert made["clustertype"] == "CloudManaged"  # an empty cluster type is the default

@@ -120,8 +120,9 @@ class SimulatorEngine:
         parameter name in our provider can never go unnoticed.
         """
         given = {k.lower(): v for k, v in params.items()}
-        for key, (real, required, _type) in declared.items():
-            if required and given.get(key) in (None, ""):
+        for key, (real, required, ptype) in declared.items():
+            # ParamProcessWorker: only an absent parameter is missing, "" reaches the Cmd (a number left unset: missing here)
+            if required and (given.get(key) is None or (given[key] == "" and ptype in INTEGER_TYPES)):
                 raise ApiError(431, f"Unable to execute API command {name.lower()} due to missing parameter {real}", 9999)
         normalized: dict[str, str] = {}
         unknown: list[str] = []

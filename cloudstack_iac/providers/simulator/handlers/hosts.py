@@ -25,8 +25,12 @@ def add_host(st: Store, p: dict[str, str]) -> dict[str, Any]:
                                  missing=invalid("can not find cluster for specified clusterId")) if p.get("clusterid") else None
     zone = st.get("zone", p["zoneid"], "addHost", "zoneid", missing=invalid(f"Can't find zone by id {p['zoneid']}"))
     pod = st.get("pod", p["podid"], "addHost", "podid", missing=invalid(f"Can't find pod by id {p['podid']}"))
+    if pod["zoneid"] != zone["id"]:  # ResourceManagerImpl.discoverHostsFull (4.18-era revision)
+        raise invalid(f"Pod with specified podId{pod['_seq']} doesn't belong to the zone with specified zoneId{zone['_seq']}")
     if p.get("clusterid") and p.get("clustername"):
         raise invalid("Can't specify cluster by both id and name")
+    if not p["hypervisor"]:  # "" passes the API layer
+        raise invalid("Need to specify Hypervisor Type")
     hypervisor = hypervisor_type(p["hypervisor"]) or p["hypervisor"]
     if hypervisor == "KVM":
         if not p.get("username"):
