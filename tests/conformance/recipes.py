@@ -620,8 +620,6 @@ def _(w: World) -> tuple[Outcome, int, str]:
     return run(w.cs, "prepareHostForMaintenance", id=second["id"]), 530, REWRAPPED_MAINTENANCE
 
 
-case("cancelHostMaintenance: Cannot perform cancelMaintenance when resource state is")(
-    lambda w: run(w.cs, "cancelHostMaintenance", id=w.host(w.cluster(w.pod(w.zone())))["id"]))
 case("deleteHost: Host {hostUuid} cannot be deleted")(lambda w: run(w.cs, "deleteHost", id=w.host(w.cluster(w.pod(w.zone())))["id"]))
 
 

@@ -430,3 +430,17 @@ def test_pod_lookups_of_add_cluster_and_add_host_as_418_words_them(engine: Simul
     made = body(engine.call("addCluster", {"zoneid": other, "podid": elsewhere, "clustername": "c", "hypervisor": "KVM",
                                            "clustertype": ""}))["cluster"][0]
     assert made["clustertype"] == "CloudManaged"  # an empty cluster type is the default
+
+
+def test_cancel_host_maintenance_of_a_host_not_in_maintenance_in_418_words(engine: SimulatorEngine) -> None:
+    """ResourceManagerImpl.cancelMaintenance, the 4.18-era revision: the host's internal id (4.20 names the host)."""
+    z = zone(engine)
+    p = pod(engine, z)
+    c = body(engine.call("addCluster", {"zoneid": z, "podid": p, "clustername": "c", "hypervisor": "KVM",
+                                        "clustertype": "CloudManaged"}))["cluster"][0]["id"]
+    host = body(engine.call("addHost", {"zoneid": z, "podid": p, "clusterid": c, "url": "http://10.1.2.3", "username": "root",
+                                        "password": "pw", "hypervisor": "KVM"}))["host"][0]["id"]
+    failed = job(engine, engine.call("cancelHostMaintenance", {"id": host}))
+    assert failed["jobstatus"] == 2 and failed["jobresultcode"] == 530
+    assert re.fullmatch(r"Cannot perform cancelMaintenance when resource state is Enabled, hostId = \d+",
+                        failed["jobresult"]["errortext"]), failed["jobresult"]

@@ -179,7 +179,8 @@ def prepare_host_for_maintenance(st: Store, p: dict[str, str]) -> dict[str, Any]
 def cancel_host_maintenance(st: Store, p: dict[str, str]) -> dict[str, Any]:
     host = st.get("host", p["id"], "cancelHostMaintenance", missing=invalid(f"Host with id {p['id']} doesn't exist"))
     if host["resourcestate"] not in ("Maintenance", "PrepareForMaintenance", "ErrorInMaintenance", "ErrorInPrepareForMaintenance"):
-        raise runtime(f"Cannot perform cancelMaintenance when resource state is {host['resourcestate']}, host: {host['name']}")
+        # ResourceManagerImpl.cancelMaintenance, the 4.18-era revision (4.20 names the host instead of its id)
+        raise runtime(f"Cannot perform cancelMaintenance when resource state is {host['resourcestate']}, hostId = {host['_seq']}")
     return {"host": maintenance.cancel(st, "host", host, "Enabled", "MAINTENANCE.CANCEL")}
 
 
