@@ -111,8 +111,10 @@ def test_an_internal_id_passes_the_api_layer_and_the_manager_looks_it_up(engine:
     e = error_of(engine, "createPod", {"name": "p3", "zoneid": "987654321", "gateway": "10.3.0.1", "netmask": "255.255.255.0",
                                        "startip": "10.3.0.5"})
     assert (e.errorcode, e.cserrorcode, e.errortext) == (431, 4350, "Please specify a valid zone.")  # the manager's own refusal
-    e = error_of(engine, "deleteZone", {"id": "0"})  # not a natural number: the API layer refuses it
-    assert e.errortext.startswith("Unable to execute API command deletezone due to invalid value.")
+    e = error_of(engine, "deleteZone", {"id": "0"})  # not a natural number: validateNaturalNumber refuses it
+    assert (e.errorcode, e.cserrorcode, e.errortext) == (431, 9999, "Invalid value provided for API arg: id")
+    e = error_of(engine, "deleteZone", {"id": "-1"})  # passed as is (the server's FIXME): the manager finds no zone -1
+    assert (e.errorcode, e.errortext) == (431, "A zone with ID: -1 does not exist.")
 
 
 def test_create_virtual_router_element_adds_one_element_of_a_type_per_provider(engine: SimulatorEngine) -> None:

@@ -21,7 +21,7 @@ from typing import Any
 from cloudstack_iac.providers.simulator.apis import by_lower_name, catalogue, lower_params
 from cloudstack_iac.providers.simulator.errors import ApiError, invalid_value
 from cloudstack_iac.providers.simulator.handlers import COMMANDS, Handler, hosts, networks
-from cloudstack_iac.providers.simulator.store import KINDS, SECONDS_TO_MAINTENANCE, Store, now
+from cloudstack_iac.providers.simulator.store import KINDS, SECONDS_TO_MAINTENANCE, Store, is_internal_id, now
 
 __all__ = ["KINDS", "ApiError", "SimulatorEngine"]
 
@@ -216,8 +216,13 @@ def _valid(ptype: str, value: str) -> bool:
 
 def _internal_id(command: str, param: str, ptype: str, value: str) -> bool:
     """ParamProcessWorker.translateUuidToInternalId: a uuid parameter declared before 3.0 (no `since`)
-    also takes the object's internal numeric id, unchecked (a natural number); the manager looks it up."""
-    return ptype == "uuid" and value.isdigit() and int(value) > 0 and not catalogue()[command]["params"][param].get("since")
+    also takes the object's internal numeric id, unchecked; the manager looks it up. -1 passes as is
+    (a FIXME of the server's); any other number below 1 fails validateNaturalNumber."""
+    if ptype != "uuid" or not is_internal_id(value) or catalogue()[command]["params"][param].get("since"):
+        return False
+    if int(value) < 1 and value != "-1":
+        raise ApiError(431, f"Invalid value provided for API arg: {param}", 9999)
+    return True
 
 
 def _is_map_key(key: str, declared: Mapping[str, Any]) -> bool:

@@ -54,6 +54,11 @@ TIMED_FIELDS = {(kind, field) for kind, field in MAINTENANCE_FIELD.items()}
 SECONDS_TO_MAINTENANCE = 0.2
 
 
+def is_internal_id(value: str) -> bool:
+    """A number where a uuid is expected: an object's internal id (the API layer takes it for old parameters)."""
+    return value.removeprefix("-").isdigit()
+
+
 def now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S+0000")
 
@@ -174,7 +179,7 @@ class Store:
         """
         obj = self.find(kind, object_id)
         if obj is None:
-            if missing is not None and str(object_id).isdigit():
+            if missing is not None and is_internal_id(str(object_id)):
                 raise missing
             raise invalid_value(command, param, str(object_id))
         return obj

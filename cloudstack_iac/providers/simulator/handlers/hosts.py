@@ -14,7 +14,7 @@ from cloudstack_iac.providers.simulator.errors import ApiError, invalid, invalid
 from cloudstack_iac.providers.simulator.handlers import maintenance
 from cloudstack_iac.providers.simulator.handlers.clusters import DISCOVERABLE, hypervisor_type
 from cloudstack_iac.providers.simulator.handlers.common import list_param, true
-from cloudstack_iac.providers.simulator.store import Store, now, public
+from cloudstack_iac.providers.simulator.store import Store, is_internal_id, now, public
 
 # ResourceState.canAttemptMaintenance
 CAN_ATTEMPT_MAINTENANCE = ("Enabled", "Disabled", "ErrorInMaintenance", "ErrorInPrepareForMaintenance", "Degraded")
@@ -103,7 +103,7 @@ def update_host(st: Store, p: dict[str, str]) -> dict[str, Any]:
     """Every failure is rewrapped by the Cmd: 530 "Failed to update host:<id>,<reason>"."""
     host = st.get("host", p["id"], "updateHost")
     category = st.find("oscategory", p["oscategoryid"]) if p.get("oscategoryid") else None
-    if p.get("oscategoryid") and category is None and not p["oscategoryid"].isdigit():
+    if p.get("oscategoryid") and category is None and not is_internal_id(p["oscategoryid"]):
         raise invalid_value("updateHost", "oscategoryid", p["oscategoryid"])  # the API layer; an internal id reaches the manager
     try:
         state = p.get("allocationstate")
