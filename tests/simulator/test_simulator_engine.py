@@ -446,3 +446,13 @@ def test_cancel_host_maintenance_of_a_host_not_in_maintenance_in_418_words(engin
     assert failed["jobstatus"] == 2 and failed["jobresultcode"] == 530
     assert re.fullmatch(r"Cannot perform cancelMaintenance when resource state is Enabled, hostId = \d+",
                         failed["jobresult"]["errortext"]), failed["jobresult"]
+
+
+def test_updates_of_an_internal_id_naming_nothing_answer_the_managers_text(engine: SimulatorEngine) -> None:
+    """preconditions-4.18.md's prose under updateCluster, updateStoragePool and updateHost (the Cmd rewraps)."""
+    e = error_of(engine, "updateCluster", {"id": "987654321", "clustername": "x"})
+    assert (e.errorcode, e.cserrorcode, e.errortext) == (431, 4350, "Unable to find the cluster by id=987654321")
+    e = error_of(engine, "updateStoragePool", {"id": "987654321", "name": "x"})
+    assert (e.errorcode, e.cserrorcode, e.errortext) == (431, 9999, "Unable to find storage pool with ID: 987654321")
+    e = error_of(engine, "updateHost", {"id": "987654321", "name": "x"})
+    assert (e.errorcode, e.cserrorcode, e.errortext) == (530, 9999, "Failed to update host:987654321,Host with id 987654321 doesn't exist")

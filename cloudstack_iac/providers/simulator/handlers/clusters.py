@@ -64,7 +64,7 @@ def add_cluster(st: Store, p: dict[str, str]) -> dict[str, Any]:
 
 def update_cluster(st: Store, p: dict[str, str]) -> dict[str, Any]:
     """Renames in place; the answer shows the cluster as it was before the update (the Cmd's quirk)."""
-    cluster = st.get("cluster", p["id"], "updateCluster")
+    cluster = st.get("cluster", p["id"], "updateCluster", missing=invalid(f"Unable to find the cluster by id={p['id']}"))  # the Cmd's
     before = public(cluster)
     if p.get("clustername") and cluster["hypervisortype"] == "VMware":
         raise invalid("Renaming VMware cluster is not supported as it could cause problems if the updated  cluster name is not mapped "

@@ -101,7 +101,8 @@ def list_os_categories(st: Store, p: dict[str, str]) -> dict[str, Any]:
 
 def update_host(st: Store, p: dict[str, str]) -> dict[str, Any]:
     """Every failure is rewrapped by the Cmd: 530 "Failed to update host:<id>,<reason>"."""
-    host = st.get("host", p["id"], "updateHost")
+    host = st.get("host", p["id"], "updateHost",
+                  missing=server_api(530, f"Failed to update host:{p['id']},Host with id {p['id']} doesn't exist"))
     category = st.find("oscategory", p["oscategoryid"]) if p.get("oscategoryid") else None
     if p.get("oscategoryid") and category is None and not is_internal_id(p["oscategoryid"]):
         raise invalid_value("updateHost", "oscategoryid", p["oscategoryid"])  # the API layer; an internal id reaches the manager

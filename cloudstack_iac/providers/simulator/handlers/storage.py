@@ -10,7 +10,7 @@ import uuid
 from typing import Any
 from urllib.parse import urlparse
 
-from cloudstack_iac.providers.simulator.errors import ApiError, invalid, runtime, server_api
+from cloudstack_iac.providers.simulator.errors import ApiError, illegal, invalid, runtime, server_api
 from cloudstack_iac.providers.simulator.handlers import maintenance
 from cloudstack_iac.providers.simulator.handlers.clusters import hypervisor_type
 from cloudstack_iac.providers.simulator.handlers.common import list_param, map_param, true
@@ -84,7 +84,7 @@ def _create_pool(st: Store, p: dict[str, str]) -> dict[str, Any]:
 
 def update_storage_pool(st: Store, p: dict[str, str]) -> dict[str, Any]:
     """Name, tags (an empty list clears them), capacity, and Up <-> Disabled through ``enabled``."""
-    pool = st.get("storagepool", p["id"], "updateStoragePool")
+    pool = st.get("storagepool", p["id"], "updateStoragePool", missing=illegal(f"Unable to find storage pool with ID: {p['id']}"))
     if p.get("enabled"):
         if true(p["enabled"]) and pool["state"] != "Disabled":
             raise invalid(f"Primary storage with id {pool['_seq']} cannot be enabled. Storage pool state : {pool['state']}")
