@@ -21,7 +21,7 @@ from pydantic_core import PydanticCustomError
 from cloudstack_iac.schema.base import ResourceSchema
 
 
-def _choice(*options: str, refused: str | None = None) -> Any:
+def _choice(*options: str, refused: str | None = None, refused_values: Mapping[str, str] | None = None) -> Any:
     """A Literal that accepts any letter case and yields CloudStack's spelling.
 
     ``refused`` is the server's own text for a value it does not know (``{value}`` stands for it,
@@ -35,7 +35,7 @@ def _choice(*options: str, refused: str | None = None) -> Any:
         if refused is not None and value.lower() not in canonical:
             quoted = [f'"{o}"' for o in options]
             expected = ", ".join(quoted[:-1]) + f" or {quoted[-1]}"  # as pydantic lists a Literal's choices
-            server = refused.replace("{value}", value)
+            server = (refused_values or {}).get(value.lower(), refused).replace("{value}", value)
             raise PydanticCustomError("cloudstack_refusal", "expected one of {expected}; CloudStack refuses it: \"{server}\"",
                                       {"expected": expected, "server": server})
         return canonical.get(value.lower(), value)
@@ -62,6 +62,9 @@ Whole = Annotated[int, BeforeValidator(_no_bool)]
 AllocationState = _choice("Enabled", "Disabled", refused="Unable to resolve Allocation State '{value}' to a supported state")
 # updatePhysicalNetwork / updateNetworkServiceProvider state
 ServiceState = _choice("Enabled", "Disabled", refused="Unable to resolve state '{value}' to a supported value {Enabled or Disabled}")
+# updateNetworkServiceProvider knows Shutdown, and refuses it in its own words
+ProviderState = _choice("Enabled", "Disabled", refused="Unable to resolve state '{value}' to a supported value {Enabled or Disabled}",
+                        refused_values={"shutdown": "Updating the provider state to 'Shutdown' is not supported"})
 HYPERVISORS = ("KVM", "XenServer", "VMware", "Hyperv", "LXC", "Ovm3", "Simulator", "BareMetal", "External")
 Hypervisor = _choice(*HYPERVISORS, refused="Unable to resolve {value} to a supported ")  # sic, addCluster
 PoolHypervisor = _choice(*HYPERVISORS, refused="invalid hypervisor type {value}")  # createStoragePool
@@ -139,7 +142,7 @@ class NetworkServiceProvider(_Model):
     name: ProviderName = _d("Provider name as CloudStack spells it.")  # type: ignore[valid-type]
     physical_network_id: str = _d("The physical network's id.")
     destination_physical_network_id: str | None = _opt("Destination physical network (addNetworkServiceProvider).")
-    state: ServiceState = Field(default="Enabled", description="Enabled or Disabled.")  # type: ignore[valid-type]
+    state: ProviderState = Field(default="Enabled", description="Enabled or Disabled.")  # type: ignore[valid-type]
     service_list: StrList = Field(default_factory=list, description="Services it offers (a set: order does not matter).")
 
 
