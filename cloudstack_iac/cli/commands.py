@@ -421,11 +421,11 @@ def _apply_command(target: str, *, destroy: bool, auto_approve: bool, parallelis
 
 def _apply_saved(path: str, *, auto_approve: bool, parallelism: int, staged: str | None, provider_name: str | None,
                  state_path: str | None, lock_timeout: str) -> int:
-    from cloudstack_iac.plan.document import check_plan_fresh, plan_digest
+    from cloudstack_iac.plan.document import DIGEST_KEY, check_plan_fresh
 
-    the_plan, saved_vars, doc = _read_plan_file(path)
+    the_plan, saved_vars, doc = _read_plan_file(path)  # its digest is checked against the content: no need to redo it
     directory = Path(path).parent / str(doc.get(PLAN_FILE_DIR_KEY, "."))
-    click.echo(f"Applying saved plan {path} (digest {plan_digest(the_plan, saved_vars)}).")
+    click.echo(f"Applying saved plan {path} (digest {doc[DIGEST_KEY]}).")
     with wsp.Workspace.open(directory, state_path=state_path) as ws:
         ws.lock("csiac apply", parse_duration(lock_timeout))
         state = ws.backend.read()
@@ -486,17 +486,18 @@ def show(path: str, as_json: bool, markdown: bool, state_path: str | None) -> in
     from cloudstack_iac.render import plan_json, render_plan_markdown, render_state_text
 
     if Path(path).is_file():
-        from cloudstack_iac.plan.document import plan_digest
+        from cloudstack_iac.plan.document import DIGEST_KEY
 
         the_plan, variables, doc = _read_plan_file(path)  # refuses a file whose content does not match its digest
+        digest = doc[DIGEST_KEY]  # so this is the content's digest (computing it again cost a quarter of show)
         if as_json:  # re-derived from what apply executes; configuration and outputs carried over
             shown = plan_json(the_plan, variables=variables, saved=doc)
             shown[PLAN_FILE_DIR_KEY] = doc.get(PLAN_FILE_DIR_KEY)
             click.echo(_plan_json_text(shown))
         elif markdown:
-            click.echo(render_plan_markdown(the_plan, digest=plan_digest(the_plan, variables)))
+            click.echo(render_plan_markdown(the_plan, digest=digest))
         else:
-            click.echo(_text_with_digest(the_plan, plan_digest(the_plan, variables)))
+            click.echo(_text_with_digest(the_plan, digest))
         return EXIT_OK
     ws = wsp.Workspace.open(path, state_path=state_path)
     state = ws.backend.read()

@@ -8,6 +8,7 @@ or the state, prints as ``(sensitive value)`` and never as itself.
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring_ascii as _quote
 from typing import Any
 
 from cloudstack_iac.values import Unknown
@@ -25,6 +26,8 @@ def is_unknown(value: Any) -> bool:
 
 def show(value: Any, *, sensitive: bool = False) -> str:
     """One value as a person reads it: ``"10.1.0.1"``, ``true``, ``["a", "b"]``, ``(known after apply)``."""
+    if type(value) is str and not sensitive:  # most values: what json.dumps(value) gives, without its overhead
+        return SENSITIVE_VALUE if value == SENSITIVE_MARKER else _quote(value)
     if sensitive or (isinstance(value, str) and value == SENSITIVE_MARKER):
         return SENSITIVE_VALUE
     if is_unknown(value):
