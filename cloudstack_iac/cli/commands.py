@@ -27,18 +27,21 @@ from cloudstack_iac.cli import (
 )
 from cloudstack_iac.cli import workspace as wsp
 from cloudstack_iac.cli.options import color_wanted, input_allowed
+from cloudstack_iac.cli.plan_files import PLAN_FILE_DIR_KEY
+from cloudstack_iac.cli.plan_files import plan_json_text as _plan_json_text
+from cloudstack_iac.cli.plan_files import read_plan_file as _read_plan_file
+from cloudstack_iac.cli.plan_files import text_with_digest as _text_with_digest
 from cloudstack_iac.diags import DiagnosticError, Diagnostics, error
 from cloudstack_iac.state.document import StateDocument
 
-PLAN_FILE_DIR_KEY = "config_dir"
-
 
 def register(group: click.Group) -> None:
-    for command in (validate, plan, apply, destroy, show, graph, simulator):
+    for command in (validate, plan, apply, destroy, graph, simulator):
         group.add_command(command)
     from cloudstack_iac.cli import drift_commands, lock_commands, state_commands
     from cloudstack_iac.cli.fmt_command import fmt
     from cloudstack_iac.cli.output_command import output
+    from cloudstack_iac.cli.show_command import show
     from cloudstack_iac.cli.version_command import version
 
     state_commands.register(group)
@@ -46,6 +49,7 @@ def register(group: click.Group) -> None:
     lock_commands.register(group)
     group.add_command(version)
     group.add_command(output)
+    group.add_command(show)
     group.add_command(fmt)
 
 
@@ -163,31 +167,6 @@ def _plan_document(the_plan: Any, directory: Path, relative_to: Path | None = No
     doc = plan_json(the_plan, config=config, variables=_plain_variables(config) if config is not None else None)
     doc[PLAN_FILE_DIR_KEY] = os.path.relpath(directory.resolve(), (relative_to or Path.cwd()).resolve())
     return doc
-
-
-def _read_plan_file(path: str) -> tuple[Any, dict[str, Any], dict[str, Any]]:
-    """(plan, variables, document) of a saved plan; a garbled, foreign or altered file is one error naming it."""
-    from cloudstack_iac.plan.document import load_plan
-
-    try:
-        doc = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise DiagnosticError(error(f"{path}: not a saved plan: {exc}")) from None
-    except RecursionError:
-        raise DiagnosticError(error(f"{path}: not a saved plan: nested too deeply")) from None
-    the_plan, variables = load_plan(doc, source=path)
-    return the_plan, variables, doc
-
-
-def _text_with_digest(the_plan: Any, digest: str) -> str:
-    from cloudstack_iac.render import render_plan_text
-
-    return render_plan_text(the_plan, color=color_wanted()) + f"\nPlan digest: {digest}"
-
-
-def _plan_json_text(doc: Any) -> str:
-    """One line, as `terraform show -json` prints it: terraform-compliance reads only single-line plans."""
-    return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
 
 
 def _write_json_file(path: str, data: Any) -> None:
@@ -475,41 +454,6 @@ def destroy(directory: str, auto_approve: bool, parallelism: int, staged: str | 
 
 
 # ------------------------------------------------------------------------------------------ show, graph
-@click.command()
-@click.argument("path", default=".", type=click.Path())
-@click.option("--json", "-json", "as_json", is_flag=True)
-@click.option("--markdown", "-markdown", "markdown", is_flag=True)
-@click.option("-state", "--state", "state_path", default=None, metavar="FILE")
-@run
-def show(path: str, as_json: bool, markdown: bool, state_path: str | None) -> int:
-    """Render a saved plan file (exactly what apply would execute), or the state of a configuration directory."""
-    from cloudstack_iac.render import plan_json, render_plan_markdown, render_state_text
-
-    if Path(path).is_file():
-        from cloudstack_iac.plan.document import DIGEST_KEY
-
-        the_plan, variables, doc = _read_plan_file(path)  # refuses a file whose content does not match its digest
-        digest = doc[DIGEST_KEY]  # so this is the content's digest (computing it again cost a quarter of show)
-        if as_json:  # re-derived from what apply executes; configuration and outputs carried over
-            shown = plan_json(the_plan, variables=variables, saved=doc)
-            shown[PLAN_FILE_DIR_KEY] = doc.get(PLAN_FILE_DIR_KEY)
-            click.echo(_plan_json_text(shown))
-        elif markdown:
-            click.echo(render_plan_markdown(the_plan, digest=digest))
-        else:
-            click.echo(_text_with_digest(the_plan, digest))
-        return EXIT_OK
-    ws = wsp.Workspace.open(path, state_path=state_path)
-    state = ws.backend.read()
-    if as_json:
-        from cloudstack_iac.state.file import state_to_dict
-
-        click.echo(json.dumps(state_to_dict(state), indent=2, sort_keys=True))
-    else:
-        click.echo(render_state_text(state))
-    return EXIT_OK
-
-
 @click.command()
 @click.argument("directory", default=".", type=click.Path(file_okay=False))
 @click.option("--format", "-format", "fmt", type=click.Choice(["dot", "mermaid"]), default="dot", show_default=True)

@@ -52,13 +52,14 @@ def encode_value(value: Any) -> Any:
 
 
 def decode_value(value: Any) -> Any:
+    """The inverse of encode_value (called on every value of a saved plan: scalars are passed over inline)."""
     if isinstance(value, dict):
-        if set(value) == {UNKNOWN_KEY}:
+        if len(value) == 1 and UNKNOWN_KEY in value:
             raw = value[UNKNOWN_KEY] or {}
             return Unknown(raw.get("ref"), tuple(raw.get("path") or ()))
-        return {k: decode_value(v) for k, v in value.items()}
+        return {k: v if type(v) in _SCALARS else decode_value(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [decode_value(v) for v in value]
+        return [v if type(v) in _SCALARS else decode_value(v) for v in value]
     return value
 
 
