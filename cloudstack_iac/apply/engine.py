@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import copy
 import heapq
+import queue
 import threading
 import time
 from collections.abc import Callable, Mapping
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -289,7 +290,10 @@ def apply_plan(plan: Plan, providers: Mapping[str, Provider], journal: StateJour
     steps = sched.steps
     result = ApplyResult(state=run.state)
     running: dict[Future[Any], tuple[Step, float]] = {}
-    done: set[Future[Any]] = set()
+    done: list[Future[Any]] = []
+    # Workers hand each finished future to this queue: the scheduler takes what has finished so far in one go,
+    # instead of installing a waiter on every running future after each completion (concurrent.futures.wait).
+    finished: queue.SimpleQueue[Future[Any]] = queue.SimpleQueue()
     halted = False
     last_checkpoint = now()
     checkpoint_interval = checkpoint_seconds
@@ -345,7 +349,9 @@ def apply_plan(plan: Plan, providers: Mapping[str, Provider], journal: StateJour
             for sid in launch:
                 started.add(sid)
                 observer.step_started(steps[sid])
-                running[pool.submit(run.execute, steps[sid])] = (steps[sid], now())
+                future = pool.submit(run.execute, steps[sid])
+                running[future] = (steps[sid], now())
+                future.add_done_callback(finished.put)
             if checkpoint is not None and now() - last_checkpoint >= checkpoint_interval:
                 began_checkpoint = now()
                 try:
@@ -357,7 +363,9 @@ def apply_plan(plan: Plan, providers: Mapping[str, Provider], journal: StateJour
                 checkpoint_interval = max(checkpoint_seconds, 10 * (last_checkpoint - began_checkpoint))
             if not running:
                 break
-            done, _ = wait(list(running), return_when=FIRST_COMPLETED)
+            done = [finished.get()]
+            while not finished.empty():
+                done.append(finished.get())
     try:
         journal.sync()
     except DiagnosticError as exc:  # the state written next holds these results; the caller reports the disk

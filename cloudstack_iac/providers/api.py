@@ -597,8 +597,9 @@ class ApiProvider:
         attrs = self.to_attributes(type_name, obj) if "id" in obj else dict(obj)
         if not attrs.get("id") and type_name != "cloudstack_region":  # never record an object we cannot find again
             raise ProviderError(mapping.create, 0, f"unexpected answer from the management server: no id in the answer to {mapping.create}")
-        if type_name == "cloudstack_host":
+        if type_name == "cloudstack_host" and obj.get("state") != "Up":
             # As the Terraform provider does: the host is usable once it is Up (create_timeout, default 300 s).
+            # An answer that already says Up needs no poll (the first poll would read the same).
             self._wait("listHosts", attrs["id"], "state", "Up", timeout=float(values.get("create_timeout") or 300), type="Routing")
         if type_name == "cloudstack_host" and values.get("allocation_state") == "Disabled":
             self.call("updateHost", id=attrs["id"], allocationstate="Disable")
