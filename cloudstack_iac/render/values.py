@@ -26,8 +26,6 @@ def is_unknown(value: Any) -> bool:
 
 def show(value: Any, *, sensitive: bool = False) -> str:
     """One value as a person reads it: ``"10.1.0.1"``, ``true``, ``["a", "b"]``, ``(known after apply)``."""
-    if type(value) is str and not sensitive:  # most values: what json.dumps(value) gives, without its overhead
-        return SENSITIVE_VALUE if value == SENSITIVE_MARKER else _quote(value)
     if sensitive or (isinstance(value, str) and value == SENSITIVE_MARKER):
         return SENSITIVE_VALUE
     if is_unknown(value):
@@ -36,8 +34,8 @@ def show(value: Any, *, sensitive: bool = False) -> str:
         return "true" if value else "false"
     if value is None:
         return "null"
-    if isinstance(value, (int, float, str)):
-        return json.dumps(value)
+    if isinstance(value, (int, float, str)):  # a str (most values) as json.dumps quotes it, without its overhead
+        return _quote(value) if type(value) is str else json.dumps(value)
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(show(v) for v in value) + "]"
     if isinstance(value, dict):

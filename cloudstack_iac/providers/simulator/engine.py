@@ -56,8 +56,13 @@ class SimulatorEngine:
 
     def _seed(self) -> None:
         """What a fresh management server has before anyone calls it (the default network offerings)."""
-        with self.store.transaction(write=True):
+        conn = self.store.conn()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
             networks.seed(self.store)
+            conn.execute("COMMIT")
+        finally:
+            self.store.release()
 
     def close(self) -> None:
         self.store.close()
@@ -89,9 +94,22 @@ class SimulatorEngine:
             raise ApiError(432, f"The simulator does not implement {name}", 9999)
         if name.lower() in self.fail_commands:
             raise ApiError(530, f"Simulated failure of {name} (fail_commands)", 4250)
+        conn = self.store.conn()
         writes = not name.startswith("list") and name != "queryAsyncJobResult"
-        with self.store.transaction(write=writes):
-            body = self._run_async(name, handler, normalized) if catalogue()[name]["async"] else handler(self.store, normalized)
+        if writes:
+            self.store.writer.acquire()  # one writer at a time in this process (store.py says why)
+        try:
+            conn.execute("BEGIN IMMEDIATE" if writes else "BEGIN")
+            try:
+                body = self._run_async(name, handler, normalized) if catalogue()[name]["async"] else handler(self.store, normalized)
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        finally:
+            if writes:
+                self.store.writer.release()
+            self.store.release()
         return {response_key(name): body}
 
     @staticmethod

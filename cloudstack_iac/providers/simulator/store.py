@@ -13,8 +13,7 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -82,7 +81,7 @@ class Store:
         self._connections: list[sqlite3.Connection] = []
         self._pool: list[sqlite3.Connection] = []
         self._pool_lock = threading.Lock()
-        self._writer = _writer_lock(self.db_path)
+        self.writer = _writer_lock(self.db_path)  # held by the engine around each write transaction
         self._init_schema()
         self.release()
 
@@ -109,26 +108,6 @@ class Store:
             self._local.conn = None
             with self._pool_lock:
                 self._pool.append(conn)
-
-    @contextmanager
-    def transaction(self, *, write: bool) -> Iterator[sqlite3.Connection]:
-        """One transaction on this thread's connection, committed if the block succeeds, else rolled back;
-        the connection goes back to the pool afterwards. Writers in this process queue on a lock."""
-        conn = self.conn()
-        if write:
-            self._writer.acquire()
-        try:
-            conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-            try:
-                yield conn
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-        finally:
-            if write:
-                self._writer.release()
-            self.release()
 
     def _init_schema(self) -> None:
         self.conn().executescript("""
@@ -157,10 +136,15 @@ class Store:
         self._local = threading.local()
 
     def reset(self) -> None:
-        with self.transaction(write=True) as conn:
+        conn = self.conn()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
             conn.execute("DELETE FROM objects")
             conn.execute("DELETE FROM jobs")
             conn.execute("DELETE FROM events")
+            conn.execute("COMMIT")
+        finally:
+            self.release()
 
     # --------------------------------------------------------------------------------------- objects
     def insert(self, kind: str, obj: dict[str, Any], parent: str | None, zoneid: str | None, *, key: str | None = None) -> dict[str, Any]:
