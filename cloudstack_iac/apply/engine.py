@@ -71,6 +71,7 @@ class _Run:
         self.changes: dict[str, ResourceChange] = {c.address: c for c in plan.changes}
         self.live: dict[str, dict[str, Any]] = {}  # address -> attributes of objects created in this run
         self.lock = threading.Lock()
+        self._sets_by_type: dict[str, tuple[frozenset[str], frozenset[str], frozenset[str]]] = {}
 
     # ------------------------------------------------------------------------------------------ inputs
     def attributes_of(self, address: str) -> dict[str, Any] | None:
@@ -184,14 +185,20 @@ class _Run:
         self.live[step.address] = {**resource.attributes, "id": resource.id}
         self.journal.resource_written(step.id, resource)
 
+    def _schema_sets(self, type_name: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+        """A type's arguments, computed attributes and secrets, as sets made once per type, not once per step."""
+        sets = self._sets_by_type.get(type_name)
+        if sets is None:
+            schema = get_schema(type_name)
+            sets = (frozenset(schema.model.model_fields), frozenset(schema.computed), frozenset(schema.sensitive))
+            self._sets_by_type[type_name] = sets
+        return sets
+
     def state_entry(self, step: Step, change: ResourceChange | None, result: dict[str, Any], inputs: dict[str, Any]) -> ResourceState:
         schema = get_schema(step.type)
         previous = self.state.resources.get(step.address)
-        fields = set(schema.model.model_fields) if schema else set(inputs)
-        computed = set(schema.computed) if schema else {"id"}
-        sensitive = set(change.sensitive_attrs) if change else set()
-        if schema:
-            sensitive |= set(schema.sensitive)
+        fields, computed, secret = self._schema_sets(step.type) if schema else (set(inputs), {"id"}, frozenset())
+        sensitive = set(change.sensitive_attrs) | secret if change else set(secret)
         if step.op in (StepOp.ENABLE, StepOp.DISABLE):
             attributes = dict(previous.attributes) if previous else {}
             attributes.update({k: v for k, v in step.inputs.items() if k in fields})
