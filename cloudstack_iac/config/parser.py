@@ -413,7 +413,9 @@ class _Converter:
             if gap:
                 out.append(gap)
             if child.type == "template_interpolation":
-                expr = next(c for c in child.children if c.type == "expression")
+                expr = next((c for c in child.children if c.type == "expression"), None)
+                if expr is None:  # "${}": tree-sitter accepts it, Terraform does not
+                    raise SyntaxProblem("empty template interpolation: an expression is expected between ${ and }", self.pos(child))
                 out.append(self.expr(expr))
             elif child.type == "template_directive":
                 out.append(self.directive(child.children[0], quoted, indent))
