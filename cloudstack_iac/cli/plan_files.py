@@ -31,6 +31,7 @@ def read_plan_file(path: str) -> tuple[Any, dict[str, Any], dict[str, Any]]:
 
 
 def text_with_digest(the_plan: Any, digest: str) -> str:
+    """The text plan with its digest as the last line, so a CI log ties the review to the apply."""
     from cloudstack_iac.render.text import render_plan_text
 
     return render_plan_text(the_plan, color=color_wanted()) + f"\nPlan digest: {digest}"
