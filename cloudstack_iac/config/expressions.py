@@ -15,11 +15,13 @@ from cloudstack_iac.config import syntax as s
 from cloudstack_iac.config.functions import (
     FunctionContext,
     FunctionError,
+    SetValue,
     call_function,
+    collection_kind,
     type_name,
 )
 from cloudstack_iac.config.invariant import free_names, reads_none_of
-from cloudstack_iac.config.numbers import NumberProblem, arith, format_number, to_number
+from cloudstack_iac.config.numbers import NumberProblem, arith, format_number, negate, to_number
 from cloudstack_iac.diags import SourceRange
 from cloudstack_iac.values import Unknown, contains_unknown
 
@@ -151,6 +153,9 @@ class Evaluator:
             return Unknown()
         if isinstance(value, Unknown):
             return Unknown(value.ref, (*value.path, key)) if value.ref is not None else Unknown()
+        if isinstance(value, SetValue):
+            raise EvalError("elements of a set are identified only by their value and have no index; use tolist()"
+                            " or a for expression", pos)
         if isinstance(value, list):
             try:
                 n = int(to_number(key)) if isinstance(key, str) else key
@@ -274,7 +279,7 @@ class Evaluator:
             return Unknown()
         if expr.op == "!":
             return not self.as_bool(value, expr.operand.pos)
-        return -self.as_number(value, expr.operand.pos)
+        return negate(self.as_number(value, expr.operand.pos))
 
     def conditional(self, expr: s.Conditional) -> Any:
         cond = self.eval(expr.cond)
@@ -314,6 +319,8 @@ class Evaluator:
 
     # ------------------------------------------------------------------------------- for and functions
     def iterate(self, collection: Any, pos: SourceRange | None) -> list[tuple[Any, Any]]:
+        if isinstance(collection, SetValue):
+            return [(item, item) for item in collection]  # a set's elements are their own keys
         if isinstance(collection, list):
             return list(enumerate(collection))
         if isinstance(collection, dict):
@@ -411,6 +418,10 @@ class Evaluator:
     def call(self, expr: s.Call) -> Any:
         if expr.name in ("try", "can"):
             return self.try_can(expr)
+        if expr.name in _MARKING and len(expr.args) == 1 and not expr.expand_last:
+            return self.marking(expr)
+        if expr.name == "templatestring" and expr.args:
+            _check_template_argument(expr.args[0])
         args = [self.eval(a) for a in expr.args]
         if expr.expand_last:
             if not args:
@@ -430,6 +441,23 @@ class Evaluator:
         except Exception as exc:  # a function that failed another way: still the user's line, never a traceback
             raise EvalError(f"{expr.name}: cannot be evaluated with these arguments ({exc})", expr.pos) from None
 
+    def marking(self, expr: s.Call) -> Any:
+        """sensitive(), nonsensitive() and issensitive(): sensitivity is a mark on the expression being
+        evaluated (self.sensitive), so these read or set that mark around their argument."""
+        outer = self.sensitive
+        self.sensitive = False
+        value = self.eval(expr.args[0])
+        marked = self.sensitive
+        if expr.name == "sensitive":
+            self.sensitive = True
+            return value
+        self.sensitive = outer
+        if expr.name == "nonsensitive":
+            return value
+        if isinstance(expr.args[0], (s.TupleExpr, s.ObjectExpr)):
+            return False  # marks stay on the elements: [sensitive("a")] itself is not sensitive, as in Terraform
+        return Unknown() if isinstance(value, Unknown) else marked
+
     def try_can(self, expr: s.Call) -> Any:
         if expr.name == "can" and len(expr.args) != 1:
             raise EvalError("can: expected 1 argument", expr.pos)
@@ -446,6 +474,24 @@ class Evaluator:
         if expr.name == "can":
             return False
         raise EvalError("try: no argument could be evaluated without an error", expr.pos)
+
+
+_MARKING = frozenset({"sensitive", "nonsensitive", "issensitive"})
+
+
+def _check_template_argument(arg: s.Expr) -> None:
+    """Terraform's templatestring renders a template kept elsewhere: a literal template, or one built
+    by a call or an operator, is refused (a reference, an index into one or a splat of one is fine)."""
+    if isinstance(arg, s.Template) or (isinstance(arg, s.Literal) and isinstance(arg.value, str)):
+        raise EvalError("templatestring: invalid template expression: templatestring is only for rendering templates"
+                        " retrieved dynamically from elsewhere, and so does not support a literal template; use a"
+                        " template string expression instead", arg.pos)
+    node: Any = arg
+    while isinstance(node, s.Traversal) and node.root is not None:
+        node = node.root
+    if not isinstance(node, s.Traversal):
+        raise EvalError("templatestring: invalid template expression: must be a direct reference to a single string"
+                        " from elsewhere, containing valid template syntax", arg.pos)
 
 
 def _primitives(value: Any) -> list[Any]:
@@ -474,8 +520,15 @@ def _unify_with(value: Any, other: Any, pos: SourceRange | None) -> Any:
 
 
 def _equal(a: Any, b: Any) -> bool:
+    """Terraform's ==: values of different types differ (1 and true; a list and a tuple; a map and an object)."""
     if isinstance(a, bool) or isinstance(b, bool):
         return type(a) is type(b) and a == b
+    if isinstance(a, (list, dict)) and isinstance(b, (list, dict)):
+        if collection_kind(a) != collection_kind(b) or len(a) != len(b):
+            return False
+        if isinstance(a, dict):
+            return a.keys() == b.keys() and all(_equal(a[k], b[k]) for k in a)  # type: ignore[union-attr]
+        return all(_equal(x, y) for x, y in zip(a, b))
     return bool(a == b)
 
 

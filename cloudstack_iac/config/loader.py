@@ -14,6 +14,7 @@ from cloudstack_iac.config import syntax as s
 from cloudstack_iac.config.compat import TERRAFORM_LANGUAGE, ConstraintProblem, allows
 from cloudstack_iac.config.files import config_files, display_path
 from cloudstack_iac.config.parser import parse_file
+from cloudstack_iac.config.types import TypeProblem, parse_type
 from cloudstack_iac.diags import Diagnostics, SourceRange, error
 
 TOP_LEVEL_BLOCKS = ("variable", "locals", "resource", "data", "module", "output", "provider", "moved", "csiac", "terraform",
@@ -351,6 +352,12 @@ def _variable(mod: ModuleDef, name: str, block: s.Block, diags: Diagnostics) -> 
         diags.append(error(f"variable {name!r}: quoted type constraints are not allowed; write {decl.type_expr.value} without quotes",
                            subject=decl.type_expr.pos))
         decl.type_expr = None
+    elif decl.type_expr is not None:
+        try:
+            parse_type(decl.type_expr)
+        except TypeProblem as exc:  # string, list(strin), object(...) misspelt: reported where it is written
+            diags.append(error(f"variable {name!r}: {exc}", subject=decl.type_expr.pos))
+            decl.type_expr = None
     decl.default = attrs["default"].expr if "default" in attrs else None
     decl.description = _literal_str(attrs.get("description"), diags)
     decl.sensitive = _literal_bool(attrs.get("sensitive"), diags)

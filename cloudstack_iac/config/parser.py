@@ -16,7 +16,7 @@ from pathlib import Path
 import tree_sitter_hcl
 from tree_sitter import Language, Node, Parser
 
-from cloudstack_iac.config import parse_cache
+from cloudstack_iac.config import json_syntax, parse_cache
 from cloudstack_iac.config import syntax as s
 from cloudstack_iac.config.numbers import NumberProblem, parse_number
 from cloudstack_iac.diags import Diagnostics, SourceRange, error
@@ -44,6 +44,8 @@ def parse_file(path: str | Path, display_name: str | None = None) -> tuple[s.Bod
     cleanly before are read from the parse cache (parse_cache.py)."""
     data = Path(path).read_bytes()
     filename = display_name or str(path)
+    if json_syntax.is_json_config(str(path)):
+        return json_syntax.parse_json_source(data, filename)
     directory = parse_cache.cache_dir() if len(data) >= parse_cache.MIN_BYTES else None
     if directory is None:
         return parse_source(data, filename)

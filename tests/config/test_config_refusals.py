@@ -15,6 +15,16 @@ def test_block_inside_locals_is_an_error(hcl: Loader) -> None:
     assert errors == ["cfg/main.hcl:3:3: blocks are not allowed inside locals (found 'tags'); write tags = { ... }"]
 
 
+def test_misspelt_type_names_are_errors_where_they_are_written(hcl: Loader) -> None:
+    errors = hcl.errors({"main.hcl": 'variable "a" {\n  type = strin\n  default = "x"\n}\n'
+                                     'variable "b" {\n  type    = list(nubmer)\n  default = []\n}\n'})
+    assert errors == [
+        "cfg/main.hcl:2:10: variable 'a': invalid type constraint; expected string, number, bool, any, list(T), set(T),"
+        " map(T), object({...}) or tuple([...])",
+        "cfg/main.hcl:6:13: variable 'b': invalid type constraint; expected string, number, bool, any, list(T), set(T),"
+        " map(T), object({...}) or tuple([...])"]
+
+
 def test_quoted_type_names_are_errors(hcl: Loader) -> None:
     errors = hcl.errors({"main.hcl": 'variable "a" {\n  type = "string"\n  default = "x"\n}\n'
                                      'variable "b" {\n  type = list("number")\n  default = []\n}\n'})
