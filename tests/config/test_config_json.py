@@ -164,3 +164,25 @@ def test_a_type_is_the_text_of_a_string_and_a_wrong_one_is_named(hcl: Loader) ->
     config = hcl.ok({"main.tf.json": '{"variable": {"x": {"type": "map(number)", "default": {"a": "1"}}},'
                                      ' "output": {"x": {"value": "${var.x}"}}}'})
     assert config.outputs["x"].value == {"a": 1}
+
+
+def test_a_json_module_called_from_json_applies_and_then_plans_no_changes(tmp_path: Path) -> None:
+    root = tmp_path / "cfg"
+    (root / "pod").mkdir(parents=True)
+    (root / "pod" / "main.tf.json").write_text(json.dumps({
+        "variable": {"zone_id": {"type": "string"}, "n": {"type": "number"}},
+        "resource": {"cloudstack_pod": {"this": {
+            "name": "pod${var.n}", "zone_id": "${var.zone_id}", "gateway": "10.${var.n}.0.1", "netmask": "255.255.255.0",
+            "start_ip": "10.${var.n}.0.2", "end_ip": "10.${var.n}.0.20"}}},
+        "output": {"id": {"value": "${cloudstack_pod.this.id}"}}}))
+    (root / "main.tf.json").write_text(json.dumps({
+        "resource": {"cloudstack_zone": {"z": {"name": "z", "network_type": "Advanced", "dns1": "1.1.1.1",
+                                               "internal_dns1": "1.1.1.1"}}},
+        "module": {"pods": {"source": "./pod", "for_each": '${toset(["1", "2"])}', "zone_id": "${cloudstack_zone.z.id}",
+                            "n": "${each.key}"}},
+        "output": {"pods": {"value": "${length([for k, m in module.pods : m.id])}"}}}))
+    applied = csiac("apply", "-auto-approve", str(root))
+    assert applied.exit_code == 0, applied.output
+    assert "Resources: 3 added" in applied.stdout
+    assert csiac("plan", "--detailed-exitcode", str(root)).exit_code == 0
+    assert csiac("-chdir=" + str(root), "output", "-raw", "pods").stdout.strip() == "2"
