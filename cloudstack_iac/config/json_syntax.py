@@ -10,7 +10,8 @@ Argument values are expressions: a string is a template (``"${var.x}-a"``, ``"%{
 string that is only ``"${x}"`` keeps x's type), numbers are Terraform's decimal numbers, arrays are
 tuples and objects are objects whose keys are templates too. Arguments that Terraform reads as
 references or types (``depends_on``, ``provider``, ``ignore_changes``, ``type``, moved ``from``/``to``,
-...) take their expression as the text of a JSON string: ``"depends_on": ["cloudstack_zone.z"]``.
+...) take their expression as the text of a JSON string: ``"depends_on": ["cloudstack_zone.z"]``; a
+variable's ``default`` and the descriptions are taken literally (no templates), as Terraform takes them.
 Every node keeps the file:line:column of the JSON text it came from.
 """
 
@@ -47,6 +48,9 @@ _NESTED: dict[str, dict[str, int]] = {
 _STATIC = {"resource": {"depends_on", "provider"}, "data": {"depends_on", "provider"}, "module": {"depends_on", "providers"},
            "output": {"depends_on"}, "lifecycle": {"ignore_changes", "replace_triggered_by"}, "variable": {"type"},
            "moved": {"from", "to"}, "removed": {"from"}, "import": {"to", "provider"}}
+# arguments Terraform takes literally from JSON: strings in them are not templates ("${x}" is those four characters)
+_LITERAL = {"variable": {"default", "description"}, "output": {"description"}, "module": {"source", "version"},
+            "terraform": {"required_version"}, "csiac": {"provider"}}
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
@@ -189,6 +193,7 @@ class _Reader:
         """A block body: properties named in blocks are nested blocks, the rest arguments."""
         body = s.Body()
         static = _STATIC.get(kind, set())
+        literal = _LITERAL.get(kind, set())
         for key, offset, item in node.value:
             if key == "//":
                 continue
@@ -199,7 +204,12 @@ class _Reader:
                 first = body.attributes[key].pos
                 self.diags.append(error(f"the argument {key!r} was already set at line {first.line}", subject=self.pos(offset)))
                 continue
-            expr = self.static(item) if key in static else self.expression(item)
+            if key in static:
+                expr = self.static(item)
+            elif key in literal or kind == "backend":
+                expr = s.Literal(self.literal(item), self.pos(item.offset))
+            else:
+                expr = self.expression(item)
             body.attributes[key] = s.Attribute(key, expr, self.pos(offset))
         return body
 
@@ -236,6 +246,19 @@ class _Reader:
         if node.kind == "array":
             return s.TupleExpr([self.expression(item) for item in node.value], pos)
         return s.ObjectExpr([(self.template(key, offset), self.expression(item)) for key, offset, item in node.value], pos)
+
+    def literal(self, node: _Node) -> Any:
+        """The JSON value itself (a variable's default, a description), numbers as Terraform's."""
+        if node.kind == "object":
+            return {key: self.literal(item) for key, _, item in node.value}
+        if node.kind == "array":
+            return [self.literal(item) for item in node.value]
+        if node.kind == "number":
+            try:
+                return parse_number(node.value)
+            except NumberProblem as exc:
+                raise _Problem(str(exc), node.offset) from None
+        return node.value
 
     def static(self, node: _Node) -> s.Expr:
         """A reference or type written as the text of a JSON string; arrays and objects of them."""

@@ -406,6 +406,8 @@ class _Converter:
         for child in children:
             if child.type == "template_literal":
                 continue
+            if child.type == "template_interpolation" and cursor < child.start_byte and self.data[child.start_byte - 1] == 0x24:
+                continue  # "$$${x}" is "$" and the escape "$${": the "${x}" is text, as HCL scans it
             gap = self._literal_text(cursor, child.start_byte, quoted, indent)
             strip_before, strip_after = _strip_markers(child)
             if strip_next:
