@@ -225,7 +225,28 @@ class _Converter:
                 labels.append(self.text(child))
             elif child.type == "body":
                 inner = self.body(child)
+                self._layout(node, child)
         return s.Block(kind, labels, inner, self.pos(node))
+
+    def _layout(self, block: Node, body: Node) -> None:
+        """HCL's line rules for a block, which tree-sitter does not enforce: an argument on the line of
+        the opening brace makes a single-line block, closed on that line; otherwise each argument ends
+        with a newline. Terraform refuses ``output "x" { value = 1\n}`` and ``{\n value = 1 }``."""
+        opening = next((c for c in block.children if c.type == "block_start"), None)
+        closing = next((c for c in block.children if c.type == "block_end"), None)
+        items = [c for c in body.children if c.type != "comment"]
+        if opening is None or closing is None or not items:
+            return
+        if b"\n" not in self.data[opening.end_byte : items[0].start_byte]:
+            if items[0].type == "attribute" and b"\n" in self.data[items[0].end_byte : closing.start_byte]:
+                self.diags.append(error("an argument on the line of the block's opening brace makes a single-line block, which"
+                                        " must close on that line: put } right after the argument, or the argument on a line"
+                                        " of its own", subject=self.pos_at(items[0].end_byte)))
+            return
+        for item, following in zip(body.children, [*body.children[1:], closing]):
+            if item.type == "attribute" and following.type != "comment" and b"\n" not in self.data[item.end_byte : following.start_byte]:
+                self.diags.append(error("an argument must end with a newline: put what follows it on a line of its own",
+                                        subject=self.pos_at(following.start_byte)))
 
     # ---------------------------------------------------------------- expressions
     def expr(self, node: Node) -> s.Expr:

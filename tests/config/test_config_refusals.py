@@ -113,3 +113,19 @@ resource "cloudstack_zone" "y" {
         f"cfg/main.hcl:5:36: cloudstack_zone.z: {refs}",
         "cfg/main.hcl:11:5: cloudstack_zone.y: replace_triggered_by takes a list of resource references",
     ]
+
+
+def test_block_line_rules_are_terraforms(hcl: Loader) -> None:
+    """Terraform 1.15 refuses both, at these positions: "Invalid single-argument block definition" and
+    "Missing newline after argument"."""
+    errors = hcl.errors({"main.tf": 'output "x" { value = 1\n}\noutput "z" {\n value = 1 }\n'
+                                    'output "w" { value = <<EOT\nabc\nEOT\n}\n'})
+    assert [e.split(": ", 1)[0] for e in errors] == ["cfg/main.tf:1:23", "cfg/main.tf:4:12", "cfg/main.tf:7:4"]
+    assert "single-line block, which must close on that line" in errors[0]
+    assert "an argument must end with a newline" in errors[1]
+
+
+def test_single_line_blocks_and_arguments_ending_lines_are_fine(hcl: Loader) -> None:
+    config = hcl.ok({"main.tf": 'output "a" { value = 1 }\noutput "b" { value = [\n1,\n2] }\noutput "c" {\n  value = 3 # why\n}\n'
+                                'output "d" {\n  value = 4\n}\n'})
+    assert {name: out.value for name, out in config.outputs.items()} == {"a": 1, "b": [1, 2], "c": 3, "d": 4}

@@ -107,6 +107,8 @@ def refresh_configurations(workdir: Path) -> dict[str, Any]:
         shutil.rmtree(run, ignore_errors=True)
         shutil.copytree(case, run)
         cli = TerraformCommand(str(run))
+        if any(p.is_dir() for p in run.iterdir()):  # local modules are installed by init
+            cli.init(check=True)
         result = cli.apply(auto_approve=True, input=False, check=False, no_color=True)
         key = f"{case.parent.name}/{case.name}"
         if result.retcode != 0:
