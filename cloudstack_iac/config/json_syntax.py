@@ -217,6 +217,11 @@ class _Reader:
                offset: int | None = None) -> None:
         """One block (an object) or several (an array of objects); each label is one level of objects."""
         where = node.offset if offset is None else offset
+        if len(found) < labels and (node.value is None or (node.kind in ("object", "array") and not node.value)):
+            raise _Problem(f"{' '.join((kind, *found))}: missing block label: at least one property is needed, whose name is"
+                           f" the {kind} block's {'name' if labels - len(found) == 1 else 'type'}", node.offset)
+        if node.kind == "literal" and node.value is None:
+            return  # a null body is no block, as in Terraform
         if node.kind == "array":
             for item in node.value:
                 self.blocks(kind, labels, item, out, found, item.offset)
@@ -245,6 +250,11 @@ class _Reader:
             return s.Literal(node.value, pos)
         if node.kind == "array":
             return s.TupleExpr([self.expression(item) for item in node.value], pos)
+        seen: dict[str, int] = {}
+        for key, offset, _ in node.value:
+            if key in seen and not _is_template(key):
+                raise _Problem(f"duplicate object attribute {key!r} (first at line {self.pos(seen[key]).line})", offset)
+            seen.setdefault(key, offset)
         return s.ObjectExpr([(self.template(key, offset), self.expression(item)) for key, offset, item in node.value], pos)
 
     def literal(self, node: _Node) -> Any:

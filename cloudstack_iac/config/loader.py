@@ -13,6 +13,7 @@ from pathlib import Path
 from cloudstack_iac.config import syntax as s
 from cloudstack_iac.config.compat import TERRAFORM_LANGUAGE, ConstraintProblem, allows
 from cloudstack_iac.config.files import config_files, display_path
+from cloudstack_iac.config.numbers import format_number
 from cloudstack_iac.config.parser import parse_file
 from cloudstack_iac.config.types import TypeProblem, parse_type
 from cloudstack_iac.diags import Diagnostics, SourceRange, error
@@ -201,6 +202,8 @@ def _literal_bool(attr: s.Attribute | None, diags: Diagnostics) -> bool:
         return False
     if isinstance(attr.expr, s.Literal) and isinstance(attr.expr.value, bool):
         return attr.expr.value
+    if isinstance(attr.expr, s.Literal) and attr.expr.value in ("true", "false"):  # converted, as Terraform does
+        return attr.expr.value == "true"
     diags.append(error(f"{attr.name} must be true or false", subject=attr.pos))
     return False
 
@@ -210,6 +213,10 @@ def _literal_str(attr: s.Attribute | None, diags: Diagnostics) -> str | None:
         return None
     if isinstance(attr.expr, s.Literal) and isinstance(attr.expr.value, str):
         return attr.expr.value
+    if isinstance(attr.expr, s.Literal) and isinstance(attr.expr.value, bool):  # converted, as Terraform does
+        return "true" if attr.expr.value else "false"
+    if isinstance(attr.expr, s.Literal) and isinstance(attr.expr.value, (int, float)):
+        return format_number(attr.expr.value)
     diags.append(error(f"{attr.name} must be a literal string", subject=attr.pos))
     return None
 

