@@ -18,9 +18,9 @@ from typing import Any
 
 from cloudstack_iac.addrs import AddressError, ResourceAddress
 from cloudstack_iac.config import syntax as s
+from cloudstack_iac.config.evaluate import FAILED, Context, ModuleRuntime
 from cloudstack_iac.config.expressions import EvalError, Evaluator, Poisoned
 from cloudstack_iac.config.loader import ModuleDef
-from cloudstack_iac.config.modules import FAILED, Context, ModuleRuntime
 from cloudstack_iac.config.settings import read_settings
 from cloudstack_iac.config.variables import root_variable_values
 from cloudstack_iac.diags import Diagnostics, error
@@ -75,7 +75,7 @@ def _load(directory: str | os.PathLike[str], var_files: Sequence[str], var_args:
     ctx = Context(root, prior or {}, diags)
     mdef = ctx.module_def(root)
     if not mdef.files:
-        diags.append(error(f"{directory}: no configuration files (*.hcl or *.tf)"))
+        diags.append(error(f"{directory}: no configuration files (*.hcl, *.tf or *.tf.json)"))
         return config, diags
     inputs = root_variable_values(mdef, env=os.environ if env is None else env, var_sources=var_sources, diags=diags)
     runtime = ModuleRuntime(ctx, mdef, (), inputs, "default", None, True)

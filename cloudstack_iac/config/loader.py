@@ -6,7 +6,6 @@ in ``modules.py``. Unknown block types, missing labels and duplicates are report
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from cloudstack_iac.config.files import config_files, display_path
 from cloudstack_iac.config.numbers import format_number
 from cloudstack_iac.config.parser import parse_file
 from cloudstack_iac.config.types import TypeProblem, parse_type
-from cloudstack_iac.diags import Diagnostics, SourceRange, error
+from cloudstack_iac.diags import Diagnostics, SourceRange, did_you_mean, error
 
 TOP_LEVEL_BLOCKS = ("variable", "locals", "resource", "data", "module", "output", "provider", "moved", "csiac", "terraform",
                     "check", "removed", "import")
@@ -159,7 +158,7 @@ def load_module(directory: Path, diags: Diagnostics) -> ModuleDef:
 
 
 def is_override(path: Path) -> bool:
-    """``override.tf`` and ``*_override.tf`` (and the .hcl spellings) are merged into the other files."""
+    """``override.tf`` and ``*_override.tf`` (and the .hcl and .json spellings) are merged into the other files."""
     stem = path.name.split(".", 1)[0]
     return stem == "override" or stem.endswith("_override")
 
@@ -327,8 +326,7 @@ def _read_body(mod: ModuleDef, body: s.Body, diags: Diagnostics) -> None:
         elif kind == "csiac":
             continue  # settings are read by config/settings.py
         else:
-            close = difflib.get_close_matches(kind, TOP_LEVEL_BLOCKS, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
+            hint = did_you_mean(kind, TOP_LEVEL_BLOCKS)
             diags.append(error(f"unknown block type {kind!r}{hint}", subject=block.pos))
 
 
