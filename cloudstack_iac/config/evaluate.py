@@ -372,6 +372,7 @@ class ModuleRuntime:
         for key, value in ev.iterate(collection, attrs["for_each"].expr.pos):
             scope = ev.child({iterator: {"key": key, "value": value}})
             out.append((name, {n: scope.eval(a.expr) for n, a in content.body.attributes.items()}))
+            ev.sensitive = ev.sensitive or scope.sensitive  # a secret read by the content marks the argument
         return out
 
     def _triggers(self, attr: s.Attribute, names: dict[str, Any], addr: str) -> tuple[tuple[str, str], ...]:

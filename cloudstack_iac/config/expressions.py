@@ -215,7 +215,10 @@ class Evaluator:
                     names = {part.value_var: item}
                     if part.key_var:
                         names[part.key_var] = key
-                    if not self.child(names).render(part.body, out):
+                    scope = self.child(names)
+                    rendered = scope.render(part.body, out)
+                    self.sensitive = self.sensitive or scope.sensitive  # what the body read marks the result
+                    if not rendered:
                         return False
             else:
                 value = self.eval(part)
@@ -340,28 +343,38 @@ class Evaluator:
             if expr.key_var:
                 names[expr.key_var] = key
             scope = self.child(names)
-            if expr.cond is not None and selected is None:
-                keep = scope.as_bool(scope.eval(expr.cond), expr.cond.pos)
-                if isinstance(keep, Unknown):
-                    return Unknown()
-                if not keep:
-                    continue
-            if not is_object:
-                items.append(scope.eval(expr.value_expr))
-                continue
-            assert expr.key_expr is not None
-            k = scope.eval(expr.key_expr)
-            if isinstance(k, Unknown):
-                return Unknown()
-            k = self.key_string(k, expr.key_expr.pos)
-            v = scope.eval(expr.value_expr)
-            if expr.group:
-                mapping.setdefault(k, []).append(v)
-            elif k in mapping:
-                raise EvalError(f"duplicate key {k!r} in for expression; use ... after the value to group", expr.key_expr.pos)
-            else:
-                mapping[k] = v
+            try:
+                done, result = self._for_item(expr, scope, selected is None, items, mapping)
+            finally:
+                self.sensitive = self.sensitive or scope.sensitive  # what the body read marks the result
+            if done:
+                return result
         return mapping if is_object else items
+
+    def _for_item(self, expr: s.ForExpr, scope: Evaluator, filtering: bool, items: list[Any],
+                  mapping: dict[str, Any]) -> tuple[bool, Any]:
+        """One element of a for expression into items or mapping; (True, Unknown()) when the result is unknown."""
+        if expr.cond is not None and filtering:
+            keep = scope.as_bool(scope.eval(expr.cond), expr.cond.pos)
+            if isinstance(keep, Unknown):
+                return True, Unknown()
+            if not keep:
+                return False, None
+        if expr.key_expr is None:
+            items.append(scope.eval(expr.value_expr))
+            return False, None
+        k = scope.eval(expr.key_expr)
+        if isinstance(k, Unknown):
+            return True, Unknown()
+        k = self.key_string(k, expr.key_expr.pos)
+        v = scope.eval(expr.value_expr)
+        if expr.group:
+            mapping.setdefault(k, []).append(v)
+        elif k in mapping:
+            raise EvalError(f"duplicate key {k!r} in for expression; use ... after the value to group", expr.key_expr.pos)
+        else:
+            mapping[k] = v
+        return False, None
 
     def _selected(self, expr: s.ForExpr, collection: Any) -> list[tuple[Any, Any]] | None:
         """The items a filter ``if ITEM_SIDE == INSTANCE_SIDE`` keeps, through an index built once.
@@ -407,7 +420,9 @@ class Evaluator:
                 names = {expr.value_var: item}
                 if expr.key_var:
                     names[expr.key_var] = key
-                value = once.child(names).eval(item_side)
+                scope = once.child(names)
+                value = scope.eval(item_side)
+                once.sensitive = once.sensitive or scope.sensitive
                 if not isinstance(value, _SCALARS):
                     return None
                 groups.setdefault((type(value) is bool, value), []).append((key, item))

@@ -129,3 +129,22 @@ def test_single_line_blocks_and_arguments_ending_lines_are_fine(hcl: Loader) -> 
     config = hcl.ok({"main.tf": 'output "a" { value = 1 }\noutput "b" { value = [\n1,\n2] }\noutput "c" {\n  value = 3 # why\n}\n'
                                 'output "d" {\n  value = 4\n}\n'})
     assert {name: out.value for name, out in config.outputs.items()} == {"a": 1, "b": [1, 2], "c": 3, "d": 4}
+
+
+def test_a_secret_read_inside_a_for_body_marks_the_result(hcl: Loader) -> None:
+    """Terraform refuses each of these outputs ("Output refers to sensitive values"); the secret is read
+    by the body of a for expression or a template's %{ for }, not by the collection."""
+    errors = hcl.errors({"main.tf": 'variable "pw" {\n  default   = "hunter2"\n  sensitive = true\n}\n'
+                                    'output "a" { value = [for x in [1] : var.pw] }\n'
+                                    'output "b" { value = { for x in ["k"] : x => var.pw } }\n'
+                                    'output "c" { value = "%{ for x in [1] }${var.pw}%{ endfor }" }\n'
+                                    'output "d" { value = [for x in [1] : nonsensitive(var.pw)] }\n'})
+    assert [e.split(": ", 2)[1] for e in errors] == ["output.a", "output.b", "output.c"]
+    assert all("refers to sensitive values" in e for e in errors)
+
+
+def test_a_resource_argument_computed_from_a_secret_in_a_for_body_is_sensitive(hcl: Loader) -> None:
+    config = hcl.ok({"main.tf": 'variable "pw" {\n  default   = "hunter2"\n  sensitive = true\n}\n'
+                                'resource "cloudstack_zone" "z" {\n  name          = join("", [for x in [1] : var.pw])\n'
+                                '  network_type  = "Advanced"\n  dns1          = "1.1.1.1"\n  internal_dns1 = "1.1.1.1"\n}\n'})
+    assert config.resources["cloudstack_zone.z"].sensitive_attrs == frozenset({"name"})
