@@ -147,7 +147,7 @@ CONFIGURATION_ANSWERS = json.loads((ORACLE / "expected" / "configurations.json")
 
 def test_every_configuration_is_written_in_both_syntaxes_and_recorded() -> None:
     cases = {p.parent.name for p in CONFIGURATIONS}
-    assert len(cases) >= 20
+    assert len(cases) >= 25
     assert {f"{case}/{syntax}" for case in cases for syntax in ("hcl", "json")} == {
         f"{p.parent.name}/{p.name}" for p in CONFIGURATIONS} == set(CONFIGURATION_ANSWERS)
     assert all(any(f.name.endswith(".tf.json") for f in (ORACLE / "configurations" / case / "json").iterdir()) for case in cases)
