@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from cloudstack_iac.addrs import ModuleStep, ResourceAddress
+from cloudstack_iac.config import marks
 from cloudstack_iac.config import syntax as s
 from cloudstack_iac.config.data import evaluate_data
 from cloudstack_iac.config.expansion import Expansion, expand
@@ -233,8 +234,8 @@ class ModuleRuntime:
             return FAILED
         try:
             ev = Evaluator(self.resolve, self.fctx)
-            value = ev.eval(expr)
-            return Slot(value, frozenset(ev.deps), ev.sensitive)
+            value, tree = ev.eval_marked(expr)
+            return Slot(value, frozenset(ev.deps), tree is not None, tree if marks.is_partial(tree) else None)
         except EvalError as exc:
             self._report(exc, node)
             return FAILED

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from cloudstack_iac.config import marks
 from cloudstack_iac.config import syntax as s
 from cloudstack_iac.config.functions import (
     FunctionContext,
@@ -49,7 +50,7 @@ _SCALARS = (str, int, float, bool, type(None))
 
 
 class Evaluator:
-    __slots__ = ("deps", "fctx", "memo", "resolver", "sensitive", "variables")
+    __slots__ = ("deps", "fctx", "memo", "read_marks", "resolver", "sensitive", "variable_marks", "variables", "want_marks")
 
     def __init__(self, resolver: Resolver, fctx: FunctionContext, variables: dict[str, Any] | None = None,
                  deps: set[str] | None = None, memo: dict[Any, Any] | None = None) -> None:
@@ -58,12 +59,19 @@ class Evaluator:
         self.variables = variables or {}  # each, count, self, for-expression iteration variables
         self.deps: set[str] = deps if deps is not None else set()
         self.sensitive = False
+        # Element marks (config/marks.py): of for-expression variables bound to elements of a local whose
+        # elements are partly sensitive; and, while a for expression reads such a local, its tree.
+        self.variable_marks: dict[str, Any] = {}
+        self.want_marks = False
+        self.read_marks: Any = None
         # Shared by the evaluators of every instance of one block (see invariant.py): the value, deps and
         # sensitivity of each sub-expression that reads no per-instance name, computed once.
         self.memo = memo
 
     def child(self, extra: dict[str, Any]) -> Evaluator:
         child = Evaluator(self.resolver, self.fctx, {**self.variables, **extra}, self.deps, self.memo)
+        if self.variable_marks:
+            child.variable_marks = {k: v for k, v in self.variable_marks.items() if k not in extra}
         return child
 
     def _remembered(self, expr: Any) -> Any:
@@ -112,12 +120,40 @@ class Evaluator:
             return self.for_expr(expr)
         raise EvalError(f"cannot evaluate {kind.__name__}", getattr(expr, "pos", None))
 
+    def eval_marked(self, expr: Any) -> tuple[Any, Any]:
+        """The value and its element marks (config/marks.py): tuple and object constructors keep which
+        elements read something sensitive; any other expression is sensitive as a whole or not at all."""
+        kind = type(expr)
+        if kind is s.TupleExpr:
+            pairs = [self.eval_marked(item) for item in expr.items]
+            return [v for v, _ in pairs], marks.combine_list([m for _, m in pairs])
+        if kind is s.ObjectExpr:
+            out: dict[str, Any] = {}
+            trees: dict[str, Any] = {}
+            for key_expr, value_expr in expr.items:
+                outer, self.sensitive = self.sensitive, False
+                key = self.eval(key_expr)
+                key_marked, self.sensitive = self.sensitive, outer
+                if isinstance(key, Unknown):
+                    return Unknown(), True if key_marked else None
+                name = self.key_string(key, key_expr.pos)
+                out[name], trees[name] = self.eval_marked(value_expr)
+                if key_marked:
+                    trees[name] = True
+            return out, marks.combine_map(trees)
+        outer, self.sensitive = self.sensitive, False
+        value = self.eval(expr)
+        marked, self.sensitive = self.sensitive, outer
+        return value, True if marked else None
+
     # ---------------------------------------------------------------------------------------- traversal
     def traversal(self, expr: s.Traversal) -> Any:
         if expr.root is not None:
             value, consumed = self.eval(expr.root), 0
         elif expr.name in self.variables:
             value, consumed = self.variables[expr.name], 0
+            if expr.name in self.variable_marks and marks.follow(self.variable_marks[expr.name], expr.ops) is not None:
+                self.sensitive = True
         else:
             value, consumed = self.resolver(expr, self)
         return self.apply_ops(value, expr.ops[consumed:], expr.pos)
@@ -331,18 +367,30 @@ class Evaluator:
         raise EvalError(f"cannot iterate over a {type_name(collection)}", pos)
 
     def for_expr(self, expr: s.ForExpr) -> Any:
-        collection = self.eval(expr.collection)
+        partial = None
+        if _static_reference(expr.collection):
+            # a local whose elements are partly sensitive: each element's marks go with its variable
+            self.want_marks, self.read_marks = True, None
+            try:
+                collection = self.eval(expr.collection)
+            finally:
+                self.want_marks, partial, self.read_marks = False, self.read_marks, None
+        else:
+            collection = self.eval(expr.collection)
         if isinstance(collection, Unknown):
             return Unknown()
         is_object = expr.key_expr is not None
         items: list[Any] = []
         mapping: dict[str, Any] = {}
-        selected = self._selected(expr, collection) if self.memo is not None and expr.cond is not None else None
+        filtered = self.memo is not None and expr.cond is not None and partial is None
+        selected = self._selected(expr, collection) if filtered else None
         for key, item in selected if selected is not None else self.iterate(collection, expr.collection.pos):
             names = {expr.value_var: item}
             if expr.key_var:
                 names[expr.key_var] = key
             scope = self.child(names)
+            if partial is not None:
+                scope.variable_marks[expr.value_var] = marks.element(partial, key)
             try:
                 done, result = self._for_item(expr, scope, selected is None, items, mapping)
             finally:
@@ -492,6 +540,12 @@ class Evaluator:
 
 
 _MARKING = frozenset({"sensitive", "nonsensitive", "issensitive"})
+
+
+def _static_reference(expr: s.Expr) -> bool:
+    """local.x, local.x.y[0]: a named value read with static operations only (nothing else evaluated)."""
+    return (type(expr) is s.Traversal and expr.root is None and expr.name == "local"
+            and all(isinstance(op, s.GetAttr) or (isinstance(op, s.IndexOp) and isinstance(op.key, s.Literal)) for op in expr.ops))
 
 
 def _check_template_argument(arg: s.Expr) -> None:

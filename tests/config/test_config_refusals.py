@@ -148,3 +148,19 @@ def test_a_resource_argument_computed_from_a_secret_in_a_for_body_is_sensitive(h
                                 'resource "cloudstack_zone" "z" {\n  name          = join("", [for x in [1] : var.pw])\n'
                                 '  network_type  = "Advanced"\n  dns1          = "1.1.1.1"\n  internal_dns1 = "1.1.1.1"\n}\n'})
     assert config.resources["cloudstack_zone.z"].sensitive_attrs == frozenset({"name"})
+
+
+def test_a_resource_argument_is_sensitive_exactly_when_it_reads_a_sensitive_element(hcl: Loader) -> None:
+    zone = ('resource "cloudstack_zone" "%s" {\n  name          = %s\n  network_type  = "Advanced"\n'
+            '  dns1          = "1.1.1.1"\n  internal_dns1 = "1.1.1.1"\n}\n')
+    config = hcl.ok({"main.tf": 'variable "pw" {\n  default   = "hunter2"\n  sensitive = true\n}\n'
+                                'locals {\n  hosts = [{ name = "h1", pw = var.pw }]\n}\n'
+                                + zone % ("open", "local.hosts[0].name")
+                                + zone % ("secret", "local.hosts[0].pw")
+                                + zone % ("looped", "join(\",\", [for h in local.hosts : h.pw])")
+                                + zone % ("computed", "local.hosts[length(var.pw) - 7].name")
+                                + zone % ("whole", "jsonencode(local.hosts)")})
+    sensitive = {address: r.sensitive_attrs for address, r in config.resources.items()}
+    assert sensitive == {"cloudstack_zone.open": frozenset(), "cloudstack_zone.secret": frozenset({"name"}),
+                         "cloudstack_zone.looped": frozenset({"name"}), "cloudstack_zone.computed": frozenset({"name"}),
+                         "cloudstack_zone.whole": frozenset({"name"})}
