@@ -285,8 +285,7 @@ class _Converter:
             if inner.type == "legacy_index":
                 raw = self.text(inner).lstrip(".")
                 return [s.IndexOp(s.Literal(int(raw) if raw.isdigit() else raw, self.pos(inner)))]
-            key = next(c for c in inner.children if c.type == "expression")
-            return [s.IndexOp(self.expr(key))]
+            return [s.IndexOp(self.expr(self.inner_expression(inner)))]
         if node.type == "splat":
             inner = node.children[0]
             ops: list[object] = [s.SplatOp(full=inner.type == "full_splat")]
@@ -376,11 +375,11 @@ class _Converter:
     def for_expr(self, node: Node) -> s.ForExpr:
         intro = next(c for c in node.children if c.type == "for_intro")
         names = [self.text(c) for c in intro.children if c.type == "identifier"]
-        collection = self.expr(next(c for c in intro.children if c.type == "expression"))
+        collection = self.expr(self.inner_expression(intro))
         key_var, value_var = (names[0], names[1]) if len(names) == 2 else (None, names[0])
         body = [c for c in node.children if c.type == "expression"]
         cond_node = next((c for c in node.children if c.type == "for_cond"), None)
-        cond = self.expr(next(c for c in cond_node.children if c.type == "expression")) if cond_node else None
+        cond = self.expr(self.inner_expression(cond_node)) if cond_node else None
         group = any(c.type == "ellipsis" for c in node.children)
         if node.type == "for_object_expr":
             return s.ForExpr(key_var, value_var, collection, self.expr(body[0]), self.expr(body[1]), cond, group, self.pos(node))
@@ -438,8 +437,7 @@ class _Converter:
             if gap:
                 out.append(gap)
             if child.type == "template_interpolation":
-                expr = next(c for c in child.children if c.type == "expression")
-                out.append(self.expr(expr))
+                out.append(self.expr(self.inner_expression(child)))
             elif child.type == "template_directive":
                 out.append(self.directive(child.children[0], quoted, indent))
             cursor = child.end_byte
@@ -453,11 +451,18 @@ class _Converter:
             out.append(gap)
         return out
 
+    def inner_expression(self, node: Node) -> Node:
+        """The expression inside ``${ }`` or a directive; ``"${}"`` is a syntax error, as in Terraform."""
+        found = next((c for c in node.children if c.type == "expression"), None)
+        if found is None:
+            raise SyntaxProblem("syntax error: expected an expression inside this interpolation or directive", self.pos(node))
+        return found
+
     def directive(self, node: Node, quoted: bool, indent: int) -> object:
         pos = self.pos(node)
         if node.type == "template_if":
             intro = node.children[0]
-            cond = self.expr(next(c for c in intro.children if c.type == "expression"))
+            cond = self.expr(self.inner_expression(intro))
             else_intro = next((c for c in node.children if c.type == "template_else_intro"), None)
             end = node.children[-1]
             middle = [c for c in node.children[1:-1] if c is not else_intro]
@@ -476,7 +481,7 @@ class _Converter:
         if node.type == "template_for":
             intro = node.children[0]
             names = [self.text(c) for c in intro.children if c.type == "identifier"]
-            collection = self.expr(next(c for c in intro.children if c.type == "expression"))
+            collection = self.expr(self.inner_expression(intro))
             end = node.children[-1]
             body = self.parts(node.children[1:-1], intro.end_byte, end.start_byte, quoted=quoted, indent=indent,
                               strip_start=_trail_strip(intro), strip_end=_lead_strip(end))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from tests.config.conftest import Loader
 
 
@@ -164,3 +166,10 @@ def test_a_resource_argument_is_sensitive_exactly_when_it_reads_a_sensitive_elem
     assert sensitive == {"cloudstack_zone.open": frozenset(), "cloudstack_zone.secret": frozenset({"name"}),
                          "cloudstack_zone.looped": frozenset({"name"}), "cloudstack_zone.computed": frozenset({"name"}),
                          "cloudstack_zone.whole": frozenset({"name"})}
+
+
+def test_an_empty_interpolation_is_a_syntax_error_not_a_crash(hcl: Loader, tmp_path: Path) -> None:
+    assert hcl.errors({"main.tf": 'output "x" { value = "a${}b" }\n'}) == [
+        "cfg/main.tf:1:24: syntax error: expected an expression inside this interpolation or directive"]
+    assert Loader(tmp_path / "json").errors({"main.tf.json": '{"output": {"x": {"value": "a${}b"}}}'})[0].endswith(
+        "main.tf.json:1:28: invalid template in this string: syntax error")
