@@ -56,12 +56,15 @@ class Evaluator:
                  deps: set[str] | None = None, memo: dict[Any, Any] | None = None) -> None:
         self.resolver = resolver
         self.fctx = fctx
+        # Element marks (config/marks.py): of variables bound to elements of a local whose elements are
+        # partly sensitive (a for expression's, each.value); and, while such a local is read whole, its tree.
+        self.variable_marks: dict[str, Any] = {}
+        if variables and marks.VARIABLE_MARKS in variables:
+            variables = dict(variables)
+            self.variable_marks = dict(variables.pop(marks.VARIABLE_MARKS))
         self.variables = variables or {}  # each, count, self, for-expression iteration variables
         self.deps: set[str] = deps if deps is not None else set()
         self.sensitive = False
-        # Element marks (config/marks.py): of for-expression variables bound to elements of a local whose
-        # elements are partly sensitive; and, while a for expression reads such a local, its tree.
-        self.variable_marks: dict[str, Any] = {}
         self.want_marks = False
         self.read_marks: Any = None
         # Shared by the evaluators of every instance of one block (see invariant.py): the value, deps and
@@ -130,17 +133,16 @@ class Evaluator:
         if kind is s.ObjectExpr:
             out: dict[str, Any] = {}
             trees: dict[str, Any] = {}
+            keys_marked = False
             for key_expr, value_expr in expr.items:
                 outer, self.sensitive = self.sensitive, False
                 key = self.eval(key_expr)
-                key_marked, self.sensitive = self.sensitive, outer
+                keys_marked, self.sensitive = keys_marked or self.sensitive, outer
                 if isinstance(key, Unknown):
-                    return Unknown(), True if key_marked else None
+                    return Unknown(), True if keys_marked else None
                 name = self.key_string(key, key_expr.pos)
                 out[name], trees[name] = self.eval_marked(value_expr)
-                if key_marked:
-                    trees[name] = True
-            return out, marks.combine_map(trees)
+            return out, True if keys_marked else marks.combine_map(trees)  # a sensitive key marks the whole
         outer, self.sensitive = self.sensitive, False
         value = self.eval(expr)
         marked, self.sensitive = self.sensitive, outer
@@ -368,7 +370,7 @@ class Evaluator:
 
     def for_expr(self, expr: s.ForExpr) -> Any:
         partial = None
-        if _static_reference(expr.collection):
+        if static_reference(expr.collection):
             # a local whose elements are partly sensitive: each element's marks go with its variable
             self.want_marks, self.read_marks = True, None
             try:
@@ -542,7 +544,7 @@ class Evaluator:
 _MARKING = frozenset({"sensitive", "nonsensitive", "issensitive"})
 
 
-def _static_reference(expr: s.Expr) -> bool:
+def static_reference(expr: s.Expr) -> bool:
     """local.x, local.x.y[0]: a named value read with static operations only (nothing else evaluated)."""
     return (type(expr) is s.Traversal and expr.root is None and expr.name == "local"
             and all(isinstance(op, s.GetAttr) or (isinstance(op, s.IndexOp) and isinstance(op.key, s.Literal)) for op in expr.ops))

@@ -20,6 +20,10 @@ from cloudstack_iac.config import syntax as s
 
 Marks = Any  # None | True | tuple[str, list | dict]
 
+# The entry of the variables given to an Evaluator that holds the marks of the others (each.value of a
+# for_each over a local whose elements are partly sensitive): every evaluator of the instance gets them.
+VARIABLE_MARKS = "\x00marks"
+
 
 def combine_list(trees: list[Marks]) -> Marks:
     return ("list", trees) if any(tree is not None for tree in trees) else None

@@ -173,3 +173,29 @@ def test_an_empty_interpolation_is_a_syntax_error_not_a_crash(hcl: Loader, tmp_p
         "cfg/main.tf:1:24: syntax error: expected an expression inside this interpolation or directive"]
     assert Loader(tmp_path / "json").errors({"main.tf.json": '{"output": {"x": {"value": "a${}b"}}}'})[0].endswith(
         "main.tf.json:1:28: invalid template in this string: syntax error")
+
+
+def test_for_each_over_a_local_map_with_a_secret_inside_marks_each_instance_by_its_own_value(hcl: Loader) -> None:
+    """Terraform refuses a for_each that is sensitive itself or has sensitive keys, not one whose values
+    hold a secret; each instance's each.value is then sensitive only where its own value is."""
+    config = hcl.ok({"main.tf": 'variable "pw" {\n  default   = "hunter2"\n  sensitive = true\n}\n'
+                                'locals {\n  hosts = { h1 = { ip = "10.0.0.5", pw = var.pw }, h2 = { ip = "10.0.0.6", pw = "open" } }\n}\n'
+                                'resource "cloudstack_zone" "z" {\n  for_each      = local.hosts\n'
+                                '  name          = "${each.key}-${each.value.ip}"\n  network_type  = "Advanced"\n'
+                                '  dns1          = each.value.pw == "open" ? "1.1.1.1" : "8.8.8.8"\n'
+                                '  internal_dns1 = jsonencode(each.value) == "" ? "" : "1.1.1.1"\n}\n'
+                                'output "names" { value = [for z in cloudstack_zone.z : z.name] }\n'})
+    sensitive = {address: r.sensitive_attrs for address, r in config.resources.items()}
+    assert sensitive == {'cloudstack_zone.z["h1"]': frozenset({"dns1", "internal_dns1"}),
+                         'cloudstack_zone.z["h2"]': frozenset()}
+    assert config.outputs["names"].value == ["h1-10.0.0.5", "h2-10.0.0.6"]
+
+
+def test_for_each_over_a_local_with_a_sensitive_key_is_refused(hcl: Loader) -> None:
+    head = 'variable "pw" {\n  default   = "hunter2"\n  sensitive = true\n}\n'
+    zone = ('resource "cloudstack_zone" "z" {\n  for_each      = local.keys\n  name          = each.key\n'
+            '  network_type  = "Advanced"\n  dns1          = "1.1.1.1"\n  internal_dns1 = "1.1.1.1"\n}\n')
+    for keys in ('["a", var.pw]', '{ (var.pw) = 1, b = 2 }'):
+        errors = hcl.errors({"main.tf": head + f"locals {{\n  keys = {keys}\n}}\n" + zone.replace(
+            "local.keys", "toset(local.keys)" if keys.startswith("[") else "local.keys")})
+        assert len(errors) == 1 and "for_each cannot use a sensitive value" in errors[0], errors
