@@ -126,6 +126,7 @@ class Evaluator:
     def eval_marked(self, expr: Any) -> tuple[Any, Any]:
         """The value and its element marks (config/marks.py): tuple and object constructors keep which
         elements read something sensitive; any other expression is sensitive as a whole or not at all."""
+        expr = _unwrapped(expr)
         kind = type(expr)
         if kind is s.TupleExpr:
             pairs = [self.eval_marked(item) for item in expr.items]
@@ -143,10 +144,50 @@ class Evaluator:
                 name = self.key_string(key, key_expr.pos)
                 out[name], trees[name] = self.eval_marked(value_expr)
             return out, True if keys_marked else marks.combine_map(trees)  # a sensitive key marks the whole
+        if kind is s.ForExpr and expr.cond is None and not expr.group and static_reference(expr.collection):
+            return self._for_marked(expr)
+        if kind is s.Traversal and expr.root is None and expr.name in self.variable_marks and _static_ops(expr.ops):
+            tree = marks.follow(self.variable_marks[expr.name], expr.ops)  # h, h.address: the element's own marks
+            return self.apply_ops(self.variables[expr.name], expr.ops, expr.pos), tree
         outer, self.sensitive = self.sensitive, False
         value = self.eval(expr)
         marked, self.sensitive = self.sensitive, outer
         return value, True if marked else None
+
+    def _for_marked(self, expr: s.ForExpr) -> tuple[Any, Any]:
+        """``{ for h in local.hosts : h.name => h }``: each element keeps the marks its value has."""
+        outer, self.sensitive = self.sensitive, False
+        self.want_marks, self.read_marks = True, None
+        try:
+            collection = self.eval(expr.collection)
+        finally:
+            self.want_marks, partial, self.read_marks = False, self.read_marks, None
+        whole, self.sensitive = self.sensitive, outer
+        if isinstance(collection, Unknown):
+            return Unknown(), True if whole else None
+        items: list[Any] = []
+        mapping: dict[str, Any] = {}
+        trees: dict[str, Any] = {}
+        for key, item in self.iterate(collection, expr.collection.pos):
+            scope = self._item_scope(expr, key, item, partial)
+            if expr.key_expr is None:
+                value, tree = scope.eval_marked(expr.value_expr)
+                items.append(value)
+                trees[str(len(items) - 1)] = tree
+            else:
+                k = scope.eval(expr.key_expr)
+                if isinstance(k, Unknown):
+                    return Unknown(), True if whole or scope.sensitive else None
+                k = self.key_string(k, expr.key_expr.pos)
+                if k in mapping:
+                    raise EvalError(f"duplicate key {k!r} in for expression; use ... after the value to group", expr.key_expr.pos)
+                mapping[k], trees[k] = scope.eval_marked(expr.value_expr)
+            whole = whole or scope.sensitive  # a key that read a secret marks the whole
+        if whole:
+            return (mapping if expr.key_expr is not None else items), True
+        if expr.key_expr is None:
+            return items, marks.combine_list(list(trees.values()))
+        return mapping, marks.combine_map(trees)
 
     # ---------------------------------------------------------------------------------------- traversal
     def traversal(self, expr: s.Traversal) -> Any:
@@ -387,12 +428,7 @@ class Evaluator:
         filtered = self.memo is not None and expr.cond is not None and partial is None
         selected = self._selected(expr, collection) if filtered else None
         for key, item in selected if selected is not None else self.iterate(collection, expr.collection.pos):
-            names = {expr.value_var: item}
-            if expr.key_var:
-                names[expr.key_var] = key
-            scope = self.child(names)
-            if partial is not None:
-                scope.variable_marks[expr.value_var] = marks.element(partial, key)
+            scope = self._item_scope(expr, key, item, partial)
             try:
                 done, result = self._for_item(expr, scope, selected is None, items, mapping)
             finally:
@@ -400,6 +436,16 @@ class Evaluator:
             if done:
                 return result
         return mapping if is_object else items
+
+    def _item_scope(self, expr: s.ForExpr, key: Any, item: Any, partial: Any) -> Evaluator:
+        """The scope of one element of a for expression, with the element's marks when it has some."""
+        names = {expr.value_var: item}
+        if expr.key_var:
+            names[expr.key_var] = key
+        scope = self.child(names)
+        if partial is not None:
+            scope.variable_marks[expr.value_var] = marks.element(partial, key)
+        return scope
 
     def _for_item(self, expr: s.ForExpr, scope: Evaluator, filtering: bool, items: list[Any],
                   mapping: dict[str, Any]) -> tuple[bool, Any]:
@@ -546,8 +592,19 @@ _MARKING = frozenset({"sensitive", "nonsensitive", "issensitive"})
 
 def static_reference(expr: s.Expr) -> bool:
     """local.x, local.x.y[0]: a named value read with static operations only (nothing else evaluated)."""
-    return (type(expr) is s.Traversal and expr.root is None and expr.name == "local"
-            and all(isinstance(op, s.GetAttr) or (isinstance(op, s.IndexOp) and isinstance(op.key, s.Literal)) for op in expr.ops))
+    expr = _unwrapped(expr)
+    return type(expr) is s.Traversal and expr.root is None and expr.name == "local" and _static_ops(expr.ops)
+
+
+def _unwrapped(expr: Any) -> Any:
+    """``"${x}"`` is x itself (JSON configurations write every expression so)."""
+    if type(expr) is s.Template and len(expr.parts) == 1 and isinstance(expr.parts[0], s.Expr):
+        return expr.parts[0]
+    return expr
+
+
+def _static_ops(ops: list[Any]) -> bool:
+    return all(isinstance(op, s.GetAttr) or (isinstance(op, s.IndexOp) and isinstance(op.key, s.Literal)) for op in ops)
 
 
 def _check_template_argument(arg: s.Expr) -> None:

@@ -209,3 +209,15 @@ def test_json_edge_cases_are_answered_as_terraform_answers_them(hcl: Loader, tmp
         "cfg/main.tf.json:1:37: duplicate object attribute 'k' (first at line 1)"]
     assert hcl.errors({"main.tf.json": '{"variable": {"//": "c", "a": {}}}'}) == [
         "cfg/main.tf.json:1:21: variable //: expected a JSON object (the block's body) or an array of them, found a string"]
+
+
+def test_for_each_over_a_local_map_with_a_secret_inside_works_in_json_too(hcl: Loader) -> None:
+    config = hcl.ok({"main.tf.json": json.dumps({
+        "variable": {"pw": {"default": "hunter2", "sensitive": True}},
+        "locals": {"hosts": [{"name": "h1", "pw": "${var.pw}"}, {"name": "h2", "pw": "open"}],
+                   "by_name": "${{ for h in local.hosts : h.name => h }}"},
+        "resource": {"cloudstack_zone": {"z": {
+            "for_each": "${local.by_name}", "name": "${each.key}", "network_type": "Advanced",
+            "dns1": "${each.value.pw == \"open\" ? \"1.1.1.1\" : \"8.8.8.8\"}", "internal_dns1": "1.1.1.1"}}}})})
+    assert {address: r.sensitive_attrs for address, r in config.resources.items()} == {
+        'cloudstack_zone.z["h1"]': frozenset({"dns1"}), 'cloudstack_zone.z["h2"]': frozenset()}
