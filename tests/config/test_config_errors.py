@@ -177,9 +177,6 @@ def test_syntax_errors_name_the_exact_position(hcl: Loader) -> None:
     assert hcl.errors({"main.hcl": 'locals {\n  a = "x"\n'}) == ["cfg/main.hcl:3:1: syntax error: missing '}'"]
     assert hcl.errors({"main.hcl": 'locals {\n  a = 1 +\n}\n', "other.hcl": 'output "x" {\n  value = [1,\n}\n'}) == [
         "cfg/main.hcl:2:9: syntax error near '+'", "cfg/other.hcl:2:3: syntax error near 'value = [1,'"]
-    # tree-sitter accepts "${}"; Terraform does not, and neither may we crash on it
-    assert hcl.errors({"main.hcl": 'locals {\n  a = "${}-pnet"\n}\n', "other.hcl": ""}) == [
-        "cfg/main.hcl:2:8: empty template interpolation: an expression is expected between ${ and }"]
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
