@@ -12,7 +12,6 @@ from cloudstack_iac.plan.model import Step, StepOp
 # (step operation, resource type) -> what the replica assumed
 ASSUMED: Mapping[tuple[StepOp, str], tuple[str, ...]] = {
     (StepOp.CREATE, "cloudstack_host"): ("the hypervisor at the url answers and accepts the credentials",),
-    (StepOp.UPDATE, "cloudstack_host"): ("the host's agent accepts the new credentials, if they changed",),
     (StepOp.PREPARE_HOST_MAINTENANCE, "cloudstack_host"): (
         "the VMs on the host (the replica has none) can be live-migrated to other hosts with free capacity",),
     (StepOp.CREATE, "cloudstack_storage_pool"): ("the storage at the url is reachable from the hosts and has the stated capacity",),
@@ -31,6 +30,8 @@ ASSUMED: Mapping[tuple[StepOp, str], tuple[str, ...]] = {
 def assumptions_for(step: Step, inputs: Mapping[str, Any] | None = None) -> list[str]:
     """The assumptions under which the replica accepted this step (empty: checked in full)."""
     found = list(ASSUMED.get((step.op, step.type), ()))
+    if step.op is StepOp.UPDATE and step.type in ("cloudstack_host", "cloudstack_cluster") and "password" in step.changed:
+        found.append("the hypervisor accepts the new credentials (updateHostPassword changes only CloudStack's copy)")
     if step.op is StepOp.CREATE and step.type == "cloudstack_cluster" and (inputs or step.inputs).get("url"):
         found.append("the cluster manager at the url (vCenter) answers and accepts the credentials")
     return found

@@ -62,7 +62,8 @@ class RehearsalResult:
             return "Rehearsed against a replica of the live cloud: nothing to rehearse (no steps)."
         if self.ok:
             assumed = len(self.assumed)
-            return (f"Rehearsed against a replica of the live cloud: all {total} steps accepted"
+            steps = f"all {total} steps" if total > 1 else "the 1 step"
+            return (f"Rehearsed against a replica of the live cloud: {steps} accepted"
                     + (f" ({assumed} with assumptions)." if assumed else "."))
         refused, blocked = self.of(REFUSED), self.of(BLOCKED)
         first = refused[0]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import tempfile
 import threading
 import urllib.error
 import urllib.request
@@ -22,7 +23,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from cs import CloudStack
 
-from tests.cli import Result, copy_example, csiac
+from tests.cli import Result, copy_example, csiac, simulator_objects
 from tests.simulator.conftest import Served, serve
 
 KEY, SECRET = "rehearse-key", "rehearse-secret"
@@ -147,9 +148,14 @@ def _apply_plainly(cloud: Cloud, *args: str) -> Result:
     return cloud.run("apply", "-auto-approve", PASSWORD, *args, ".")
 
 
-def test_clean_plan_rehearses_clean_and_the_real_apply_agrees(cloud: Cloud) -> None:
+def test_clean_plan_rehearses_clean_and_the_real_apply_agrees(cloud: Cloud, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))  # where the replica lives while it exists
     result = cloud.run("plan", "--rehearse", "-json", PASSWORD, ".")
     assert result.exit_code == 0, result.output
+    assert list(scratch.iterdir()) == []  # the replica is thrown away
+    assert "s3cret-pw" not in result.output
     rehearsal = _rehearsal(result)
     steps = [s["step"] for s in rehearsal["steps"]]
     assert rehearsal["ok"] is True and len(steps) == 15 and rehearsal["counts"]["accepted"] == 15
@@ -303,3 +309,15 @@ def test_a_live_read_failing_half_way_is_a_clear_error_and_writes_nothing(cloud:
     assert (cloud.config / "csiac.state.json").read_bytes() == state
     assert not list(cloud.config.glob("*.journal"))
     assert all(c.startswith("list") for c in cloud.proxy.commands)
+
+
+def test_the_embedded_simulator_is_rehearsed_too_and_left_as_it_was(tmp_path: Path) -> None:
+    config = copy_example("quickstart", tmp_path / "embedded")
+    assert csiac("apply", "-auto-approve", PASSWORD, "-var=host_count=1", str(config)).exit_code == 0
+    before = simulator_objects(config)
+    markdown = csiac("plan", "--rehearse", "-markdown", "-detailed-exitcode", PASSWORD, str(config))
+    assert markdown.exit_code == 2, markdown.output  # changes, rehearsed clean: plan's own exit code
+    assert "### Rehearsal" in markdown.stdout
+    assert "✅ Rehearsed against a replica of the live cloud: the 1 step accepted (1 with assumptions)." in markdown.stdout
+    assert "- `create cloudstack_host.kvm[1]`: the hypervisor at the url answers and accepts the credentials" in markdown.stdout
+    assert simulator_objects(config) == before
