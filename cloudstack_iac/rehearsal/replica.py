@@ -49,7 +49,9 @@ PARENT_FIELDS: Mapping[str, tuple[str, ...]] = {
     "imagestore": ("zoneid",), "network": ("physicalnetworkid",),
 }
 MAINTENANCE_AFTER = 0.5  # seconds until a live object in PrepareForMaintenance reaches Maintenance in the replica
-REPLICA_OPTIONS = {"maintenance_seconds": 0, "max_retries": 1, "retry_backoff": 0.01, "maintenance_timeout": 10}
+# Retries as a real apply makes them: a transient refusal (another host of the cluster still entering
+# maintenance) clears within MAINTENANCE_AFTER, so it must not be reported as a refusal.
+REPLICA_OPTIONS = {"maintenance_seconds": 0, "max_retries": 4, "retry_backoff": 0.1, "maintenance_timeout": 10}
 
 
 @dataclass

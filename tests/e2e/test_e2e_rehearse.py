@@ -321,3 +321,18 @@ def test_the_embedded_simulator_is_rehearsed_too_and_left_as_it_was(tmp_path: Pa
     assert "✅ Rehearsed against a replica of the live cloud: the 1 step accepted (1 with assumptions)." in markdown.stdout
     assert "- `create cloudstack_host.kvm[1]`: the hypervisor at the url answers and accepts the credentials" in markdown.stdout
     assert simulator_objects(config) == before
+
+
+def test_a_host_entering_maintenance_outside_is_assumed_to_finish_not_reported_as_a_refusal(cloud: Cloud) -> None:
+    assert _apply_plainly(cloud).exit_code == 0
+    host = next(h for h in cloud.cs.listHosts(type="Routing", fetch_list=True) if h["ipaddress"] == "10.20.0.101")
+    cloud.cs.prepareHostForMaintenance(id=host["id"], fetch_result=True)
+    # removing the other host of the cluster needs its maintenance: the server answers "other servers attempting
+    # migrations" while the first is still preparing, which apply retries until it has finished
+    result = cloud.run("plan", "--rehearse", "-json", "-var=host_count=1", PASSWORD, ".")
+    assert result.exit_code == 0, result.output
+    rehearsal = _rehearsal(result)
+    assert rehearsal["ok"] is True and {s["step"] for s in rehearsal["steps"]} >= {
+        "maintenance cloudstack_host.kvm[1]", "delete cloudstack_host.kvm[1]"}
+    done, failed = _applied(_apply_plainly(cloud, "-var=host_count=1"))
+    assert failed == {} and done == {s["step"] for s in rehearsal["steps"]}
