@@ -8,6 +8,7 @@ one per physical network for traffic types): a rehearsal never writes anything t
 
 from __future__ import annotations
 
+import sqlite3
 import tempfile
 import time
 from collections.abc import Iterable, Mapping
@@ -91,7 +92,10 @@ def read_snapshot(provider: Provider, key: str = "default") -> Snapshot:
         except ProviderError as exc:
             raise DiagnosticError(error(f"rehearsal: could not read the live cloud through provider {key!r}: {exc}; "
                                         "nothing was rehearsed and nothing was changed")) from None
-        snap.objects[kind] = [obj for obj in found if isinstance(obj, dict) and obj.get("id") is not None]
+        if any(obj.get("id") in (None, "") for obj in found):  # a replica cannot key what has no id: never guess
+            raise DiagnosticError(error(f"rehearsal: {command} through provider {key!r} answered an object without an id; "
+                                        "nothing was rehearsed and nothing was changed"))
+        snap.objects[kind] = found
     snap.api_calls = api.counter.count - calls
     snap.seconds = time.monotonic() - started
     return snap
@@ -139,7 +143,11 @@ def load_snapshot(store: Store, snap: Snapshot, state: StateDocument) -> int:
                 zones[str(obj["id"])] = zone
                 parent = next((str(obj[f]) for f in PARENT_FIELDS.get(kind, ()) if obj.get(f)), None)
                 key = f"region-{obj['id']}" if kind == "region" else None  # as handlers/regions.py keys them
-                store.insert(kind, obj, parent, zone if kind != "region" else None, key=key)
+                try:
+                    store.insert(kind, obj, parent, zone if kind != "region" else None, key=key)
+                except sqlite3.IntegrityError:
+                    raise DiagnosticError(error(f"rehearsal: the live cloud lists the id {obj['id']} twice (a {kind}); "
+                                                "nothing was rehearsed and nothing was changed")) from None
                 loaded += 1
         conn.execute("COMMIT")
     except BaseException:
@@ -158,7 +166,11 @@ class Replica:
         self.path = Path(self._dir.name)
         self.snapshot = snap
         self.provider = SimulatorProvider({"db_path": str(self.path / "replica.db"), **REPLICA_OPTIONS}, self.path)
-        self.loaded = load_snapshot(self.provider.engine.store, snap, state)  # type: ignore[attr-defined]
+        try:
+            self.loaded = load_snapshot(self.provider.engine.store, snap, state)  # type: ignore[attr-defined]
+        except BaseException:
+            self.close()
+            raise
 
     def close(self) -> None:
         self.provider.close()

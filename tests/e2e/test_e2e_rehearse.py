@@ -14,7 +14,7 @@ import tempfile
 import threading
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -50,6 +50,7 @@ class Proxy:
     commands: list[str] = field(default_factory=list)
     down_after: str | None = None
     down: bool = False
+    rewrite: dict[str, Callable[[dict], dict]] = field(default_factory=dict)  # command -> edit of its JSON answer
 
 
 def _proxy_handler(proxy: Proxy) -> type[BaseHTTPRequestHandler]:
@@ -76,6 +77,8 @@ def _proxy_handler(proxy: Proxy) -> type[BaseHTTPRequestHandler]:
                     status, data, kind = answer.status, answer.read(), answer.headers.get("Content-Type", "application/json")
             except urllib.error.HTTPError as exc:
                 status, data, kind = exc.code, exc.read(), exc.headers.get("Content-Type", "application/json")
+            if command in proxy.rewrite and status == 200:
+                data = json.dumps(proxy.rewrite[command](json.loads(data))).encode()
             self.send_response(status)
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(data)))
@@ -336,3 +339,29 @@ def test_a_host_entering_maintenance_outside_is_assumed_to_finish_not_reported_a
         "maintenance cloudstack_host.kvm[1]", "delete cloudstack_host.kvm[1]"}
     done, failed = _applied(_apply_plainly(cloud, "-var=host_count=1"))
     assert failed == {} and done == {s["step"] for s in rehearsal["steps"]}
+
+
+def _answer_list(answer: dict) -> list[dict]:
+    body = next(iter(answer.values()))
+    return next(v for k, v in body.items() if k != "count")
+
+
+@pytest.mark.parametrize(("command", "edit", "says"), [
+    ("listNetworkOfferings", lambda objects, zone: objects[0].pop("id"), "listNetworkOfferings through provider 'default' answered an "
+                                                                          "object without an id"),
+    ("listVirtualRouterElements", lambda objects, zone: objects[0].update(id=zone), "the live cloud lists the id {zone} twice (a vrelement)"),
+])
+def test_a_live_answer_a_replica_cannot_hold_is_a_clear_error(cloud: Cloud, command: str, edit: Callable, says: str) -> None:
+    assert _apply_plainly(cloud).exit_code == 0
+    zone = cloud.cs.listZones(fetch_list=True)[0]["id"]
+
+    def rewrite(answer: dict) -> dict:
+        edit(_answer_list(answer), zone)
+        return answer
+
+    cloud.proxy.rewrite[command] = rewrite
+    result = cloud.run("plan", "--rehearse", "-var=host_count=1", PASSWORD, ".")
+    assert result.exit_code == 1
+    [line] = [x for x in result.stderr.splitlines() if x.startswith("error:")]
+    assert f"error: rehearsal: {says.format(zone=zone)}; nothing was rehearsed and nothing was changed" == line
+    assert "Traceback" not in result.output and "internal error" not in result.output
