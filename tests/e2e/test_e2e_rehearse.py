@@ -376,3 +376,51 @@ def test_a_live_answer_a_replica_cannot_hold_is_a_clear_error(cloud: Cloud, comm
     [line] = [x for x in result.stderr.splitlines() if x.startswith("error:")]
     assert f"error: rehearsal: {says.format(zone=zone)}; nothing was rehearsed and nothing was changed" == line
     assert "Traceback" not in result.output and "internal error" not in result.output
+
+
+def test_independent_refusals_are_all_found_in_one_rehearsal(cloud: Cloud) -> None:
+    assert _apply_plainly(cloud).exit_code == 0
+    zone = cloud.cs.listZones(fetch_list=True)[0]
+    cloud.cs.createPod(zoneid=zone["id"], name="rack2", gateway="10.50.0.1", netmask="255.255.255.0", startip="10.50.0.10",
+                       endip="10.50.0.20")  # someone else's pod, named like ours
+    network = cloud.cs.listPhysicalNetworks(fetch_list=True)[0]
+    cloud.cs.createVlanIpRange(zoneid=zone["id"], physicalnetworkid=network["id"], vlan="60", gateway="192.168.60.1",
+                               netmask="255.255.255.0", startip="192.168.60.50", endip="192.168.60.60", forvirtualnetwork=True)
+    (cloud.config / "more.hcl").write_text('''
+resource "cloudstack_pod" "rack2" {
+  name     = "rack2"
+  zone_id  = cloudstack_zone.main.id
+  gateway  = "10.30.0.1"
+  netmask  = "255.255.255.0"
+  start_ip = "10.30.0.10"
+  end_ip   = "10.30.0.99"
+}
+resource "cloudstack_cluster" "kvm2" {
+  cluster_name = "kvm2"
+  zone_id      = cloudstack_zone.main.id
+  pod_id       = cloudstack_pod.rack2.id
+  hypervisor   = "KVM"
+}
+resource "cloudstack_vlan_ip_range" "public2" {
+  zone_id             = cloudstack_zone.main.id
+  physical_network_id = cloudstack_physical_network.main.id
+  vlan                = "60"
+  gateway             = "192.168.60.1"
+  netmask             = "255.255.255.0"
+  start_ip            = "192.168.60.10"
+  end_ip              = "192.168.60.100"
+  for_virtual_network = true
+}
+''')
+    result = cloud.run("plan", "--rehearse", "-json", PASSWORD, ".")
+    assert result.exit_code == 1, result.output
+    rehearsal = _rehearsal(result)
+    refused = {s["step"]: s for s in _refused(rehearsal)}
+    assert set(refused) == {"create cloudstack_pod.rack2", "create cloudstack_vlan_ip_range.public2"}
+    assert refused["create cloudstack_pod.rack2"]["message"].startswith("A pod with name: rack2 already exists in zone")
+    assert [s["blocked_by"] for s in rehearsal["steps"] if s["outcome"] == "blocked"] == [["create cloudstack_pod.rack2"]]
+    assert rehearsal["counts"] == {"steps": 3, "accepted": 0, "with_assumptions": 0, "refused": 2, "blocked": 1}
+    # the real apply stops at its first failure; whatever it ran, it met what the rehearsal said
+    done, failed = _applied(_apply_plainly(cloud))
+    assert done == set() and failed and set(failed) <= set(refused)
+    assert all(refused[step]["message"] in message for step, message in failed.items())
