@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from cloudstack_iac.plan.model import Step, StepOp
+from cloudstack_iac.schema.types import host_address
 
 # (step operation, resource type) -> what the replica assumed
 ASSUMED: Mapping[tuple[StepOp, str], tuple[str, ...]] = {
@@ -27,9 +28,19 @@ ASSUMED: Mapping[tuple[StepOp, str], tuple[str, ...]] = {
 }
 
 
-def assumptions_for(step: Step, inputs: Mapping[str, Any] | None = None) -> list[str]:
-    """The assumptions under which the replica accepted this step (empty: checked in full)."""
+def assumptions_for(step: Step, inputs: Mapping[str, Any] | None = None,
+                    unknown_hosts: Mapping[str, str] | None = None) -> list[str]:
+    """The assumptions under which the replica accepted this step (empty: checked in full).
+
+    ``unknown_hosts``: address -> name of live hosts whose url the replica does not know (not managed
+    here): a new host at the same address may be the same server, which the real one would refuse.
+    """
     found = list(ASSUMED.get((step.op, step.type), ()))
+    if step.op is StepOp.CREATE and step.type == "cloudstack_host" and unknown_hosts:
+        address = host_address((inputs or step.inputs).get("url"))
+        if address in unknown_hosts:
+            found.append(f"the live host {unknown_hosts[address]} at {address}, not managed here, is another server than this url "
+                         "(the API never shows a host's url; if it is the same, the server refuses the host)")
     if step.op is StepOp.UPDATE and step.type in ("cloudstack_host", "cloudstack_cluster") and "password" in step.changed:
         found.append("the hypervisor accepts the new credentials (updateHostPassword changes only CloudStack's copy)")
     if step.op is StepOp.CREATE and step.type == "cloudstack_cluster" and (inputs or step.inputs).get("url"):

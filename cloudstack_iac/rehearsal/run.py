@@ -17,7 +17,7 @@ from cloudstack_iac.apply import apply_plan
 from cloudstack_iac.plan.model import Plan, Step
 from cloudstack_iac.providers.base import Provider, ProviderError
 from cloudstack_iac.rehearsal.assumptions import assumptions_for, live_state_assumptions
-from cloudstack_iac.rehearsal.replica import replicas_of
+from cloudstack_iac.rehearsal.replica import Replica, replicas_of
 from cloudstack_iac.rehearsal.result import ACCEPTED, BLOCKED, REFUSED, RehearsalResult, StepOutcome
 from cloudstack_iac.state.journal import StateJournal
 
@@ -52,7 +52,14 @@ def _refused(step: Step, error: BaseException) -> StepOutcome:
     return StepOutcome(step.id, step.address, step.op.value, REFUSED, message=str(error) or type(error).__name__)
 
 
-def outcomes(plan: Plan, recorder: _Recorder) -> list[StepOutcome]:
+def unknown_hosts(plan: Plan, replicas: Mapping[str, Replica]) -> dict[str, str]:
+    """address -> name of the live hosts whose url the replica could not know (hosts not in our state)."""
+    ours = {r.id for r in plan.prior_state.resources.values() if r.type == "cloudstack_host"}
+    return {str(h.get("ipaddress")): str(h.get("name")) for replica in replicas.values()
+            for h in replica.snapshot.objects.get("host", []) if h.get("id") not in ours and h.get("ipaddress")}
+
+
+def outcomes(plan: Plan, recorder: _Recorder, hosts: Mapping[str, str] | None = None) -> list[StepOutcome]:
     """Every step of the plan, in its order; a step that did not run names the refused steps upstream of it."""
     out: dict[str, StepOutcome] = {}
     blockers: dict[str, set[str]] = {}
@@ -61,7 +68,7 @@ def outcomes(plan: Plan, recorder: _Recorder) -> list[StepOutcome]:
             out[step.id] = _refused(step, recorder.failed[step.id])
             blockers[step.id] = {step.id}
         elif step.id in recorder.finished:
-            out[step.id] = StepOutcome(step.id, step.address, step.op.value, ACCEPTED, assumptions=assumptions_for(step))
+            out[step.id] = StepOutcome(step.id, step.address, step.op.value, ACCEPTED, assumptions=assumptions_for(step, unknown_hosts=hosts))
             blockers[step.id] = set()
         else:
             upstream = set().union(*(blockers.get(d, set()) for d in step.depends_on))
@@ -92,7 +99,7 @@ def rehearse(plan: Plan, providers: Mapping[str, Provider], *, secrets: Mapping[
                        observer=recorder, keep_going=True)
         finally:
             journal.close()
-        result.steps = outcomes(plan, recorder)
+        result.steps = outcomes(plan, recorder, unknown_hosts(plan, replicas))
         result.run_seconds = time.monotonic() - started - result.read_seconds
         return result
     finally:

@@ -424,3 +424,18 @@ resource "cloudstack_vlan_ip_range" "public2" {
     done, failed = _applied(_apply_plainly(cloud))
     assert done == set() and failed and set(failed) <= set(refused)
     assert all(refused[step]["message"] in message for step, message in failed.items())
+
+
+def test_a_host_at_the_address_of_an_unmanaged_host_is_flagged_not_claimed(cloud: Cloud) -> None:
+    assert _apply_plainly(cloud).exit_code == 0
+    cluster = cloud.cs.listClusters(fetch_list=True)[0]
+    cloud.cs.addHost(zoneid=cluster["zoneid"], podid=cluster["podid"], clusterid=cluster["id"], hypervisor="KVM",
+                     url="http://10.20.0.103", username="root", password="pw")  # added by hand: csiac never saw its url
+    result = cloud.run("plan", "--rehearse", "-json", "-var=host_count=3", PASSWORD, ".")
+    assert result.exit_code == 0, result.output
+    [step] = [s for s in _rehearsal(result)["steps"] if s["step"] == "create cloudstack_host.kvm[2]"]
+    assert step["outcome"] == "accepted"
+    assert ("the live host 10.20.0.103 at 10.20.0.103, not managed here, is another server than this url (the API never shows a "
+            "host's url; if it is the same, the server refuses the host)") in step["assumptions"]
+    others = [s for s in _rehearsal(result)["steps"] if s["step"] != "create cloudstack_host.kvm[2]"]
+    assert not any("not managed here" in a for s in others for a in s.get("assumptions", []))
