@@ -25,6 +25,8 @@ ASSUMED: Mapping[tuple[StepOp, str], tuple[str, ...]] = {
     (StepOp.DELETE, "cloudstack_pod"): ("no system VM or VM of the pod is left (the replica lists none)",),
     (StepOp.DELETE, "cloudstack_cluster"): ("no VM of the cluster is left (the replica lists none)",),
     (StepOp.DELETE, "cloudstack_physical_network"): ("no guest network of other users is left on it",),
+    (StepOp.ENABLE, "cloudstack_zone"): (
+        "the system VMs an enabled zone starts (secondary storage VM, console proxy) find their templates and capacity",),
 }
 
 

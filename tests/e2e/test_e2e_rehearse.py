@@ -169,6 +169,10 @@ def test_clean_plan_rehearses_clean_and_the_real_apply_agrees(cloud: Cloud, tmp_
     assert hosts and all("hypervisor" in s["assumptions"][0] for s in hosts)
     assert [s["step"] for s in rehearsal["steps"] if s["step"].startswith("create cloudstack_zone.")] == ["create cloudstack_zone.main"]
     assert not any(s.get("assumptions") for s in rehearsal["steps"] if s["step"] == "create cloudstack_zone.main")
+    [enable] = [s for s in rehearsal["steps"] if s["step"].startswith("enable cloudstack_zone.")]
+    assert enable["assumptions"] == ["the system VMs an enabled zone starts (secondary storage VM, console proxy) find their templates "
+                                     "and capacity"]
+    assert rehearsal["counts"]["with_assumptions"] == 5
 
     applied = cloud.run("apply", "--rehearse", "-auto-approve", PASSWORD, ".")
     assert applied.exit_code == 0, applied.output
