@@ -443,3 +443,16 @@ def test_a_host_at_the_address_of_an_unmanaged_host_is_flagged_not_claimed(cloud
             "host's url; if it is the same, the server refuses the host)") in step["assumptions"]
     others = [s for s in _rehearsal(result)["steps"] if s["step"] != "create cloudstack_host.kvm[2]"]
     assert not any("not managed here" in a for s in others for a in s.get("assumptions", []))
+
+
+@pytest.mark.parametrize("example", ["marvin-advanced", "marvin-basic", "marvin-advancedsg"])
+def test_marvins_datacenters_rehearse_clean_both_ways_and_the_real_runs_agree(tmp_path: Path, example: str) -> None:
+    config = copy_example(example, tmp_path / example)
+    for build in (("plan", "--rehearse", "-json"), ("plan", "-destroy", "--rehearse", "-json")):
+        rehearsal = _rehearsal(csiac(*build, str(config)))
+        assert rehearsal["ok"] is True and rehearsal["counts"]["accepted"] == rehearsal["counts"]["steps"] > 10
+        command = ("apply",) if "-destroy" not in build else ("apply", "-destroy")
+        real = csiac(*command, "-auto-approve", str(config))
+        assert real.exit_code == 0, real.output
+        done, failed = _applied(real)
+        assert failed == {} and done == {s["step"] for s in rehearsal["steps"]}
