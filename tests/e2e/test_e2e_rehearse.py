@@ -218,13 +218,13 @@ def test_a_name_taken_by_an_unmanaged_object_is_caught_with_the_servers_text(clo
     assert refused["message"] in failed["create cloudstack_zone.main"]
 
 
-def test_an_overlapping_range_created_outside_is_caught(cloud: Cloud) -> None:
-    assert _apply_plainly(cloud).exit_code == 0
+def _range_overlapping_one_made_outside(cloud: Cloud) -> str:
+    """Make a public range by hand (192.168.60.50-60) and return a resource block for one that overlaps it."""
     zone = cloud.cs.listZones(fetch_list=True)[0]
     network = cloud.cs.listPhysicalNetworks(fetch_list=True)[0]
     cloud.cs.createVlanIpRange(zoneid=zone["id"], physicalnetworkid=network["id"], vlan="60", gateway="192.168.60.1",
                                netmask="255.255.255.0", startip="192.168.60.50", endip="192.168.60.60", forvirtualnetwork=True)
-    (cloud.config / "more.hcl").write_text('''
+    return '''
 resource "cloudstack_vlan_ip_range" "public2" {
   zone_id             = cloudstack_zone.main.id
   physical_network_id = cloudstack_physical_network.main.id
@@ -235,7 +235,12 @@ resource "cloudstack_vlan_ip_range" "public2" {
   end_ip              = "192.168.60.100"
   for_virtual_network = true
 }
-''')
+'''
+
+
+def test_an_overlapping_range_created_outside_is_caught(cloud: Cloud) -> None:
+    assert _apply_plainly(cloud).exit_code == 0
+    (cloud.config / "more.hcl").write_text(_range_overlapping_one_made_outside(cloud))
     result = cloud.run("plan", "--rehearse", "-json", PASSWORD, ".")
     assert result.exit_code == 1
     [refused] = _refused(_rehearsal(result))
@@ -387,10 +392,7 @@ def test_independent_refusals_are_all_found_in_one_rehearsal(cloud: Cloud) -> No
     zone = cloud.cs.listZones(fetch_list=True)[0]
     cloud.cs.createPod(zoneid=zone["id"], name="rack2", gateway="10.50.0.1", netmask="255.255.255.0", startip="10.50.0.10",
                        endip="10.50.0.20")  # someone else's pod, named like ours
-    network = cloud.cs.listPhysicalNetworks(fetch_list=True)[0]
-    cloud.cs.createVlanIpRange(zoneid=zone["id"], physicalnetworkid=network["id"], vlan="60", gateway="192.168.60.1",
-                               netmask="255.255.255.0", startip="192.168.60.50", endip="192.168.60.60", forvirtualnetwork=True)
-    (cloud.config / "more.hcl").write_text('''
+    (cloud.config / "more.hcl").write_text(_range_overlapping_one_made_outside(cloud) + '''
 resource "cloudstack_pod" "rack2" {
   name     = "rack2"
   zone_id  = cloudstack_zone.main.id
@@ -404,16 +406,6 @@ resource "cloudstack_cluster" "kvm2" {
   zone_id      = cloudstack_zone.main.id
   pod_id       = cloudstack_pod.rack2.id
   hypervisor   = "KVM"
-}
-resource "cloudstack_vlan_ip_range" "public2" {
-  zone_id             = cloudstack_zone.main.id
-  physical_network_id = cloudstack_physical_network.main.id
-  vlan                = "60"
-  gateway             = "192.168.60.1"
-  netmask             = "255.255.255.0"
-  start_ip            = "192.168.60.10"
-  end_ip              = "192.168.60.100"
-  for_virtual_network = true
 }
 ''')
     result = cloud.run("plan", "--rehearse", "-json", PASSWORD, ".")
