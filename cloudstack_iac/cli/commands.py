@@ -9,7 +9,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -29,6 +29,9 @@ from cloudstack_iac.cli import workspace as wsp
 from cloudstack_iac.cli.options import color_wanted, input_allowed
 from cloudstack_iac.diags import DiagnosticError, Diagnostics, error
 from cloudstack_iac.state.document import StateDocument
+
+if TYPE_CHECKING:
+    from cloudstack_iac.rehearsal import RehearsalResult
 
 PLAN_FILE_DIR_KEY = "config_dir"
 
@@ -212,7 +215,7 @@ def _write_json_file(path: str, data: Any) -> None:
 
 
 def _render(the_plan: Any, *, as_json: bool, markdown: bool, directory: Path, relative_to: Path | None = None,
-            config: Any = None, rehearsal: Any = None) -> str:
+            config: Any = None, rehearsal: RehearsalResult | None = None) -> str:
     from cloudstack_iac.plan.document import plan_digest
     from cloudstack_iac.render import render_plan_markdown
     from cloudstack_iac.render.rehearsal import render_rehearsal_markdown, render_rehearsal_text
@@ -232,7 +235,7 @@ def _render(the_plan: Any, *, as_json: bool, markdown: bool, directory: Path, re
     return text + "\n" + render_rehearsal_text(rehearsal) if rehearsal is not None else text
 
 
-def _rehearse(the_plan: Any, config: Any, providers: dict[str, Any], *, parallelism: int) -> Any:
+def _rehearse(the_plan: Any, config: Any, providers: dict[str, Any], *, parallelism: int) -> RehearsalResult:
     """Run the plan on a replica of the live cloud (docs/rehearsal.md); only list calls reach the cloud."""
     from cloudstack_iac.rehearsal import rehearse
 
