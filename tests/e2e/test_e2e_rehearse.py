@@ -186,6 +186,8 @@ def test_a_name_taken_by_an_unmanaged_object_is_caught_with_the_servers_text(clo
     cloud.cs.createZone(name="quickstart", networktype="Advanced", dns1="8.8.8.8", internaldns1="10.0.0.2")
     text = cloud.run("plan", "--rehearse", PASSWORD, ".")
     assert text.exit_code == 1, text.output
+    assert cloud.run("plan", "--rehearse", "-detailed-exitcode", PASSWORD, ".").exit_code == 1  # not 2: the rehearsal failed
+    assert cloud.run("plan", "-detailed-exitcode", PASSWORD, ".").exit_code == 2  # a plain plan cannot know
     assert "Rehearsal failed: 1 of 15 steps refused" in text.stdout and "14 blocked" in text.stdout
     assert ("refused: create cloudstack_zone.main: createZone: A zone with that name already exists. Please specify a unique "
             "zone name. (errorcode 431, cserrorcode 4350)") in text.stdout
