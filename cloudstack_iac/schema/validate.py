@@ -21,7 +21,7 @@ from cloudstack_iac.schema.base import ResourceSchema
 from cloudstack_iac.schema.catalogue import CATALOGUE, get_schema
 from cloudstack_iac.schema.normalize import canonical_sets, known_model, normalized_values
 from cloudstack_iac.schema.rules import check_rules
-from cloudstack_iac.values import Unknown, contains_unknown
+from cloudstack_iac.values import SENSITIVE_MARKER, Unknown, contains_unknown
 
 # What a user should have written, by pydantic error type.
 _EXPECTED = {
@@ -190,7 +190,7 @@ def _redacted(diag: Diagnostic, resource: DesiredResource | None) -> Diagnostic:
             pieces.update(p for p in (text, *re.split(r"[/@?#=&,;\s]+", text)) if len(p) >= 4)
     summary = diag.summary
     for piece in sorted(pieces, key=len, reverse=True):
-        summary = summary.replace(piece, "(sensitive)")
+        summary = summary.replace(piece, SENSITIVE_MARKER)
     return diag if summary == diag.summary else replace(diag, summary=summary)
 
 
