@@ -285,8 +285,11 @@ def apply_plan(plan: Plan, providers: Mapping[str, Provider], journal: StateJour
                secrets: Mapping[str, Mapping[str, Any]] | None = None, parallelism: int = 10,
                observer: ApplyObserver | None = None, stop: threading.Event | None = None,
                checkpoint: Callable[[], None] | None = None, checkpoint_seconds: float = 5.0, staged_zones: bool = False,
-               now: Callable[[], float] = time.monotonic) -> ApplyResult:
-    """Run the plan's steps; see the module docstring. Never raises for a failed step: see ApplyResult.failed."""
+               now: Callable[[], float] = time.monotonic, keep_going: bool = False) -> ApplyResult:
+    """Run the plan's steps; see the module docstring. Never raises for a failed step: see ApplyResult.failed.
+
+    ``keep_going`` (rehearsals): a failed step stops only the steps that depend on it, so one run finds every refusal.
+    """
     observer = observer or NullObserver()
     parallelism = max(1, parallelism)
     run = _Run(plan, providers, journal, secrets or {}, observer)
@@ -325,7 +328,7 @@ def apply_plan(plan: Plan, providers: Mapping[str, Provider], journal: StateJour
                         message = str(error) if isinstance(error, (ProviderError, StepInputError, DiagnosticError)) else f"{type(error).__name__}: {error}"
                         result.failed.append((step.id, message))
                         observer.step_failed(step, error)
-                        halted = True
+                        halted = halted or not keep_going
                         continue
                     _, attrs, inputs = future.result()
                     try:

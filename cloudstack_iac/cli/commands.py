@@ -8,7 +8,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -32,6 +32,9 @@ from cloudstack_iac.cli.plan_files import read_plan_file as _read_plan_file
 from cloudstack_iac.cli.plan_files import text_with_digest as _text_with_digest
 from cloudstack_iac.diags import DiagnosticError, Diagnostics, error
 from cloudstack_iac.state.document import StateDocument
+
+if TYPE_CHECKING:
+    from cloudstack_iac.rehearsal import RehearsalResult
 
 
 def register(group: click.Group) -> None:
@@ -78,6 +81,18 @@ def plan_options(func: Any) -> Any:
     ]):
         func = decorator(func)
     return func
+
+
+def rehearse_options(func: Any) -> Any:
+    """--rehearse for plan (with its own -parallelism; apply's serves both)."""
+    func = click.option("-parallelism", "--parallelism", "parallelism", default=10, show_default=True, type=click.IntRange(1, 256),
+                        help="Steps run at once (in the rehearsal).")(func)
+    return _rehearse_flag(func)
+
+
+def _rehearse_flag(func: Any) -> Any:
+    return click.option("-rehearse", "--rehearse", "rehearse", is_flag=True,
+                        help="Run the plan's steps on a replica of the live cloud first (docs/rehearsal.md).")(func)
 
 
 def _make_plan(ws: wsp.Workspace, *, destroy: bool, targets: tuple[str, ...], replace: tuple[str, ...],
@@ -147,16 +162,33 @@ def _write_json_file(path: str, data: Any) -> None:
 
 
 def _render(the_plan: Any, *, as_json: bool, markdown: bool, directory: Path, relative_to: Path | None = None,
-            config: Any = None) -> str:
+            config: Any = None, rehearsal: RehearsalResult | None = None) -> str:
     from cloudstack_iac.plan.document import plan_digest
     from cloudstack_iac.render import render_plan_markdown
+    from cloudstack_iac.render.rehearsal import render_rehearsal_markdown, render_rehearsal_text
 
     if as_json:
-        return _plan_json_text(_plan_document(the_plan, directory, relative_to, config))
+        doc = _plan_document(the_plan, directory, relative_to, config)
+        if rehearsal is not None:
+            from cloudstack_iac.rehearsal import JSON_KEY
+
+            doc[JSON_KEY] = rehearsal.to_json()
+        return _plan_json_text(doc)
     digest = plan_digest(the_plan, _plain_variables(config) if config is not None else None)
     if markdown:
-        return render_plan_markdown(the_plan, digest=digest)
-    return _text_with_digest(the_plan, digest)
+        text = render_plan_markdown(the_plan, digest=digest)
+        return text + "\n" + render_rehearsal_markdown(rehearsal) if rehearsal is not None else text
+    text = _text_with_digest(the_plan, digest)
+    return text + "\n" + render_rehearsal_text(rehearsal) if rehearsal is not None else text
+
+
+def _rehearse(the_plan: Any, config: Any, providers: dict[str, Any], *, parallelism: int) -> RehearsalResult:
+    """Run the plan on a replica of the live cloud (docs/rehearsal.md); only list calls reach the cloud."""
+    from cloudstack_iac.rehearsal import rehearse
+
+    if the_plan.steps:
+        click.echo(f"Rehearsing {len(the_plan.steps)} steps against a replica of the live cloud...", err=True)
+    return rehearse(the_plan, providers, secrets=wsp.secrets_of(config), parallelism=parallelism)
 
 
 @click.command()
@@ -166,10 +198,11 @@ def _render(the_plan: Any, *, as_json: bool, markdown: bool, directory: Path, re
 @click.option("--detailed-exitcode", "-detailed-exitcode", "detailed", is_flag=True, help="Exit 0 no changes, 1 error, 2 changes.")
 @click.option("--json", "-json", "as_json", is_flag=True, help="Print the plan as JSON (docs/plan-json.md).")
 @click.option("--markdown", "-markdown", "markdown", is_flag=True, help="Print the plan as a pull-request comment.")
+@rehearse_options
 @plan_options
 @run
-def plan(directory: str, out: str | None, destroy: bool, detailed: bool, as_json: bool, markdown: bool,
-         targets: tuple[str, ...], replace: tuple[str, ...], refresh: bool, refresh_only: bool,
+def plan(directory: str, out: str | None, destroy: bool, detailed: bool, as_json: bool, markdown: bool, rehearse: bool,
+         parallelism: int, targets: tuple[str, ...], replace: tuple[str, ...], refresh: bool, refresh_only: bool,
          provider_name: str | None, var: tuple[str, ...], var_file: tuple[str, ...], state_path: str | None,
          lock_timeout: str) -> int:
     """Show what apply would change in the cloud described by DIRECTORY."""
@@ -177,13 +210,18 @@ def plan(directory: str, out: str | None, destroy: bool, detailed: bool, as_json
         the_plan, config, _state, providers = _make_plan(
             ws, destroy=destroy, targets=targets, replace=replace, refresh=refresh, refresh_only=refresh_only,
             provider_name=provider_name, lock_timeout=lock_timeout, command="csiac plan")
-        wsp.close_providers(providers)
+        try:
+            rehearsal = _rehearse(the_plan, config, providers, parallelism=parallelism) if rehearse else None
+        finally:
+            wsp.close_providers(providers)
         click.echo(_render(the_plan, as_json=as_json, markdown=markdown, directory=ws.directory,
-                           relative_to=Path(out).parent if out else None, config=config))
+                           relative_to=Path(out).parent if out else None, config=config, rehearsal=rehearsal))
         if out:
             doc = _plan_document(the_plan, ws.directory, Path(out).parent, config)
             _write_json_file(out, doc)
             click.echo(f"Saved the plan to {out} (digest {doc['digest']}). Apply it with: csiac apply {out}", err=True)
+    if rehearsal is not None and not rehearsal.ok:
+        return EXIT_ERROR
     if detailed and the_plan.has_changes:
         return EXIT_CHANGES
     return EXIT_OK
@@ -342,12 +380,30 @@ def apply_options(func: Any) -> Any:
     return func
 
 
+def _rehearsal_passed(the_plan: Any, config: Any, providers: dict[str, Any], *, parallelism: int) -> bool:
+    """apply --rehearse: rehearse, show the verdict; on a refusal close the providers and say nothing was changed."""
+    from cloudstack_iac.render.rehearsal import render_rehearsal_text
+
+    try:
+        rehearsal = _rehearse(the_plan, config, providers, parallelism=parallelism)
+    except BaseException:
+        wsp.close_providers(providers)
+        raise
+    click.echo(render_rehearsal_text(rehearsal).lstrip("\n"))
+    if rehearsal.ok:
+        return True
+    wsp.close_providers(providers)
+    click.echo("error: apply stopped before changing anything: the rehearsal failed. Nothing was written to the cloud or "
+               "the state.", err=True)
+    return False
+
+
 def _apply_command(target: str, *, destroy: bool, auto_approve: bool, parallelism: int, staged: str | None,
                    targets: tuple[str, ...], replace: tuple[str, ...], refresh: bool, refresh_only: bool,
-                   provider_name: str | None, state_path: str | None, lock_timeout: str) -> int:
+                   provider_name: str | None, state_path: str | None, lock_timeout: str, rehearse: bool = False) -> int:
     if Path(target).is_file():
         return _apply_saved(target, auto_approve=auto_approve, parallelism=parallelism, staged=staged,
-                            provider_name=provider_name, state_path=state_path, lock_timeout=lock_timeout)
+                            provider_name=provider_name, state_path=state_path, lock_timeout=lock_timeout, rehearse=rehearse)
     with wsp.Workspace.open(target, state_path=state_path) as ws:
         command = "csiac destroy" if destroy else "csiac apply"
         the_plan, config, _state, providers = _make_plan(
@@ -358,6 +414,8 @@ def _apply_command(target: str, *, destroy: bool, auto_approve: bool, parallelis
             wsp.close_providers(providers)
             _forget_gone(ws, the_plan, _state)
             return EXIT_OK
+        if rehearse and not _rehearsal_passed(the_plan, config, providers, parallelism=parallelism):
+            return EXIT_ERROR
         question = "Do you really want to destroy all resources?" if destroy else "Do you want to perform these actions?"
         if not _confirm(auto_approve, question):
             wsp.close_providers(providers)
@@ -367,7 +425,7 @@ def _apply_command(target: str, *, destroy: bool, auto_approve: bool, parallelis
 
 
 def _apply_saved(path: str, *, auto_approve: bool, parallelism: int, staged: str | None, provider_name: str | None,
-                 state_path: str | None, lock_timeout: str) -> int:
+                 state_path: str | None, lock_timeout: str, rehearse: bool = False) -> int:
     from cloudstack_iac.plan.document import DIGEST_KEY, check_plan_fresh
 
     the_plan, saved_vars, doc = _read_plan_file(path)  # its digest is checked against the content: no need to redo it
@@ -384,16 +442,19 @@ def _apply_saved(path: str, *, auto_approve: bool, parallelism: int, staged: str
         choices = wsp.provider_choices(config, state, ws.settings, provider_name)
         providers = wsp.open_providers(ws, choices)
         _note(ws)
+        if rehearse and not _rehearsal_passed(the_plan, config, providers, parallelism=parallelism):
+            return EXIT_ERROR
         return _apply(ws, the_plan, config, providers, parallelism=parallelism, staged=staged)
 
 
 @click.command()
 @click.argument("target", default=".", type=click.Path())
 @click.option("-destroy", "--destroy", "destroy", is_flag=True, help="Destroy everything in state (as the destroy command).")
+@_rehearse_flag
 @apply_options
 @plan_options
 @run
-def apply(target: str, destroy: bool, auto_approve: bool, parallelism: int, staged: str | None, targets: tuple[str, ...],
+def apply(target: str, destroy: bool, rehearse: bool, auto_approve: bool, parallelism: int, staged: str | None, targets: tuple[str, ...],
           replace: tuple[str, ...], refresh: bool, refresh_only: bool, provider_name: str | None,
           var: tuple[str, ...], var_file: tuple[str, ...], state_path: str | None, lock_timeout: str) -> int:
     """Carry out a plan: TARGET is a configuration directory (plan, confirm, apply) or a saved plan file."""
@@ -404,7 +465,7 @@ def apply(target: str, destroy: bool, auto_approve: bool, parallelism: int, stag
         raise DiagnosticError(error("-destroy and -refresh-only cannot be used together"))
     return _apply_command(target, destroy=destroy, auto_approve=auto_approve, parallelism=parallelism, staged=staged,
                           targets=targets, replace=replace, refresh=refresh, refresh_only=refresh_only,
-                          provider_name=provider_name, state_path=state_path, lock_timeout=lock_timeout)
+                          provider_name=provider_name, state_path=state_path, lock_timeout=lock_timeout, rehearse=rehearse)
 
 
 @click.command()
