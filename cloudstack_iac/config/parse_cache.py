@@ -21,6 +21,7 @@ import marshal
 import operator
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ from cloudstack_iac.config import syntax as s
 from cloudstack_iac.diags import SourceRange
 
 MIN_BYTES = 32 * 1024
-_FORMAT = b"csiac-parse-cache-3"
+_FORMAT = b"csiac-parse-cache-4"
 _CLASSES: tuple[type, ...] = (s.Literal, s.TemplateIf, s.TemplateFor, s.Template, s.GetAttr, s.IndexOp, s.SplatOp,
                               s.Traversal, s.Call, s.Unary, s.Binary, s.Conditional, s.TupleExpr, s.ObjectExpr,
                               s.ForExpr, s.Attribute, s.Block, s.Body)
@@ -146,25 +147,66 @@ def _encode(body: s.Body) -> tuple[list[tuple[int, int]], Any]:
 
 
 def _decode(raw: Any, filename: str) -> Any:
+    """The tree of an entry: one small decoder per node class, which knows which fields hold nodes (a
+    generic walk that asks every value what it is costs half as much again, at 50,000 blocks 0.35 s
+    against 0.22 s)."""
     table, tree = raw
     positions = [SourceRange(filename, line, column) for line, column in table]
-    classes, pos_at, scalars = _CLASSES, _POS_AT, _SCALARS
+    scalars = _SCALARS
+    pos = positions.__getitem__
 
-    def decode(v: Any) -> Any:
-        kind = type(v)
-        if kind is tuple:
-            tag = v[0]
-            if tag == _TUPLE:
-                return tuple([x if type(x) in scalars else decode(x) for x in v[1:]])
-            args = [x if type(x) in scalars else decode(x) for x in v[1:]]
-            at = pos_at[tag]
-            if at is not None:
-                args[at] = positions[args[at]]
-            return classes[tag](*args)
-        if kind is list:
-            return [x if type(x) in scalars else decode(x) for x in v]
-        if kind is dict:
-            return {k: x if type(x) in scalars else decode(x) for k, x in v.items()}
-        return v
+    def one(v: Any) -> Any:
+        return decoders[v[0]](v)
 
-    return decode(tree)
+    def maybe(v: Any) -> Any:
+        return None if v is None else decoders[v[0]](v)
+
+    def many(values: list[Any]) -> list[Any]:
+        return [decoders[v[0]](v) for v in values]
+
+    def parts(values: list[Any]) -> list[Any]:  # template parts: text or nodes
+        return [v if type(v) is str else decoders[v[0]](v) for v in values]
+
+    def value(v: Any) -> Any:  # a literal's value: a scalar, else the generic walk
+        return v if type(v) in scalars else _decode_any(v, positions)
+
+    decoders: list[Callable[[Any], Any]] = [
+        lambda v: s.Literal(value(v[1]), pos(v[2])),
+        lambda v: s.TemplateIf(one(v[1]), parts(v[2]), parts(v[3]), pos(v[4])),
+        lambda v: s.TemplateFor(v[1], v[2], one(v[3]), parts(v[4]), pos(v[5])),
+        lambda v: s.Template(parts(v[1]), pos(v[2])),
+        lambda v: s.GetAttr(v[1]),
+        lambda v: s.IndexOp(one(v[1])),
+        lambda v: s.SplatOp(v[1]),
+        lambda v: s.Traversal(maybe(v[1]), v[2], many(v[3]), pos(v[4])),
+        lambda v: s.Call(v[1], many(v[2]), v[3], pos(v[4])),
+        lambda v: s.Unary(v[1], one(v[2]), pos(v[3])),
+        lambda v: s.Binary(v[1], one(v[2]), one(v[3]), pos(v[4])),
+        lambda v: s.Conditional(one(v[1]), one(v[2]), one(v[3]), pos(v[4])),
+        lambda v: s.TupleExpr(many(v[1]), pos(v[2])),
+        lambda v: s.ObjectExpr([(one(k), one(x)) for _tag, k, x in v[1]], pos(v[2])),
+        lambda v: s.ForExpr(v[1], v[2], one(v[3]), maybe(v[4]), one(v[5]), maybe(v[6]), v[7], pos(v[8])),
+        lambda v: s.Attribute(v[1], one(v[2]), pos(v[3])),
+        lambda v: s.Block(v[1], v[2], one(v[3]), pos(v[4])),
+        lambda v: s.Body({k: one(x) for k, x in v[1].items()}, many(v[2])),
+    ]
+    return one(tree)
+
+
+def _decode_any(v: Any, positions: list[SourceRange]) -> Any:
+    """Any encoded value, asked what it is at every step (nodes, tuples, lists, dicts, scalars)."""
+    kind = type(v)
+    if kind is tuple:
+        tag = v[0]
+        if tag == _TUPLE:
+            return tuple([_decode_any(x, positions) for x in v[1:]])
+        args = [_decode_any(x, positions) for x in v[1:]]
+        at = _POS_AT[tag]
+        if at is not None:
+            args[at] = positions[args[at]]
+        return _CLASSES[tag](*args)
+    if kind is list:
+        return [_decode_any(x, positions) for x in v]
+    if kind is dict:
+        return {k: _decode_any(x, positions) for k, x in v.items()}
+    return v

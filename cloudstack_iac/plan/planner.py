@@ -121,7 +121,8 @@ class _Planner:
     def topological(self, resources: Mapping[str, DesiredResource]) -> list[str]:
         depends: dict[str, set[str]] = {}
         for address, r in resources.items():
-            values = normalized_values(r.type, r.values)
+            checked = self.config.normalized.get(address)
+            values = dict(checked[1]) if checked is not None and checked[0] is r.values else normalized_values(r.type, r.values)
             self.desired[address] = values
             self.targets[address] = self.reference_targets(r, values)
             depends[address] = set(r.depends_on) | set(self.targets[address].values())

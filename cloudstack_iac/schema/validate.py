@@ -172,6 +172,7 @@ def validate_configuration(config: Configuration, known_ids: Mapping[str, str] |
             values[key] = normalized_values(resource.type, resource.values)
         else:
             values[key] = normalized
+            config.normalized[key] = (resource.values, normalized)
     for diag in check_rules(config, known_ids or {}, values, frozenset(broken)):
         if diag.address not in broken:
             diags.append(_redacted(diag, config.resources.get(diag.address or "")))
