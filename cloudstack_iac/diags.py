@@ -8,7 +8,7 @@ from source) or the resource address and attribute, so it always renders as one 
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 
@@ -127,3 +127,16 @@ class DiagnosticError(Exception):
             diags = [diags]
         self.diagnostics = diags if isinstance(diags, Diagnostics) else Diagnostics(list(diags))
         super().__init__("; ".join(d.one_line() for d in self.diagnostics))
+
+
+def quoted(name: str) -> str:
+    """How argument and type names are quoted in messages: ``"cluster_name"``, as Terraform does."""
+    return f'"{name}"'
+
+
+def did_you_mean(word: str, candidates: Iterable[str], show: Callable[[str], str] = repr, cutoff: float = 0.6) -> str:
+    """``"; did you mean X?"`` naming the closest candidate, or ``""``: one wording for every unknown-name error."""
+    import difflib
+
+    close = difflib.get_close_matches(word, [str(c) for c in candidates], n=1, cutoff=cutoff)
+    return f"; did you mean {show(close[0])}?" if close else ""

@@ -7,12 +7,22 @@ Two wrappers exist beside them:
   turned into a string; operators, functions and templates that touch it yield ``Unknown``. When the
   whole value is exactly one attribute of one resource (``zone_id = cloudstack_zone.z.id``), ``ref``
   and ``path`` say which, so apply can fill it in as soon as that resource exists.
+
+Where a secret would be written into a plan or state document, ``SENSITIVE_MARKER`` stands in its place;
+apply takes the real value from the configuration.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+
+SENSITIVE_MARKER = "(sensitive)"  # what plan and state documents hold in place of a secret
+
+
+def is_masked(value: Any) -> bool:
+    """True where a document holds the marker instead of a secret."""
+    return isinstance(value, str) and value == SENSITIVE_MARKER
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,9 +25,7 @@ from cloudstack_iac.providers.base import Provider, ProviderError
 from cloudstack_iac.schema import get_schema
 from cloudstack_iac.state.document import ResourceState, StateDocument, digest_secret
 from cloudstack_iac.state.journal import StateJournal
-from cloudstack_iac.values import Unknown
-
-SENSITIVE = "(sensitive)"
+from cloudstack_iac.values import Unknown, is_masked
 
 
 class StepInputError(Exception):
@@ -105,7 +103,7 @@ class _Run:
         out: dict[str, Any] = {}
         secrets = self.secrets.get(step.address, {})
         for attr, value in step.inputs.items():
-            if value == SENSITIVE:
+            if is_masked(value):
                 if attr not in secrets:
                     raise StepInputError(f"the value of sensitive argument {attr} is not available (is the configuration loaded?)")
                 out[attr] = secrets[attr]

@@ -110,9 +110,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "output": ("output_command", "output"),
     "plan": ("commands", "plan"),
     "show": ("commands", "show"),
-    "simulator": ("commands", "simulator"),
+    "simulator": ("simulator_commands", "simulator"),
     "state": ("state_commands", "state"),
-    "validate": ("commands", "validate"),
+    "validate": ("validate_command", "validate"),
     "version": ("version_command", "version"),
 }
 

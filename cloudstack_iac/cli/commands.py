@@ -34,12 +34,14 @@ PLAN_FILE_DIR_KEY = "config_dir"
 
 
 def register(group: click.Group) -> None:
-    for command in (validate, plan, apply, destroy, show, graph, simulator):
-        group.add_command(command)
-    from cloudstack_iac.cli import drift_commands, lock_commands, state_commands
+    from cloudstack_iac.cli import drift_commands, lock_commands, simulator_commands, state_commands
     from cloudstack_iac.cli.fmt_command import fmt
     from cloudstack_iac.cli.output_command import output
+    from cloudstack_iac.cli.validate_command import validate
     from cloudstack_iac.cli.version_command import version
+
+    for command in (validate, plan, apply, destroy, show, graph, simulator_commands.simulator):
+        group.add_command(command)
 
     state_commands.register(group)
     drift_commands.register(group)
@@ -59,38 +61,6 @@ def _fail_on_errors(diags: Diagnostics) -> None:
     if diags.has_errors:
         raise DiagnosticError(diags)
     print_diagnostics(diags)
-
-
-# --------------------------------------------------------------------------------------------- validate
-@click.command()
-@click.argument("directory", default=".", type=click.Path(file_okay=False))
-@click.option("--json", "-json", "as_json", is_flag=True, help="Machine-readable result.")
-@var_options
-@run
-def validate(directory: str, as_json: bool, var: tuple[str, ...], var_file: tuple[str, ...]) -> int:
-    """Check the configuration in DIRECTORY against the language and CloudStack's rules."""
-    try:
-        ws = wsp.Workspace.open(directory)
-        config, diags = wsp.evaluate(ws, current_var_sources(), StateDocument())
-    except DiagnosticError as exc:
-        diags = exc.diagnostics
-        config = None
-    if as_json:
-        click.echo(json.dumps({
-            "valid": not diags.has_errors,
-            "error_count": len(diags.errors),
-            "warning_count": len(diags.warnings),
-            "resource_count": len(config.resources) if config is not None else 0,
-            "diagnostics": [d.to_json() for d in diags],
-        }, indent=2))
-        return EXIT_ERROR if diags.has_errors else EXIT_OK
-    print_diagnostics(diags)
-    if diags.has_errors:
-        click.echo(f"{len(diags.errors)} error(s), {len(diags.warnings)} warning(s).", err=True)
-        return EXIT_ERROR
-    assert config is not None
-    click.echo(f"Success! The configuration is valid ({len(config.resources)} resources, {len(diags.warnings)} warning(s)).")
-    return EXIT_OK
 
 
 # ----------------------------------------------------------------------------------------- plan family
@@ -528,109 +498,4 @@ def graph(directory: str, fmt: str, plan_file: str | None, var: tuple[str, ...],
         _fail_on_errors(diags)
         nodes, edges, labels, classes = config_graph(config)
     click.echo(render_graph(nodes, edges, fmt=fmt, labels=labels, classes=classes))  # type: ignore[arg-type]
-    return EXIT_OK
-
-
-# ------------------------------------------------------------------------------------------ simulator
-@click.group()
-def simulator() -> None:
-    """The embedded CloudStack simulator: inspect, empty or serve it over CloudStack's HTTP API."""
-
-
-def _simulator_db(directory: str, db: str | None) -> Path:
-    return Path(db) if db else Path(directory) / ".csiac" / "simulator.db"
-
-
-@simulator.command("show")
-@click.argument("directory", default=".", type=click.Path(file_okay=False))
-@click.option("--db", default=None, help="Simulator database (default DIRECTORY/.csiac/simulator.db).")
-@click.option("--json", "-json", "as_json", is_flag=True)
-@run
-def simulator_show(directory: str, db: str | None, as_json: bool) -> int:
-    """Print what the simulator holds."""
-    from cloudstack_iac.providers.simulator.engine import SimulatorEngine
-
-    path = _simulator_db(directory, db)
-    if not path.exists():
-        click.echo(f"The simulator at {path} is empty (no database yet).")
-        return EXIT_OK
-    engine = SimulatorEngine(path)
-    try:
-        dump = engine.dump()
-    finally:
-        engine.close()
-    if as_json:
-        click.echo(json.dumps(dump, indent=2, sort_keys=True, default=str))
-        return EXIT_OK
-    total = sum(len(v) for v in dump.values())
-    click.echo(f"Simulator {path}: {total} objects")
-    for kind, objects in dump.items():
-        if not objects:
-            continue
-        click.echo(f"  {kind} ({len(objects)})")
-        for obj in objects[:50]:
-            name = obj.get("name") or obj.get("ipaddress") or obj.get("traffictype") or obj.get("startip") or ""
-            state = obj.get("allocationstate") or obj.get("state") or obj.get("resourcestate") or ""
-            click.echo(f"    {obj.get('id', '')}  {name}  {state}".rstrip())
-        if len(objects) > 50:
-            click.echo(f"    ... {len(objects) - 50} more")
-    return EXIT_OK
-
-
-@simulator.command("reset")
-@click.argument("directory", default=".", type=click.Path(file_okay=False))
-@click.option("--db", default=None, help="Simulator database (default DIRECTORY/.csiac/simulator.db).")
-@run
-def simulator_reset(directory: str, db: str | None) -> int:
-    """Empty the simulator."""
-    from cloudstack_iac.providers.simulator.engine import SimulatorEngine
-
-    path = _simulator_db(directory, db)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    engine = SimulatorEngine(path)
-    try:
-        engine.reset()
-    finally:
-        engine.close()
-    click.echo(f"The simulator at {path} is now empty.")
-    return EXIT_OK
-
-
-@simulator.command("serve")
-@click.argument("directory", default=".", type=click.Path(file_okay=False))
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8080, show_default=True, type=int, help="0 picks a free port.")
-@click.option("--api-key", default=None, envvar="CSIAC_SIM_API_KEY", help="Require signed requests with this key.")
-@click.option("--secret-key", default=None, envvar="CSIAC_SIM_SECRET_KEY", help="Secret for --api-key.")
-@click.option("--latency-ms", default=0.0, type=float, help="Delay added to every call.")
-@click.option("--fail-rate", default=0.0, type=click.FloatRange(0, 1), help="Fraction of calls answered with 530.")
-@click.option("--async-fail-rate", default=0.0, type=click.FloatRange(0, 1), help="Fraction of async jobs that fail.")
-@click.option("--drop-rate", default=0.0, type=click.FloatRange(0, 1), help="Fraction of connections dropped unanswered.")
-@click.option("--throttle-rps", default=None, type=float, help="Answer 429 beyond this many requests a second (api.throttling).")
-@click.option("--db", "--state", "db", default=None, help="Simulator database (default DIRECTORY/.csiac/simulator.db).")
-@click.option("--request-timeout", default=30.0, show_default=True, type=click.FloatRange(min=0.01),
-              help="Seconds a client may take to send a request before the connection is closed.")
-@run
-def simulator_serve(directory: str, host: str, port: int, api_key: str | None, secret_key: str | None, latency_ms: float,
-                    fail_rate: float, async_fail_rate: float, drop_rate: float, throttle_rps: float | None, db: str | None,
-                    request_timeout: float) -> int:
-    """Serve the simulator of DIRECTORY (the database its embedded provider uses) at /client/api, exactly as a
-    CloudStack management server does."""
-    from cloudstack_iac.server.serve import serve
-
-    if (api_key is None) != (secret_key is None):
-        raise DiagnosticError(error("--api-key and --secret-key go together"))
-    if not Path(directory).is_dir():
-        raise DiagnosticError(error(f"{directory}: no such configuration directory"))
-    path = _simulator_db(directory, db)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    db = str(path)
-
-    def ready(bound: int) -> None:
-        click.echo(f"listening on http://{host}:{bound}/client/api", err=False)
-        sys.stdout.flush()
-
-    serve(host=host, port=port, db_path=db, api_key=api_key, secret_key=secret_key, latency_ms=latency_ms,
-          fail_rate=fail_rate, async_fail_rate=async_fail_rate, drop_rate=drop_rate, throttle_rps=throttle_rps, ready=ready,
-          request_timeout=request_timeout)
     return EXIT_OK

@@ -18,7 +18,7 @@ from cloudstack_iac.diags import DiagnosticError, Diagnostics, error
 from cloudstack_iac.model import Configuration, Settings
 from cloudstack_iac.plan import PlanOptions, make_plan
 from cloudstack_iac.plan.model import Plan
-from cloudstack_iac.providers.base import LiveObject, Provider
+from cloudstack_iac.providers.base import LiveObject, Provider, RateLimited
 from cloudstack_iac.providers.registry import load_provider
 from cloudstack_iac.schema import get_schema, validate_configuration
 from cloudstack_iac.state.backend import StateBackend
@@ -233,7 +233,7 @@ def scan_live(providers: Mapping[str, Provider], config: Configuration | None, s
     scan = LiveScan()
     for key, types in types_by_key.items():
         provider = providers[key]
-        if max_rps and hasattr(provider, "set_rate_limit"):
+        if max_rps and isinstance(provider, RateLimited):
             provider.set_rate_limit(max_rps)
         result = provider.read(sorted(t for t in types if get_schema(t) is not None))
         scan.errors.extend(f"provider {key!r}: {message}" for message in result.errors)

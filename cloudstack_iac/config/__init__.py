@@ -18,9 +18,9 @@ from typing import Any
 
 from cloudstack_iac.addrs import AddressError, ResourceAddress
 from cloudstack_iac.config import syntax as s
+from cloudstack_iac.config.evaluate import FAILED, Context, ModuleRuntime
 from cloudstack_iac.config.expressions import EvalError, Evaluator, Poisoned
 from cloudstack_iac.config.loader import ModuleDef
-from cloudstack_iac.config.modules import FAILED, Context, ModuleRuntime
 from cloudstack_iac.config.settings import read_settings
 from cloudstack_iac.config.variables import root_variable_values
 from cloudstack_iac.diags import Diagnostics, error

@@ -7,20 +7,19 @@ looks the objects up through the provider and evaluates again with what it found
 
 from __future__ import annotations
 
-import difflib
 from typing import TYPE_CHECKING, Any
 
 from cloudstack_iac.config import syntax as s
 from cloudstack_iac.config.expressions import EvalError, Evaluator, Poisoned
 from cloudstack_iac.config.loader import DataDecl
-from cloudstack_iac.diags import error
+from cloudstack_iac.diags import did_you_mean, error
 from cloudstack_iac.model import DataSource
 from cloudstack_iac.schema.catalogue import get_schema
 from cloudstack_iac.schema.data_sources import DATA_SOURCES
 from cloudstack_iac.values import Unknown, contains_unknown
 
 if TYPE_CHECKING:
-    from cloudstack_iac.config.modules import ModuleRuntime
+    from cloudstack_iac.config.evaluate import ModuleRuntime
 
 _ALLOWED = ("filter", "provider", "depends_on")
 
@@ -33,8 +32,7 @@ def data_reference(rt: ModuleRuntime, trav: s.Traversal, ev: Evaluator) -> tuple
     key = f"{ops[0].name}.{ops[1].name}"  # type: ignore[union-attr]
     decl = rt.mdef.data.get(key)
     if decl is None:
-        close = difflib.get_close_matches(key, list(rt.mdef.data), n=1)
-        hint = f"; did you mean data.{close[0]}?" if close else ""
+        hint = did_you_mean(key, rt.mdef.data, lambda c: f"data.{c}")
         raise EvalError(f"reference to undeclared data source data.{key}{hint}", trav.pos)
     address = evaluate_data(rt, decl)
     if address is None:

@@ -20,7 +20,7 @@ from cloudstack_iac.config.functions import (
 )
 from cloudstack_iac.config.invariant import free_names, reads_none_of
 from cloudstack_iac.config.numbers import NumberProblem, arith, format_number, to_number
-from cloudstack_iac.diags import SourceRange
+from cloudstack_iac.diags import SourceRange, did_you_mean
 from cloudstack_iac.values import Unknown, contains_unknown
 
 
@@ -480,7 +480,4 @@ def _equal(a: Any, b: Any) -> bool:
 
 
 def _suggest(name: str, options: Any) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(name, [str(o) for o in options], n=1)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    return did_you_mean(name, options)

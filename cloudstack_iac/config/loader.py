@@ -6,7 +6,6 @@ in ``modules.py``. Unknown block types, missing labels and duplicates are report
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from cloudstack_iac.config import syntax as s
 from cloudstack_iac.config.compat import TERRAFORM_LANGUAGE, ConstraintProblem, allows
 from cloudstack_iac.config.files import config_files, display_path
 from cloudstack_iac.config.parser import parse_file
-from cloudstack_iac.diags import Diagnostics, SourceRange, error
+from cloudstack_iac.diags import Diagnostics, SourceRange, did_you_mean, error
 
 TOP_LEVEL_BLOCKS = ("variable", "locals", "resource", "data", "module", "output", "provider", "moved", "csiac", "terraform",
                     "check", "removed", "import")
@@ -319,8 +318,7 @@ def _read_body(mod: ModuleDef, body: s.Body, diags: Diagnostics) -> None:
         elif kind == "csiac":
             continue  # settings are read by config/settings.py
         else:
-            close = difflib.get_close_matches(kind, TOP_LEVEL_BLOCKS, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
+            hint = did_you_mean(kind, TOP_LEVEL_BLOCKS)
             diags.append(error(f"unknown block type {kind!r}{hint}", subject=block.pos))
 
 

@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from cloudstack_iac.config import syntax as s
+from cloudstack_iac.config.evaluate import FAILED, Slot
 from cloudstack_iac.config.expressions import EvalError, Evaluator
 from cloudstack_iac.config.files import display_path
 from cloudstack_iac.config.functions import FunctionContext
 from cloudstack_iac.config.loader import ModuleDef
-from cloudstack_iac.config.modules import FAILED, Slot
 from cloudstack_iac.config.numbers import NumberProblem, parse_number
 from cloudstack_iac.config.parser import parse_expression, parse_file
 from cloudstack_iac.config.types import TypeProblem, parse_type

@@ -14,9 +14,9 @@ from deepdiff import DeepDiff
 
 from cloudstack_iac.schema.base import ResourceSchema
 from cloudstack_iac.state.document import ResourceState, digest_secret
-from cloudstack_iac.values import Unknown
+from cloudstack_iac.values import SENSITIVE_MARKER, Unknown
 
-SENSITIVE = "(sensitive)"
+SENSITIVE = SENSITIVE_MARKER  # re-exported for the planner
 
 
 def changed_attributes(schema: ResourceSchema | None, values: Mapping[str, Any], prior: ResourceState, *,

@@ -20,13 +20,12 @@ from typing import Any
 import orjson
 
 from cloudstack_iac.diags import DiagnosticError, Diagnostics, error
-from cloudstack_iac.plan.model import PLAN_FORMAT_VERSION, Action, Plan, ResourceChange, Step, StepOp
+from cloudstack_iac.plan.model import PLAN_FORMAT_VERSION, Action, Plan, Reason, ResourceChange, Step, StepOp
 from cloudstack_iac.state.document import FailureDomain, StateDocument
 from cloudstack_iac.state.file import Pairs, state_from_dict, state_parts, state_to_dict
-from cloudstack_iac.values import Unknown
+from cloudstack_iac.values import SENSITIVE_MARKER, Unknown
 
 UNKNOWN_KEY = "$unknown"
-SENSITIVE_MARKER = "(sensitive)"  # what changes hold in place of a secret (plan/diff.py)
 DIGEST_KEY = "digest"
 VARIABLES_KEY = "variables"  # Terraform's shape: {"name": {"value": ...}}, non-sensitive variables only
 # Keys of the document that apply reads; everything else in a plan file is derived or informational.
@@ -96,7 +95,7 @@ def change_from_dict(raw: Mapping[str, Any]) -> ResourceChange:
         address=str(raw["address"]), type=str(raw["type"]), actions=tuple(Action(a) for a in raw["actions"]),
         before=decode_value(raw.get("before")), after=decode_value(raw.get("after")),
         changed_attrs=tuple(raw.get("changed_attributes") or ()), replace_because=tuple(raw.get("replace_because") or ()),
-        reason=raw.get("reason"), resource_id=raw.get("resource_id"), provider=raw.get("provider", "default"),
+        reason=Reason(raw["reason"]) if raw.get("reason") else None, resource_id=raw.get("resource_id"), provider=raw.get("provider", "default"),
         domain=_domain_from(raw.get("failure_domain")), user_visible=bool(raw.get("user_visible")),
         sensitive_attrs=frozenset(raw.get("sensitive_attributes") or ()),
         attr_diffs=dict(decode_value(raw.get("attribute_diffs")) or {}),

@@ -41,6 +41,21 @@ class StepOp(enum.StrEnum):
     CANCEL_STORAGE_MAINTENANCE = "cancel_storage_maintenance"  # cancelStorageMaintenance: a pool back in service
 
 
+class Reason(enum.StrEnum):
+    """Why a change is what it is; shown to reviewers (render/) and kept in plan files as its string."""
+
+    TAINTED = "tainted"
+    REPLACE_BY_REQUEST = "replace_by_request"  # -replace ADDRESS
+    REPLACE_BY_TRIGGERS = "replace_by_triggers"  # lifecycle replace_triggered_by
+    CANNOT_UPDATE = "cannot_update"  # an argument CloudStack cannot change in place
+    CASCADE = "cascade"  # what it belongs to is replaced
+    NO_CONFIG = "no_config"  # no longer in the configuration
+    DESTROY = "destroy"  # plan -destroy
+    DELETED_OUTSIDE = "deleted_outside"  # in state, gone from the cloud: created again
+    ADOPT = "adopt"  # made by an interrupted apply, found by natural key: recorded, not duplicated
+    REFRESH = "refresh"  # refresh-only: state follows the cloud
+
+
 @dataclass(slots=True)
 class ResourceChange:
     address: str
@@ -50,7 +65,7 @@ class ResourceChange:
     after: dict[str, Any] | None  # desired attributes; values.Unknown where known only after apply
     changed_attrs: tuple[str, ...] = ()  # top-level attributes that differ
     replace_because: tuple[str, ...] = ()  # arguments that force the replacement
-    reason: str | None = None  # "tainted", "replace_by_request", "cannot_update", "cascade", "no_config"...
+    reason: Reason | None = None
     resource_id: str | None = None  # CloudStack id of the existing object
     provider: str = "default"
     domain: FailureDomain = field(default_factory=FailureDomain)

@@ -28,7 +28,7 @@ from itertools import pairwise
 
 from cloudstack_iac.plan.graph import CycleError, topological
 from cloudstack_iac.plan.keys import NameKey, RangeKey, keys_of
-from cloudstack_iac.plan.model import Action, ResourceChange, Step, StepOp
+from cloudstack_iac.plan.model import Action, Reason, ResourceChange, Step, StepOp
 from cloudstack_iac.schema import get_schema
 
 ENABLE_ATTR = {"cloudstack_zone": "allocation_state", "cloudstack_physical_network": "state"}
@@ -185,7 +185,7 @@ def _change_steps(g: StepGraph, change: ResourceChange, context: OrderContext, c
             teardown[change.address] = maintenance[change.address] = mid
     if Action.CREATE in actions:
         inputs = dict(change.after or {})
-        op = StepOp.ADOPT if change.reason == "adopt" else StepOp.CREATE
+        op = StepOp.ADOPT if change.reason == Reason.ADOPT else StepOp.CREATE
         wants_enable = attr is not None and inputs.get(attr) == "Enabled"
         if wants_enable:
             inputs[attr] = "Disabled"  # type: ignore[index]

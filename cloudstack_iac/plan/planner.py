@@ -32,7 +32,7 @@ from cloudstack_iac.plan.diff import (
 )
 from cloudstack_iac.plan.domains import Domains, state_zone_of
 from cloudstack_iac.plan.graph import CycleError, topological
-from cloudstack_iac.plan.model import Action, Plan, ResourceChange
+from cloudstack_iac.plan.model import Action, Plan, Reason, ResourceChange
 from cloudstack_iac.plan.moves import apply_moves, forget_removed
 from cloudstack_iac.plan.order import SERVICE_STATE, OrderContext, build_steps
 from cloudstack_iac.plan.refresh import refresh_state, service_states
@@ -113,10 +113,10 @@ class _Planner:
             self.plan_desired(resource, address in replace, self.triggered_by(resource))
         for address, resource in self.state.resources.items():
             if address not in self.config.resources:
-                self.changes[address] = self.delete_change(resource, "no_config")
+                self.changes[address] = self.delete_change(resource, Reason.NO_CONFIG)
         if self.options.destroy:
             for address, resource in self.state.resources.items():
-                self.changes[address] = self.delete_change(resource, "destroy")
+                self.changes[address] = self.delete_change(resource, Reason.DESTROY)
             for address, _r in self.config.resources.items():
                 if address not in self.state.resources:
                     self.changes.pop(address, None)
@@ -174,7 +174,7 @@ class _Planner:
             if self.adoptable(r, values):
                 return
             self.new_ids.add(address)
-            reason = "deleted_outside" if address in self.gone else None
+            reason = Reason.DELETED_OUTSIDE if address in self.gone else None
             self.changes[address] = ResourceChange(actions=(Action.CREATE,), before=None, reason=reason, **base)
             return
         changed = changed_attributes(schema, values, prior, sensitive=sensitive, ignore=r.lifecycle.ignore_changes,
@@ -186,13 +186,13 @@ class _Planner:
                 self.diags.append(error(f"{address}: {attr} cannot change: {why}", subject=r.source, address=address))
         reason = None
         if force_replace:
-            reason = "replace_by_request"
+            reason = Reason.REPLACE_BY_REQUEST
         elif trigger is not None:
-            reason = "replace_by_triggers"
+            reason = Reason.REPLACE_BY_TRIGGERS
         elif prior.status == "tainted":
-            reason = "tainted"
+            reason = Reason.TAINTED
         elif replace_because:
-            reason = "cascade" if any(isinstance(values.get(a), Unknown) for a in replace_because) else "cannot_update"
+            reason = Reason.CASCADE if any(isinstance(values.get(a), Unknown) for a in replace_because) else Reason.CANNOT_UPDATE
         common = dict(before=shown_before(prior), changed_attrs=tuple(sorted(changed)), resource_id=prior.id, **base)
         if reason is not None:
             if r.lifecycle.prevent_destroy or values.get("prevent_destroy") is True:
@@ -303,7 +303,7 @@ class _Planner:
                 self.changes[address] = ResourceChange(
                     address=address, type=r.type, actions=(Action.CREATE,), before=None,
                     after={**shown_after(values, schema.sensitive), "id": object_id}, changed_attrs=differs,
-                    reason="adopt", resource_id=object_id, provider=r.provider, domain=self.domain(address),
+                    reason=Reason.ADOPT, resource_id=object_id, provider=r.provider, domain=self.domain(address),
                     sensitive_attrs=frozenset(schema.sensitive), dependencies=tuple(sorted(set(r.depends_on) | set(self.targets[address].values()))),
                     parent=self.parent_of(address))
                 return True
@@ -324,7 +324,7 @@ class _Planner:
                                      salt=self.state.salt)
         return tuple(sorted(changed))
 
-    def delete_change(self, resource: ResourceState, reason: str) -> ResourceChange:
+    def delete_change(self, resource: ResourceState, reason: Reason) -> ResourceChange:
         address = resource.address
         desired = self.config.resources.get(address)
         # lifecycle { prevent_destroy }, or the Terraform provider's host argument of that name (kept in state,
@@ -377,11 +377,11 @@ def make_plan(config: Configuration, prior: StateDocument, *, live: Mapping[tupl
     if options.refresh_only:
         changes = [ResourceChange(address=a, type=prior.resources[a].type, actions=(Action.UPDATE,),
                                   before={k: old for k, (old, _new) in d.items()}, after={k: new for k, (_old, new) in d.items()},
-                                  changed_attrs=tuple(sorted(d)), reason="refresh", resource_id=prior.resources[a].id,
+                                  changed_attrs=tuple(sorted(d)), reason=Reason.REFRESH, resource_id=prior.resources[a].id,
                                   provider=prior.resources[a].provider, domain=prior.resources[a].domain)
                    for a, d in sorted(drift.items())]
         changes += [ResourceChange(address=a, type=prior.resources[a].type, actions=(Action.DELETE,), before=shown_before(prior.resources[a]),
-                                   after=None, reason="deleted_outside", resource_id=prior.resources[a].id,
+                                   after=None, reason=Reason.DELETED_OUTSIDE, resource_id=prior.resources[a].id,
                                    provider=prior.resources[a].provider, domain=prior.resources[a].domain)
                     for a in sorted(gone)]
         plan = Plan(prior.lineage, prior.serial, config.digest, changes, [], state, refresh_only=True, moved=moved)

@@ -82,3 +82,11 @@ class Provider(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class RateLimited(Protocol):
+    """A provider that can keep its requests under a rate (``-max-rps``; CloudStack answers 429 beyond
+    api.throttling). Optional: a plugin without it is read at its own pace."""
+
+    def set_rate_limit(self, max_rps: float | None) -> None: ...

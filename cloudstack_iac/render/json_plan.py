@@ -19,7 +19,7 @@ from cloudstack_iac import __version__
 from cloudstack_iac.addrs import AddressError, ResourceAddress
 from cloudstack_iac.model import Configuration
 from cloudstack_iac.plan.document import plan_to_dict
-from cloudstack_iac.plan.model import Action, Plan, ResourceChange
+from cloudstack_iac.plan.model import Action, Plan, Reason, ResourceChange
 from cloudstack_iac.plan.summary import summarize
 from cloudstack_iac.schema.catalogue import get_schema
 from cloudstack_iac.state.document import StateDocument
@@ -174,7 +174,7 @@ def _declared(config: Configuration | None) -> tuple[frozenset[str], frozenset[s
 
 
 def _action_reason(c: ResourceChange, declared: tuple[frozenset[str], frozenset[str]] | None) -> str | None:
-    if c.reason == "no_config" and declared is not None:
+    if c.reason == Reason.NO_CONFIG and declared is not None:
         blocks, modules = declared
         _name, index, module = _parse(c.address)
         parsed = _address(c.address)
@@ -216,7 +216,7 @@ def _drift(plan: Plan) -> list[dict[str, Any]]:
         return [resource_change(c) for c in plan.changes]
     out = []
     for c in plan.changes:
-        if c.reason == "deleted_outside" and c.actions == (Action.CREATE,):
+        if c.reason == Reason.DELETED_OUTSIDE and c.actions == (Action.CREATE,):
             out.append({**_identity(c.address, c.type), "change": {
                 "actions": ["delete"], "before": None, "after": None, "after_unknown": {},
                 "before_sensitive": False, "after_sensitive": False}})

@@ -12,7 +12,7 @@ import textwrap
 from collections import Counter
 from collections.abc import Iterable
 
-from cloudstack_iac.plan.model import Action, Plan, ResourceChange, Step, StepOp
+from cloudstack_iac.plan.model import Action, Plan, Reason, ResourceChange, Step, StepOp
 from cloudstack_iac.plan.summary import counts, kind, summarize
 from cloudstack_iac.render.values import KNOWN_AFTER_APPLY, show
 from cloudstack_iac.state.document import StateDocument
@@ -31,15 +31,15 @@ SYMBOL = {
 KINDS = ("create", "update", "replace", "delete")  # column order of every summary table
 
 REASONS = {
-    "tainted": "is tainted, so must be replaced",
-    "replace_by_request": "will be replaced, as requested",
-    "replace_by_triggers": "will be replaced because a resource in its replace_triggered_by changes",
-    "cannot_update": "must be replaced",
-    "cascade": "must be replaced because what it belongs to is replaced",
-    "no_config": "will be destroyed because it is no longer in the configuration",
-    "destroy": "will be destroyed",
-    "deleted_outside": "was deleted outside cloudstack-iac and will be created again",
-    "adopt": "was created by an interrupted apply and will be adopted (no duplicate is created)",
+    Reason.TAINTED: "is tainted, so must be replaced",
+    Reason.REPLACE_BY_REQUEST: "will be replaced, as requested",
+    Reason.REPLACE_BY_TRIGGERS: "will be replaced because a resource in its replace_triggered_by changes",
+    Reason.CANNOT_UPDATE: "must be replaced",
+    Reason.CASCADE: "must be replaced because what it belongs to is replaced",
+    Reason.NO_CONFIG: "will be destroyed because it is no longer in the configuration",
+    Reason.DESTROY: "will be destroyed",
+    Reason.DELETED_OUTSIDE: "was deleted outside cloudstack-iac and will be created again",
+    Reason.ADOPT: "was created by an interrupted apply and will be adopted (no duplicate is created)",
 }
 
 # Steps CloudStack needs beyond create/update/delete: marked so a reviewer sees hosts and pools
@@ -94,7 +94,7 @@ def replace_note(change: ResourceChange) -> str:
     if change.replace_because:
         names = ", ".join(change.replace_because)
         return f"{names} {'forces' if len(change.replace_because) == 1 else 'force'} replacement"
-    if change.reason and change.reason in REASONS and change.reason != "cannot_update":
+    if change.reason and change.reason in REASONS and change.reason != Reason.CANNOT_UPDATE:
         return REASONS[change.reason].removeprefix("will be ").removeprefix("is ")
     return ""
 
@@ -108,7 +108,7 @@ def _header(change: ResourceChange) -> str:
     elif change.actions == (Action.DELETE,):
         text = REASONS.get(reason or "destroy", "will be destroyed")
     else:
-        text = REASONS.get(reason or "cannot_update", "must be replaced")
+        text = REASONS.get(reason or Reason.CANNOT_UPDATE, "must be replaced")
         if change.actions == (Action.CREATE, Action.DELETE):
             text += " (the new one is created before the old one is destroyed)"
     return f"# {change.address} {text}"

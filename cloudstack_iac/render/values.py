@@ -10,11 +10,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from cloudstack_iac.values import Unknown
+from cloudstack_iac.values import Unknown, is_masked
 
 KNOWN_AFTER_APPLY = "(known after apply)"
 SENSITIVE_VALUE = "(sensitive value)"
-SENSITIVE_MARKER = "(sensitive)"  # how plan and state documents mask a secret
 UNKNOWN_KEY = "$unknown"  # how plan documents write values.Unknown (docs/plan-json.md)
 
 
@@ -25,7 +24,7 @@ def is_unknown(value: Any) -> bool:
 
 def show(value: Any, *, sensitive: bool = False) -> str:
     """One value as a person reads it: ``"10.1.0.1"``, ``true``, ``["a", "b"]``, ``(known after apply)``."""
-    if sensitive or (isinstance(value, str) and value == SENSITIVE_MARKER):
+    if sensitive or is_masked(value):
         return SENSITIVE_VALUE
     if is_unknown(value):
         return KNOWN_AFTER_APPLY

@@ -7,7 +7,6 @@ naming the address, the argument and where it was written; nothing here raises o
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -16,13 +15,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from cloudstack_iac.diags import Diagnostic, Diagnostics, error
+from cloudstack_iac.diags import Diagnostic, Diagnostics, did_you_mean, error, quoted
 from cloudstack_iac.model import Configuration, DesiredResource
 from cloudstack_iac.schema.base import ResourceSchema
 from cloudstack_iac.schema.catalogue import CATALOGUE, get_schema
 from cloudstack_iac.schema.normalize import canonical_sets, known_model, normalized_values
 from cloudstack_iac.schema.rules import check_rules
-from cloudstack_iac.values import Unknown, contains_unknown
+from cloudstack_iac.values import SENSITIVE_MARKER, Unknown, contains_unknown
 
 # What a user should have written, by pydantic error type.
 _EXPECTED = {
@@ -91,8 +90,7 @@ def validate_resource(resource: DesiredResource, diags: Diagnostics) -> dict[str
     addr = str(resource.address)
     schema = get_schema(resource.type)
     if schema is None:
-        close = difflib.get_close_matches(resource.type, CATALOGUE, n=1)
-        hint = f'; did you mean "{close[0]}"?' if close else f"; supported: {', '.join(sorted(CATALOGUE))}"
+        hint = did_you_mean(resource.type, CATALOGUE, quoted) or f"; supported: {', '.join(sorted(CATALOGUE))}"
         diags.append(error(f'unknown resource type "{resource.type}"{hint}', subject=resource.source, address=addr))
         return None
     fields = schema.model.model_fields
@@ -140,8 +138,7 @@ def _unknown_argument(resource: DesiredResource, addr: str, name: str, schema: R
     if name in schema.aliases:
         return error(f'unknown argument "{name}"; did you mean "{schema.aliases[name]}"? (the Terraform provider\'s schema '
                      f'spells it so)', subject=where, address=addr, attribute=name)
-    close = difflib.get_close_matches(name, list(fields), n=1)
-    hint = f'; did you mean "{close[0]}"?' if close else ""
+    hint = did_you_mean(name, fields, quoted)
     return error(f'unknown argument "{name}"{hint}', subject=where, address=addr, attribute=name)
 
 
@@ -194,7 +191,7 @@ def _redacted(diag: Diagnostic, resource: DesiredResource | None) -> Diagnostic:
             pieces.update(p for p in (text, *re.split(r"[/@?#=&,;\s]+", text)) if len(p) >= 4)
     summary = diag.summary
     for piece in sorted(pieces, key=len, reverse=True):
-        summary = summary.replace(piece, "(sensitive)")
+        summary = summary.replace(piece, SENSITIVE_MARKER)
     return diag if summary == diag.summary else replace(diag, summary=summary)
 
 

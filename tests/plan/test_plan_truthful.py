@@ -14,7 +14,7 @@ from cloudstack_iac.plan import PlanOptions, make_plan
 from cloudstack_iac.plan.graph import CycleError, topological
 from cloudstack_iac.plan.model import Action, StepOp
 from cloudstack_iac.plan.summary import summarize
-from cloudstack_iac.providers.api import TYPES
+from cloudstack_iac.providers.cloudstack.resources import RESOURCES as TYPES
 from cloudstack_iac.schema import get_schema
 from cloudstack_iac.schema.updates import LOCAL, REFUSED, REPLACE, UPDATE_CALLS
 from cloudstack_iac.state.document import StateDocument
@@ -48,7 +48,7 @@ def test_every_argument_change_has_a_decided_outcome(type_name: str) -> None:
     for attr, command in UPDATE_CALLS.get(type_name, {}).items():
         if attr in schema.model.model_fields and command not in OWN_COMMANDS:
             assert attr in TYPES[type_name].update_params, f"{type_name}.{attr} would not be sent with {command}"
-            assert TYPES[type_name].update == command
+            assert TYPES[type_name].update_command == command
 
 
 def test_cluster_url_change_is_an_error_at_plan_time_with_the_reason() -> None:

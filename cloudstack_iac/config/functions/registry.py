@@ -8,13 +8,13 @@ prefixes every message with the function's name.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from cloudstack_iac.config.functions.coerce import FunctionError, coerce
+from cloudstack_iac.diags import did_you_mean
 from cloudstack_iac.values import Unknown, contains_unknown
 
 
@@ -71,8 +71,7 @@ def call_function(name: str, args: list[Any], ctx: FunctionContext) -> Any:
     """Call one library function; bad arguments raise FunctionError, Unknown inputs give Unknown."""
     spec = REGISTRY.get(name)
     if spec is None:
-        close = difflib.get_close_matches(name.lower(), REGISTRY, n=1, cutoff=0.7)
-        hint = f"; did you mean {close[0]}?" if close else ""
+        hint = did_you_mean(name.lower(), REGISTRY, str, cutoff=0.7)
         raise FunctionError(f"unknown function {name}{hint}")
     if len(args) < spec.min_args or (spec.max_args is not None and len(args) > spec.max_args):
         raise _arity_error(name, spec, len(args))

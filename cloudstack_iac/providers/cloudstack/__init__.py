@@ -10,14 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cloudstack_iac.providers.api import ApiProvider
-from cloudstack_iac.providers.cloudstack.client import make_client, resolve_settings
+if TYPE_CHECKING:
+    from cloudstack_iac.providers.api import ApiProvider
 
 
 def CloudStackProvider(config: Mapping[str, Any], config_dir: Path, **options: Any) -> ApiProvider:
     """Entry-point factory: ``config`` is the provider block's values; ``config_dir`` is unused (no local files)."""
+    # imported here: providers.api imports this package's resources, so the package must not import it back
+    from cloudstack_iac.providers.api import ApiProvider
+    from cloudstack_iac.providers.cloudstack.client import make_client, resolve_settings
+
     settings = resolve_settings(config)
     return ApiProvider("cloudstack", make_client(settings), max_retries=settings.max_retries, backoff=settings.retry_backoff,
                        poll_interval=settings.poll_interval, job_timeout=settings.job_timeout,

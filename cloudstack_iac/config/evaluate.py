@@ -1,4 +1,6 @@
-"""Evaluate a configuration: module instances, variables, locals, resources, outputs.
+"""Evaluate a configuration: module instances, variables, locals, resources, outputs (the runtime).
+
+References are answered by references.py, count/for_each expansion by expansion.py.
 
 Evaluation is lazy and memoised: a reference evaluates what it names on first use, so the order of
 blocks in files never matters and a dependency cycle is caught where it closes, naming every member.
@@ -8,20 +10,20 @@ through locals, module inputs and outputs) is recorded: that is the instance's `
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import difflib
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cloudstack_iac.addrs import ModuleStep, ResourceAddress, format_key
+from cloudstack_iac.addrs import ModuleStep, ResourceAddress
 from cloudstack_iac.config import syntax as s
-from cloudstack_iac.config.data import data_reference, evaluate_data
+from cloudstack_iac.config.data import evaluate_data
+from cloudstack_iac.config.expansion import Expansion, expand
 from cloudstack_iac.config.expressions import EvalError, Evaluator, Poisoned
 from cloudstack_iac.config.files import display_path
-from cloudstack_iac.config.functions import FunctionContext, type_name
+from cloudstack_iac.config.functions import FunctionContext
 from cloudstack_iac.config.graph import ModuleGraph, module_graph
 from cloudstack_iac.config.loader import (
     MODULE_META,
@@ -32,26 +34,14 @@ from cloudstack_iac.config.loader import (
     ResourceDecl,
     load_module,
 )
-from cloudstack_iac.config.numbers import to_number
+from cloudstack_iac.config.references import FAILED, Slot, resolve, slot_value, undeclared
 from cloudstack_iac.config.types import TypeProblem, convert, parse_type
-from cloudstack_iac.diags import Diagnostics, SourceRange, error, warning
+from cloudstack_iac.diags import Diagnostics, SourceRange, did_you_mean, error, warning
 from cloudstack_iac.model import DataSource, DesiredResource, Lifecycle
 from cloudstack_iac.schema import get_schema
 from cloudstack_iac.values import Unknown, contains_unknown
 
-
-@dataclass(frozen=True, slots=True)
-class Slot:
-    """An evaluated named value with the resource instances it was computed from."""
-
-    value: Any
-    deps: frozenset[str] = frozenset()
-    sensitive: bool = False
-
-
-FAILED = Slot(None)  # evaluation failed and was reported; readers stop quietly
 TOO_DEEP = "expression is nested too deeply to evaluate"
-MAX_COUNT = 1_000_000  # beyond this a count is a typo, and expanding it would exhaust memory
 
 
 class Context:
@@ -152,6 +142,7 @@ class ModuleRuntime:
         self.modules: dict[str, dict[Any, ModuleRuntime] | ModuleRuntime] = {}
         # The module directories from the root down to this one, to refuse a module that sources itself.
         self.lineage: tuple[tuple[str, Path], ...] = (("root module", mdef.directory.resolve()),)
+        self.resolve = functools.partial(resolve, self)  # how this instance's expressions read names
         self.variables = self._variables(inputs, call_pos, root_input)
 
     # ------------------------------------------------------------------------------------- variables
@@ -226,66 +217,8 @@ class ModuleRuntime:
         raise EvalError(f"variables may not be used here ({trav.name})", trav.pos)
 
     # ------------------------------------------------------------------------------------- resolving
-    def resolve(self, trav: s.Traversal, ev: Evaluator) -> tuple[Any, int]:
-        name = trav.name or ""
-        ops = trav.ops
-        first = ops[0].name if ops and isinstance(ops[0], s.GetAttr) else None
-        if name == "var":
-            return self._slot_value(self._var(first, trav), ev), 1
-        if name == "local":
-            return self._slot_value(self._local(first, trav), ev), 1
-        if name == "module":
-            return self._module_ref(first, trav, ev)
-        if name == "data":
-            return data_reference(self, trav, ev)
-        if name in ("each", "count"):
-            raise EvalError(f"{name}.{first or '...'} is only available in blocks with {'for_each' if name == 'each' else 'count'}", trav.pos)
-        if name == "path":
-            paths = {"module": display_path(self.mdef.directory), "root": display_path(self.ctx.root), "cwd": "."}
-            if first not in paths:
-                raise EvalError("expected path.module, path.root or path.cwd", trav.pos)
-            return paths[first], 1
-        if name == "terraform" and first == "workspace":
-            return "default", 1
-        if name == "self":
-            raise EvalError("self is only available in a lifecycle postcondition (as in Terraform, where provisioners"
-                            " may use it too); refer to the argument's value or to TYPE.NAME.ATTR instead", trav.pos)
-        if first is not None and f"{name}.{first}" in self.mdef.resources:
-            return self._resource_ref(self.mdef.resources[f"{name}.{first}"], trav, ev)
-        raise EvalError(self._unknown_reference(name, first), trav.pos)
-
-    def _unknown_reference(self, name: str, first: str | None) -> str:
-        shown = f"{name}.{first}" if first else name
-        candidates = list(self.mdef.resources) + [f"var.{v}" for v in self.mdef.variables] + \
-            [f"local.{v}" for v in self.mdef.locals] + [f"module.{v}" for v in self.mdef.modules]
-        close = difflib.get_close_matches(shown, candidates, n=1)
-        hint = f"; did you mean {close[0]}?" if close else ""
-        if first is not None and name not in ("var", "local", "module", "each", "count", "path", "self"):
-            return f"reference to undeclared resource {shown}{hint}"
-        return f"reference to undeclared {shown}{hint}"
-
-    @staticmethod
-    def _slot_value(slot: Slot, ev: Evaluator) -> Any:
-        if slot is FAILED:
-            raise Poisoned()
-        if slot.deps:
-            ev.deps.update(slot.deps)
-        if slot.sensitive:
-            ev.sensitive = True
-        return slot.value
-
-    def _var(self, name: str | None, trav: s.Traversal) -> Slot:
-        if name is None or name not in self.variables:
-            close = difflib.get_close_matches(name or "", self.variables, n=1)
-            hint = f"; did you mean var.{close[0]}?" if close else ""
-            raise EvalError(f"reference to undeclared variable var.{name}{hint}", trav.pos)
-        return self.variables[name]
-
-    def _local(self, name: str | None, trav: s.Traversal) -> Slot:
-        if name is None or name not in self.mdef.locals:
-            close = difflib.get_close_matches(name or "", self.mdef.locals, n=1)
-            hint = f"; did you mean local.{close[0]}?" if close else ""
-            raise EvalError(f"reference to undeclared local value local.{name}{hint}", trav.pos)
+    def local(self, name: str) -> Slot:
+        """A local value, evaluated on first use (references.py checks that it is declared)."""
         slot = self.locals.get(name)
         if slot is None:
             slot = self._evaluate_named(f"local.{name}", self.mdef.locals[name].expr, self.mdef.locals[name].pos)
@@ -318,32 +251,10 @@ class ModuleRuntime:
             self.ctx.diags.append(error(exc.message, subject=exc.pos, address=address, attribute=attribute))
 
     # -------------------------------------------------------------------------------------- resources
-    def _resource_ref(self, decl: ResourceDecl, trav: s.Traversal, ev: Evaluator) -> tuple[Any, int]:
-        result = self.resource(decl)
-        if result.failed:
-            raise Poisoned()
-        expanded = decl.count is not None or decl.for_each is not None
-        if not expanded and len(trav.ops) > 1 and isinstance(trav.ops[1], s.IndexOp):
-            raise EvalError(f"{decl.key} has neither count nor for_each, so it takes no index [...]", trav.ops[1].key.pos)
-        if expanded and len(trav.ops) > 1 and isinstance(trav.ops[1], s.IndexOp):
-            key = ev.eval(trav.ops[1].key)
-            if isinstance(key, Unknown):
-                ev.deps.update(result.instances.values())
-                return Unknown(), 2
-            if decl.count is not None:
-                if not isinstance(key, int) or not 0 <= key < len(result.value):
-                    raise EvalError(f"{decl.key}[{key!r}] does not exist (count is {len(result.value)})", trav.ops[1].key.pos)
-                ev.deps.add(result.instances[key])
-                return result.value[key], 2
-            k = Evaluator.key_string(key, trav.ops[1].key.pos)
-            if k not in result.value:
-                close = difflib.get_close_matches(k, result.value, n=1)
-                hint = f"; did you mean {close[0]!r}?" if close else ""
-                raise EvalError(f"{decl.key}[{k!r}] does not exist{hint}", trav.ops[1].key.pos)
-            ev.deps.add(result.instances[k])
-            return result.value[k], 2
-        ev.deps.update(result.instances.values())
-        return result.value, 1
+    def _expand(self, count: s.Expr | None, for_each: s.Expr | None) -> tuple[Expansion | None, set[str]]:
+        """The block's instances and the resource instances its count or for_each read."""
+        ev = Evaluator(self.resolve, self.fctx)
+        return expand(ev, count, for_each), ev.deps
 
     def resource(self, decl: ResourceDecl) -> ResourceResult:
         result = self.resources.get(decl.key)
@@ -358,46 +269,9 @@ class ModuleRuntime:
         self.resources[decl.key] = result
         return result
 
-    def _expansion(self, count: s.Expr | None, for_each: s.Expr | None) -> tuple[list[tuple[Any, dict[str, Any]]] | None, set[str]]:
-        """Instance keys with their each/count variables; None for a plain block."""
-        ev = Evaluator(self.resolve, self.fctx)
-        if count is not None:
-            value = ev.eval(count)
-            if isinstance(value, Unknown):
-                raise EvalError("count depends on values known only after apply", count.pos)
-            if isinstance(value, str):
-                with contextlib.suppress(ValueError):
-                    value = to_number(value)
-            if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value <= MAX_COUNT or int(value) != value:
-                shown = repr(value) if isinstance(value, (str, int, float)) else f"a {type_name(value)}"
-                shown = shown if len(shown) <= 30 else shown[:27] + "..."
-                raise EvalError(f"count must be a whole number from 0 to {MAX_COUNT:,}, got {shown}", count.pos)
-            return [(i, {"count": {"index": i}}) for i in range(int(value))], ev.deps
-        if for_each is not None:
-            if isinstance(for_each, s.TupleExpr) or (isinstance(for_each, s.ForExpr) and for_each.key_expr is None):
-                raise EvalError("for_each must be a map or a set of strings, and this is a tuple; use toset([...])", for_each.pos)
-            value = ev.eval(for_each)
-            if ev.sensitive:
-                raise EvalError("for_each cannot use a sensitive value: instance keys appear in plans and state;"
-                                " use nonsensitive() if the keys are not secret", for_each.pos)
-            if contains_unknown(value) and (not isinstance(value, dict) or isinstance(value, Unknown)):
-                raise EvalError("for_each depends on values known only after apply", for_each.pos)
-            if isinstance(value, dict):
-                pairs = [(k, value[k]) for k in value]
-            elif isinstance(value, list):
-                if not all(isinstance(v, str) for v in value):
-                    raise EvalError("for_each over a list needs strings (a set of strings); use a map for other values", for_each.pos)
-                if len(set(value)) != len(value):
-                    raise EvalError("for_each keys must be unique; use toset()", for_each.pos)
-                pairs = [(v, v) for v in value]
-            else:
-                raise EvalError(f"for_each must be a map or a set of strings, got {type_name(value)}", for_each.pos)
-            return [(k, {"each": {"key": k, "value": v}}) for k, v in pairs], ev.deps
-        return None, ev.deps
-
     def _evaluate_resource(self, decl: ResourceDecl, node: str) -> ResourceResult:
         try:
-            expansion, meta_deps = self._expansion(decl.count, decl.for_each)
+            expansion, meta_deps = self._expand(decl.count, decl.for_each)
         except EvalError as exc:
             self._report(exc, node)
             return ResourceResult(None, failed=True)
@@ -648,7 +522,7 @@ class ModuleRuntime:
                 result = self.resource(self.mdef.resources[key])
                 out.update(result.instances.values())
             else:
-                self.ctx.diags.append(error(f"depends_on: {self._unknown_reference(trav.name or '', first)}", subject=trav.pos, address=node))
+                self.ctx.diags.append(error(f"depends_on: {undeclared(self, trav.name or '', first)}", subject=trav.pos, address=node))
         return frozenset(out)
 
     # ---------------------------------------------------------------------------------------- modules
@@ -677,7 +551,7 @@ class ModuleRuntime:
 
     def _instantiate(self, call: ModuleCall, node: str) -> dict[Any, ModuleRuntime] | ModuleRuntime | None:
         try:
-            expansion, meta_deps = self._expansion(call.count, call.for_each)
+            expansion, meta_deps = self._expand(call.count, call.for_each)
         except (EvalError, Poisoned) as exc:
             self._report(exc, node)
             return None
@@ -691,8 +565,7 @@ class ModuleRuntime:
         inputs_decl = {n: a for n, a in call.body.attributes.items() if n not in MODULE_META}
         for name, attr in inputs_decl.items():
             if name not in child_def.variables:
-                close = difflib.get_close_matches(name, child_def.variables, n=1)
-                hint = f"; did you mean {close[0]!r}?" if close else ""
+                hint = did_you_mean(name, child_def.variables)
                 self.ctx.diags.append(error(f"module {call.name!r}: unexpected argument {name!r}{hint}", subject=attr.pos, address=node))
         provider_key = self._module_provider(call, node)
         inherited = self.inherited_deps | self._expand_depends(call.depends_on, node)
@@ -734,40 +607,10 @@ class ModuleRuntime:
         self.ctx.diags.append(error("providers takes a map such as { cloudstack = cloudstack.ams }", subject=expr.pos, address=node))
         return self.provider_key
 
-    def _module_ref(self, name: str | None, trav: s.Traversal, ev: Evaluator) -> tuple[Any, int]:
-        if name is None or name not in self.mdef.modules:
-            raise EvalError(self._unknown_reference("module", name), trav.pos)
-        call = self.mdef.modules[name]
-        got = self.module(call)
-        if got is None:
-            raise Poisoned()
-        ops = trav.ops
-        consumed = 1
-        if isinstance(got, dict):
-            if len(ops) > 1 and isinstance(ops[1], s.IndexOp):
-                key = ev.eval(ops[1].key)
-                if isinstance(key, Unknown):
-                    return Unknown(), 2
-                k = key if call.count is not None else Evaluator.key_string(key, ops[1].key.pos)
-                if k not in got:
-                    raise EvalError(f"module.{name}[{format_key(k) if not isinstance(k, str) else repr(k)}] does not exist", ops[1].key.pos)
-                runtime = got[k]
-                consumed = 2
-            else:
-                whole = {k: r.output_object(ev) for k, r in got.items()}
-                return (list(whole.values()) if call.count is not None else whole), 1
-        else:
-            runtime = got
-        if len(ops) > consumed and isinstance(ops[consumed], s.GetAttr):
-            return self._slot_value(runtime.output(ops[consumed].name, trav.pos), ev), consumed + 1
-        return runtime.output_object(ev), consumed
-
     def output(self, name: str, pos: SourceRange | None) -> Slot:
         decl = self.mdef.outputs.get(name)
         if decl is None:
-            close = difflib.get_close_matches(name, self.mdef.outputs, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise EvalError(f"{self.prefix.rstrip('.')} has no output {name!r}{hint}", pos)
+            raise EvalError(f"{self.prefix.rstrip('.')} has no output {name!r}{did_you_mean(name, self.mdef.outputs)}", pos)
         slot = self.outputs.get(name)
         if slot is None:
             slot = self._evaluate_named(f"output.{name}", decl.value, decl.pos)
@@ -781,7 +624,7 @@ class ModuleRuntime:
         return slot
 
     def output_object(self, ev: Evaluator) -> dict[str, Any]:
-        return {name: self._slot_value(self.output(name, None), ev) for name in self.mdef.outputs}
+        return {name: slot_value(self.output(name, None), ev) for name in self.mdef.outputs}
 
     # ------------------------------------------------------------------------------------ everything
     def evaluate_all(self) -> None:
@@ -798,8 +641,7 @@ class ModuleRuntime:
             kind, _, name = node.partition(".")
             try:
                 if kind == "local":
-                    if name not in self.locals:
-                        self._local(name, s.Traversal(None, "local", [], self.mdef.locals[name].pos))
+                    self.local(name)
                 elif kind == "module":
                     for child in self._module_instances(self.mdef.modules[name]):
                         child.evaluate_all()
