@@ -12,7 +12,7 @@ from typing import Any
 
 from deepdiff import DeepDiff
 
-from cloudstack_iac.schema.base import ResourceSchema
+from cloudstack_iac.schema.base import ResourceSchema, fields_of
 from cloudstack_iac.state.document import ResourceState, digest_secret
 from cloudstack_iac.values import SENSITIVE_MARKER, Unknown
 
@@ -35,7 +35,7 @@ def changed_attributes(schema: ResourceSchema | None, values: Mapping[str, Any],
     computed = schema.computed if schema else frozenset({"id"})
     write_only = schema.write_only if schema else frozenset()
     changed: set[str] = set()
-    for attr in _arguments(schema).union(values):
+    for attr in (fields_of(schema.model).keys() | values.keys() if schema else values.keys()):
         if attr in ignored or (attr in computed and attr not in values):
             continue
         after = values.get(attr)
@@ -51,19 +51,6 @@ def changed_attributes(schema: ResourceSchema | None, values: Mapping[str, Any],
         if isinstance(after, Unknown) or after != prior.attributes.get(attr):
             changed.add(attr)
     return changed
-
-
-_ARGUMENTS: dict[type, frozenset[str]] = {}
-
-
-def _arguments(schema: ResourceSchema | None) -> frozenset[str]:
-    """The schema's argument names, once per schema (asked for every resource of a 50,000-resource plan)."""
-    if schema is None:
-        return frozenset()
-    names = _ARGUMENTS.get(schema.model)
-    if names is None:
-        names = _ARGUMENTS[schema.model] = frozenset(schema.model.model_fields)
-    return names
 
 
 def _digest(salt: str, attr: str, value: Any, memo: dict[tuple[str, str], str] | None) -> str:

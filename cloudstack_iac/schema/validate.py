@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from cloudstack_iac.diags import Diagnostic, Diagnostics, did_you_mean, error, quoted
 from cloudstack_iac.model import Configuration, DesiredResource
-from cloudstack_iac.schema.base import ResourceSchema
+from cloudstack_iac.schema.base import ResourceSchema, fields_of
 from cloudstack_iac.schema.catalogue import CATALOGUE, get_schema
 from cloudstack_iac.schema.normalize import canonical_sets, known_model, normalized_values
 from cloudstack_iac.schema.rules import check_rules
@@ -93,7 +93,7 @@ def validate_resource(resource: DesiredResource, diags: Diagnostics) -> dict[str
         hint = did_you_mean(resource.type, CATALOGUE, quoted) or f"; supported: {', '.join(sorted(CATALOGUE))}"
         diags.append(error(f'unknown resource type "{resource.type}"{hint}', subject=resource.source, address=addr))
         return None
-    fields = schema.model.model_fields
+    fields = fields_of(schema.model)
     before = len(diags)
     known: dict[str, Any] = {}
     unknown: dict[str, Any] = {}
