@@ -45,26 +45,38 @@ class OrderContext:
     skip_enable: frozenset[str] = frozenset()  # addresses whose enable step is left out (-target without their subtree)
 
 
+_STEP_WORDS = {StepOp.PREPARE_HOST_MAINTENANCE: "maintenance", StepOp.ENABLE_STORAGE_MAINTENANCE: "maintenance",
+               StepOp.CANCEL_HOST_MAINTENANCE: "cancel-maintenance", StepOp.CANCEL_STORAGE_MAINTENANCE: "cancel-maintenance"}
+# Descriptions that do not depend on the change (the others are written by _describe, one per step)
+_FIXED_DESCRIPTIONS = {
+    StepOp.PREPARE_HOST_MAINTENANCE: "prepare host for maintenance and wait for Maintenance",
+    StepOp.ENABLE_STORAGE_MAINTENANCE: "enable storage maintenance and wait for Maintenance",
+    StepOp.DISABLE: "disable the zone (before its subtree is removed or a physical network is added)",
+    StepOp.CANCEL_HOST_MAINTENANCE: "cancel host maintenance (back in service)",
+    StepOp.CANCEL_STORAGE_MAINTENANCE: "cancel storage maintenance (back in service)",
+}
+
+
 def step_id(op: StepOp, address: str) -> str:
-    words = {StepOp.PREPARE_HOST_MAINTENANCE: "maintenance", StepOp.ENABLE_STORAGE_MAINTENANCE: "maintenance",
-             StepOp.CANCEL_HOST_MAINTENANCE: "cancel-maintenance", StepOp.CANCEL_STORAGE_MAINTENANCE: "cancel-maintenance"}
-    return f"{words.get(op, op.value)} {address}"
+    return f"{_STEP_WORDS.get(op, op.value)} {address}"
 
 
 def _describe(op: StepOp, change: ResourceChange) -> str:
+    fixed = _FIXED_DESCRIPTIONS.get(op)
+    if fixed is not None:
+        return fixed
     what = change.type.removeprefix("cloudstack_").replace("_", " ")
-    return {
-        StepOp.CREATE: f"create {what}",
-        StepOp.ADOPT: f"adopt the existing {what} found after an interrupted apply",
-        StepOp.UPDATE: f"update {what} in place ({', '.join(a for a in change.changed_attrs if a != SERVICE_STATE)})",
-        StepOp.DELETE: f"delete {what}",
-        StepOp.PREPARE_HOST_MAINTENANCE: "prepare host for maintenance and wait for Maintenance",
-        StepOp.ENABLE_STORAGE_MAINTENANCE: "enable storage maintenance and wait for Maintenance",
-        StepOp.ENABLE: "enable the zone (last step of its subtree)" if change.type == "cloudstack_zone" else f"enable {what}",
-        StepOp.DISABLE: "disable the zone (before its subtree is removed or a physical network is added)",
-        StepOp.CANCEL_HOST_MAINTENANCE: "cancel host maintenance (back in service)",
-        StepOp.CANCEL_STORAGE_MAINTENANCE: "cancel storage maintenance (back in service)",
-    }[op]
+    if op is StepOp.CREATE:
+        return f"create {what}"
+    if op is StepOp.ADOPT:
+        return f"adopt the existing {what} found after an interrupted apply"
+    if op is StepOp.UPDATE:
+        return f"update {what} in place ({', '.join(a for a in change.changed_attrs if a != SERVICE_STATE)})"
+    if op is StepOp.DELETE:
+        return f"delete {what}"
+    if op is StepOp.ENABLE:
+        return "enable the zone (last step of its subtree)" if change.type == "cloudstack_zone" else f"enable {what}"
+    raise KeyError(op)
 
 
 class StepGraph:

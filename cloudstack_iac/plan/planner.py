@@ -159,13 +159,13 @@ class _Planner:
         for attr, target in targets.items():
             if target in self.new_ids:
                 values[attr] = Unknown(target, ("id",))
-        deps = set(r.depends_on) | set(targets.values())
+        deps = r.depends_on.union(targets.values())
         note = self.deferral({attr: values[attr] for attr in unknown}, deps)
         if note is not None:
             self.deferred[address] = note
             return
         prior = self.state.resources.get(address)
-        sensitive = set(r.sensitive_attrs) | (set(schema.sensitive) if schema else set())
+        sensitive = r.sensitive_attrs | schema.sensitive if schema else r.sensitive_attrs
         after = shown_after(values, sensitive)
         base = dict(address=address, type=r.type, after=after, provider=r.provider, domain=self.domain(address),
                     user_visible=bool(schema and schema.user_visible), sensitive_attrs=frozenset(sensitive),
@@ -268,6 +268,8 @@ class _Planner:
         for attr, value in values.items():
             if contains_unknown(value) and not _is_reference(value):
                 return f"argument {attr} is known only after apply"
+        if not self.deferred:
+            return None
         waiting = sorted(d for d in deps if d in self.deferred)
         return f"depends on {waiting[0]}, which is deferred" if waiting else None
 
