@@ -71,8 +71,8 @@ def _domain_from(raw: Mapping[str, Any] | None) -> FailureDomain:
 
 def _masked(values: dict[str, Any] | None, sensitive: frozenset[str]) -> Any:
     """A clear secret never reaches a plan file, even from a change built by hand."""
-    if values is None:
-        return None
+    if values is None or not sensitive:
+        return values  # encode_value copies it
     return {k: (SENSITIVE_MARKER if k in sensitive and v is not None and not isinstance(v, Unknown) else v)
             for k, v in values.items()}
 
