@@ -70,6 +70,13 @@ def parse_source(data: bytes, filename: str) -> tuple[s.Body, Diagnostics]:
         diags.append(error(f"line {line} is longer than {MAX_LINE_BYTES // 2**20} MiB; a literal this large belongs in a file"
                            " read with file()", subject=SourceRange(filename, line, 1)))
         return s.Body(), diags
+    try:
+        data.decode()
+    except UnicodeDecodeError as exc:  # every later step decodes pieces of the text: say where, once
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        pos = SourceRange(filename, data.count(b"\n", 0, exc.start) + 1, _column(data, line_start, exc.start))
+        diags.append(error(f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x}); save it as UTF-8", subject=pos))
+        return s.Body(), diags
     if len(data) >= 2 * CHUNK_BYTES:
         chunked = _parse_in_chunks(data, filename)
         if chunked is not None:

@@ -93,3 +93,15 @@ def test_a_block_left_open_across_a_boundary_is_one_block(small_chunks: None, mo
     outer = next(b for b in body.blocks if b.labels == ["cloudstack_zone", "outer"])
     assert [b.type for b in outer.body.blocks] == ["timeouts"] + ["locals"] * 5
     assert set(outer.body.attributes) == {"name", "network_type"}
+
+
+@pytest.mark.parametrize("blocks", [3, 300])
+def test_a_file_that_is_not_utf8_is_one_error_naming_its_line(small_chunks: None, blocks: int) -> None:
+    text = generate(blocks).encode()
+    at = text.rindex(b'"p0"')
+    data = text[:at] + b'"p\xff0"' + text[at + 4 :]
+    body, diags = parser.parse_source(data, "main.hcl")
+    line = data.count(b"\n", 0, at) + 1
+    column = at + 2 - data.rfind(b"\n", 0, at)  # the byte after "p
+    assert [d.one_line() for d in diags] == [f"main.hcl:{line}:{column}: the file is not UTF-8 text (byte 0xff); save it as UTF-8"]
+    assert body.blocks == []
