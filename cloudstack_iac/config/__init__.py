@@ -57,9 +57,6 @@ def load_configuration(
     try:
         return _load(directory, var_files, var_args, var_sources, env, prior)
     finally:
-        # What loading made lives as long as the command: move it out of the collector's sight, or the
-        # first collection after this would scan every one of those objects (0.5 s at 20,000 blocks).
-        gc.freeze()
         if collecting:
             gc.enable()
 
