@@ -45,13 +45,16 @@ def test_ranges_cover_the_file_and_cut_after_a_closing_brace(small_chunks: None)
         assert start == end and data[:start].endswith(b"\n}\n") and data.count(b"\n", 0, start) == row
 
 
-def test_a_chunked_parse_builds_the_same_tree(small_chunks: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    data = generate(300).encode()
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_a_chunked_parse_builds_the_same_tree(small_chunks: None, monkeypatch: pytest.MonkeyPatch, newline: str) -> None:
+    data = generate(300).replace("\n", newline).encode()
+    assert len(list(parser._chunk_ranges(data))) > 10
     chunked = _chunked(data)
     assert chunked == _whole(data, monkeypatch) and chunked[1] == []
     body, _ = parser.parse_source(data, "main.hcl")
     last = body.blocks[-1]
     assert last.pos.line == data[: data.rindex(b"\nresource ")].count(b"\n") + 2  # positions count every range's lines
+    assert last.body.attributes["name"].expr.value == generate(300).rsplit('name', 1)[1].split('"')[1]
 
 
 def test_a_boundary_inside_a_heredoc_or_comment_keeps_the_text(small_chunks: None, monkeypatch: pytest.MonkeyPatch) -> None:
