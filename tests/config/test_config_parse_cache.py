@@ -30,10 +30,11 @@ def _plan_json(directory: Path, cache: Path | None) -> tuple[dict, list[Path]]:
     return json.loads(out.stdout), entries
 
 
-def test_cached_and_uncached_plans_are_identical(tmp_path: Path) -> None:
+@pytest.mark.parametrize("blocks", [400, 2100])  # 110 KB: above the size the cache starts at; 530 KB: parsed in ranges
+def test_cached_and_uncached_plans_are_identical(tmp_path: Path, blocks: int) -> None:
     config = tmp_path / "flat"
     config.mkdir()
-    (config / "main.hcl").write_text(generate(400))  # about 110 KB: above the size the cache starts at
+    (config / "main.hcl").write_text(generate(blocks))
     # one (empty) state for every run: without it each run starts a new lineage and secret salt
     (config / "csiac.state.json").write_text(json.dumps(state_to_dict(StateDocument())))
     cache = tmp_path / "cache"
