@@ -20,6 +20,7 @@ class Outcome:
     code: int  # 0: success
     text: str = ""
     body: dict[str, Any] = field(default_factory=dict)
+    cserrorcode: int | None = None  # a synchronous refusal's; a failed job's result has none
 
 
 def run(cs: CloudStack, command: str, **params: Any) -> Outcome:
@@ -27,7 +28,9 @@ def run(cs: CloudStack, command: str, **params: Any) -> Outcome:
         answer = getattr(cs, command)(fetch_result=False, **params)
     except CloudStackApiException as exc:
         error = exc.error if isinstance(exc.error, dict) else {}
-        return Outcome(int(error.get("errorcode") or 0), str(error.get("errortext", "")))
+        cs_code = error.get("cserrorcode")
+        return Outcome(int(error.get("errorcode") or 0), str(error.get("errortext", "")),
+                       cserrorcode=int(cs_code) if cs_code is not None else None)
     if isinstance(answer, dict) and "jobid" in answer and command != "queryAsyncJobResult":
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:

@@ -7,6 +7,7 @@ UPDATES: update-rule id -> check(world), which asserts what a user sees after th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -337,6 +338,14 @@ def _(w: World) -> Outcome:
     return new_range(w, zone, vlan="60", startip="198.51.100.100", endip="198.51.100.110")
 
 
+@case("createVlanIpRange: The new IP range you have specified has  overlapped with the guest network")
+def _(w: World) -> Outcome:
+    """The range's subnet overlaps the zone's guest CIDR and its tag is a vnet of its physical network."""
+    zone = w.zone(guestcidraddress="10.1.0.0/16")
+    w.traffic(w.network(zone, vlan="100-200"), "Public")
+    return new_range(w, zone, vlan="150", gateway="10.1.5.1", startip="10.1.5.10", endip="10.1.5.20")
+
+
 @case("createVlanIpRange: The VLAN tag")
 def _(w: World) -> Outcome:
     zone = w.zone()
@@ -415,6 +424,15 @@ def _(w: World) -> tuple[Outcome, int]:
     return run(w.cs, "deletePhysicalNetwork", id=net["id"]), 530
 
 
+@case("updatePhysicalNetwork: VNI {vni} already exists on another network in zone")
+def _(w: World) -> Outcome:
+    """VXLAN VNIs are unique in a zone (NetworkServiceImpl.validateVlanRange checks each item's start and end)."""
+    zone = w.zone()
+    w.network(zone, isolationmethods="VXLAN", vlan="5000-5100")
+    other = w.network(zone, isolationmethods="VXLAN")
+    return run(w.cs, "updatePhysicalNetwork", id=other["id"], vlan="4000-4100,5100-5200")
+
+
 # --------------------------------------------------------------------------------- traffic types
 case("addTrafficType: Unable to resolve trafficType")(
     lambda w: run(w.cs, "addTrafficType", physicalnetworkid=w.network(w.zone())["id"], traffictype="guest"))
@@ -472,12 +490,56 @@ case("updateNetworkServiceProvider: Cannot update set of Services")(
     lambda w: run(w.cs, "updateNetworkServiceProvider", id=provider(w, "SecurityGroupProvider")["id"], servicelist="SecurityGroup"))
 
 
+def readded(w: World, name: str, servicelist: str) -> Outcome:
+    """A provider created with the physical network, deleted, then added again with a service list."""
+    net = w.network(w.zone())
+    [nsp] = w.call("listNetworkServiceProviders", physicalnetworkid=net["id"], name=name)["networkserviceprovider"]
+    w.call("deleteNetworkServiceProvider", id=nsp["id"])
+    return run(w.cs, "addNetworkServiceProvider", physicalnetworkid=net["id"], name=name, servicelist=servicelist)
+
+
+case("addNetworkServiceProvider: Cannot enable subset of Services")(lambda w: readded(w, "SecurityGroupProvider", "SecurityGroup,Dhcp"))
+case("addNetworkServiceProvider: Invalid Network Service specified")(lambda w: readded(w, "VirtualRouter", "Dhcp,Gateway"))
+case("addNetworkServiceProvider: {name} Provider cannot provide this Service")(lambda w: readded(w, "VirtualRouter", "Dhcp,SecurityGroup"))
+
+
+@case("updateNetworkServiceProvider: Invalid Network Service specified")
+def _(w: World) -> Outcome:
+    net = w.network(w.zone())
+    [nsp] = w.call("listNetworkServiceProviders", physicalnetworkid=net["id"], name="VirtualRouter")["networkserviceprovider"]
+    return run(w.cs, "updateNetworkServiceProvider", id=nsp["id"], servicelist="Dhcp,Teleport")
+
+
+@case("deleteNetworkServiceProvider: Provider is not deletable because there are active networks")
+def _(w: World) -> tuple[Outcome, int]:
+    zone = w.zone("Basic")
+    net = shared_network(w, zone)  # Dhcp, Dns, UserData by the VirtualRouter; SecurityGroup by its provider
+    [nsp] = w.call("listNetworkServiceProviders", physicalnetworkid=net["physicalnetworkid"], name="VirtualRouter")["networkserviceprovider"]
+    return run(w.cs, "deleteNetworkServiceProvider", id=nsp["id"]), 530  # a CloudRuntimeException in a job
+
+
+@case("createVirtualRouterElement: Failed to add Virtual Router entity to physical network")
+def _(w: World) -> tuple[Outcome, int]:
+    """The VirtualRouter provider comes with its element; addElement finds it and returns null (VirtualRouterElement),
+    and CreateVirtualRouterElementCmd.create() throws ServerApiException(INTERNAL_ERROR): 530, in the request."""
+    net = w.network(w.zone())
+    [nsp] = w.call("listNetworkServiceProviders", physicalnetworkid=net["id"], name="VirtualRouter")["networkserviceprovider"]
+    return run(w.cs, "createVirtualRouterElement", nspid=nsp["id"]), 530
+
+
 # -------------------------------------------------------------------------------------- clusters
 def new_cluster(w: World, zone: dict[str, Any] | None = None, **params: Any) -> Outcome:
     z = zone or w.zone()
     pod = w.pod(z)
     return run(w.cs, "addCluster", zoneid=z["id"], podid=pod["id"], **{"clustername": w.unique("c"), "hypervisor": "KVM",
                                                                         "clustertype": "CloudManaged", **params})
+
+
+# ParamProcessWorker calls a parameter missing only when it is absent: an empty value reaches the manager
+# (ResourceManagerImpl.discoverCluster / discoverHostsFull, the 4.18-era revision, test it for "" themselves).
+case("addCluster: Please specify cluster name")(lambda w: new_cluster(w, clustername=""))
+case("addCluster: Please specify a hypervisor")(lambda w: new_cluster(w, hypervisor=""))
+case("addHost: Need to specify Hypervisor Type")(lambda w: new_host(w, hypervisor=""))
 
 
 @case("addCluster: Pod with specified id doesn't belong to the zone")
@@ -558,8 +620,6 @@ def _(w: World) -> tuple[Outcome, int, str]:
     return run(w.cs, "prepareHostForMaintenance", id=second["id"]), 530, REWRAPPED_MAINTENANCE
 
 
-case("cancelHostMaintenance: Cannot perform cancelMaintenance when resource state is")(
-    lambda w: run(w.cs, "cancelHostMaintenance", id=w.host(w.cluster(w.pod(w.zone())))["id"]))
 case("deleteHost: Host {hostUuid} cannot be deleted")(lambda w: run(w.cs, "deleteHost", id=w.host(w.cluster(w.pod(w.zone())))["id"]))
 
 
@@ -686,6 +746,115 @@ def _(w: World) -> Outcome:
 case("removeRegion: Failed to delete Region")(lambda w: run(w.cs, "removeRegion", id=888888))
 
 
+# ------------------------------------------------------------------- ids that name no object
+# ParamProcessWorker.translateUuidToInternalId (server/src/main/java/com/cloud/api/dispatch/ParamProcessWorker.java):
+# a uuid parameter declared before 3.0 (no `since`; every id parameter of these commands) also takes the
+# object's internal numeric id, and does not look it up: the manager does, and refuses with its own text.
+# (A uuid naming no object is refused by the API layer first, with 431 "... due to invalid value ...".)
+GONE = "987654321"  # an internal id no object has
+
+
+def gone(w: World, command: str, **params: Any) -> Outcome:
+    return run(w.cs, command, **params)
+
+
+case("createZone: Please specify a valid domain id")(lambda w: new_zone(w, domainid=GONE))
+case("updateZone: unable to find zone by id")(lambda w: gone(w, "updateZone", id=GONE, name="x"))
+case("deleteZone: A zone with ID: {zoneId} does not exist.")(lambda w: gone(w, "deleteZone", id=GONE))
+case("createPod: Please specify a valid zone.")(lambda w: gone(w, "createPod", name="p", zoneid=GONE, gateway="10.9.0.1",
+                                                               netmask="255.255.255.0", startip="10.9.0.10"))
+case("updatePod: Unable to find pod by id")(lambda w: gone(w, "updatePod", id=GONE, name="x"))
+case("deletePod: A pod with ID: {podId} does not exist.")(lambda w: gone(w, "deletePod", id=GONE))
+case("createManagementNetworkIpRange: Unable to find pod by ID")(lambda w: gone(
+    w, "createManagementNetworkIpRange", podid=GONE, gateway="10.1.0.1", netmask="255.255.255.0", startip="10.1.0.100"))
+case("deleteManagementNetworkIpRange: Unable to find pod by id")(lambda w: (gone(
+    w, "deleteManagementNetworkIpRange", podid=GONE, startip="10.1.0.10", endip="10.1.0.20", vlan="untagged"), 530))
+case("createVlanIpRange: Unable to find project by id")(lambda w: new_range(w, projectid=GONE))
+case("createVlanIpRange: Please specify a valid account.")(lambda w: new_range(w, account="nobody", domainid="1"))
+case("createVlanIpRange: Please specify a valid domain id")(lambda w: new_range(w, domainid=GONE))
+case("createVlanIpRange: Unable to find network by id")(lambda w: new_range(w, networkid=GONE))
+case("createVlanIpRange: Unable to find zone by id")(lambda w: new_range(w, {"id": GONE}))
+case("createVlanIpRange: Unable to find Physical Network with id")(lambda w: new_range(w, physicalnetworkid=GONE))
+case("createVlanIpRange: Please specify a valid pod.")(lambda w: new_range(w, forvirtualnetwork="false", podid=GONE,
+                                                                          **basic_direct(w)))
+case("deleteVlanIpRange: Please specify a valid IP range id.")(lambda w: gone(w, "deleteVlanIpRange", id=GONE))
+case("createPhysicalNetwork: Please specify a valid zone.")(lambda w: gone(w, "createPhysicalNetwork", name="pn", zoneid=GONE))
+case("updatePhysicalNetwork: Physical Network with specified id doesn't exist")(
+    lambda w: gone(w, "updatePhysicalNetwork", id=GONE, state="Enabled"))
+case("deletePhysicalNetwork: Physical Network with specified id doesn't exist")(lambda w: gone(w, "deletePhysicalNetwork", id=GONE))
+case("addTrafficType: Physical Network id=")(lambda w: gone(w, "addTrafficType", physicalnetworkid=GONE, traffictype="Guest"))
+case("updateTrafficType: Traffic Type with id=")(lambda w: gone(w, "updateTrafficType", id=GONE, kvmnetworklabel="cloudbr0"))
+case("deleteTrafficType: Traffic Type with id=")(lambda w: gone(w, "deleteTrafficType", id=GONE))
+case("addNetworkServiceProvider: Physical Network with specified id")(
+    lambda w: gone(w, "addNetworkServiceProvider", physicalnetworkid=GONE, name="VirtualRouter"))
+case("addNetworkServiceProvider: Destination Physical Network")(lambda w: gone(
+    w, "addNetworkServiceProvider", physicalnetworkid=w.network(w.zone())["id"], destinationphysicalnetworkid=GONE, name="Netscaler"))
+case("updateNetworkServiceProvider: Network Service Provider id=")(
+    lambda w: gone(w, "updateNetworkServiceProvider", id=GONE, state="Enabled"))
+case("deleteNetworkServiceProvider: Network Service Provider id=")(lambda w: gone(w, "deleteNetworkServiceProvider", id=GONE))
+case("createStorageNetworkIpRange: Cannot find pod")(lambda w: (gone(
+    w, "createStorageNetworkIpRange", podid=GONE, gateway="10.50.0.1", netmask="255.255.255.0", startip="10.50.0.10"), 530))
+case("updateStorageNetworkIpRange: Cannot find storage ip range")(
+    lambda w: (gone(w, "updateStorageNetworkIpRange", id=GONE, startip="10.50.0.11"), 530))  # no IP of it is in use: then the lookup
+case("deleteStorageNetworkIpRange: Can not find storage network ip range")(
+    lambda w: (gone(w, "deleteStorageNetworkIpRange", id=GONE), 530))
+case("addCluster: Can't find zone by the id specified")(lambda w: gone(
+    w, "addCluster", clustername="c", zoneid=GONE, podid=w.pod(w.zone())["id"], hypervisor="KVM", clustertype="CloudManaged"))
+case("deleteCluster: Cluster: {id} does not exist")(lambda w: (gone(w, "deleteCluster", id=GONE), 530))
+case("addHost: can not find cluster for specified clusterId")(lambda w: gone(
+    w, "addHost", zoneid=w.zone()["id"], podid=GONE, clusterid=GONE, url="http://10.1.2.3", username="root", password="pw",
+    hypervisor="KVM"))  # the cluster is looked up first
+case("addHost: Can't find zone by id")(lambda w: gone(w, "addHost", zoneid=GONE, podid=w.pod(w.zone())["id"], url="http://10.1.2.3",
+                                                     username="root", password="pw", hypervisor="KVM"))
+case("addHost: Can't find pod by id")(lambda w: gone(w, "addHost", zoneid=w.zone()["id"], podid=GONE, url="http://10.1.2.3",
+                                                    username="root", password="pw", hypervisor="KVM"))
+case("prepareHostForMaintenance: Unable to find host with ID")(
+    lambda w: (gone(w, "prepareHostForMaintenance", id=GONE), 530, REWRAPPED_MAINTENANCE))
+case("cancelHostMaintenance: Host with id {hostId} doesn't exist")(lambda w: gone(w, "cancelHostMaintenance", id=GONE))
+case("deleteHost: Host with id {hostId} doesn't exist")(lambda w: gone(w, "deleteHost", id=GONE))
+case("createStoragePool: unable to find zone by id")(lambda w: new_pool(w, zoneid=GONE))
+case("enableStorageMaintenance: Unable to obtain lock")(lambda w: gone(w, "enableStorageMaintenance", id=GONE))
+case("deleteStoragePool: Unable to find pool by id")(lambda w: gone(w, "deleteStoragePool", id=GONE))
+case("addImageStore: Can't find zone by id")(
+    lambda w: gone(w, "addImageStore", provider="NFS", zoneid=GONE, url=f"nfs://{w.address()}/secondary", name=w.unique("ss")))
+case("deleteImageStore: Image store with id {storeId} doesn't exist")(lambda w: gone(w, "deleteImageStore", id=GONE))
+
+
+def basic_direct(w: World) -> dict[str, Any]:
+    """A Basic zone whose shared guest network takes direct ranges: the zone argument of new_range."""
+    zone = w.zone("Basic")
+    shared_network(w, zone)
+    return {"zone": zone, "gateway": "172.20.0.1", "netmask": "255.255.255.0", "startip": "172.20.0.10", "endip": "172.20.0.20"}
+
+
+@case("createVlanIpRange: Can't find Public network by id")
+def _(w: World) -> Outcome:
+    zone = w.zone("Basic")  # security groups are forced on, but the SG refusal of virtual ranges is an Advanced-zone one
+    net = shared_network(w, zone)
+    return run(w.cs, "createVlanIpRange", networkid=net["id"], forvirtualnetwork="true", gateway="172.20.0.1",
+               netmask="255.255.255.0", startip="172.20.0.10", endip="172.20.0.20")
+
+
+@case("createVlanIpRange: Can't create direct vlan for network id=")
+def _(w: World) -> Outcome:
+    """A direct range on an Isolated network whose offering has SourceNat (ConfigurationManagerImpl.createVlanAndPublicIpRange)."""
+    zone = w.zone()
+    w.traffic(w.network(zone), "Guest")
+    [offering] = w.call("listNetworkOfferings", name="DefaultIsolatedNetworkOfferingWithSourceNatService")["networkoffering"]
+    net = w.call("createNetwork", name=w.unique("isolated"), zoneid=zone["id"], networkofferingid=offering["id"])["network"]
+    return run(w.cs, "createVlanIpRange", networkid=net["id"], forvirtualnetwork="false", gateway="172.30.1.1",
+               netmask="255.255.255.0", startip="172.30.1.10", endip="172.30.1.20")
+
+
+@case("createVlanIpRange: Vlan doesn't match vlan of the network")
+def _(w: World) -> Outcome:
+    """A network with a vlan but no range yet: the "only one vlan" check (which reads its ranges) passes,
+    createVlanAndPublicIpRange compares with the network's own vlan (ConfigurationManagerImpl)."""
+    net = shared_network(w, w.zone(sg=True), vlan="31")
+    return run(w.cs, "createVlanIpRange", networkid=net["id"], forvirtualnetwork="false", vlan="32", gateway="172.30.1.1",
+               netmask="255.255.255.0", startip="172.30.1.10", endip="172.30.1.20")
+
+
 # ======================================================================================= updates
 def listed(w: World, command: str, key: str, **params: Any) -> dict[str, Any]:
     [obj] = w.call(command, **params)[key]
@@ -736,6 +905,15 @@ def _(w: World) -> None:
     w.call("updateZone", id=zone["id"], **{"details[0].key": "a", "details[0].value": "1"})
     w.call("updateZone", id=zone["id"], **{"details[0].key": "b", "details[0].value": "2"})
     assert listed(w, "listZones", "zone", id=zone["id"])["resourcedetails"] == {"a": "1", "b": "2"}  # merged, never removed
+
+
+@update("updateZone.dnssearchorder (list)")
+def _(w: World) -> None:
+    zone = w.zone()
+    w.call("updateZone", id=zone["id"], **{"details[0].key": "a", "details[0].value": "1"})
+    w.call("updateZone", id=zone["id"], dnssearchorder="corp.example,lab.example")
+    # each entry validated, stored comma-joined as the zone detail ZoneConfig.DnsSearchOrder, beside the other details
+    assert listed(w, "listZones", "zone", id=zone["id"])["resourcedetails"] == {"a": "1", "dns.search.order": "corp.example,lab.example"}
 
 
 @update("updateZone.localstorageenabled")
@@ -995,3 +1173,107 @@ def _(w: World) -> None:
     w.call("addRegion", id=7000 + w.n, name=w.unique("r"), endpoint="http://r.example/client")
     w.call("updateRegion", id=7000 + w.n, endpoint="anything at all")  # verbatim
     assert listed(w, "listRegions", "region", id=7000 + w.n)["endpoint"] == "anything at all"
+
+
+def not_applied(outcome: Outcome) -> None:
+    """A parameter the command does not have: a real server ignores it, this strict simulator refuses it
+    (431 "Unknown parameters", docs/simulator.md); neither applies it, which the callers check."""
+    assert outcome.code == 0 or (outcome.code == 431 and outcome.text.startswith("Unknown parameters")), outcome.text
+
+
+@update("updateZone.sortkey")
+def _(w: World) -> None:
+    """Not in ZoneResponse, but listZones orders by it, then by id (QueryManagerImpl.listDataCentersInternal)."""
+    first, second = w.zone(), w.zone()
+    mine = f"zone-{w.n}-"
+    assert [z["id"] for z in w.call("listZones", keyword=mine)["zone"]] == [first["id"], second["id"]]
+    w.call("updateZone", id=first["id"], sortkey=5)
+    assert [z["id"] for z in w.call("listZones", keyword=mine)["zone"]] == [second["id"], first["id"]]
+    assert "sortkey" not in listed(w, "listZones", "zone", id=first["id"])
+
+
+@update("updateZone.not updatable")
+def _(w: World) -> None:
+    zone = w.zone()
+    not_applied(run(w.cs, "updateZone", id=zone["id"], networktype="Basic", securitygroupenabled="true", isedge="true"))
+    got = listed(w, "listZones", "zone", id=zone["id"])
+    assert (got["networktype"], got["securitygroupsenabled"], got["type"]) == ("Advanced", False, "Core")
+
+
+@update("updateHost.oscategoryid")
+def _(w: World) -> None:
+    """ResourceManagerImpl.updateHost (4.18-era revision): the category is kept as a host detail; "None" removes it."""
+    host = w.host(w.cluster(w.pod(w.zone())))
+    [redhat] = w.call("listOsCategories", name="RedHat")["oscategory"]
+    [none] = w.call("listOsCategories", name="None")["oscategory"]
+    w.call("updateHost", id=host["id"], oscategoryid=redhat["id"])
+    got = listed(w, "listHosts", "host", id=host["id"])
+    assert (got["oscategoryid"], got["oscategoryname"]) == (redhat["id"], "RedHat")
+    w.call("updateHost", id=host["id"], oscategoryid=none["id"])
+    assert "oscategoryid" not in listed(w, "listHosts", "host", id=host["id"])
+    refused = run(w.cs, "updateHost", id=host["id"], oscategoryid=GONE)  # an internal id naming no category
+    assert refused.code == 530 and refused.text.startswith("Failed to update host:")
+    assert refused.text.endswith(",Please specify a valid guest OS category.")
+
+
+@update("updatePhysicalNetwork.not updatable")
+def _(w: World) -> None:
+    zone = w.zone()
+    net = w.network(zone, isolationmethods="VLAN")
+    not_applied(run(w.cs, "updatePhysicalNetwork", id=net["id"], name="renamed", isolationmethods="GRE",
+                    broadcastdomainrange="POD", zoneid=w.zone()["id"]))
+    got = listed(w, "listPhysicalNetworks", "physicalnetwork", id=net["id"])
+    assert (got["name"], got["isolationmethods"], got["broadcastdomainrange"], got["zoneid"]) == (
+        net["name"], "VLAN", "ZONE", zone["id"])
+
+
+@update("updateTrafficType.traffic type, vlan, isolation method")
+def _(w: World) -> None:
+    net = w.network(w.zone())
+    traffic = w.traffic(net, "Guest")
+    not_applied(run(w.cs, "updateTrafficType", id=traffic["id"], traffictype="Public", vlan="100", isolationmethod="vxlan"))
+    assert listed(w, "listTrafficTypes", "traffictype", physicalnetworkid=net["id"])["traffictype"] == "Guest"
+
+
+@update("updateStorageNetworkIpRange.gateway")
+def _(w: World) -> None:
+    made = ok(new_storage_range(w)[0])["storagenetworkiprange"]
+    not_applied(run(w.cs, "updateStorageNetworkIpRange", id=made["id"], gateway="10.50.0.254"))
+    assert listed(w, "listStorageNetworkIpRange", "storagenetworkiprange", id=made["id"])["gateway"] == "10.50.0.1"
+
+
+@update("updateRegion.id")
+def _(w: World) -> None:
+    """The id is the lookup key: the region it names is updated and keeps it."""
+    region = 8000 + w.n
+    w.call("addRegion", id=region, name=w.unique("r"), endpoint="http://r.example/client")
+    name = w.unique("renamed")
+    w.call("updateRegion", id=region, name=name)
+    assert listed(w, "listRegions", "region", name=name)["id"] == region
+
+
+@update("updateHost.url")
+def _(w: World) -> None:
+    """Only for secondary-storage hosts (StorageManagerImpl.updateSecondaryStorage); a hypervisor host refuses it."""
+    host = w.host(w.cluster(w.pod(w.zone())))
+    refused = run(w.cs, "updateHost", id=host["id"], url="nfs://10.9.9.9/other")
+    assert refused.code == 530 and re.fullmatch(r"Failed to update host:(\d+),host: \1 is not a secondary storage", refused.text), refused.text
+    assert listed(w, "listHosts", "host", id=host["id"])["type"] == "Routing"
+
+
+@update("updateCluster.arch")
+def _(w: World) -> None:
+    """A 4.20 parameter: 4.18's updateCluster has none (listApis-4.18.json), so the cluster is not changed."""
+    cluster = w.cluster(w.pod(w.zone()))
+    not_applied(run(w.cs, "updateCluster", id=cluster["id"], arch="aarch64"))
+    assert "arch" not in listed(w, "listClusters", "cluster", id=cluster["id"])
+
+
+@update("updateStoragePool.url, details, istagarule")
+def _(w: World) -> None:
+    """4.19 parameters: 4.18's updateStoragePool has none of them, so the pool keeps its address and path."""
+    pool = w.pool(w.cluster(w.pod(w.zone())))
+    not_applied(run(w.cs, "updateStoragePool", id=pool["id"], url="nfs://10.9.9.9/moved", istagarule="true",
+                    **{"details[0].key": "k", "details[0].value": "v"}))
+    got = listed(w, "listStoragePools", "storagepool", id=pool["id"])
+    assert (got["ipaddress"], got["path"]) == (pool["ipaddress"], pool["path"])

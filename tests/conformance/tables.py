@@ -25,6 +25,7 @@ class Precondition:
     command: str
     code: int | None  # None: the table does not say (prose without a code)
     message: str  # with {placeholders}; "" for the empty message
+    context: str = ""  # the table row, or the prose before the message: what it says of the exception class
 
 
 @dataclass(frozen=True)
@@ -72,21 +73,23 @@ def preconditions() -> list[Precondition]:
             for message in messages[:1]:  # the first quoted text is the server's; the rest are variants in notes
                 if re.search(r'"\s*\+\s*\{', cells[-1]):
                     message += "{inner}"  # "text: " + {a message the table did not quote}
-                _add(cases, commands[0], code, message)
+                _add(cases, commands[0], code, message, line)
         elif line.startswith(("* ", "- ", "\"")) or '"' in line:
+            start = 0
             for match in _QUOTED.finditer(line):
                 message = match.group(1)
                 tail = line[match.end(): match.end() + 12]
                 if len(message) < 12 or message.endswith("response") or " " not in message:
                     continue  # a parameter or response name, not a message
-                _add(cases, commands[0], _code_of(tail), message)
+                _add(cases, commands[0], _code_of(tail), message, line[start: match.end() + 12])
+                start = match.end()
     return list(cases.values())
 
 
-def _add(cases: dict[str, Precondition], command: str, code: int | None, message: str) -> None:
+def _add(cases: dict[str, Precondition], command: str, code: int | None, message: str, context: str) -> None:
     message = message.replace('\\"', '"')  # the Java literal's escaped quotes
     case_id = f"{command}: {message}"
-    cases.setdefault(case_id, Precondition(case_id, command, code, message))
+    cases.setdefault(case_id, Precondition(case_id, command, code, message, context))
 
 
 def update_rules() -> list[UpdateRule]:

@@ -52,6 +52,19 @@ def cs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CloudStack]:
         server.process.wait(timeout=10)
 
 
+# preconditions-4.18.md, "How an exception becomes an API error": the Java exception class names the cserrorcode.
+SERVER_API = 9999  # a Cmd's ServerApiException, an IllegalArgumentException or java.security.InvalidParameterException
+REWRAPPING = {"createStoragePool", "updateHost"}  # synchronous Cmds that turn every refusal into a ServerApiException
+
+
+def expected_cserrorcode(case: Precondition, code: int) -> int | None:
+    """The cserrorcode of a synchronous refusal, as the table's row names its exception; None where it does not say
+    (a 530 is a CloudRuntimeException, 4250, or a Cmd's ServerApiException, 9999, and rows rarely say which)."""
+    if case.command in REWRAPPING or "IllegalArgumentException" in case.context or "InvalidParameterException" in case.context:
+        return SERVER_API
+    return {431: 4350, 531: 4365}.get(code)  # InvalidParameterValueException, PermissionDeniedException
+
+
 def pattern(message: str) -> str:
     """The message as a pattern: {placeholders} and "…" (text the table cut short) match any text."""
     escaped = re.escape(message)
@@ -69,6 +82,9 @@ def test_precondition(cs: CloudStack, case: Precondition) -> None:
     assert (outcome.code, outcome.text) != (0, ""), "the call succeeded"
     assert outcome.code == code, outcome.text
     assert re.fullmatch(re.escape(prefix) + pattern(case.message), outcome.text), f"{outcome.text!r} is not {case.message!r}"
+    expected = expected_cserrorcode(case, code)
+    if outcome.cserrorcode is not None and expected is not None:  # a failed job's result carries none
+        assert outcome.cserrorcode == expected, f"cserrorcode {outcome.cserrorcode}, the table's exception gives {expected}"
 
 
 @pytest.mark.parametrize("rule", MODELLED_UPDATES, ids=[u.id for u in MODELLED_UPDATES])

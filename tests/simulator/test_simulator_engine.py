@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import re
 import threading
 import time
 from pathlib import Path
@@ -93,6 +94,41 @@ def test_malformed_or_unknown_ids_are_431_with_the_real_text(engine: SimulatorEn
     assert error_of(engine, "deleteZone", {"id": missing}).errortext.startswith(
         f"Unable to execute API command deletezone due to invalid value. Invalid parameter id value={missing} ")
     assert error_of(engine, "listZones", {"pagesize": "ten"}).errorcode == 431
+
+
+def test_an_internal_id_passes_the_api_layer_and_the_manager_looks_it_up(engine: SimulatorEngine) -> None:
+    """ParamProcessWorker: an id parameter declared before 3.0 also takes the internal id the server's messages show."""
+    z = zone(engine)
+    pod(engine, z)
+    duplicate = error_of(engine, "createPod", {"name": "p1", "zoneid": z, "gateway": "10.2.0.1", "netmask": "255.255.255.0",
+                                                "startip": "10.2.0.5"}).errortext
+    internal = duplicate.split(" already exists in zone ")[1].split(".")[0]  # the zone's internal id, as the server shows it
+    assert internal.isdigit()
+    made = body(engine.call("createPod", {"name": "p2", "zoneid": internal, "gateway": "10.2.0.1", "netmask": "255.255.255.0",
+                                          "startip": "10.2.0.5"}))["pod"]
+    assert made["zoneid"] == z  # the same zone as its uuid names
+    assert body(engine.call("listPods", {"zoneid": internal}))["count"] == 2
+    e = error_of(engine, "createPod", {"name": "p3", "zoneid": "987654321", "gateway": "10.3.0.1", "netmask": "255.255.255.0",
+                                       "startip": "10.3.0.5"})
+    assert (e.errorcode, e.cserrorcode, e.errortext) == (431, 4350, "Please specify a valid zone.")  # the manager's own refusal
+    e = error_of(engine, "deleteZone", {"id": "0"})  # not a natural number: validateNaturalNumber refuses it
+    assert (e.errorcode, e.cserrorcode, e.errortext) == (431, 9999, "Invalid value provided for API arg: id")
+    e = error_of(engine, "deleteZone", {"id": "-1"})  # passed as is (the server's FIXME): the manager finds no zone -1
+    assert (e.errorcode, e.errortext) == (431, "A zone with ID: -1 does not exist.")
+
+
+def test_create_virtual_router_element_adds_one_element_of_a_type_per_provider(engine: SimulatorEngine) -> None:
+    net = network(engine, zone(engine))
+    providers = {n["name"]: n["id"] for n in body(engine.call("listNetworkServiceProviders", {"physicalnetworkid": net}))
+                 ["networkserviceprovider"]}
+    made = job(engine, engine.call("createVirtualRouterElement", {"nspid": providers["VpcVirtualRouter"]}))["jobresult"]
+    assert made["virtualrouterelement"]["nspid"] == providers["VpcVirtualRouter"]  # its own element is a VPCVirtualRouter one
+    listed = body(engine.call("listVirtualRouterElements", {"nspid": providers["VpcVirtualRouter"]}))["virtualrouterelement"]
+    assert len(listed) == 2 and not listed[1]["enabled"]
+    e = error_of(engine, "createVirtualRouterElement", {"nspid": providers["VirtualRouter"]})  # it has its VirtualRouter element
+    assert (e.errorcode, e.errortext) == (530, "Failed to add Virtual Router entity to physical network")
+    e = error_of(engine, "createVirtualRouterElement", {"nspid": providers["VirtualRouter"], "providertype": "VPCVirtualRouter"})
+    assert e.errorcode == 431 and "due to invalid value" in e.errortext  # providertype is declared a uuid parameter
 
 
 def test_duplicate_names(engine: SimulatorEngine) -> None:
@@ -380,3 +416,43 @@ def _fails(engine: SimulatorEngine) -> bool:
     except ApiError:
         return True
     return False
+
+
+def test_pod_lookups_of_add_cluster_and_add_host_as_418_words_them(engine: SimulatorEngine) -> None:
+    """ResourceManagerImpl (the 4.18-era revision): discoverCluster's first pod lookup, discoverHostsFull's zone check."""
+    z, other = zone(engine), zone(engine, "z2")
+    e = error_of(engine, "addCluster", {"zoneid": z, "podid": "987654321", "clustername": "c", "hypervisor": "KVM",
+                                        "clustertype": "CloudManaged"})
+    assert (e.errorcode, e.errortext) == (431, "Can't find pod with specified podId 987654321")
+    elsewhere = pod(engine, other)
+    e = error_of(engine, "addHost", {"zoneid": z, "podid": elsewhere, "url": "http://10.1.2.3", "username": "root", "password": "pw",
+                                     "hypervisor": "KVM"})
+    assert e.errorcode == 431
+    assert re.fullmatch(r"Pod with specified podId\d+ doesn't belong to the zone with specified zoneId\d+", e.errortext), e.errortext
+    made = body(engine.call("addCluster", {"zoneid": other, "podid": elsewhere, "clustername": "c", "hypervisor": "KVM",
+                                           "clustertype": ""}))["cluster"][0]
+    assert made["clustertype"] == "CloudManaged"  # an empty cluster type is the default
+
+
+def test_cancel_host_maintenance_of_a_host_not_in_maintenance_in_418_words(engine: SimulatorEngine) -> None:
+    """ResourceManagerImpl.cancelMaintenance, the 4.18-era revision: the host's internal id (4.20 names the host)."""
+    z = zone(engine)
+    p = pod(engine, z)
+    c = body(engine.call("addCluster", {"zoneid": z, "podid": p, "clustername": "c", "hypervisor": "KVM",
+                                        "clustertype": "CloudManaged"}))["cluster"][0]["id"]
+    host = body(engine.call("addHost", {"zoneid": z, "podid": p, "clusterid": c, "url": "http://10.1.2.3", "username": "root",
+                                        "password": "pw", "hypervisor": "KVM"}))["host"][0]["id"]
+    failed = job(engine, engine.call("cancelHostMaintenance", {"id": host}))
+    assert failed["jobstatus"] == 2 and failed["jobresultcode"] == 530
+    assert re.fullmatch(r"Cannot perform cancelMaintenance when resource state is Enabled, hostId = \d+",
+                        failed["jobresult"]["errortext"]), failed["jobresult"]
+
+
+def test_updates_of_an_internal_id_naming_nothing_answer_the_managers_text(engine: SimulatorEngine) -> None:
+    """preconditions-4.18.md's prose under updateCluster, updateStoragePool and updateHost (the Cmd rewraps)."""
+    e = error_of(engine, "updateCluster", {"id": "987654321", "clustername": "x"})
+    assert (e.errorcode, e.cserrorcode, e.errortext) == (431, 4350, "Unable to find the cluster by id=987654321")
+    e = error_of(engine, "updateStoragePool", {"id": "987654321", "name": "x"})
+    assert (e.errorcode, e.cserrorcode, e.errortext) == (431, 9999, "Unable to find storage pool with ID: 987654321")
+    e = error_of(engine, "updateHost", {"id": "987654321", "name": "x"})
+    assert (e.errorcode, e.cserrorcode, e.errortext) == (530, 9999, "Failed to update host:987654321,Host with id 987654321 doesn't exist")

@@ -20,8 +20,8 @@ from typing import Any
 
 from cloudstack_iac.providers.simulator.apis import by_lower_name, catalogue, lower_params
 from cloudstack_iac.providers.simulator.errors import ApiError, invalid_value
-from cloudstack_iac.providers.simulator.handlers import COMMANDS, Handler, networks
-from cloudstack_iac.providers.simulator.store import KINDS, SECONDS_TO_MAINTENANCE, Store, now
+from cloudstack_iac.providers.simulator.handlers import COMMANDS, Handler, hosts, networks
+from cloudstack_iac.providers.simulator.store import KINDS, SECONDS_TO_MAINTENANCE, Store, is_internal_id, now
 
 __all__ = ["KINDS", "ApiError", "SimulatorEngine"]
 
@@ -33,6 +33,8 @@ INTEGER_TYPES = {"integer", "long", "short"}
 # Cmds whose response name is not "<command>response" (responses-4.18.json: s_name quirks).
 RESPONSE_KEYS = {"enableStorageMaintenance": "prepareprimarystorageformaintenanceresponse",
                  "cancelStorageMaintenance": "cancelprimarystoragemaintenanceresponse"}
+# Id parameters of objects the simulator does not model (domains, projects, accounts): an internal id names none.
+UNMODELLED_ENTITIES = {"domainid", "projectid", "accountid"}
 ASYNC_CREATE = {"createPhysicalNetwork", "addTrafficType", "addNetworkServiceProvider", "createVirtualRouterElement"}
 
 
@@ -60,6 +62,7 @@ class SimulatorEngine:
         try:
             conn.execute("BEGIN IMMEDIATE")
             networks.seed(self.store)
+            hosts.seed(self.store)
             conn.execute("COMMIT")
         finally:
             self.store.release()
@@ -99,6 +102,7 @@ class SimulatorEngine:
         try:
             conn.execute("BEGIN IMMEDIATE" if writes else "BEGIN")
             try:
+                self._resolve_internal_ids(name, normalized)
                 body = self._run_async(name, handler, normalized) if catalogue()[name]["async"] else handler(self.store, normalized)
                 conn.execute("COMMIT")
             except BaseException:
@@ -116,8 +120,9 @@ class SimulatorEngine:
         parameter name in our provider can never go unnoticed.
         """
         given = {k.lower(): v for k, v in params.items()}
-        for key, (real, required, _type) in declared.items():
-            if required and given.get(key) in (None, ""):
+        for key, (real, required, ptype) in declared.items():
+            # ParamProcessWorker: only an absent parameter is missing, "" reaches the Cmd (a number left unset: missing here)
+            if required and (given.get(key) is None or (given[key] == "" and ptype in INTEGER_TYPES)):
                 raise ApiError(431, f"Unable to execute API command {name.lower()} due to missing parameter {real}", 9999)
         normalized: dict[str, str] = {}
         unknown: list[str] = []
@@ -126,7 +131,7 @@ class SimulatorEngine:
             if low in declared:
                 real, _required, ptype = declared[low]
                 text = str(value)
-                if text != "" and not _valid(ptype, text):
+                if text != "" and not _valid(ptype, text) and not _internal_id(name, real, ptype, text):
                     raise invalid_value(name, real, text)
                 normalized[real] = text
             elif low in COMMON_PARAMS or _is_map_key(low, declared):
@@ -137,6 +142,14 @@ class SimulatorEngine:
             raise ApiError(431, f"Unknown parameters : {', '.join(sorted(unknown))} (this simulator is strict: a real server "
                                 "ignores them)", 9999)
         return normalized
+
+    def _resolve_internal_ids(self, name: str, params: dict[str, str]) -> None:
+        """An internal id that names an object becomes that object's uuid; one that names none is left
+        for the manager, which answers with its own "not found" text (ParamProcessWorker does not look)."""
+        spec = catalogue()[name]["params"]
+        for param, value in params.items():
+            if value.isdigit() and spec.get(param, {}).get("type") == "uuid" and param not in UNMODELLED_ENTITIES:
+                params[param] = self.store.id_of_internal(int(value)) or value
 
     def _roll(self, rate: float) -> bool:
         if rate <= 0:
@@ -198,6 +211,17 @@ def _valid(ptype: str, value: str) -> bool:
             int(value)
         except ValueError:
             return False
+    return True
+
+
+def _internal_id(command: str, param: str, ptype: str, value: str) -> bool:
+    """ParamProcessWorker.translateUuidToInternalId: a uuid parameter declared before 3.0 (no `since`)
+    also takes the object's internal numeric id, unchecked; the manager looks it up. -1 passes as is
+    (a FIXME of the server's); any other number below 1 fails validateNaturalNumber."""
+    if ptype != "uuid" or not is_internal_id(value) or catalogue()[command]["params"][param].get("since"):
+        return False
+    if int(value) < 1 and value != "-1":
+        raise ApiError(431, f"Invalid value provided for API arg: {param}", 9999)
     return True
 
 

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from cloudstack_iac.providers.simulator.errors import invalid_value
+from cloudstack_iac.providers.simulator.errors import ApiError, invalid_value
 
 # kind -> (response object key, list key in dump)
 KINDS = {
@@ -30,7 +30,10 @@ KINDS = {
     "cluster": ("cluster", "clusters"), "host": ("host", "hosts"), "storagepool": ("storagepool", "storagepools"),
     "imagestore": ("imagestore", "imagestores"), "region": ("region", "regions"),
     "network": ("network", "networks"), "networkoffering": ("networkoffering", "networkofferings"),
+    "oscategory": ("oscategory", "oscategories"),
 }
+# What a fresh management server has (default offerings, guest OS categories): not the user's objects.
+SYSTEM_KINDS = {"networkoffering", "oscategory"}
 # Real event type names (com.cloud.event.EventTypes) where CloudStack has one; kind.action otherwise.
 EVENT_TYPES = {("physicalnetwork", "CREATE"): "PHYSICAL.NETWORK.CREATE", ("physicalnetwork", "UPDATE"): "PHYSICAL.NETWORK.UPDATE",
                ("physicalnetwork", "DELETE"): "PHYSICAL.NETWORK.DELETE", ("traffictype", "CREATE"): "TRAFFIC.TYPE.CREATE",
@@ -49,6 +52,11 @@ MAINTENANCE_FIELD = {"host": "resourcestate", "storagepool": "state"}
 # States that change with time: filtered after reading, not in SQL.
 TIMED_FIELDS = {(kind, field) for kind, field in MAINTENANCE_FIELD.items()}
 SECONDS_TO_MAINTENANCE = 0.2
+
+
+def is_internal_id(value: str) -> bool:
+    """A number where a uuid is expected: an object's internal id (the API layer takes it for old parameters)."""
+    return value.removeprefix("-").isdigit()
 
 
 def now() -> str:
@@ -162,12 +170,24 @@ class Store:
         row = self.conn().execute("SELECT seq, data FROM objects WHERE kind=? AND id=?", (kind, object_id)).fetchone()
         return None if row is None else self._row(kind, row)
 
-    def get(self, kind: str, object_id: str | None, command: str, param: str = "id") -> dict[str, Any]:
-        """The object a uuid parameter names; the API layer's 431 when it names none."""
+    def get(self, kind: str, object_id: str | None, command: str, param: str = "id", *,
+            missing: ApiError | None = None) -> dict[str, Any]:
+        """The object a uuid parameter names; the API layer's 431 when it names none.
+
+        An internal (numeric) id passes the API layer unchecked (ParamProcessWorker), so when it names
+        nothing the manager's own refusal, ``missing``, is what the caller sees.
+        """
         obj = self.find(kind, object_id)
         if obj is None:
+            if missing is not None and is_internal_id(str(object_id)):
+                raise missing
             raise invalid_value(command, param, str(object_id))
         return obj
+
+    def id_of_internal(self, internal_id: int) -> str | None:
+        """The uuid of the object whose internal id (its row number, the id in the server's messages) is given."""
+        row = self.conn().execute("SELECT id FROM objects WHERE seq=?", (internal_id,)).fetchone()
+        return None if row is None else str(row[0])
 
     def children(self, kind: str, parent: str) -> list[dict[str, Any]]:
         rows = self.conn().execute("SELECT seq, data FROM objects WHERE kind=? AND parent=? ORDER BY seq", (kind, parent)).fetchall()
@@ -220,8 +240,11 @@ class Store:
 
     # ----------------------------------------------------------------------------------------- lists
     def list(self, kind: str, p: Mapping[str, str], scope: Mapping[str, str | None], filters: Iterable[str | tuple[str, str]] = (),
-             shape: Callable[[dict[str, Any]], dict[str, Any]] | None = None, key: str | None = None) -> dict[str, Any]:
+             shape: Callable[[dict[str, Any]], dict[str, Any]] | None = None, key: str | None = None,
+             order: str = "seq") -> dict[str, Any]:
         """A list answer with the real list API's filters, keyword, page/pagesize and count.
+
+        order: the SQL ordering (creation order unless the list API sorts otherwise, as listZones by sort key).
 
         scope: indexed columns (id, parent, zoneid); filters: (parameter, field) pairs compared
         case-insensitively like MySQL does. Filtering, counting and paging happen in SQL, so walking a
@@ -261,10 +284,10 @@ class Store:
         if not timed:
             total = conn.execute("SELECT count(*)" + sql, args).fetchone()[0]
             limit = f" LIMIT {size} OFFSET {offset}" if size > 0 else ""
-            rows = conn.execute("SELECT seq, data" + sql + " ORDER BY seq" + limit, args).fetchall() if total else []
+            rows = conn.execute("SELECT seq, data" + sql + " ORDER BY " + order + limit, args).fetchall() if total else []
             objects = [self._row(kind, r) for r in rows]
         else:
-            objects = [self._row(kind, r) for r in conn.execute("SELECT seq, data" + sql + " ORDER BY seq", args)]
+            objects = [self._row(kind, r) for r in conn.execute("SELECT seq, data" + sql + " ORDER BY " + order, args)]
             for field, want in timed.items():
                 objects = [o for o in objects if str(o.get(field, "")).lower() == want]
             total = len(objects)
@@ -281,7 +304,7 @@ class Store:
         try:
             # the server's default offerings are not the user's objects; guest networks show when there are some
             return {plural: [public(o) for o in self.all(kind)] for kind, (_key, plural) in KINDS.items()
-                    if kind != "networkoffering" and (kind != "network" or self.count_kind(kind))}
+                    if kind not in SYSTEM_KINDS and (kind != "network" or self.count_kind(kind))}
         finally:
             self.release()
 
@@ -293,5 +316,5 @@ class Store:
             rows = self.conn().execute("SELECT kind, count(*) FROM objects GROUP BY kind").fetchall()
         finally:
             self.release()
-        return {KINDS[k][1]: n for k, n in rows if k in KINDS and k != "networkoffering"}
+        return {KINDS[k][1]: n for k, n in rows if k in KINDS and k not in SYSTEM_KINDS}
 

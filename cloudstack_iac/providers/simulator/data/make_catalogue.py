@@ -4,7 +4,7 @@
 
 The package must not depend on ../shared at run time; tests check this file matches the source.
 Output: ``apis-4.18.json.gz`` holding ``{"version": "4.18", "commands": {name: {"async": bool,
-"params": {param: {"required": bool, "type": str}}, "response": [field names]}}}``.
+"params": {param: {"required": bool, "type": str[, "since": version of a uuid parameter added after 3.0]}}, "response": [field names]}}}``.
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ def derive(source: dict[str, Any]) -> dict[str, Any]:
     for api in source["api"]:
         commands[api["name"]] = {
             "async": bool(api.get("isasync")),
-            "params": {p["name"]: {"required": bool(p.get("required")), "type": str(p.get("type") or "string")}
+            "params": {p["name"]: {"required": bool(p.get("required")), "type": str(p.get("type") or "string"),
+                                   **({"since": p["since"]} if p.get("since") and p.get("type") == "uuid" else {})}
                        for p in api.get("params", []) if p.get("name")},
             "response": sorted({r["name"] for r in api.get("response", []) if r and r.get("name")}),
         }

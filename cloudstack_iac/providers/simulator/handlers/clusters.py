@@ -23,17 +23,23 @@ def hypervisor_type(name: str | None) -> str | None:
 
 
 def add_cluster(st: Store, p: dict[str, str]) -> dict[str, Any]:
-    zone = st.get("zone", p["zoneid"], "addCluster", "zoneid")
-    pod = st.get("pod", p["podid"], "addCluster", "podid")
+    zone = st.get("zone", p["zoneid"], "addCluster", "zoneid", missing=invalid("Can't find zone by the id specified"))
+    # ResourceManagerImpl.discoverCluster (4.18-era revision): this lookup, then the same one again ("Can't find pod by id")
+    pod = st.get("pod", p["podid"], "addCluster", "podid", missing=invalid(f"Can't find pod with specified podId {p['podid']}"))
     if pod["zoneid"] != zone["id"]:
         raise invalid(f"Pod with specified id doesn't belong to the zone {zone['_seq']}")
+    if not p["clustername"]:  # "" passes the API layer
+        raise invalid("Please specify cluster name")
+    if not p["hypervisor"]:
+        raise invalid("Please specify a hypervisor")
     hypervisor = hypervisor_type(p["hypervisor"])
     if hypervisor is None:
         raise invalid(f"Unable to resolve {p['hypervisor']} to a supported ")
     if zone["networktype"] == "Advanced" and zone.get("securitygroupsenabled") and hypervisor not in SG_HYPERVISORS:
         raise invalid(f"Don't support hypervisor type {hypervisor} in advanced security enabled zone")
-    if p["clustertype"] not in CLUSTER_TYPES:
-        raise illegal(f"No enum constant com.cloud.org.Cluster.ClusterType.{p['clustertype']}")
+    clustertype = p["clustertype"] or "CloudManaged"  # empty: the default
+    if clustertype not in CLUSTER_TYPES:
+        raise illegal(f"No enum constant com.cloud.org.Cluster.ClusterType.{clustertype}")
     state = p.get("allocationstate")
     if state and allocation_state(state) is None:
         raise invalid(f"Unable to resolve Allocation State '{state}' to a supported state")
@@ -41,14 +47,14 @@ def add_cluster(st: Store, p: dict[str, str]) -> dict[str, Any]:
         raise invalid(f"Could not find corresponding resource manager for {p['hypervisor']}")
     if st.named("cluster", p["clustername"], parent=pod["id"]):
         raise runtime(f"Unable to create cluster {p['clustername']} in pod and data center with specified ids")
-    if p["clustertype"] == "ExternalManaged" and p.get("url") is not None:
+    if clustertype == "ExternalManaged" and p.get("url") is not None:
         url = urlparse(p["url"])
         if not url.scheme:
             raise invalid(f"uri.scheme is null {p['url']}, add http:// as a prefix")
         if url.scheme == "http" and (not url.hostname or not url.path.strip("/")):
             raise invalid("Your host and/or path is wrong.  Make sure it's of the format http://hostname/path")
     cluster = {"id": str(uuid.uuid4()), "name": p["clustername"], "podid": pod["id"], "podname": pod["name"], "zoneid": zone["id"],
-               "zonename": zone["name"], "hypervisortype": hypervisor, "clustertype": p["clustertype"],
+               "zonename": zone["name"], "hypervisortype": hypervisor, "clustertype": clustertype,
                "allocationstate": allocation_state(state) or "Enabled", "managedstate": "Managed",
                "cpuovercommitratio": "1.0", "memoryovercommitratio": "1.0", "hasannotations": False}
     st.insert("cluster", cluster, pod["id"], zone["id"])
@@ -58,7 +64,7 @@ def add_cluster(st: Store, p: dict[str, str]) -> dict[str, Any]:
 
 def update_cluster(st: Store, p: dict[str, str]) -> dict[str, Any]:
     """Renames in place; the answer shows the cluster as it was before the update (the Cmd's quirk)."""
-    cluster = st.get("cluster", p["id"], "updateCluster")
+    cluster = st.get("cluster", p["id"], "updateCluster", missing=invalid(f"Unable to find the cluster by id={p['id']}"))  # the Cmd's
     before = public(cluster)
     if p.get("clustername") and cluster["hypervisortype"] == "VMware":
         raise invalid("Renaming VMware cluster is not supported as it could cause problems if the updated  cluster name is not mapped "
@@ -95,7 +101,7 @@ def update_cluster(st: Store, p: dict[str, str]) -> dict[str, Any]:
 
 
 def delete_cluster(st: Store, p: dict[str, str]) -> dict[str, Any]:
-    cluster = st.get("cluster", p["id"], "deleteCluster")
+    cluster = st.get("cluster", p["id"], "deleteCluster", missing=runtime(f"Cluster: {p['id']} does not exist"))
     if st.count("host", parent=cluster["id"]):
         raise runtime(f"Cluster: {cluster['_seq']} cannot be removed. Cluster still has hosts")
     if st.count("storagepool", parent=cluster["id"]):

@@ -7,6 +7,19 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from cloudstack_iac.providers.simulator.errors import ApiError, invalid, invalid_value
+from cloudstack_iac.providers.simulator.store import is_internal_id
+
+
+def not_found(command: str, param: str, value: str, text: str) -> ApiError:
+    """An object the simulator does not model (domains, projects, accounts) named by a parameter: an internal id
+    passes the API layer (ParamProcessWorker) and the manager refuses it with ``text``; a uuid fails the API layer."""
+    return invalid(text) if is_internal_id(value) else invalid_value(command, param, value)
+
+
+def domain_not_found(command: str, value: str) -> ApiError:
+    return not_found(command, "domainid", value, "Please specify a valid domain id")
+
 
 def true(value: Any) -> bool:
     return str(value).lower() == "true"

@@ -10,22 +10,27 @@ import uuid
 from typing import Any
 from urllib.parse import urlparse
 
-from cloudstack_iac.providers.simulator.errors import ApiError, invalid, runtime, server_api
+from cloudstack_iac.providers.simulator.errors import ApiError, invalid, invalid_value, runtime, server_api
 from cloudstack_iac.providers.simulator.handlers import maintenance
 from cloudstack_iac.providers.simulator.handlers.clusters import DISCOVERABLE, hypervisor_type
 from cloudstack_iac.providers.simulator.handlers.common import list_param, true
-from cloudstack_iac.providers.simulator.store import Store, now, public
+from cloudstack_iac.providers.simulator.store import Store, is_internal_id, now, public
 
 # ResourceState.canAttemptMaintenance
 CAN_ATTEMPT_MAINTENANCE = ("Enabled", "Disabled", "ErrorInMaintenance", "ErrorInPrepareForMaintenance", "Degraded")
 
 
 def add_host(st: Store, p: dict[str, str]) -> dict[str, Any]:
-    cluster = st.get("cluster", p["clusterid"], "addHost", "clusterid") if p.get("clusterid") else None
-    zone = st.get("zone", p["zoneid"], "addHost", "zoneid")
-    pod = st.get("pod", p["podid"], "addHost", "podid")
+    cluster = st.get("cluster", p["clusterid"], "addHost", "clusterid",
+                                 missing=invalid("can not find cluster for specified clusterId")) if p.get("clusterid") else None
+    zone = st.get("zone", p["zoneid"], "addHost", "zoneid", missing=invalid(f"Can't find zone by id {p['zoneid']}"))
+    pod = st.get("pod", p["podid"], "addHost", "podid", missing=invalid(f"Can't find pod by id {p['podid']}"))
+    if pod["zoneid"] != zone["id"]:  # ResourceManagerImpl.discoverHostsFull (4.18-era revision)
+        raise invalid(f"Pod with specified podId{pod['_seq']} doesn't belong to the zone with specified zoneId{zone['_seq']}")
     if p.get("clusterid") and p.get("clustername"):
         raise invalid("Can't specify cluster by both id and name")
+    if not p["hypervisor"]:  # "" passes the API layer
+        raise invalid("Need to specify Hypervisor Type")
     hypervisor = hypervisor_type(p["hypervisor"]) or p["hypervisor"]
     if hypervisor == "KVM":
         if not p.get("username"):
@@ -78,9 +83,29 @@ def _standalone_cluster(st: Store, zone: dict[str, Any], pod: dict[str, Any], hy
     return cluster
 
 
+# The guest OS categories of a fresh 4.18 database (guest_os_category); "None" clears a host's category.
+OS_CATEGORIES = ("CentOS", "Debian", "Oracle", "RedHat", "SUSE", "Windows", "Other", "Novel", "Unix", "Ubuntu", "None")
+
+
+def seed(st: Store) -> None:
+    """The guest OS categories a fresh management server has (idempotent: runs at every engine start)."""
+    present = {c["name"] for c in st.all("oscategory")}
+    for name in OS_CATEGORIES:
+        if name not in present:
+            st.insert("oscategory", {"id": str(uuid.uuid4()), "name": name}, None, None)
+
+
+def list_os_categories(st: Store, p: dict[str, str]) -> dict[str, Any]:
+    return st.list("oscategory", p, {"id": p.get("id")}, ("name",))
+
+
 def update_host(st: Store, p: dict[str, str]) -> dict[str, Any]:
     """Every failure is rewrapped by the Cmd: 530 "Failed to update host:<id>,<reason>"."""
-    host = st.get("host", p["id"], "updateHost")
+    host = st.get("host", p["id"], "updateHost",
+                  missing=server_api(530, f"Failed to update host:{p['id']},Host with id {p['id']} doesn't exist"))
+    category = st.find("oscategory", p["oscategoryid"]) if p.get("oscategoryid") else None
+    if p.get("oscategoryid") and category is None and not is_internal_id(p["oscategoryid"]):
+        raise invalid_value("updateHost", "oscategoryid", p["oscategoryid"])  # the API layer; an internal id reaches the manager
     try:
         state = p.get("allocationstate")
         if state:
@@ -92,8 +117,18 @@ def update_host(st: Store, p: dict[str, str]) -> dict[str, Any]:
                     raise runtime(f"Cannot transit host {host['_seq']} from {host['resourcestate']} with event "
                                   f"{'EnableRequest' if state == 'Enable' else 'DisableRequest'}")
                 host["resourcestate"] = wanted
+        if p.get("oscategoryid") and category is None:
+            raise invalid("Please specify a valid guest OS category.")
+        if p.get("url") is not None:  # StorageManagerImpl.updateSecondaryStorage: every host here is a Routing one
+            raise invalid(f"host: {host['_seq']} is not a secondary storage")
     except ApiError as exc:
         raise server_api(530, f"Failed to update host:{host['_seq']},{exc.errortext}") from None
+    if category is not None:  # kept as the host detail guest.os.category.id, shown as oscategoryid/oscategoryname
+        if category["name"] == "None":
+            host.pop("oscategoryid", None)
+            host.pop("oscategoryname", None)
+        else:
+            host["oscategoryid"], host["oscategoryname"] = category["id"], category["name"]
     if p.get("hosttags") is not None:
         tags = list(dict.fromkeys(list_param(p, "hosttags")))
         if tags:
@@ -127,7 +162,8 @@ def update_host_password(st: Store, p: dict[str, str]) -> dict[str, Any]:
 
 def prepare_host_for_maintenance(st: Store, p: dict[str, str]) -> dict[str, Any]:
     """The Cmd rewraps every refusal: 530 "Failed to prepare host for maintenance due to: <reason>"."""
-    host = st.get("host", p["id"], "prepareHostForMaintenance")
+    host = st.get("host", p["id"], "prepareHostForMaintenance", missing=server_api(
+        530, f"Failed to prepare host for maintenance due to: Unable to find host with ID: {p['id']}. Please specify a valid host ID."))
     try:
         if host["resourcestate"] not in CAN_ATTEMPT_MAINTENANCE:
             raise invalid(f"Host is already in state {host['resourcestate']}. Cannot recall for maintenance until resolved.")
@@ -142,14 +178,15 @@ def prepare_host_for_maintenance(st: Store, p: dict[str, str]) -> dict[str, Any]
 
 
 def cancel_host_maintenance(st: Store, p: dict[str, str]) -> dict[str, Any]:
-    host = st.get("host", p["id"], "cancelHostMaintenance")
+    host = st.get("host", p["id"], "cancelHostMaintenance", missing=invalid(f"Host with id {p['id']} doesn't exist"))
     if host["resourcestate"] not in ("Maintenance", "PrepareForMaintenance", "ErrorInMaintenance", "ErrorInPrepareForMaintenance"):
-        raise runtime(f"Cannot perform cancelMaintenance when resource state is {host['resourcestate']}, host: {host['name']}")
+        # ResourceManagerImpl.cancelMaintenance, the 4.18-era revision (4.20 names the host instead of its id)
+        raise runtime(f"Cannot perform cancelMaintenance when resource state is {host['resourcestate']}, hostId = {host['_seq']}")
     return {"host": maintenance.cancel(st, "host", host, "Enabled", "MAINTENANCE.CANCEL")}
 
 
 def delete_host(st: Store, p: dict[str, str]) -> dict[str, Any]:
-    host = st.get("host", p["id"], "deleteHost")
+    host = st.get("host", p["id"], "deleteHost", missing=invalid(f"Host with id {p['id']} doesn't exist"))
     if host["resourcestate"] not in ("Maintenance", "Degraded") and not true(p.get("forced")):
         raise runtime(f"Host {host['id']} cannot be deleted as it is not in maintenance mode. Either put the host into "
                       "maintenance or perform a forced deletion.")
@@ -165,4 +202,4 @@ def list_hosts(st: Store, p: dict[str, str]) -> dict[str, Any]:
 
 COMMANDS = {"addHost": add_host, "updateHost": update_host, "updateHostPassword": update_host_password,
             "prepareHostForMaintenance": prepare_host_for_maintenance, "cancelHostMaintenance": cancel_host_maintenance,
-            "deleteHost": delete_host, "listHosts": list_hosts}
+            "deleteHost": delete_host, "listHosts": list_hosts, "listOsCategories": list_os_categories}

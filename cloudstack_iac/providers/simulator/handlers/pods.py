@@ -104,7 +104,7 @@ def duplicate_name(name: str, zone: dict[str, Any]) -> ApiError:
 
 
 def create_pod(st: Store, p: dict[str, str]) -> dict[str, Any]:
-    zone = st.get("zone", p["zoneid"], "createPod", "zoneid")
+    zone = st.get("zone", p["zoneid"], "createPod", "zoneid", missing=invalid("Please specify a valid zone."))
     start, end, gateway, netmask = p.get("startip"), p.get("endip"), p.get("gateway"), p.get("netmask")
     if zone.get("type") == "Edge":
         if start or end or gateway or netmask:
@@ -141,7 +141,7 @@ def create_pod(st: Store, p: dict[str, str]) -> dict[str, Any]:
 
 def update_pod(st: Store, p: dict[str, str]) -> dict[str, Any]:
     """editPod: name, gateway, netmask and allocation state; startip/endip are ignored (passed as null)."""
-    pod = st.get("pod", p["id"], "updatePod")
+    pod = st.get("pod", p["id"], "updatePod", missing=invalid(f"Unable to find pod by id {p['id']}"))
     zone = st.get("zone", pod["zoneid"], "updatePod", "zoneid")
     if p.get("name") and p["name"] != pod["name"] and st.named("pod", p["name"], parent=zone["id"]):
         raise duplicate_name(p["name"], zone)
@@ -177,7 +177,7 @@ def update_pod(st: Store, p: dict[str, str]) -> dict[str, Any]:
 
 
 def delete_pod(st: Store, p: dict[str, str]) -> dict[str, Any]:
-    pod = st.get("pod", p["id"], "deletePod")
+    pod = st.get("pod", p["id"], "deletePod", missing=invalid(f"A pod with ID: {p['id']} does not exist."))
     if st.count("host", zoneid=pod["zoneid"]) and any(h.get("podid") == pod["id"] for h in st.all("host", zoneid=pod["zoneid"])):
         raise runtime("The pod cannot be deleted because there are servers in this pod.")
     if st.count("cluster", parent=pod["id"]):
@@ -202,7 +202,8 @@ def create_management_network_ip_range(st: Store, p: dict[str, str]) -> dict[str
         if not tag.isdigit():
             raise runtime(f"Vlan parameter : {vlan} is not in valid format")
         vlan = tag
-    pod = st.get("pod", p["podid"], "createManagementNetworkIpRange", "podid")
+    pod = st.get("pod", p["podid"], "createManagementNetworkIpRange", "podid",
+                 missing=invalid(f"Unable to find pod by ID: {p['podid']}"))
     gateway, netmask, start = p["gateway"], p["netmask"], p["startip"]
     end = p.get("endip") or start
     if not is_ipv4(gateway):
@@ -237,7 +238,8 @@ def delete_management_network_ip_range(st: Store, p: dict[str, str]) -> dict[str
         vlan = p["vlan"].removeprefix("vlan://")
         if vlan != "untagged" and not vlan.isdigit():
             raise invalid(f"Incorrect vlan {p['vlan']}")
-        pod = st.get("pod", p["podid"], "deleteManagementNetworkIpRange", "podid")
+        pod = st.get("pod", p["podid"], "deleteManagementNetworkIpRange", "podid",
+                     missing=invalid(f"Unable to find pod by id {p['podid']}"))
         start, end = p["startip"], p["endip"]
         if not is_ipv4(start):
             raise invalid("The start address of the IP range is not a valid IP address.")

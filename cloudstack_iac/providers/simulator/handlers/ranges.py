@@ -12,7 +12,15 @@ import uuid
 from typing import Any
 
 from cloudstack_iac.providers.simulator.errors import ApiError, invalid, server_api
-from cloudstack_iac.providers.simulator.handlers.common import cidr_of, ip_int, is_ipv4, overlap, true
+from cloudstack_iac.providers.simulator.handlers.common import (
+    cidr_of,
+    domain_not_found,
+    ip_int,
+    is_ipv4,
+    not_found,
+    overlap,
+    true,
+)
 from cloudstack_iac.providers.simulator.handlers.pods import valid_netmask
 from cloudstack_iac.providers.simulator.store import Store, public
 
@@ -75,12 +83,20 @@ def create_vlan_ip_range(st: Store, p: dict[str, str]) -> dict[str, Any]:
         raise invalid("For IPv6 range, prefix must be /64 or less")
     if p.get("projectid") and p.get("account"):
         raise invalid("Account and projectId are mutually exclusive")
-    network = st.get("network", p["networkid"], "createVlanIpRange", "networkid") if p.get("networkid") else None
+    if p.get("projectid"):  # no projects in the simulator
+        raise not_found("createVlanIpRange", "projectid", p["projectid"], f"Unable to find project by id {p['projectid']}")
+    if p.get("account") and p.get("domainid"):  # no accounts in the simulator: none is active in any domain
+        raise not_found("createVlanIpRange", "domainid", p["domainid"], "Please specify a valid account.")
+    if p.get("domainid"):
+        raise domain_not_found("createVlanIpRange", p["domainid"])
+    network = (st.get("network", p["networkid"], "createVlanIpRange", "networkid",
+                      missing=invalid(f"Unable to find network by id {p['networkid']}")) if p.get("networkid") else None)
     zoneid = network["zoneid"] if network else p.get("zoneid")
     if not zoneid:
         raise invalid("")
-    zone = st.get("zone", zoneid, "createVlanIpRange", "zoneid")
-    physical = (st.get("physicalnetwork", p["physicalnetworkid"], "createVlanIpRange", "physicalnetworkid")
+    zone = st.get("zone", zoneid, "createVlanIpRange", "zoneid", missing=invalid(f"Unable to find zone by id {zoneid}"))
+    physical = (st.get("physicalnetwork", p["physicalnetworkid"], "createVlanIpRange", "physicalnetworkid",
+                       missing=invalid(f"Unable to find Physical Network with id={p['physicalnetworkid']}"))
                 if p.get("physicalnetworkid") else None)
     advanced, sg = zone["networktype"] == "Advanced", bool(zone.get("securitygroupsenabled"))
     if physical is None and network is None and not virtual and advanced and not sg:
@@ -89,6 +105,9 @@ def create_vlan_ip_range(st: Store, p: dict[str, str]) -> dict[str, Any]:
         raise invalid("Can't add virtual ip range into a zone with security group enabled")
     if virtual and network is not None and network.get("traffictype") != "Public":
         raise invalid(f"Can't find Public network by id={network['_seq']}")
+    if not virtual and network is not None and network.get("type") == "Isolated" and any(
+            s["name"] == "SourceNat" for s in network.get("service") or []):
+        raise invalid(f"Can't create direct vlan for network id={network['_seq']} with type: {network['type']}")
     if not virtual and network is None:
         shared = _shared_networks(st, zone["id"])
         if not advanced:
@@ -102,7 +121,9 @@ def create_vlan_ip_range(st: Store, p: dict[str, str]) -> dict[str, Any]:
             if network is None:
                 raise invalid("Nework id is required for Direct vlan creation ")
     if network is not None and not virtual:
-        if advanced and network.get("vlan") and _vlan_uri(vlan) != _vlan_uri(network["vlan"]) and vlan != "untagged":
+        ranged = any(r.get("networkid") == network["id"] for r in st.all("vlan", zoneid=network["zoneid"]))
+        # only a network that has ranges already is held to their vlan here; one without meets "Vlan doesn't match" below
+        if advanced and ranged and network.get("vlan") and _vlan_uri(vlan) != _vlan_uri(network["vlan"]) and vlan != "untagged":
             raise invalid(f"there is already one vlan {network['vlan']} on network :{network['_seq']}, only one vlan is allowed on "
                           "guest network")
         if start:
@@ -116,7 +137,7 @@ def create_vlan_ip_range(st: Store, p: dict[str, str]) -> dict[str, Any]:
             for r in pod.get("ipranges") or []:
                 if overlap(start, end, r["startip"], r["endip"]):
                     raise invalid(f"The Start IP and EndIP address range overlap with private IP :{start}:{end}")
-    pod = st.get("pod", p["podid"], "createVlanIpRange", "podid") if p.get("podid") else None
+    pod = st.get("pod", p["podid"], "createVlanIpRange", "podid", missing=invalid("Please specify a valid pod.")) if p.get("podid") else None
     if pod is not None:
         if pod["zoneid"] != zone["id"]:
             raise invalid(f"Pod id={pod['_seq']} doesn't belong to zone id={zone['_seq']}")
@@ -132,6 +153,15 @@ def create_vlan_ip_range(st: Store, p: dict[str, str]) -> dict[str, Any]:
     assert net is not None and start and end
     if not all(is_ipv4(a) and ipaddress.IPv4Address(a) in net for a in (start, end)):
         raise invalid("Please specify a valid IP range or valid netmask or valid gateway")
+    if physical is None:
+        physical = (st.get("physicalnetwork", network["physicalnetworkid"], "createVlanIpRange") if network is not None
+                    and network.get("physicalnetworkid") else _network_with_traffic(st, zone["id"], "Public" if virtual else "Guest"))
+    tag = _vlan_uri(vlan).removeprefix("vlan://")
+    guest_cidr = cidr_of(*zone["guestcidraddress"].split("/")) if zone.get("guestcidraddress") else None
+    if (guest_cidr is not None and net.overlaps(guest_cidr) and physical is not None and tag.isdigit()
+            and any(a <= int(tag) <= b for a, b in _vnets(physical.get("vlan")))):  # the tag is a vnet of the range's network
+        raise invalid(f"The new IP range you have specified has  overlapped with the guest network in zone: {zone['name']}along with "
+                      "existing Vlan also. Please specify a different gateway/netmask")
     for other in st.all("vlan", zoneid=zone["id"]):
         other_net = cidr_of(other["gateway"], other["netmask"])
         if other_net is None or not other_net.overlaps(net):
@@ -145,15 +175,11 @@ def create_vlan_ip_range(st: Store, p: dict[str, str]) -> dict[str, Any]:
         elif virtual or other.get("forvirtualnetwork"):
             raise invalid(f"The IP range with tag: {other['vlan'].removeprefix('vlan://')} in zone {zone['name']} has overlapped with "
                           "the subnet. Please specify a different gateway/netmask.")
-    tag = _vlan_uri(vlan).removeprefix("vlan://")
     if virtual and tag.isdigit():
         for pn in st.children("physicalnetwork", zone["id"]):
             if any(a <= int(tag) <= b for a, b in _vnets(pn.get("vlan"))):
                 raise invalid(f"The VLAN tag {tag} is already being used for dynamic vlan allocation for the guest network in zone "
                               f"{zone['name']}")
-    if physical is None:
-        physical = (st.get("physicalnetwork", network["physicalnetworkid"], "createVlanIpRange") if network is not None
-                    and network.get("physicalnetworkid") else _network_with_traffic(st, zone["id"], "Public" if virtual else "Guest"))
     rng = {"id": str(uuid.uuid4()), "zoneid": zone["id"], "podid": pod["id"] if pod else None, "podname": pod["name"] if pod else None,
            "physicalnetworkid": physical["id"] if physical else None, "networkid": network["id"] if network else None,
            "vlan": _vlan_uri(vlan), "gateway": gateway, "netmask": netmask, "startip": start, "endip": end,
@@ -174,7 +200,7 @@ def _vnets(vlan: str | None) -> list[tuple[int, int]]:
 
 
 def delete_vlan_ip_range(st: Store, p: dict[str, str]) -> dict[str, Any]:
-    rng = st.get("vlan", p["id"], "deleteVlanIpRange")
+    rng = st.get("vlan", p["id"], "deleteVlanIpRange", missing=invalid("Please specify a valid IP range id."))
     st.delete(rng["id"])
     st.event("vlan", "DELETE", rng)
     return {"success": True}
@@ -214,7 +240,7 @@ def _rewrapped(fn: Any) -> Any:
 def create_storage_network_ip_range(st: Store, p: dict[str, str]) -> dict[str, Any]:
     if not valid_netmask(p["netmask"]):
         raise invalid(f"Invalid netmask:{p['netmask']}")
-    pod = st.get("pod", p["podid"], "createStorageNetworkIpRange", "podid")
+    pod = st.get("pod", p["podid"], "createStorageNetworkIpRange", "podid", missing=invalid(f"Cannot find pod {p['podid']}"))
     storage = [n for n in st.children("physicalnetwork", pod["zoneid"])
                if any(t["traffictype"] == "Storage" for t in st.children("traffictype", n["id"]))]
     zone = st.get("zone", pod["zoneid"], "createStorageNetworkIpRange", "zoneid")
@@ -236,7 +262,8 @@ def create_storage_network_ip_range(st: Store, p: dict[str, str]) -> dict[str, A
 def update_storage_network_ip_range(st: Store, p: dict[str, str]) -> dict[str, Any]:
     if p.get("netmask") and not valid_netmask(p["netmask"]):
         raise invalid(f"Invalid netmask:{p['netmask']}")
-    rng = st.get("storagenetworkiprange", p["id"], "updateStorageNetworkIpRange")
+    rng = st.get("storagenetworkiprange", p["id"], "updateStorageNetworkIpRange",
+                 missing=invalid(f"Cannot find storage ip range {p['id']}"))
     if p.get("startip") or p.get("endip"):
         pod = st.get("pod", rng["podid"], "updateStorageNetworkIpRange", "podid")
         _storage_range_checks(st, pod, p.get("startip") or rng["startip"], p.get("endip") or rng["endip"], skip=rng["id"])
@@ -252,7 +279,8 @@ def update_storage_network_ip_range(st: Store, p: dict[str, str]) -> dict[str, A
 
 @_rewrapped
 def delete_storage_network_ip_range(st: Store, p: dict[str, str]) -> dict[str, Any]:
-    rng = st.get("storagenetworkiprange", p["id"], "deleteStorageNetworkIpRange")
+    rng = st.get("storagenetworkiprange", p["id"], "deleteStorageNetworkIpRange",
+                 missing=invalid(f"Can not find storage network ip range {p['id']}"))
     st.delete(rng["id"])
     st.event("storagenetworkiprange", "DELETE", rng)
     return {"success": True}

@@ -10,7 +10,7 @@ import uuid
 from typing import Any
 from urllib.parse import urlparse
 
-from cloudstack_iac.providers.simulator.errors import ApiError, invalid, runtime, server_api
+from cloudstack_iac.providers.simulator.errors import ApiError, illegal, invalid, runtime, server_api
 from cloudstack_iac.providers.simulator.handlers import maintenance
 from cloudstack_iac.providers.simulator.handlers.clusters import hypervisor_type
 from cloudstack_iac.providers.simulator.handlers.common import list_param, map_param, true
@@ -52,7 +52,7 @@ def _create_pool(st: Store, p: dict[str, str]) -> dict[str, Any]:
             raise invalid(f"invalid hypervisor type {p['hypervisor']}")
         if hypervisor not in ZONE_WIDE_HYPERVISORS:
             raise invalid(f"Zone wide storage pool is not supported for hypervisor type {p['hypervisor']}")
-    zone = st.get("zone", p["zoneid"], "createStoragePool", "zoneid")
+    zone = st.get("zone", p["zoneid"], "createStoragePool", "zoneid", missing=invalid(f"unable to find zone by id {p['zoneid']}"))
     cluster = pod = None
     if scope != "ZONE":  # for zone scope, clusterid and podid are ignored
         cluster = st.get("cluster", p["clusterid"], "createStoragePool", "clusterid")
@@ -84,7 +84,7 @@ def _create_pool(st: Store, p: dict[str, str]) -> dict[str, Any]:
 
 def update_storage_pool(st: Store, p: dict[str, str]) -> dict[str, Any]:
     """Name, tags (an empty list clears them), capacity, and Up <-> Disabled through ``enabled``."""
-    pool = st.get("storagepool", p["id"], "updateStoragePool")
+    pool = st.get("storagepool", p["id"], "updateStoragePool", missing=illegal(f"Unable to find storage pool with ID: {p['id']}"))
     if p.get("enabled"):
         if true(p["enabled"]) and pool["state"] != "Disabled":
             raise invalid(f"Primary storage with id {pool['_seq']} cannot be enabled. Storage pool state : {pool['state']}")
@@ -109,7 +109,8 @@ def update_storage_pool(st: Store, p: dict[str, str]) -> dict[str, Any]:
 
 
 def enable_storage_maintenance(st: Store, p: dict[str, str]) -> dict[str, Any]:
-    pool = st.get("storagepool", p["id"], "enableStorageMaintenance")
+    pool = st.get("storagepool", p["id"], "enableStorageMaintenance", missing=invalid(
+        "Unable to obtain lock on the storage pool record in preparePrimaryStorageForMaintenance()"))
     if pool["state"] not in ("Up", "ErrorInMaintenance"):
         raise invalid(f"Primary storage with id {pool['_seq']} is not ready for migration, as the status is:{pool['state']}")
     siblings = (st.children("storagepool", pool["clusterid"]) if pool.get("clusterid")
@@ -127,7 +128,7 @@ def cancel_storage_maintenance(st: Store, p: dict[str, str]) -> dict[str, Any]:
 
 
 def delete_storage_pool(st: Store, p: dict[str, str]) -> dict[str, Any]:
-    pool = st.get("storagepool", p["id"], "deleteStoragePool")
+    pool = st.get("storagepool", p["id"], "deleteStoragePool", missing=invalid(f"Unable to find pool by id {p['id']}"))
     if pool["state"] != "Maintenance":
         raise invalid(f"Unable to delete storage due to it is not in Maintenance state, id: {pool['_seq']}")
     st.delete(pool["id"])
@@ -153,7 +154,7 @@ def add_image_store(st: Store, p: dict[str, str]) -> dict[str, Any]:
     existing = st.all("imagestore")
     if existing and existing[0]["providername"].lower() != provider.lower():
         raise invalid(f"You can only add new image stores from the same provider {existing[0]['providername']} already added")
-    zone = st.get("zone", p["zoneid"], "addImageStore", "zoneid") if p.get("zoneid") else None
+    zone = st.get("zone", p["zoneid"], "addImageStore", "zoneid", missing=invalid(f"Can't find zone by id {p['zoneid']}")) if p.get("zoneid") else None
     url = urlparse(p.get("url") or "")
     store = {"id": str(uuid.uuid4()), "name": name, "url": p.get("url"), "providername": provider,
              "protocol": url.scheme or provider.lower(), "scope": scope, "readonly": False, "disksizetotal": 4398046511104,
@@ -166,7 +167,7 @@ def add_image_store(st: Store, p: dict[str, str]) -> dict[str, Any]:
 
 
 def delete_image_store(st: Store, p: dict[str, str]) -> dict[str, Any]:
-    store = st.get("imagestore", p["id"], "deleteImageStore")
+    store = st.get("imagestore", p["id"], "deleteImageStore", missing=invalid(f"Image store with id {p['id']} doesn't exist"))
     st.delete(store["id"])
     st.event("imagestore", "DELETE", store)
     return {"success": True}

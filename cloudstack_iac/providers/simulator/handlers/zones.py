@@ -12,6 +12,7 @@ from typing import Any
 from cloudstack_iac.providers.simulator.errors import invalid, runtime
 from cloudstack_iac.providers.simulator.handlers.common import (
     allocation_state,
+    domain_not_found,
     is_ipv4,
     is_ipv6,
     map_param,
@@ -56,8 +57,8 @@ def create_zone(st: Store, p: dict[str, str]) -> dict[str, Any]:
         raise invalid(f"Invalid network domain. {DOMAIN_RULES}")
     if st.named("zone", p["name"]):
         raise invalid(DUPLICATE)
-    if p.get("domainid"):
-        raise invalid("Please specify a valid domain id")  # the simulator has the ROOT domain only, no dedicated zones
+    if p.get("domainid"):  # the simulator has no domains: an internal id names none, a uuid fails the API layer
+        raise domain_not_found("createZone", p["domainid"])
     _check_zone_parameters(p)
     zone = {"id": str(uuid.uuid4()), "name": p["name"], "networktype": kind.capitalize(), "dns1": p["dns1"],
             "internaldns1": p["internaldns1"], "allocationstate": allocation_state(p.get("allocationstate")) or "Disabled",
@@ -83,7 +84,7 @@ def update_zone(st: Store, p: dict[str, str]) -> dict[str, Any]:
     search = [s.strip() for s in (p.get("dnssearchorder") or "").split(",") if s.strip()]
     if any(not valid_domain(s) for s in search):
         raise invalid(f"Invalid network domain suffixes. {DOMAIN_RULES}")
-    zone = st.get("zone", p["id"], "updateZone")
+    zone = st.get("zone", p["id"], "updateZone", missing=invalid(f"unable to find zone by id {p['id']}"))
     if p.get("guestcidraddress") and not valid_guest_cidr(p["guestcidraddress"]):
         raise invalid("Please enter a valid guest cidr")
     if p.get("domain") and not valid_domain(p["domain"]):
@@ -139,7 +140,7 @@ def _check_zone_can_enable(st: Store, zone: dict[str, Any]) -> None:
 
 
 def delete_zone(st: Store, p: dict[str, str]) -> dict[str, Any]:
-    zone = st.get("zone", p["id"], "deleteZone")
+    zone = st.get("zone", p["id"], "deleteZone", missing=invalid(f"A zone with ID: {p['id']} does not exist."))
     checks = (("host", "there are servers in this zone."), ("pod", "there are pods in this zone."),
               ("vlan", "there are public IP addresses allocated in this zone."),
               ("physicalnetwork", "there are physical networks in this zone."),
@@ -155,7 +156,9 @@ def delete_zone(st: Store, p: dict[str, str]) -> dict[str, Any]:
 
 
 def list_zones(st: Store, p: dict[str, str]) -> dict[str, Any]:
-    return st.list("zone", p, {"id": p.get("id")}, ("name", "networktype", "allocationstate"))
+    # QueryManagerImpl.listDataCentersInternal: by sort key (ascending, the default), then id
+    return st.list("zone", p, {"id": p.get("id")}, ("name", "networktype", "allocationstate"),
+                   order="coalesce(json_extract(data, '$._sortkey'), 0), seq")
 
 
 COMMANDS = {"createZone": create_zone, "updateZone": update_zone, "deleteZone": delete_zone, "listZones": list_zones}
