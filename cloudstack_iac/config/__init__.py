@@ -75,7 +75,7 @@ def _load(directory: str | os.PathLike[str], var_files: Sequence[str], var_args:
     ctx = Context(root, prior or {}, diags)
     mdef = ctx.module_def(root)
     if not mdef.files:
-        diags.append(error(f"{directory}: no configuration files (*.hcl or *.tf)"))
+        diags.append(error(f"{directory}: no configuration files (*.hcl, *.tf or *.tf.json)"))
         return config, diags
     inputs = root_variable_values(mdef, env=os.environ if env is None else env, var_sources=var_sources, diags=diags)
     runtime = ModuleRuntime(ctx, mdef, (), inputs, "default", None, True)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from cloudstack_iac.addrs import ModuleStep, ResourceAddress
+from cloudstack_iac.config import marks
 from cloudstack_iac.config import syntax as s
 from cloudstack_iac.config.data import evaluate_data
 from cloudstack_iac.config.expansion import Expansion, expand
@@ -236,8 +237,8 @@ class ModuleRuntime:
             return FAILED
         try:
             ev = Evaluator(self.resolve, self.fctx)
-            value = ev.eval(expr)
-            return Slot(value, frozenset(ev.deps), ev.sensitive)
+            value, tree = ev.eval_marked(expr)
+            return Slot(value, frozenset(ev.deps), tree is not None, tree if marks.is_partial(tree) else None)
         except EvalError as exc:
             self._report(exc, node)
             return FAILED
@@ -375,6 +376,7 @@ class ModuleRuntime:
         for key, value in ev.iterate(collection, attrs["for_each"].expr.pos):
             scope = ev.child({iterator: {"key": key, "value": value}})
             out.append((name, {n: scope.eval(a.expr) for n, a in content.body.attributes.items()}))
+            ev.sensitive = ev.sensitive or scope.sensitive  # a secret read by the content marks the argument
         return out
 
     def _triggers(self, attr: s.Attribute, names: dict[str, Any], addr: str) -> tuple[tuple[str, str], ...]:

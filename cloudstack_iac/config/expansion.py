@@ -10,8 +10,9 @@ import contextlib
 from collections.abc import Collection
 from typing import Any
 
+from cloudstack_iac.config import marks
 from cloudstack_iac.config import syntax as s
-from cloudstack_iac.config.expressions import EvalError, Evaluator
+from cloudstack_iac.config.expressions import EvalError, Evaluator, static_reference
 from cloudstack_iac.config.functions import type_name
 from cloudstack_iac.config.numbers import to_number
 from cloudstack_iac.diags import did_you_mean
@@ -27,7 +28,13 @@ def expand(ev: Evaluator, count: s.Expr | None, for_each: s.Expr | None) -> Expa
     if count is not None:
         return [(i, {"count": {"index": i}}) for i in range(_count(ev, count))]
     if for_each is not None:
-        return [(k, {"each": {"key": k, "value": v}}) for k, v in _for_each(ev, for_each)]
+        pairs, partial = _for_each(ev, for_each)
+        if partial is None:
+            return [(k, {"each": {"key": k, "value": v}}) for k, v in pairs]
+        # a map some of whose values hold secrets: each instance's each.value carries its marks
+        return [(k, {"each": {"key": k, "value": v},
+                     marks.VARIABLE_MARKS: {"each": ("map", {"key": None, "value": marks.element(partial, k)})}})
+                for k, v in pairs]
     return None
 
 
@@ -45,23 +52,35 @@ def _count(ev: Evaluator, count: s.Expr) -> int:
     return int(value)
 
 
-def _for_each(ev: Evaluator, for_each: s.Expr) -> list[tuple[Any, Any]]:
+def _for_each(ev: Evaluator, for_each: s.Expr) -> tuple[list[tuple[Any, Any]], Any]:
+    """The key/value pairs, and the marks of the values when for_each is a local map whose values are
+    partly sensitive (Terraform refuses only a for_each that is itself sensitive, or has sensitive keys)."""
     if isinstance(for_each, s.TupleExpr) or (isinstance(for_each, s.ForExpr) and for_each.key_expr is None):
         raise EvalError("for_each must be a map or a set of strings, and this is a tuple; use toset([...])", for_each.pos)
-    value = ev.eval(for_each)
+    partial = None
+    if static_reference(for_each):
+        ev.want_marks, ev.read_marks = True, None
+        try:
+            value = ev.eval(for_each)
+        finally:
+            ev.want_marks, partial, ev.read_marks = False, ev.read_marks, None
+        if partial is not None and (partial[0] != "map" or not isinstance(value, dict)):
+            ev.sensitive = True  # a set of strings with a sensitive one: a sensitive key
+    else:
+        value = ev.eval(for_each)
     if ev.sensitive:
         raise EvalError("for_each cannot use a sensitive value: instance keys appear in plans and state;"
                         " use nonsensitive() if the keys are not secret", for_each.pos)
     if contains_unknown(value) and (not isinstance(value, dict) or isinstance(value, Unknown)):
         raise EvalError("for_each depends on values known only after apply", for_each.pos)
     if isinstance(value, dict):
-        return [(k, value[k]) for k in value]
+        return [(k, value[k]) for k in value], partial
     if isinstance(value, list):
         if not all(isinstance(v, str) for v in value):
             raise EvalError("for_each over a list needs strings (a set of strings); use a map for other values", for_each.pos)
         if len(set(value)) != len(value):
             raise EvalError("for_each keys must be unique; use toset()", for_each.pos)
-        return [(v, v) for v in value]
+        return [(v, v) for v in value], None
     raise EvalError(f"for_each must be a map or a set of strings, got {type_name(value)}", for_each.pos)
 
 

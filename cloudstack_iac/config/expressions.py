@@ -11,15 +11,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from cloudstack_iac.config import marks
 from cloudstack_iac.config import syntax as s
 from cloudstack_iac.config.functions import (
     FunctionContext,
     FunctionError,
+    SetValue,
     call_function,
+    collection_kind,
     type_name,
 )
 from cloudstack_iac.config.invariant import free_names, reads_none_of
-from cloudstack_iac.config.numbers import NumberProblem, arith, format_number, to_number
+from cloudstack_iac.config.numbers import NumberProblem, arith, format_number, negate, to_number
 from cloudstack_iac.diags import SourceRange, did_you_mean
 from cloudstack_iac.values import Unknown, contains_unknown
 
@@ -47,21 +50,31 @@ _SCALARS = (str, int, float, bool, type(None))
 
 
 class Evaluator:
-    __slots__ = ("deps", "fctx", "memo", "resolver", "sensitive", "variables")
+    __slots__ = ("deps", "fctx", "memo", "read_marks", "resolver", "sensitive", "variable_marks", "variables", "want_marks")
 
     def __init__(self, resolver: Resolver, fctx: FunctionContext, variables: dict[str, Any] | None = None,
                  deps: set[str] | None = None, memo: dict[Any, Any] | None = None) -> None:
         self.resolver = resolver
         self.fctx = fctx
+        # Element marks (config/marks.py): of variables bound to elements of a local whose elements are
+        # partly sensitive (a for expression's, each.value); and, while such a local is read whole, its tree.
+        self.variable_marks: dict[str, Any] = {}
+        if variables and marks.VARIABLE_MARKS in variables:
+            variables = dict(variables)
+            self.variable_marks = dict(variables.pop(marks.VARIABLE_MARKS))
         self.variables = variables or {}  # each, count, self, for-expression iteration variables
         self.deps: set[str] = deps if deps is not None else set()
         self.sensitive = False
+        self.want_marks = False
+        self.read_marks: Any = None
         # Shared by the evaluators of every instance of one block (see invariant.py): the value, deps and
         # sensitivity of each sub-expression that reads no per-instance name, computed once.
         self.memo = memo
 
     def child(self, extra: dict[str, Any]) -> Evaluator:
         child = Evaluator(self.resolver, self.fctx, {**self.variables, **extra}, self.deps, self.memo)
+        if self.variable_marks:
+            child.variable_marks = {k: v for k, v in self.variable_marks.items() if k not in extra}
         return child
 
     def _remembered(self, expr: Any) -> Any:
@@ -110,12 +123,80 @@ class Evaluator:
             return self.for_expr(expr)
         raise EvalError(f"cannot evaluate {kind.__name__}", getattr(expr, "pos", None))
 
+    def eval_marked(self, expr: Any) -> tuple[Any, Any]:
+        """The value and its element marks (config/marks.py): tuple and object constructors keep which
+        elements read something sensitive; any other expression is sensitive as a whole or not at all."""
+        expr = _unwrapped(expr)
+        kind = type(expr)
+        if kind is s.TupleExpr:
+            pairs = [self.eval_marked(item) for item in expr.items]
+            return [v for v, _ in pairs], marks.combine_list([m for _, m in pairs])
+        if kind is s.ObjectExpr:
+            out: dict[str, Any] = {}
+            trees: dict[str, Any] = {}
+            keys_marked = False
+            for key_expr, value_expr in expr.items:
+                outer, self.sensitive = self.sensitive, False
+                key = self.eval(key_expr)
+                keys_marked, self.sensitive = keys_marked or self.sensitive, outer
+                if isinstance(key, Unknown):
+                    return Unknown(), True if keys_marked else None
+                name = self.key_string(key, key_expr.pos)
+                out[name], trees[name] = self.eval_marked(value_expr)
+            return out, True if keys_marked else marks.combine_map(trees)  # a sensitive key marks the whole
+        if kind is s.ForExpr and expr.cond is None and not expr.group and static_reference(expr.collection):
+            return self._for_marked(expr)
+        if kind is s.Traversal and expr.root is None and expr.name in self.variable_marks and _static_ops(expr.ops):
+            tree = marks.follow(self.variable_marks[expr.name], expr.ops)  # h, h.address: the element's own marks
+            return self.apply_ops(self.variables[expr.name], expr.ops, expr.pos), tree
+        outer, self.sensitive = self.sensitive, False
+        value = self.eval(expr)
+        marked, self.sensitive = self.sensitive, outer
+        return value, True if marked else None
+
+    def _for_marked(self, expr: s.ForExpr) -> tuple[Any, Any]:
+        """``{ for h in local.hosts : h.name => h }``: each element keeps the marks its value has."""
+        outer, self.sensitive = self.sensitive, False
+        self.want_marks, self.read_marks = True, None
+        try:
+            collection = self.eval(expr.collection)
+        finally:
+            self.want_marks, partial, self.read_marks = False, self.read_marks, None
+        whole, self.sensitive = self.sensitive, outer
+        if isinstance(collection, Unknown):
+            return Unknown(), True if whole else None
+        items: list[Any] = []
+        mapping: dict[str, Any] = {}
+        trees: dict[str, Any] = {}
+        for key, item in self.iterate(collection, expr.collection.pos):
+            scope = self._item_scope(expr, key, item, partial)
+            if expr.key_expr is None:
+                value, tree = scope.eval_marked(expr.value_expr)
+                items.append(value)
+                trees[str(len(items) - 1)] = tree
+            else:
+                k = scope.eval(expr.key_expr)
+                if isinstance(k, Unknown):
+                    return Unknown(), True if whole or scope.sensitive else None
+                k = self.key_string(k, expr.key_expr.pos)
+                if k in mapping:
+                    raise EvalError(f"duplicate key {k!r} in for expression; use ... after the value to group", expr.key_expr.pos)
+                mapping[k], trees[k] = scope.eval_marked(expr.value_expr)
+            whole = whole or scope.sensitive  # a key that read a secret marks the whole
+        if whole:
+            return (mapping if expr.key_expr is not None else items), True
+        if expr.key_expr is None:
+            return items, marks.combine_list(list(trees.values()))
+        return mapping, marks.combine_map(trees)
+
     # ---------------------------------------------------------------------------------------- traversal
     def traversal(self, expr: s.Traversal) -> Any:
         if expr.root is not None:
             value, consumed = self.eval(expr.root), 0
         elif expr.name in self.variables:
             value, consumed = self.variables[expr.name], 0
+            if expr.name in self.variable_marks and marks.follow(self.variable_marks[expr.name], expr.ops) is not None:
+                self.sensitive = True
         else:
             value, consumed = self.resolver(expr, self)
         return self.apply_ops(value, expr.ops[consumed:], expr.pos)
@@ -151,6 +232,9 @@ class Evaluator:
             return Unknown()
         if isinstance(value, Unknown):
             return Unknown(value.ref, (*value.path, key)) if value.ref is not None else Unknown()
+        if isinstance(value, SetValue):
+            raise EvalError("elements of a set are identified only by their value and have no index; use tolist()"
+                            " or a for expression", pos)
         if isinstance(value, list):
             try:
                 n = int(to_number(key)) if isinstance(key, str) else key
@@ -210,7 +294,10 @@ class Evaluator:
                     names = {part.value_var: item}
                     if part.key_var:
                         names[part.key_var] = key
-                    if not self.child(names).render(part.body, out):
+                    scope = self.child(names)
+                    rendered = scope.render(part.body, out)
+                    self.sensitive = self.sensitive or scope.sensitive  # what the body read marks the result
+                    if not rendered:
                         return False
             else:
                 value = self.eval(part)
@@ -274,7 +361,7 @@ class Evaluator:
             return Unknown()
         if expr.op == "!":
             return not self.as_bool(value, expr.operand.pos)
-        return -self.as_number(value, expr.operand.pos)
+        return negate(self.as_number(value, expr.operand.pos))
 
     def conditional(self, expr: s.Conditional) -> Any:
         cond = self.eval(expr.cond)
@@ -314,6 +401,8 @@ class Evaluator:
 
     # ------------------------------------------------------------------------------- for and functions
     def iterate(self, collection: Any, pos: SourceRange | None) -> list[tuple[Any, Any]]:
+        if isinstance(collection, SetValue):
+            return [(item, item) for item in collection]  # a set's elements are their own keys
         if isinstance(collection, list):
             return list(enumerate(collection))
         if isinstance(collection, dict):
@@ -321,40 +410,67 @@ class Evaluator:
         raise EvalError(f"cannot iterate over a {type_name(collection)}", pos)
 
     def for_expr(self, expr: s.ForExpr) -> Any:
-        collection = self.eval(expr.collection)
+        partial = None
+        if static_reference(expr.collection):
+            # a local whose elements are partly sensitive: each element's marks go with its variable
+            self.want_marks, self.read_marks = True, None
+            try:
+                collection = self.eval(expr.collection)
+            finally:
+                self.want_marks, partial, self.read_marks = False, self.read_marks, None
+        else:
+            collection = self.eval(expr.collection)
         if isinstance(collection, Unknown):
             return Unknown()
         is_object = expr.key_expr is not None
         items: list[Any] = []
         mapping: dict[str, Any] = {}
-        selected = self._selected(expr, collection) if self.memo is not None and expr.cond is not None else None
+        filtered = self.memo is not None and expr.cond is not None and partial is None
+        selected = self._selected(expr, collection) if filtered else None
         for key, item in selected if selected is not None else self.iterate(collection, expr.collection.pos):
-            names = {expr.value_var: item}
-            if expr.key_var:
-                names[expr.key_var] = key
-            scope = self.child(names)
-            if expr.cond is not None and selected is None:
-                keep = scope.as_bool(scope.eval(expr.cond), expr.cond.pos)
-                if isinstance(keep, Unknown):
-                    return Unknown()
-                if not keep:
-                    continue
-            if not is_object:
-                items.append(scope.eval(expr.value_expr))
-                continue
-            assert expr.key_expr is not None
-            k = scope.eval(expr.key_expr)
-            if isinstance(k, Unknown):
-                return Unknown()
-            k = self.key_string(k, expr.key_expr.pos)
-            v = scope.eval(expr.value_expr)
-            if expr.group:
-                mapping.setdefault(k, []).append(v)
-            elif k in mapping:
-                raise EvalError(f"duplicate key {k!r} in for expression; use ... after the value to group", expr.key_expr.pos)
-            else:
-                mapping[k] = v
+            scope = self._item_scope(expr, key, item, partial)
+            try:
+                done, result = self._for_item(expr, scope, selected is None, items, mapping)
+            finally:
+                self.sensitive = self.sensitive or scope.sensitive  # what the body read marks the result
+            if done:
+                return result
         return mapping if is_object else items
+
+    def _item_scope(self, expr: s.ForExpr, key: Any, item: Any, partial: Any) -> Evaluator:
+        """The scope of one element of a for expression, with the element's marks when it has some."""
+        names = {expr.value_var: item}
+        if expr.key_var:
+            names[expr.key_var] = key
+        scope = self.child(names)
+        if partial is not None:
+            scope.variable_marks[expr.value_var] = marks.element(partial, key)
+        return scope
+
+    def _for_item(self, expr: s.ForExpr, scope: Evaluator, filtering: bool, items: list[Any],
+                  mapping: dict[str, Any]) -> tuple[bool, Any]:
+        """One element of a for expression into items or mapping; (True, Unknown()) when the result is unknown."""
+        if expr.cond is not None and filtering:
+            keep = scope.as_bool(scope.eval(expr.cond), expr.cond.pos)
+            if isinstance(keep, Unknown):
+                return True, Unknown()
+            if not keep:
+                return False, None
+        if expr.key_expr is None:
+            items.append(scope.eval(expr.value_expr))
+            return False, None
+        k = scope.eval(expr.key_expr)
+        if isinstance(k, Unknown):
+            return True, Unknown()
+        k = self.key_string(k, expr.key_expr.pos)
+        v = scope.eval(expr.value_expr)
+        if expr.group:
+            mapping.setdefault(k, []).append(v)
+        elif k in mapping:
+            raise EvalError(f"duplicate key {k!r} in for expression; use ... after the value to group", expr.key_expr.pos)
+        else:
+            mapping[k] = v
+        return False, None
 
     def _selected(self, expr: s.ForExpr, collection: Any) -> list[tuple[Any, Any]] | None:
         """The items a filter ``if ITEM_SIDE == INSTANCE_SIDE`` keeps, through an index built once.
@@ -400,7 +516,9 @@ class Evaluator:
                 names = {expr.value_var: item}
                 if expr.key_var:
                     names[expr.key_var] = key
-                value = once.child(names).eval(item_side)
+                scope = once.child(names)
+                value = scope.eval(item_side)
+                once.sensitive = once.sensitive or scope.sensitive
                 if not isinstance(value, _SCALARS):
                     return None
                 groups.setdefault((type(value) is bool, value), []).append((key, item))
@@ -411,6 +529,10 @@ class Evaluator:
     def call(self, expr: s.Call) -> Any:
         if expr.name in ("try", "can"):
             return self.try_can(expr)
+        if expr.name in _MARKING and len(expr.args) == 1 and not expr.expand_last:
+            return self.marking(expr)
+        if expr.name == "templatestring" and expr.args:
+            _check_template_argument(expr.args[0])
         args = [self.eval(a) for a in expr.args]
         if expr.expand_last:
             if not args:
@@ -430,6 +552,23 @@ class Evaluator:
         except Exception as exc:  # a function that failed another way: still the user's line, never a traceback
             raise EvalError(f"{expr.name}: cannot be evaluated with these arguments ({exc})", expr.pos) from None
 
+    def marking(self, expr: s.Call) -> Any:
+        """sensitive(), nonsensitive() and issensitive(): sensitivity is a mark on the expression being
+        evaluated (self.sensitive), so these read or set that mark around their argument."""
+        outer = self.sensitive
+        self.sensitive = False
+        value = self.eval(expr.args[0])
+        marked = self.sensitive
+        if expr.name == "sensitive":
+            self.sensitive = True
+            return value
+        self.sensitive = outer
+        if expr.name == "nonsensitive":
+            return value
+        if isinstance(expr.args[0], (s.TupleExpr, s.ObjectExpr)):
+            return False  # marks stay on the elements: [sensitive("a")] itself is not sensitive, as in Terraform
+        return Unknown() if isinstance(value, Unknown) else marked
+
     def try_can(self, expr: s.Call) -> Any:
         if expr.name == "can" and len(expr.args) != 1:
             raise EvalError("can: expected 1 argument", expr.pos)
@@ -446,6 +585,41 @@ class Evaluator:
         if expr.name == "can":
             return False
         raise EvalError("try: no argument could be evaluated without an error", expr.pos)
+
+
+_MARKING = frozenset({"sensitive", "nonsensitive", "issensitive"})
+
+
+def static_reference(expr: s.Expr) -> bool:
+    """local.x, local.x.y[0]: a named value read with static operations only (nothing else evaluated)."""
+    expr = _unwrapped(expr)
+    return type(expr) is s.Traversal and expr.root is None and expr.name == "local" and _static_ops(expr.ops)
+
+
+def _unwrapped(expr: Any) -> Any:
+    """``"${x}"`` is x itself (JSON configurations write every expression so)."""
+    if type(expr) is s.Template and len(expr.parts) == 1 and isinstance(expr.parts[0], s.Expr):
+        return expr.parts[0]
+    return expr
+
+
+def _static_ops(ops: list[Any]) -> bool:
+    return all(isinstance(op, s.GetAttr) or (isinstance(op, s.IndexOp) and isinstance(op.key, s.Literal)) for op in ops)
+
+
+def _check_template_argument(arg: s.Expr) -> None:
+    """Terraform's templatestring renders a template kept elsewhere: a literal template, or one built
+    by a call or an operator, is refused (a reference, an index into one or a splat of one is fine)."""
+    if isinstance(arg, s.Template) or (isinstance(arg, s.Literal) and isinstance(arg.value, str)):
+        raise EvalError("templatestring: invalid template expression: templatestring is only for rendering templates"
+                        " retrieved dynamically from elsewhere, and so does not support a literal template; use a"
+                        " template string expression instead", arg.pos)
+    node: Any = arg
+    while isinstance(node, s.Traversal) and node.root is not None:
+        node = node.root
+    if not isinstance(node, s.Traversal):
+        raise EvalError("templatestring: invalid template expression: must be a direct reference to a single string"
+                        " from elsewhere, containing valid template syntax", arg.pos)
 
 
 def _primitives(value: Any) -> list[Any]:
@@ -474,8 +648,15 @@ def _unify_with(value: Any, other: Any, pos: SourceRange | None) -> Any:
 
 
 def _equal(a: Any, b: Any) -> bool:
+    """Terraform's ==: values of different types differ (1 and true; a list and a tuple; a map and an object)."""
     if isinstance(a, bool) or isinstance(b, bool):
         return type(a) is type(b) and a == b
+    if isinstance(a, (list, dict)) and isinstance(b, (list, dict)):
+        if collection_kind(a) != collection_kind(b) or len(a) != len(b):
+            return False
+        if isinstance(a, dict):
+            return a.keys() == b.keys() and all(_equal(a[k], b[k]) for k in a)  # type: ignore[union-attr]
+        return all(_equal(x, y) for x, y in zip(a, b))
     return bool(a == b)
 
 

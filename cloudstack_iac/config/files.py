@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+# HCL files, and the same in HCL's JSON syntax (config/json_syntax.py), as Terraform reads *.tf and *.tf.json
+CONFIG_SUFFIXES = (".hcl", ".tf", ".hcl.json", ".tf.json")
+
 
 def config_files(directory: str | os.PathLike[str]) -> list[Path]:
     """The files that make up a configuration directory (not recursive), in the order they are read."""
     root = Path(directory)
-    return sorted(p for p in root.iterdir() if p.suffix in (".hcl", ".tf") and p.is_file())
+    return sorted(p for p in root.iterdir() if p.name.endswith(CONFIG_SUFFIXES) and p.is_file())
 
 
 def display_path(path: Path) -> str:

@@ -12,7 +12,9 @@ from pathlib import Path
 from cloudstack_iac.config import syntax as s
 from cloudstack_iac.config.compat import TERRAFORM_LANGUAGE, ConstraintProblem, allows
 from cloudstack_iac.config.files import config_files, display_path
+from cloudstack_iac.config.numbers import format_number
 from cloudstack_iac.config.parser import parse_file
+from cloudstack_iac.config.types import TypeProblem, parse_type
 from cloudstack_iac.diags import Diagnostics, SourceRange, did_you_mean, error
 
 TOP_LEVEL_BLOCKS = ("variable", "locals", "resource", "data", "module", "output", "provider", "moved", "csiac", "terraform",
@@ -156,7 +158,7 @@ def load_module(directory: Path, diags: Diagnostics) -> ModuleDef:
 
 
 def is_override(path: Path) -> bool:
-    """``override.tf`` and ``*_override.tf`` (and the .hcl spellings) are merged into the other files."""
+    """``override.tf`` and ``*_override.tf`` (and the .hcl and .json spellings) are merged into the other files."""
     stem = path.name.split(".", 1)[0]
     return stem == "override" or stem.endswith("_override")
 
@@ -199,6 +201,8 @@ def _literal_bool(attr: s.Attribute | None, diags: Diagnostics) -> bool:
         return False
     if isinstance(attr.expr, s.Literal) and isinstance(attr.expr.value, bool):
         return attr.expr.value
+    if isinstance(attr.expr, s.Literal) and attr.expr.value in ("true", "false"):  # converted, as Terraform does
+        return attr.expr.value == "true"
     diags.append(error(f"{attr.name} must be true or false", subject=attr.pos))
     return False
 
@@ -208,6 +212,10 @@ def _literal_str(attr: s.Attribute | None, diags: Diagnostics) -> str | None:
         return None
     if isinstance(attr.expr, s.Literal) and isinstance(attr.expr.value, str):
         return attr.expr.value
+    if isinstance(attr.expr, s.Literal) and isinstance(attr.expr.value, bool):  # converted, as Terraform does
+        return "true" if attr.expr.value else "false"
+    if isinstance(attr.expr, s.Literal) and isinstance(attr.expr.value, (int, float)):
+        return format_number(attr.expr.value)
     diags.append(error(f"{attr.name} must be a literal string", subject=attr.pos))
     return None
 
@@ -349,6 +357,12 @@ def _variable(mod: ModuleDef, name: str, block: s.Block, diags: Diagnostics) -> 
         diags.append(error(f"variable {name!r}: quoted type constraints are not allowed; write {decl.type_expr.value} without quotes",
                            subject=decl.type_expr.pos))
         decl.type_expr = None
+    elif decl.type_expr is not None:
+        try:
+            parse_type(decl.type_expr)
+        except TypeProblem as exc:  # string, list(strin), object(...) misspelt: reported where it is written
+            diags.append(error(f"variable {name!r}: {exc}", subject=decl.type_expr.pos))
+            decl.type_expr = None
     decl.default = attrs["default"].expr if "default" in attrs else None
     decl.description = _literal_str(attrs.get("description"), diags)
     decl.sensitive = _literal_bool(attrs.get("sensitive"), diags)

@@ -10,6 +10,7 @@ This is the one public home of the number coercions; the functions and the type 
 from __future__ import annotations
 
 import decimal
+import math
 import re
 from decimal import Decimal
 
@@ -17,6 +18,7 @@ _CONTEXT = decimal.Context(prec=80, rounding=decimal.ROUND_HALF_EVEN, Emax=999_9
 # A literal such as 1e999999 would build a million-digit integer: Terraform's numbers are big
 # floats, but nobody's zone needs more than this many digits, and a limit keeps validate fast.
 MAX_EXPONENT = 1000
+NEGATIVE_ZERO = -0.0
 
 # Go's big.ParseFloat(s, 10, ...) as cty.ParseNumberVal uses it: no spaces, no underscores, no hex,
 # no "inf"/"nan"; a sign, digits, an optional fraction and exponent.
@@ -40,9 +42,18 @@ def from_decimal(value: Decimal) -> int | float:
         raise NumberProblem("the result is not a finite number")
     if value.adjusted() > MAX_EXPONENT:
         raise NumberProblem(f"the result is too large (more than {MAX_EXPONENT} digits)")
+    if value.is_zero() and value.is_signed():
+        return NEGATIVE_ZERO
     if value == value.to_integral_value(context=_CONTEXT):
         return int(value)
     return float(value)
+
+
+def negate(number: int | float) -> int | float:
+    """``-x``: Terraform's numbers have a signed zero (``jsonencode(-0)`` is ``-0``), kept as the float -0.0."""
+    if number == 0:
+        return 0 if math.copysign(1.0, number) < 0 else NEGATIVE_ZERO
+    return -number
 
 
 def parse_number(text: str) -> int | float:
@@ -87,6 +98,8 @@ def arith(op: str, a: int | float, b: int | float) -> int | float:
     """
     if isinstance(a, int) and isinstance(b, int) and op in "+-*":
         result = a + b if op == "+" else a - b if op == "-" else a * b
+        if op == "*" and result == 0 and (a < 0) != (b < 0):
+            return NEGATIVE_ZERO  # 0 * -1 is -0, as in IEEE and Terraform's big floats
         if result and abs(result).bit_length() > MAX_EXPONENT * 3.33:
             raise NumberProblem(f"the result is too large (more than {MAX_EXPONENT} digits)")
         return result
@@ -109,5 +122,5 @@ def arith(op: str, a: int | float, b: int | float) -> int | float:
     return from_decimal(value)
 
 
-__all__ = ["MAX_EXPONENT", "NumberProblem", "arith", "format_number", "from_decimal", "normalize_number",
+__all__ = ["MAX_EXPONENT", "NEGATIVE_ZERO", "NumberProblem", "arith", "format_number", "from_decimal", "negate", "normalize_number",
            "parse_number", "to_decimal", "to_number"]

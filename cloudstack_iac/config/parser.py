@@ -16,7 +16,7 @@ from pathlib import Path
 import tree_sitter_hcl
 from tree_sitter import Language, Node, Parser, Range
 
-from cloudstack_iac.config import parse_cache
+from cloudstack_iac.config import json_syntax, parse_cache
 from cloudstack_iac.config import syntax as s
 from cloudstack_iac.config.numbers import NumberProblem, parse_number
 from cloudstack_iac.diags import Diagnostics, SourceRange, error
@@ -46,6 +46,8 @@ def parse_file(path: str | Path, display_name: str | None = None) -> tuple[s.Bod
     cleanly before are read from the parse cache (parse_cache.py)."""
     data = Path(path).read_bytes()
     filename = display_name or str(path)
+    if json_syntax.is_json_config(str(path)):
+        return json_syntax.parse_json_source(data, filename)
     directory = parse_cache.cache_dir() if len(data) >= parse_cache.MIN_BYTES else None
     if directory is None:
         return parse_source(data, filename)
@@ -277,7 +279,28 @@ class _Converter:
                 labels.append(self.text(child))
             elif child.type == "body":
                 inner = self.body(child)
+                self._layout(node, child)
         return s.Block(kind, labels, inner, self.pos(node))
+
+    def _layout(self, block: Node, body: Node) -> None:
+        """HCL's line rules for a block, which tree-sitter does not enforce: an argument on the line of
+        the opening brace makes a single-line block, closed on that line; otherwise each argument ends
+        with a newline. Terraform refuses ``output "x" { value = 1\n}`` and ``{\n value = 1 }``."""
+        opening = next((c for c in block.children if c.type == "block_start"), None)
+        closing = next((c for c in block.children if c.type == "block_end"), None)
+        items = [c for c in body.children if c.type != "comment"]
+        if opening is None or closing is None or not items:
+            return
+        if b"\n" not in self.data[opening.end_byte : items[0].start_byte]:
+            if items[0].type == "attribute" and b"\n" in self.data[items[0].end_byte : closing.start_byte]:
+                self.diags.append(error("an argument on the line of the block's opening brace makes a single-line block, which"
+                                        " must close on that line: put } right after the argument, or the argument on a line"
+                                        " of its own", subject=self.pos_at(items[0].end_byte)))
+            return
+        for item, following in zip(body.children, [*body.children[1:], closing]):
+            if item.type == "attribute" and following.type != "comment" and b"\n" not in self.data[item.end_byte : following.start_byte]:
+                self.diags.append(error("an argument must end with a newline: put what follows it on a line of its own",
+                                        subject=self.pos_at(following.start_byte)))
 
     # ---------------------------------------------------------------- expressions
     def expr(self, node: Node) -> s.Expr:
@@ -316,8 +339,7 @@ class _Converter:
             if inner.type == "legacy_index":
                 raw = self.text(inner).lstrip(".")
                 return [s.IndexOp(s.Literal(int(raw) if raw.isdigit() else raw, self.pos(inner)))]
-            key = next(c for c in inner.children if c.type == "expression")
-            return [s.IndexOp(self.expr(key))]
+            return [s.IndexOp(self.expr(self.inner_expression(inner)))]
         if node.type == "splat":
             inner = node.children[0]
             ops: list[object] = [s.SplatOp(full=inner.type == "full_splat")]
@@ -407,11 +429,11 @@ class _Converter:
     def for_expr(self, node: Node) -> s.ForExpr:
         intro = next(c for c in node.children if c.type == "for_intro")
         names = [self.text(c) for c in intro.children if c.type == "identifier"]
-        collection = self.expr(next(c for c in intro.children if c.type == "expression"))
+        collection = self.expr(self.inner_expression(intro))
         key_var, value_var = (names[0], names[1]) if len(names) == 2 else (None, names[0])
         body = [c for c in node.children if c.type == "expression"]
         cond_node = next((c for c in node.children if c.type == "for_cond"), None)
-        cond = self.expr(next(c for c in cond_node.children if c.type == "expression")) if cond_node else None
+        cond = self.expr(self.inner_expression(cond_node)) if cond_node else None
         group = any(c.type == "ellipsis" for c in node.children)
         if node.type == "for_object_expr":
             return s.ForExpr(key_var, value_var, collection, self.expr(body[0]), self.expr(body[1]), cond, group, self.pos(node))
@@ -458,6 +480,8 @@ class _Converter:
         for child in children:
             if child.type == "template_literal":
                 continue
+            if child.type == "template_interpolation" and cursor < child.start_byte and self.data[child.start_byte - 1] == 0x24:
+                continue  # "$$${x}" is "$" and the escape "$${": the "${x}" is text, as HCL scans it
             gap = self._literal_text(cursor, child.start_byte, quoted, indent)
             strip_before, strip_after = _strip_markers(child)
             if strip_next:
@@ -467,8 +491,7 @@ class _Converter:
             if gap:
                 out.append(gap)
             if child.type == "template_interpolation":
-                expr = next(c for c in child.children if c.type == "expression")
-                out.append(self.expr(expr))
+                out.append(self.expr(self.inner_expression(child)))
             elif child.type == "template_directive":
                 out.append(self.directive(child.children[0], quoted, indent))
             cursor = child.end_byte
@@ -482,11 +505,18 @@ class _Converter:
             out.append(gap)
         return out
 
+    def inner_expression(self, node: Node) -> Node:
+        """The expression inside ``${ }`` or a directive; ``"${}"`` is a syntax error, as in Terraform."""
+        found = next((c for c in node.children if c.type == "expression"), None)
+        if found is None:
+            raise SyntaxProblem("syntax error: expected an expression inside this interpolation or directive", self.pos(node))
+        return found
+
     def directive(self, node: Node, quoted: bool, indent: int) -> object:
         pos = self.pos(node)
         if node.type == "template_if":
             intro = node.children[0]
-            cond = self.expr(next(c for c in intro.children if c.type == "expression"))
+            cond = self.expr(self.inner_expression(intro))
             else_intro = next((c for c in node.children if c.type == "template_else_intro"), None)
             end = node.children[-1]
             middle = [c for c in node.children[1:-1] if c is not else_intro]
@@ -505,7 +535,7 @@ class _Converter:
         if node.type == "template_for":
             intro = node.children[0]
             names = [self.text(c) for c in intro.children if c.type == "identifier"]
-            collection = self.expr(next(c for c in intro.children if c.type == "expression"))
+            collection = self.expr(self.inner_expression(intro))
             end = node.children[-1]
             body = self.parts(node.children[1:-1], intro.end_byte, end.start_byte, quoted=quoted, indent=indent,
                               strip_start=_trail_strip(intro), strip_end=_lead_strip(end))

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from cloudstack_iac.config import marks
 from cloudstack_iac.config import syntax as s
 from cloudstack_iac.config.data import data_reference
 from cloudstack_iac.config.expansion import pick
@@ -31,7 +32,8 @@ class Slot:
 
     value: Any
     deps: frozenset[str] = frozenset()
-    sensitive: bool = False
+    sensitive: bool = False  # something in the value is sensitive
+    marks: Any = None  # which elements, when only some are (config/marks.py); None: the whole value
 
 
 FAILED = Slot(None)  # evaluation failed and was reported; readers stop quietly
@@ -79,14 +81,20 @@ def resolve(rt: ModuleRuntime, trav: s.Traversal, ev: Evaluator) -> tuple[Any, i
     return _RESOLVERS[ref.kind](rt, ref, ev)
 
 
-def slot_value(slot: Slot, ev: Evaluator) -> Any:
-    """A named value read by an expression: its dependencies and sensitivity flow into the reader."""
+def slot_value(slot: Slot, ev: Evaluator, ops: list[Any] | None = None) -> Any:
+    """A named value read by an expression: its dependencies and sensitivity flow into the reader. With
+    element marks, only reading (``ops``) a sensitive element marks the reader; a for expression over
+    the value takes the marks along instead (ev.want_marks)."""
     if slot is FAILED:
         raise Poisoned()
     if slot.deps:
         ev.deps.update(slot.deps)
     if slot.sensitive:
-        ev.sensitive = True
+        read = marks.follow(slot.marks, ops or []) if slot.marks is not None else True
+        if ev.want_marks and marks.is_partial(read):
+            ev.read_marks = read
+        elif read is not None:
+            ev.sensitive = True
     return slot.value
 
 
@@ -111,7 +119,7 @@ def _local(rt: ModuleRuntime, ref: Reference, ev: Evaluator) -> tuple[Any, int]:
     if ref.name is None or ref.name not in rt.mdef.locals:
         hint = did_you_mean(ref.name or "", rt.mdef.locals, lambda c: f"local.{c}")
         raise EvalError(f"reference to undeclared local value local.{ref.name}{hint}", ref.trav.pos)
-    return slot_value(rt.local(ref.name), ev), 1
+    return slot_value(rt.local(ref.name), ev, ref.trav.ops[1:]), 1
 
 
 def _resource(rt: ModuleRuntime, ref: Reference, ev: Evaluator) -> tuple[Any, int]:

@@ -19,7 +19,10 @@ from typing import Any
 import tree_sitter_hcl
 from tree_sitter import Language, Node, Parser
 
+from cloudstack_iac.config import syntax as s
 from cloudstack_iac.config.files import config_files, display_path
+from cloudstack_iac.config.json_syntax import is_json_config
+from cloudstack_iac.config.parser import parse_file
 from cloudstack_iac.diags import Diagnostics, SourceRange, error
 from cloudstack_iac.model import Settings
 
@@ -35,6 +38,14 @@ def read_settings(directory: str | os.PathLike[str]) -> tuple[Settings, Diagnost
     for path in config_files(directory):
         source = path.read_bytes()
         if b"csiac" not in source:
+            continue
+        if is_json_config(path.name):
+            for block in _json_blocks(path, diags):
+                settings = _read_json_block(block, diags)
+                if found is not None:
+                    diags.append(error(f"only one csiac settings block is allowed (the first is at {found.source})", subject=block.pos))
+                    continue
+                found = settings
             continue
         tree = parser.parse(source)
         body = next((c for c in tree.root_node.children if c.type == "body"), None)
@@ -77,6 +88,36 @@ def _read_block(path: Path, block: Node, diags: Diagnostics) -> Settings:
         elif item.type != "comment":
             diags.append(error(f"csiac: unexpected {name!r} in the settings block", subject=_range(path, item)))
     return Settings(backend=backend, backend_config=backend_config, provider=provider, source=_range(path, block))
+
+
+def _json_blocks(path: Path, diags: Diagnostics) -> list[s.Block]:
+    body, file_diags = parse_file(path, display_path(path))
+    if file_diags.has_errors:
+        return []  # the loader reports them
+    return [block for block in body.blocks if block.type == "csiac"]
+
+
+def _read_json_block(block: s.Block, diags: Diagnostics) -> Settings:
+    """The settings block of a ``*.tf.json`` file: the same settings, from the syntax tree."""
+    backend, backend_config, provider = "local", {}, None
+    for name, attr in block.body.attributes.items():
+        if name not in SETTINGS_ATTRIBUTES:
+            diags.append(error(f"csiac: unknown setting {name!r}; expected one of: provider", subject=attr.pos))
+            continue
+        provider = _json_literal(attr, diags)
+    for inner in block.body.blocks:
+        backend = inner.labels[0]
+        if backend not in BACKENDS:
+            diags.append(error(f"csiac: unknown backend {backend!r}; expected one of: {', '.join(BACKENDS)}", subject=inner.pos))
+        backend_config = {name: _json_literal(attr, diags) for name, attr in inner.body.attributes.items()}
+    return Settings(backend=backend, backend_config=backend_config, provider=provider, source=block.pos)
+
+
+def _json_literal(attr: s.Attribute, diags: Diagnostics) -> Any:
+    if isinstance(attr.expr, s.Literal):
+        return attr.expr.value
+    diags.append(error("csiac settings take literal values only (they are read before variables exist)", subject=attr.expr.pos))
+    return None
 
 
 def _literal(path: Path, attribute: Node, diags: Diagnostics) -> Any:

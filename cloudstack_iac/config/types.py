@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cloudstack_iac.config import syntax as s
-from cloudstack_iac.config.functions import FunctionError, type_name
+from cloudstack_iac.config.functions import FunctionError, ListValue, MapValue, SetValue, type_name
 from cloudstack_iac.config.numbers import format_number, normalize_number, to_number
 from cloudstack_iac.values import Unknown
 
@@ -127,15 +127,15 @@ def convert(value: Any, spec: TypeSpec, where: str = "") -> Any:
             if kind == "set":
                 from cloudstack_iac.config.functions.coerce import distinct_sorted as _distinct_sorted
 
-                return _distinct_sorted(items)
-            return items
+                return SetValue(_distinct_sorted(items))
+            return ListValue(items)
     elif kind in ("map", "object") and isinstance(value, dict):
         if kind == "map":
             assert spec.element is not None
             converted = {k: convert(v, spec.element, f"{where}.{k}" if where else k) for k, v in value.items()}
             if spec.element.kind == "any":
-                return dict(zip(converted, unify(list(converted.values()), where), strict=True))
-            return converted
+                return MapValue(zip(converted, unify(list(converted.values()), where), strict=True))
+            return MapValue(converted)
         out: dict[str, Any] = {}
         for name, attr_type in spec.attributes.items():
             if name in value and value[name] is not None:

@@ -7,7 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from cloudstack_iac.config.functions import FUNCTION_NAMES, FunctionContext, FunctionError, call_function
+from cloudstack_iac.config.functions import (
+    FUNCTION_NAMES,
+    FunctionContext,
+    FunctionError,
+    ListValue,
+    MapValue,
+    SetValue,
+    call_function,
+)
 from cloudstack_iac.values import Unknown
 
 CTX = FunctionContext(Path("."))
@@ -201,10 +209,10 @@ def test_set_functions_stay_fast_on_large_inventories() -> None:
     ("parseint", ("FF", 16), 255),
     ("parseint", ("-101", 2), -5),
     ("parseint", ("zZ", 62), 35 * 62 + 61),
-    ("toset", (["b", "a", "b"],), ["a", "b"]),
-    ("toset", ([3, 1, 3],), [1, 3]),
-    ("tolist", (["a"],), ["a"]),
-    ("tomap", ({"a": 1},), {"a": 1}),
+    ("toset", (["b", "a", "b"],), SetValue(["a", "b"])),  # a set, a list and a map are told from a tuple and an object
+    ("toset", ([3, 1, 3],), SetValue([1, 3])),
+    ("tolist", (["a"],), ListValue(["a"])),
+    ("tomap", ({"a": 1},), MapValue({"a": 1})),
     ("tonumber", ("42",), 42),
     ("tonumber", ("1e3",), 1000),
     ("tonumber", ("0.5",), 0.5),

@@ -8,11 +8,13 @@ import pytest
 
 from tests.cli import REPO, csiac, simulator_objects, state_of
 
-EXAMPLES = sorted(p.name for p in (REPO / "examples").iterdir() if p.is_dir() and (any(p.glob("*.hcl")) or any(p.glob("*.tf"))))
+EXAMPLES = sorted(p.name for p in (REPO / "examples").iterdir()
+                  if p.is_dir() and (any(p.glob("*.hcl")) or any(p.glob("*.tf")) or any(p.glob("*.tf.json"))))
 
 
 def test_there_are_examples_for_every_marvin_datacenter() -> None:
-    assert {"quickstart", "marvin-advanced", "marvin-basic", "marvin-advancedsg", "inventory", "terraform-provider"} <= set(EXAMPLES)
+    assert {"quickstart", "quickstart-json", "marvin-advanced", "marvin-basic", "marvin-advancedsg", "inventory",
+            "terraform-provider"} <= set(EXAMPLES)
 
 
 @pytest.mark.parametrize("example", [e for e in EXAMPLES if e != "inventory"])

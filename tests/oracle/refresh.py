@@ -6,6 +6,10 @@ root module (with ``files/`` copied beside it, for file functions); the module i
 ``terraform show -json`` gives each value and its type. Outputs that fail are named by line in
 Terraform's errors, removed, and confirmed one by one. Results go to ``expected/CATEGORY.json`` as
 ``{id: {"value", "type"}}`` or ``{id: {"error": message}}``; the test reads them without Terraform.
+
+``configurations/CASE/hcl/`` and ``configurations/CASE/json/`` are whole configurations, the same one
+in HCL and in JSON syntax (``*.tf.json``); each is applied as it is and its outputs (or its first
+error) go to ``expected/configurations.json`` as ``{"CASE/SYNTAX": {"outputs": {...}} or {"error"}}``.
 """
 
 from __future__ import annotations
@@ -95,6 +99,28 @@ def refresh(category_file: Path, cli: TerraformCommand, workdir: Path) -> dict[s
     return {c["id"]: results[c["id"]] for c in cases}
 
 
+def refresh_configurations(workdir: Path) -> dict[str, Any]:
+    """Each ``configurations/CASE/SYNTAX/`` directory applied on its own: its outputs, or its first error."""
+    results: dict[str, Any] = {}
+    for case in sorted(p for p in (HERE / "configurations").glob("*/*") if p.is_dir()):
+        run = workdir / "configuration"
+        shutil.rmtree(run, ignore_errors=True)
+        shutil.copytree(case, run)
+        cli = TerraformCommand(str(run))
+        if any(p.is_dir() for p in run.iterdir()):  # local modules are installed by init
+            cli.init(check=True)
+        result = cli.apply(auto_approve=True, input=False, check=False, no_color=True)
+        key = f"{case.parent.name}/{case.name}"
+        if result.retcode != 0:
+            error = _diagnostics(result.value) or str(result.error)
+            results[key] = {"error": re.sub(r"^on [^ ]+ line \d+: ", "", error.strip().splitlines()[0] if error.strip() else "error")}
+            continue
+        shown = cli.show(json=True, check=True).value
+        outputs = (shown.get("values") or {}).get("outputs") or {}
+        results[key] = {"outputs": {name: out["value"] for name, out in outputs.items()}}
+    return results
+
+
 def main(argv: list[str]) -> int:
     wanted = set(argv)
     with tempfile.TemporaryDirectory(prefix="csiac-oracle-") as tmp:
@@ -102,6 +128,12 @@ def main(argv: list[str]) -> int:
         (workdir / ".terraformrc").write_text("")
         os.environ["TF_CLI_CONFIG_FILE"] = str(workdir / ".terraformrc")
         shutil.copytree(HERE / "files", workdir, dirs_exist_ok=True)
+        if not wanted or "configurations" in wanted:
+            results = refresh_configurations(workdir)
+            target = HERE / "expected" / "configurations.json"
+            target.write_text(json.dumps(results, indent=1, ensure_ascii=False, sort_keys=True) + "\n")
+            errors = sum(1 for r in results.values() if "error" in r)
+            print(f"configurations: {len(results)} directories, {errors} errors -> {target.relative_to(HERE)}")
         cli = TerraformCommand(str(workdir))
         cli.init(check=True)
         for category_file in sorted((HERE / "corpus").glob("*.json")):

@@ -29,6 +29,10 @@ from cloudstack_iac.config.functions import (  # noqa: F401  (importing a family
 )
 from cloudstack_iac.config.functions.coerce import (
     FunctionError,
+    ListValue,
+    MapValue,
+    SetValue,
+    collection_kind,
     distinct_sorted,
     format_number,
     normalize_number,
@@ -41,6 +45,7 @@ from cloudstack_iac.config.functions.registry import REGISTRY, FunctionContext, 
 FUNCTION_NAMES: frozenset[str] = frozenset(REGISTRY)
 
 __all__ = [
-    "FUNCTION_NAMES", "FunctionContext", "FunctionError", "call_function", "distinct_sorted", "format_number",
+    "FUNCTION_NAMES", "FunctionContext", "FunctionError", "ListValue", "MapValue", "SetValue", "call_function",
+    "collection_kind", "distinct_sorted", "format_number",
     "jsonencode", "normalize_number", "to_number", "type_name",
 ]

@@ -25,6 +25,32 @@ class FunctionError(Exception):
     """Bad arguments for a function; the registry prefixes the function's name."""
 
 
+class ListValue(list):  # type: ignore[type-arg]
+    """A value of a list type (tolist, a list(T) variable); a plain Python list is a tuple, as ``[1, 2]`` is."""
+
+    __slots__ = ()
+
+
+class SetValue(list):  # type: ignore[type-arg]
+    """A value of a set type (toset, a set(T) variable): distinct elements in order, keyed by value in ``for``."""
+
+    __slots__ = ()
+
+
+class MapValue(dict):  # type: ignore[type-arg]
+    """A value of a map type (tomap, a map(T) variable); a plain Python dict is an object, as ``{a = 1}`` is."""
+
+    __slots__ = ()
+
+
+def collection_kind(value: list[Any] | dict[str, Any]) -> str:
+    """Terraform's kind of a collection value: list, set or tuple; map or object. Values of different
+    kinds are never equal (``tolist([1]) == [1]`` is false), as in Terraform."""
+    if isinstance(value, dict):
+        return "map" if isinstance(value, MapValue) else "object"
+    return "set" if isinstance(value, SetValue) else "list" if isinstance(value, ListValue) else "tuple"
+
+
 def type_name(value: Any) -> str:
     if value is None:
         return "null"

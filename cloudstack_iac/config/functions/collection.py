@@ -7,6 +7,7 @@ from typing import Any
 
 from cloudstack_iac.config.functions.coerce import (
     FunctionError,
+    SetValue,
     as_bool,
     as_string,
     distinct_sorted,
@@ -214,19 +215,19 @@ def range_(*nums: Any) -> list[int | float]:
 
 @function("setunion", "list", var="list")
 def setunion(*sets: list[Any]) -> list[Any]:
-    return distinct_sorted(unify([v for s in sets for v in s]))
+    return SetValue(distinct_sorted(unify([v for s in sets for v in s])))
 
 
 @function("setintersection", "list", var="list")
 def setintersection(first: list[Any], *others: list[Any]) -> list[Any]:
     others_keys = [{value_key(v) for v in o} for o in others]
-    return distinct_sorted([v for v in first if all(value_key(v) in keys for keys in others_keys)])
+    return SetValue(distinct_sorted([v for v in first if all(value_key(v) in keys for keys in others_keys)]))
 
 
 @function("setsubtract", "list", "list")
 def setsubtract(a: list[Any], b: list[Any]) -> list[Any]:
     removed = {value_key(v) for v in b}
-    return distinct_sorted([v for v in a if value_key(v) not in removed])
+    return SetValue(distinct_sorted([v for v in a if value_key(v) not in removed]))
 
 
 @function("setproduct", "list", "list", var="list")

@@ -6,6 +6,9 @@ from typing import Any
 
 from cloudstack_iac.config.functions.coerce import (
     FunctionError,
+    ListValue,
+    MapValue,
+    SetValue,
     as_bool,
     as_number,
     as_string,
@@ -19,14 +22,14 @@ from cloudstack_iac.values import contains_unknown
 
 @function("toset", "list")
 def toset(lst: list[Any]) -> list[Any]:
-    return distinct_sorted(unify(lst))
+    return SetValue(distinct_sorted(unify(lst)))
 
 
 @function("tolist", "list?", shallow=True)
 def tolist(lst: list[Any] | None) -> list[Any] | None:
     if lst is None:
         return None
-    return unify(lst) if not contains_unknown(lst) else list(lst)
+    return ListValue(unify(lst) if not contains_unknown(lst) else lst)
 
 
 @function("tomap", "map?", shallow=True)
@@ -34,8 +37,8 @@ def tomap(mapping: dict[str, Any] | None) -> dict[str, Any] | None:
     if mapping is None:
         return None
     if contains_unknown(mapping):
-        return dict(mapping)
-    return dict(zip(mapping, unify(list(mapping.values()))))
+        return MapValue(mapping)
+    return MapValue(zip(mapping, unify(list(mapping.values()))))
 
 
 @function("tostring", "any?")
@@ -63,8 +66,9 @@ def tobool(value: Any) -> Any:
     return as_bool(value)
 
 
-# Sensitivity is tracked per expression by the evaluator (a value read from a sensitive variable
-# marks the whole expression), not on values, so these functions return their argument unchanged.
+# Sensitivity is a mark on the expression being evaluated, not on values: the evaluator answers
+# sensitive(), nonsensitive() and issensitive() itself (Evaluator.marking); these are for calls it
+# does not see that way (an argument expanded with ...).
 @function("sensitive", "any?")
 def sensitive(value: Any) -> Any:
     return value

@@ -299,8 +299,52 @@ def _matches(compiled: Any, text: str) -> Iterator[Any]:
         pos = end if end > start else end + 1
 
 
+_NAMED_GROUP = re.compile(r"\(\?P?<(\w+)>")
+
+
+def _group_names(pattern: str) -> list[str | None]:
+    """The name (or None) of each capturing group, in order: the RE2 binding keeps only the first group
+    of a name used twice, Go's regexp (Terraform's) the last, so regex() needs them all."""
+    names: list[str | None] = []
+    i, in_class = 0, False
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            if pattern.startswith("\\Q", i):  # quoted text up to \E
+                end = pattern.find("\\E", i + 2)
+                i = len(pattern) if end < 0 else end + 2
+                continue
+            i += 2
+            continue
+        if in_class:
+            if pattern.startswith("[:", i):
+                end = pattern.find(":]", i + 2)
+                i = i + 1 if end < 0 else end + 2
+                continue
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            i += 1
+            if pattern.startswith("^", i):
+                i += 1
+            if pattern.startswith("]", i):
+                i += 1
+            continue
+        elif char == "(":
+            named = _NAMED_GROUP.match(pattern, i)
+            if named:
+                names.append(named.group(1))
+            elif not pattern.startswith("(?", i):
+                names.append(None)
+        i += 1
+    return names
+
+
 def _match_value(compiled: Any, m: Any) -> Any:
     if compiled.groupindex:
+        names = _group_names(compiled.pattern) if _NAMED_GROUP.findall(compiled.pattern)[len(compiled.groupindex):] else []
+        if len(names) == compiled.groups:  # a name used twice: the last group of that name wins, as in Go
+            return {name: m.group(n) for n, name in enumerate(names, start=1) if name is not None}
         return {name: m.group(name) for name in compiled.groupindex}
     if compiled.groups:
         return list(m.groups())

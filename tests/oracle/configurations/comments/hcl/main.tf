@@ -1,0 +1,5 @@
+# a comment
+variable "x" {
+  default = "v" # another
+}
+output "x" { value = var.x }

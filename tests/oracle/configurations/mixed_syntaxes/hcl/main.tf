@@ -1,0 +1,1 @@
+output "double" { value = var.n * 2 }

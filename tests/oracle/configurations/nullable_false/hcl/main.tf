@@ -1,0 +1,6 @@
+variable "x" {
+  type     = string
+  default  = "dflt"
+  nullable = false
+}
+output "x" { value = var.x }

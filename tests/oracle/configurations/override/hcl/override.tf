@@ -1,0 +1,6 @@
+variable "zone" {
+  default = "fra"
+}
+locals {
+  name = "override-${var.zone}"
+}

@@ -1,0 +1,2 @@
+zone = "from-tfvars"
+count_ = 1
