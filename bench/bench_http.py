@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 from bench_apply import inventory
-from measure import CSIAC, Row, bench_main, measure
+from measure import CSIAC, Result, Row, bench_main, measure
 
 
 def serve(db: Path, latency_ms: float) -> tuple[subprocess.Popen[str], str]:
@@ -30,6 +30,17 @@ def serve(db: Path, latency_ms: float) -> tuple[subprocess.Popen[str], str]:
     return proc, proc.stdout.readline().strip().removeprefix("listening on ")
 
 
+def measure_served(config: Path, *args: str) -> Result:
+    """Serve the configuration's simulator database and measure ``csiac ARGS --provider cloudstack CONFIG`` against it."""
+    proc, url = serve(config / ".csiac" / "simulator.db", 0)
+    env = {**os.environ, "CLOUDSTACK_API_URL": url, "CLOUDSTACK_API_KEY": "k", "CLOUDSTACK_SECRET_KEY": "s"}
+    try:
+        return measure([*CSIAC, *args, "--provider", "cloudstack", str(config)], env=env, ok=(0,))
+    finally:
+        proc.terminate()
+        proc.wait()
+
+
 def rows(root: Path, quick: bool) -> list[Row]:
     """Apply through the embedded simulator (fast), then serve its database and plan over HTTP."""
     hosts, racks = (40, 2) if quick else (9600, 48)
@@ -37,13 +48,7 @@ def rows(root: Path, quick: bool) -> list[Row]:
     (config / "sim.hcl").unlink()
     applied = measure([*CSIAC, "apply", "-auto-approve", str(config)], ok=(0,))
     objects = re.search(r"Resources: (\d+) added", applied.stdout).group(1)
-    proc, url = serve(config / ".csiac" / "simulator.db", 0)
-    env = {**os.environ, "CLOUDSTACK_API_URL": url, "CLOUDSTACK_API_KEY": "k", "CLOUDSTACK_SECRET_KEY": "s"}
-    try:
-        result = measure([*CSIAC, "plan", "--detailed-exitcode", "--provider", "cloudstack", str(config)], env=env, ok=(0,))
-    finally:
-        proc.terminate()
-        proc.wait()
+    result = measure_served(config, "plan", "--detailed-exitcode")
     return [Row(f"no-change plan over HTTP of {int(objects):,} objects (refresh: reads every object)",
                 "csiac plan --detailed-exitcode --provider cloudstack examples/inventory", result)]
 

@@ -21,10 +21,11 @@ import bench_apply
 import bench_http
 import bench_inventory
 import bench_plan
+import bench_rehearse
 import bench_validate
 from measure import Row, machine, table
 
-BENCHES = (bench_validate, bench_plan, bench_inventory, bench_http, bench_apply)
+BENCHES = (bench_validate, bench_plan, bench_inventory, bench_http, bench_apply, bench_rehearse)
 
 
 def main() -> None:

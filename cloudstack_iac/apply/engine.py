@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import copy
 import heapq
+import queue
 import threading
 import time
 from collections.abc import Callable, Mapping
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,6 +69,7 @@ class _Run:
         self.changes: dict[str, ResourceChange] = {c.address: c for c in plan.changes}
         self.live: dict[str, dict[str, Any]] = {}  # address -> attributes of objects created in this run
         self.lock = threading.Lock()
+        self._sets_by_type: dict[str, tuple[frozenset[str], frozenset[str], frozenset[str]]] = {}
 
     # ------------------------------------------------------------------------------------------ inputs
     def attributes_of(self, address: str) -> dict[str, Any] | None:
@@ -181,14 +183,20 @@ class _Run:
         self.live[step.address] = {**resource.attributes, "id": resource.id}
         self.journal.resource_written(step.id, resource)
 
+    def _schema_sets(self, type_name: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+        """A type's arguments, computed attributes and secrets, as sets made once per type, not once per step."""
+        sets = self._sets_by_type.get(type_name)
+        if sets is None:
+            schema = get_schema(type_name)
+            sets = (frozenset(schema.model.model_fields), frozenset(schema.computed), frozenset(schema.sensitive))
+            self._sets_by_type[type_name] = sets
+        return sets
+
     def state_entry(self, step: Step, change: ResourceChange | None, result: dict[str, Any], inputs: dict[str, Any]) -> ResourceState:
         schema = get_schema(step.type)
         previous = self.state.resources.get(step.address)
-        fields = set(schema.model.model_fields) if schema else set(inputs)
-        computed = set(schema.computed) if schema else {"id"}
-        sensitive = set(change.sensitive_attrs) if change else set()
-        if schema:
-            sensitive |= set(schema.sensitive)
+        fields, computed, secret = self._schema_sets(step.type) if schema else (set(inputs), {"id"}, frozenset())
+        sensitive = set(change.sensitive_attrs) | secret if change else set(secret)
         if step.op in (StepOp.ENABLE, StepOp.DISABLE):
             attributes = dict(previous.attributes) if previous else {}
             attributes.update({k: v for k, v in step.inputs.items() if k in fields})
@@ -277,8 +285,11 @@ def apply_plan(plan: Plan, providers: Mapping[str, Provider], journal: StateJour
                secrets: Mapping[str, Mapping[str, Any]] | None = None, parallelism: int = 10,
                observer: ApplyObserver | None = None, stop: threading.Event | None = None,
                checkpoint: Callable[[], None] | None = None, checkpoint_seconds: float = 5.0, staged_zones: bool = False,
-               now: Callable[[], float] = time.monotonic) -> ApplyResult:
-    """Run the plan's steps; see the module docstring. Never raises for a failed step: see ApplyResult.failed."""
+               now: Callable[[], float] = time.monotonic, keep_going: bool = False) -> ApplyResult:
+    """Run the plan's steps; see the module docstring. Never raises for a failed step: see ApplyResult.failed.
+
+    ``keep_going`` (rehearsals): a failed step stops only the steps that depend on it, so one run finds every refusal.
+    """
     observer = observer or NullObserver()
     parallelism = max(1, parallelism)
     run = _Run(plan, providers, journal, secrets or {}, observer)
@@ -287,7 +298,10 @@ def apply_plan(plan: Plan, providers: Mapping[str, Provider], journal: StateJour
     steps = sched.steps
     result = ApplyResult(state=run.state)
     running: dict[Future[Any], tuple[Step, float]] = {}
-    done: set[Future[Any]] = set()
+    done: list[Future[Any]] = []
+    # Workers hand each finished future to this queue: the scheduler takes what has finished so far in one go,
+    # instead of installing a waiter on every running future after each completion (concurrent.futures.wait).
+    finished: queue.SimpleQueue[Future[Any]] = queue.SimpleQueue()
     halted = False
     last_checkpoint = now()
     checkpoint_interval = checkpoint_seconds
@@ -314,7 +328,7 @@ def apply_plan(plan: Plan, providers: Mapping[str, Provider], journal: StateJour
                         message = str(error) if isinstance(error, (ProviderError, StepInputError, DiagnosticError)) else f"{type(error).__name__}: {error}"
                         result.failed.append((step.id, message))
                         observer.step_failed(step, error)
-                        halted = True
+                        halted = halted or not keep_going
                         continue
                     _, attrs, inputs = future.result()
                     try:
@@ -343,7 +357,9 @@ def apply_plan(plan: Plan, providers: Mapping[str, Provider], journal: StateJour
             for sid in launch:
                 started.add(sid)
                 observer.step_started(steps[sid])
-                running[pool.submit(run.execute, steps[sid])] = (steps[sid], now())
+                future = pool.submit(run.execute, steps[sid])
+                running[future] = (steps[sid], now())
+                future.add_done_callback(finished.put)
             if checkpoint is not None and now() - last_checkpoint >= checkpoint_interval:
                 began_checkpoint = now()
                 try:
@@ -355,7 +371,9 @@ def apply_plan(plan: Plan, providers: Mapping[str, Provider], journal: StateJour
                 checkpoint_interval = max(checkpoint_seconds, 10 * (last_checkpoint - began_checkpoint))
             if not running:
                 break
-            done, _ = wait(list(running), return_when=FIRST_COMPLETED)
+            done = [finished.get()]
+            while not finished.empty():
+                done.append(finished.get())
     try:
         journal.sync()
     except DiagnosticError as exc:  # the state written next holds these results; the caller reports the disk

@@ -109,7 +109,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "import": ("drift_commands", "import_"),
     "output": ("output_command", "output"),
     "plan": ("commands", "plan"),
-    "show": ("commands", "show"),
+    "show": ("show_command", "show"),
     "simulator": ("simulator_commands", "simulator"),
     "state": ("state_commands", "state"),
     "validate": ("validate_command", "validate"),

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -27,16 +26,22 @@ from cloudstack_iac.cli import (
 )
 from cloudstack_iac.cli import workspace as wsp
 from cloudstack_iac.cli.options import color_wanted, input_allowed
+from cloudstack_iac.cli.plan_files import PLAN_FILE_DIR_KEY
+from cloudstack_iac.cli.plan_files import plan_json_text as _plan_json_text
+from cloudstack_iac.cli.plan_files import read_plan_file as _read_plan_file
+from cloudstack_iac.cli.plan_files import text_with_digest as _text_with_digest
 from cloudstack_iac.diags import DiagnosticError, Diagnostics, error
 from cloudstack_iac.state.document import StateDocument
 
-PLAN_FILE_DIR_KEY = "config_dir"
+if TYPE_CHECKING:
+    from cloudstack_iac.rehearsal import RehearsalResult
 
 
 def register(group: click.Group) -> None:
     from cloudstack_iac.cli import drift_commands, lock_commands, simulator_commands, state_commands
     from cloudstack_iac.cli.fmt_command import fmt
     from cloudstack_iac.cli.output_command import output
+    from cloudstack_iac.cli.show_command import show
     from cloudstack_iac.cli.validate_command import validate
     from cloudstack_iac.cli.version_command import version
 
@@ -76,6 +81,18 @@ def plan_options(func: Any) -> Any:
     ]):
         func = decorator(func)
     return func
+
+
+def rehearse_options(func: Any) -> Any:
+    """--rehearse for plan (with its own -parallelism; apply's serves both)."""
+    func = click.option("-parallelism", "--parallelism", "parallelism", default=10, show_default=True, type=click.IntRange(1, 256),
+                        help="Steps run at once (in the rehearsal).")(func)
+    return _rehearse_flag(func)
+
+
+def _rehearse_flag(func: Any) -> Any:
+    return click.option("-rehearse", "--rehearse", "rehearse", is_flag=True,
+                        help="Run the plan's steps on a replica of the live cloud first (docs/rehearsal.md).")(func)
 
 
 def _make_plan(ws: wsp.Workspace, *, destroy: bool, targets: tuple[str, ...], replace: tuple[str, ...],
@@ -135,31 +152,6 @@ def _plan_document(the_plan: Any, directory: Path, relative_to: Path | None = No
     return doc
 
 
-def _read_plan_file(path: str) -> tuple[Any, dict[str, Any], dict[str, Any]]:
-    """(plan, variables, document) of a saved plan; a garbled, foreign or altered file is one error naming it."""
-    from cloudstack_iac.plan.document import load_plan
-
-    try:
-        doc = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise DiagnosticError(error(f"{path}: not a saved plan: {exc}")) from None
-    except RecursionError:
-        raise DiagnosticError(error(f"{path}: not a saved plan: nested too deeply")) from None
-    the_plan, variables = load_plan(doc, source=path)
-    return the_plan, variables, doc
-
-
-def _text_with_digest(the_plan: Any, digest: str) -> str:
-    from cloudstack_iac.render import render_plan_text
-
-    return render_plan_text(the_plan, color=color_wanted()) + f"\nPlan digest: {digest}"
-
-
-def _plan_json_text(doc: Any) -> str:
-    """One line, as `terraform show -json` prints it: terraform-compliance reads only single-line plans."""
-    return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-
-
 def _write_json_file(path: str, data: Any) -> None:
     tmp = f"{path}.tmp"
     with open(tmp, "w", encoding="utf-8") as handle:
@@ -170,16 +162,33 @@ def _write_json_file(path: str, data: Any) -> None:
 
 
 def _render(the_plan: Any, *, as_json: bool, markdown: bool, directory: Path, relative_to: Path | None = None,
-            config: Any = None) -> str:
+            config: Any = None, rehearsal: RehearsalResult | None = None) -> str:
     from cloudstack_iac.plan.document import plan_digest
     from cloudstack_iac.render import render_plan_markdown
+    from cloudstack_iac.render.rehearsal import render_rehearsal_markdown, render_rehearsal_text
 
     if as_json:
-        return _plan_json_text(_plan_document(the_plan, directory, relative_to, config))
+        doc = _plan_document(the_plan, directory, relative_to, config)
+        if rehearsal is not None:
+            from cloudstack_iac.rehearsal import JSON_KEY
+
+            doc[JSON_KEY] = rehearsal.to_json()
+        return _plan_json_text(doc)
     digest = plan_digest(the_plan, _plain_variables(config) if config is not None else None)
     if markdown:
-        return render_plan_markdown(the_plan, digest=digest)
-    return _text_with_digest(the_plan, digest)
+        text = render_plan_markdown(the_plan, digest=digest)
+        return text + "\n" + render_rehearsal_markdown(rehearsal) if rehearsal is not None else text
+    text = _text_with_digest(the_plan, digest)
+    return text + "\n" + render_rehearsal_text(rehearsal) if rehearsal is not None else text
+
+
+def _rehearse(the_plan: Any, config: Any, providers: dict[str, Any], *, parallelism: int) -> RehearsalResult:
+    """Run the plan on a replica of the live cloud (docs/rehearsal.md); only list calls reach the cloud."""
+    from cloudstack_iac.rehearsal import rehearse
+
+    if the_plan.steps:
+        click.echo(f"Rehearsing {len(the_plan.steps)} steps against a replica of the live cloud...", err=True)
+    return rehearse(the_plan, providers, secrets=wsp.secrets_of(config), parallelism=parallelism)
 
 
 @click.command()
@@ -189,10 +198,11 @@ def _render(the_plan: Any, *, as_json: bool, markdown: bool, directory: Path, re
 @click.option("--detailed-exitcode", "-detailed-exitcode", "detailed", is_flag=True, help="Exit 0 no changes, 1 error, 2 changes.")
 @click.option("--json", "-json", "as_json", is_flag=True, help="Print the plan as JSON (docs/plan-json.md).")
 @click.option("--markdown", "-markdown", "markdown", is_flag=True, help="Print the plan as a pull-request comment.")
+@rehearse_options
 @plan_options
 @run
-def plan(directory: str, out: str | None, destroy: bool, detailed: bool, as_json: bool, markdown: bool,
-         targets: tuple[str, ...], replace: tuple[str, ...], refresh: bool, refresh_only: bool,
+def plan(directory: str, out: str | None, destroy: bool, detailed: bool, as_json: bool, markdown: bool, rehearse: bool,
+         parallelism: int, targets: tuple[str, ...], replace: tuple[str, ...], refresh: bool, refresh_only: bool,
          provider_name: str | None, var: tuple[str, ...], var_file: tuple[str, ...], state_path: str | None,
          lock_timeout: str) -> int:
     """Show what apply would change in the cloud described by DIRECTORY."""
@@ -200,13 +210,18 @@ def plan(directory: str, out: str | None, destroy: bool, detailed: bool, as_json
         the_plan, config, _state, providers = _make_plan(
             ws, destroy=destroy, targets=targets, replace=replace, refresh=refresh, refresh_only=refresh_only,
             provider_name=provider_name, lock_timeout=lock_timeout, command="csiac plan")
-        wsp.close_providers(providers)
+        try:
+            rehearsal = _rehearse(the_plan, config, providers, parallelism=parallelism) if rehearse else None
+        finally:
+            wsp.close_providers(providers)
         click.echo(_render(the_plan, as_json=as_json, markdown=markdown, directory=ws.directory,
-                           relative_to=Path(out).parent if out else None, config=config))
+                           relative_to=Path(out).parent if out else None, config=config, rehearsal=rehearsal))
         if out:
             doc = _plan_document(the_plan, ws.directory, Path(out).parent, config)
             _write_json_file(out, doc)
             click.echo(f"Saved the plan to {out} (digest {doc['digest']}). Apply it with: csiac apply {out}", err=True)
+    if rehearsal is not None and not rehearsal.ok:
+        return EXIT_ERROR
     if detailed and the_plan.has_changes:
         return EXIT_CHANGES
     return EXIT_OK
@@ -365,12 +380,30 @@ def apply_options(func: Any) -> Any:
     return func
 
 
+def _rehearsal_passed(the_plan: Any, config: Any, providers: dict[str, Any], *, parallelism: int) -> bool:
+    """apply --rehearse: rehearse, show the verdict; on a refusal close the providers and say nothing was changed."""
+    from cloudstack_iac.render.rehearsal import render_rehearsal_text
+
+    try:
+        rehearsal = _rehearse(the_plan, config, providers, parallelism=parallelism)
+    except BaseException:
+        wsp.close_providers(providers)
+        raise
+    click.echo(render_rehearsal_text(rehearsal).lstrip("\n"))
+    if rehearsal.ok:
+        return True
+    wsp.close_providers(providers)
+    click.echo("error: apply stopped before changing anything: the rehearsal failed. Nothing was written to the cloud or "
+               "the state.", err=True)
+    return False
+
+
 def _apply_command(target: str, *, destroy: bool, auto_approve: bool, parallelism: int, staged: str | None,
                    targets: tuple[str, ...], replace: tuple[str, ...], refresh: bool, refresh_only: bool,
-                   provider_name: str | None, state_path: str | None, lock_timeout: str) -> int:
+                   provider_name: str | None, state_path: str | None, lock_timeout: str, rehearse: bool = False) -> int:
     if Path(target).is_file():
         return _apply_saved(target, auto_approve=auto_approve, parallelism=parallelism, staged=staged,
-                            provider_name=provider_name, state_path=state_path, lock_timeout=lock_timeout)
+                            provider_name=provider_name, state_path=state_path, lock_timeout=lock_timeout, rehearse=rehearse)
     with wsp.Workspace.open(target, state_path=state_path) as ws:
         command = "csiac destroy" if destroy else "csiac apply"
         the_plan, config, _state, providers = _make_plan(
@@ -381,6 +414,8 @@ def _apply_command(target: str, *, destroy: bool, auto_approve: bool, parallelis
             wsp.close_providers(providers)
             _forget_gone(ws, the_plan, _state)
             return EXIT_OK
+        if rehearse and not _rehearsal_passed(the_plan, config, providers, parallelism=parallelism):
+            return EXIT_ERROR
         question = "Do you really want to destroy all resources?" if destroy else "Do you want to perform these actions?"
         if not _confirm(auto_approve, question):
             wsp.close_providers(providers)
@@ -390,12 +425,12 @@ def _apply_command(target: str, *, destroy: bool, auto_approve: bool, parallelis
 
 
 def _apply_saved(path: str, *, auto_approve: bool, parallelism: int, staged: str | None, provider_name: str | None,
-                 state_path: str | None, lock_timeout: str) -> int:
-    from cloudstack_iac.plan.document import check_plan_fresh, plan_digest
+                 state_path: str | None, lock_timeout: str, rehearse: bool = False) -> int:
+    from cloudstack_iac.plan.document import DIGEST_KEY, check_plan_fresh
 
-    the_plan, saved_vars, doc = _read_plan_file(path)
+    the_plan, saved_vars, doc = _read_plan_file(path)  # its digest is checked against the content: no need to redo it
     directory = Path(path).parent / str(doc.get(PLAN_FILE_DIR_KEY, "."))
-    click.echo(f"Applying saved plan {path} (digest {plan_digest(the_plan, saved_vars)}).")
+    click.echo(f"Applying saved plan {path} (digest {doc[DIGEST_KEY]}).")
     with wsp.Workspace.open(directory, state_path=state_path) as ws:
         ws.lock("csiac apply", parse_duration(lock_timeout))
         state = ws.backend.read()
@@ -407,16 +442,19 @@ def _apply_saved(path: str, *, auto_approve: bool, parallelism: int, staged: str
         choices = wsp.provider_choices(config, state, ws.settings, provider_name)
         providers = wsp.open_providers(ws, choices)
         _note(ws)
+        if rehearse and not _rehearsal_passed(the_plan, config, providers, parallelism=parallelism):
+            return EXIT_ERROR
         return _apply(ws, the_plan, config, providers, parallelism=parallelism, staged=staged)
 
 
 @click.command()
 @click.argument("target", default=".", type=click.Path())
 @click.option("-destroy", "--destroy", "destroy", is_flag=True, help="Destroy everything in state (as the destroy command).")
+@_rehearse_flag
 @apply_options
 @plan_options
 @run
-def apply(target: str, destroy: bool, auto_approve: bool, parallelism: int, staged: str | None, targets: tuple[str, ...],
+def apply(target: str, destroy: bool, rehearse: bool, auto_approve: bool, parallelism: int, staged: str | None, targets: tuple[str, ...],
           replace: tuple[str, ...], refresh: bool, refresh_only: bool, provider_name: str | None,
           var: tuple[str, ...], var_file: tuple[str, ...], state_path: str | None, lock_timeout: str) -> int:
     """Carry out a plan: TARGET is a configuration directory (plan, confirm, apply) or a saved plan file."""
@@ -427,7 +465,7 @@ def apply(target: str, destroy: bool, auto_approve: bool, parallelism: int, stag
         raise DiagnosticError(error("-destroy and -refresh-only cannot be used together"))
     return _apply_command(target, destroy=destroy, auto_approve=auto_approve, parallelism=parallelism, staged=staged,
                           targets=targets, replace=replace, refresh=refresh, refresh_only=refresh_only,
-                          provider_name=provider_name, state_path=state_path, lock_timeout=lock_timeout)
+                          provider_name=provider_name, state_path=state_path, lock_timeout=lock_timeout, rehearse=rehearse)
 
 
 @click.command()
@@ -445,40 +483,6 @@ def destroy(directory: str, auto_approve: bool, parallelism: int, staged: str | 
 
 
 # ------------------------------------------------------------------------------------------ show, graph
-@click.command()
-@click.argument("path", default=".", type=click.Path())
-@click.option("--json", "-json", "as_json", is_flag=True)
-@click.option("--markdown", "-markdown", "markdown", is_flag=True)
-@click.option("-state", "--state", "state_path", default=None, metavar="FILE")
-@run
-def show(path: str, as_json: bool, markdown: bool, state_path: str | None) -> int:
-    """Render a saved plan file (exactly what apply would execute), or the state of a configuration directory."""
-    from cloudstack_iac.render import plan_json, render_plan_markdown, render_state_text
-
-    if Path(path).is_file():
-        from cloudstack_iac.plan.document import plan_digest
-
-        the_plan, variables, doc = _read_plan_file(path)  # refuses a file whose content does not match its digest
-        if as_json:  # re-derived from what apply executes; configuration and outputs carried over
-            shown = plan_json(the_plan, variables=variables, saved=doc)
-            shown[PLAN_FILE_DIR_KEY] = doc.get(PLAN_FILE_DIR_KEY)
-            click.echo(_plan_json_text(shown))
-        elif markdown:
-            click.echo(render_plan_markdown(the_plan, digest=plan_digest(the_plan, variables)))
-        else:
-            click.echo(_text_with_digest(the_plan, plan_digest(the_plan, variables)))
-        return EXIT_OK
-    ws = wsp.Workspace.open(path, state_path=state_path)
-    state = ws.backend.read()
-    if as_json:
-        from cloudstack_iac.state.file import state_to_dict
-
-        click.echo(json.dumps(state_to_dict(state), indent=2, sort_keys=True))
-    else:
-        click.echo(render_state_text(state))
-    return EXIT_OK
-
-
 @click.command()
 @click.argument("directory", default=".", type=click.Path(file_okay=False))
 @click.option("--format", "-format", "fmt", type=click.Choice(["dot", "mermaid"]), default="dot", show_default=True)

@@ -3,9 +3,9 @@
 ``apply PLANFILE`` executes only what this module reads back: the steps with their inputs, our own
 record of each resource change (``csiac_changes``; values known only after apply are written as
 ``{"$unknown": {"ref": ADDRESS, "path": [...]}}``), the prior state it was made from, and the
-variables it was made with. ``plan_digest`` hashes exactly that content, re-encoded from what was
-decoded, so the digest printed by plan, Markdown, JSON, show and apply is one value, and a file
-whose content no longer matches its digest is refused. Terraform's sections of the JSON plan
+variables it was made with. ``plan_digest`` hashes exactly that content, and reading a file hashes
+that content as the file holds it, so the digest printed by plan, Markdown, JSON, show and apply is
+one value, and a file whose content no longer matches its digest is refused. Terraform's sections of the JSON plan
 (``render/json_plan.py``) are derived from this content for other tools; they are never read back.
 Documented in docs/plan-json.md.
 """
@@ -54,13 +54,14 @@ def encode_value(value: Any) -> Any:
 
 
 def decode_value(value: Any) -> Any:
+    """The inverse of encode_value (called on every value of a saved plan: scalars are passed over inline)."""
     if isinstance(value, dict):
-        if set(value) == {UNKNOWN_KEY}:
+        if len(value) == 1 and UNKNOWN_KEY in value:
             raw = value[UNKNOWN_KEY] or {}
             return Unknown(raw.get("ref"), tuple(raw.get("path") or ()))
-        return {k: decode_value(v) for k, v in value.items()}
+        return {k: v if type(v) in _SCALARS else decode_value(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [decode_value(v) for v in value]
+        return [v if type(v) in _SCALARS else decode_value(v) for v in value]
     return value
 
 
@@ -214,8 +215,10 @@ def plan_from_dict(data: Any, *, source: str = "the plan file") -> Plan:
 def load_plan(data: Any, *, source: str = "the plan file") -> tuple[Plan, dict[str, Any]]:
     """Decode a plan document and check its digest. Returns the plan and the variables it was made with.
 
-    The digest is recomputed from the decoded plan, re-encoded, so every byte apply will act on is
-    covered, and a field the decoder ignores cannot smuggle anything in.
+    The digest is recomputed over the executable content as the file holds it (the plan is decoded from
+    exactly that content, deterministically): every value apply will act on is covered, and so is
+    anything the decoder would ignore or normalize, so no edit there passes either. For a file plan
+    wrote this equals the digest of the re-encoded plan, without the cost of re-encoding it.
     """
     if not isinstance(data, Mapping) or "csiac_plan_format" not in data:
         raise DiagnosticError(error(f"{source}: not a cloudstack-iac plan file (no csiac_plan_format)"))
@@ -246,7 +249,7 @@ def load_plan(data: Any, *, source: str = "the plan file") -> tuple[Plan, dict[s
     if not isinstance(recorded, str) or not recorded.startswith("sha256:"):
         raise DiagnosticError(error(f"{source}: the plan file is corrupted: no digest"))
     try:
-        actual = plan_digest(plan, variables)
+        actual = _digest_of(data)
     except (TypeError, ValueError, RecursionError) as exc:  # values JSON cannot hold (say, a key that is not a string)
         raise DiagnosticError(error(f"{source}: the plan file is corrupted: {type(exc).__name__}: {exc}")) from None
     if actual != recorded:

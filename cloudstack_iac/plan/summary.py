@@ -27,10 +27,15 @@ def summarize(plan: Plan) -> dict[str, Any]:
     per_zone: dict[str, Counter[str]] = {}
     per_pod: dict[str, Counter[str]] = {}
     for c in real:
-        zone = c.domain.zone or "(no zone)"
-        per_zone.setdefault(zone, Counter())[kind(c)] += 1
+        zone, k = c.domain.zone or "(no zone)", kind(c)
+        if zone not in per_zone:  # not setdefault(zone, Counter()): that builds a Counter per change
+            per_zone[zone] = Counter()
+        per_zone[zone][k] += 1
         if c.domain.pod:
-            per_pod.setdefault(f"{zone}/{c.domain.pod}", Counter())[kind(c)] += 1
+            pod = f"{zone}/{c.domain.pod}"
+            if pod not in per_pod:
+                per_pod[pod] = Counter()
+            per_pod[pod][k] += 1
     visible = []
     for c in real:
         if not c.user_visible or c.actions == (Action.CREATE,):

@@ -1,15 +1,22 @@
 """Rendering for people and CI: text and Markdown plans, graphs, diagnostics, state.
 
 Not here: deciding anything. Renderers take finished values (Plan, Configuration, Diagnostics).
+Each renderer's module is imported when first used (the Markdown one brings jinja2, the JSON one
+the schemas): showing a plan as text needs neither.
 """
 
 from __future__ import annotations
 
-from cloudstack_iac.render.diagnostics import render_diagnostics
-from cloudstack_iac.render.graph import config_graph, plan_graph, render_graph
-from cloudstack_iac.render.json_plan import plan_json
-from cloudstack_iac.render.markdown import render_plan_markdown
-from cloudstack_iac.render.text import render_plan_text, render_state_text
+from importlib import import_module
+from typing import Any
 
-__all__ = ["config_graph", "plan_graph", "plan_json", "render_diagnostics", "render_graph", "render_plan_markdown",
-           "render_plan_text", "render_state_text"]
+_WHERE = {"config_graph": "graph", "plan_graph": "graph", "render_graph": "graph", "plan_json": "json_plan",
+          "render_diagnostics": "diagnostics", "render_plan_markdown": "markdown", "render_plan_text": "text",
+          "render_state_text": "text"}
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        return getattr(import_module(f"{__name__}.{_WHERE[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

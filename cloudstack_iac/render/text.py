@@ -8,6 +8,7 @@ added when asked for (the CLI asks on a terminal), so piped output and CI logs s
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections import Counter
 from collections.abc import Iterable
@@ -53,6 +54,8 @@ STEP_MARKERS = {
     StepOp.CANCEL_STORAGE_MAINTENANCE: "*",
 }
 
+# What textwrap rewrites even in a line that fits: these characters become spaces.
+_RESHAPED = re.compile("[\t\n\x0b\x0c\r]")
 _COLORS = {"+": "32", "~": "33", "-": "31", "-/+": "35", "+/-": "35", "!": "1;31", "#": "1", "*": "36"}
 
 
@@ -81,11 +84,17 @@ def zone_pod_counts(changes: Iterable[ResourceChange]) -> dict[str, tuple[Counte
     """zone -> (counts by kind, pod -> counts by kind), zones and pods sorted; one pass over the changes."""
     zones: dict[str, tuple[Counter[str], dict[str, Counter[str]]]] = {}
     for c in changes:
-        zone_counts, pods = zones.setdefault(c.domain.zone or "(no zone)", (Counter(), {}))
+        zone = c.domain.zone or "(no zone)"
+        if zone not in zones:  # not setdefault(...): that builds the default for every change
+            zones[zone] = (Counter(), {})
+        zone_counts, pods = zones[zone]
         k = kind(c)
         zone_counts[k] += 1
-        if c.domain.pod:
-            pods.setdefault(c.domain.pod, Counter())[k] += 1
+        pod = c.domain.pod
+        if pod:
+            if pod not in pods:
+                pods[pod] = Counter()
+            pods[pod][k] += 1
     return {z: (zc, dict(sorted(pods.items()))) for z, (zc, pods) in sorted(zones.items())}
 
 
@@ -138,6 +147,10 @@ def change_block(change: ResourceChange, paint: _Painter) -> list[str]:
         before = {**before, "id": change.resource_id}  # the old object's id goes, a new one comes
     keys = sorted(set(before) | set(after))
     pad_to = max((len(k) for k in keys), default=0)
+    if creating:  # most blocks of a big plan: every argument new, nothing else to decide per line
+        plus, secret = paint("+", "+"), change.sensitive_attrs
+        lines.extend([f"      {plus} {key.ljust(pad_to)} = {show(after[key], sensitive=key in secret)}" for key in keys])
+        keys = []
     changed = set(change.changed_attrs)
     forced = set(change.replace_because)
     for key in keys:
@@ -170,6 +183,8 @@ def change_block(change: ResourceChange, paint: _Painter) -> list[str]:
 
 
 def _wrap(text: str, width: int, indent: str) -> list[str]:
+    if len(text) <= max(width, 40) and not _RESHAPED.search(text) and text[-1:] and not text[-1].isspace():
+        return [text]  # what textwrap returns for a line that fits and has nothing for it to replace or drop
     return textwrap.wrap(text, width=max(width, 40), subsequent_indent=indent, break_long_words=False,
                          break_on_hyphens=False) or [text]
 
@@ -186,9 +201,10 @@ def _counts_table(changes: list[ResourceChange]) -> list[str]:
 
 
 def _step_line(number: int, step: Step, index: dict[str, int], width: int, paint: _Painter) -> list[str]:
-    marker = STEP_MARKERS.get(step.op, " ")
-    line = f" {paint(marker, marker)}{number:>5}. {step.op.value} {step.address}"
-    plain = f"{step.op.value} {step.type.removeprefix('cloudstack_').replace('_', ' ')}"
+    op = step.op
+    marker = STEP_MARKERS.get(op, " ")
+    line = f" {paint(marker, marker)}{number:>5}. {op.value} {step.address}"
+    plain = f"{op.value} {step.type.removeprefix('cloudstack_').replace('_', ' ')}"
     if step.description and step.description != plain:  # say it only when it adds something
         line += f": {step.description}"
     after = sorted(index[d] for d in step.depends_on if d in index)

@@ -8,6 +8,7 @@ or the state, prints as ``(sensitive value)`` and never as itself.
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring_ascii as _quote
 from typing import Any
 
 from cloudstack_iac.values import Unknown, is_masked
@@ -32,8 +33,8 @@ def show(value: Any, *, sensitive: bool = False) -> str:
         return "true" if value else "false"
     if value is None:
         return "null"
-    if isinstance(value, (int, float, str)):
-        return json.dumps(value)
+    if isinstance(value, (int, float, str)):  # a str (most values) as json.dumps quotes it, without its overhead
+        return _quote(value) if type(value) is str else json.dumps(value)
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(show(v) for v in value) + "]"
     if isinstance(value, dict):

@@ -187,25 +187,31 @@ class StateJournal:
     def sync(self) -> None:
         """Make every entry appended so far durable; callers in several threads share one fsync (group commit).
 
-        The fsync runs outside the append lock, so the apply scheduler keeps appending meanwhile.
+        The fsync runs outside the append lock, so the apply scheduler keeps appending meanwhile. The
+        thread that gets the disk covers everything appended by then, not only its own entries: callers
+        that queued up behind an fsync in progress are all served by the next one.
         """
         with self._lock:
             if self._handle is None or self._synced >= self._written:
                 return
-            try:
-                self._handle.flush()
-            except OSError as exc:
-                raise io_error(exc, "append to the apply journal", self.path) from None
-            target, fd = self._written, self._handle.fileno()
+            target = self._written
         with self._sync_lock:
             if self._synced >= target:
                 return  # another thread's fsync covered these entries
+            with self._lock:
+                if self._handle is None:
+                    return
+                try:
+                    self._handle.flush()
+                except OSError as exc:
+                    raise io_error(exc, "append to the apply journal", self.path) from None
+                covered, fd = self._written, self._handle.fileno()
             try:
                 os.fsync(fd)
             except OSError as exc:
                 raise io_error(exc, "append to the apply journal", self.path) from None
             with self._lock:
-                self._synced = max(self._synced, target)
+                self._synced = max(self._synced, covered)
 
     @contextmanager
     def deferred(self) -> Iterator[None]:

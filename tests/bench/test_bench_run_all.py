@@ -16,7 +16,7 @@ REPO = Path(__file__).resolve().parents[2]
 ROWS = ("start-up: `csiac --help`", "validate the quickstart", "validate 200 flat resource blocks",
         "plan 400 flat resources from an empty state", "text plan of 400 creates", "second plan of an unchanged 500-block",
         "plan with 1% changed on a", "plan the inventory example at 4 racks x 10 hosts", "no-change plan over HTTP of",
-        "apply on the embedded simulator")
+        "apply on the embedded simulator", "rehearsal of 10 steps against a replica of")
 TWINS = ("start-up", "validate 200", "plan 400")
 FIGURE = re.compile(r"^\d+\.\d\d s$")
 

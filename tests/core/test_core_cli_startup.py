@@ -73,3 +73,21 @@ def test_unknown_command_is_one_line_error() -> None:
     assert out.returncode == 2
     assert "No such command 'plna'" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_showing_a_saved_plan_loads_no_planner_schema_or_template_engine(tmp_path) -> None:
+    """`csiac show PLANFILE` reads the file, checks its digest and renders text: the configuration loader,
+    planner, schemas and Markdown templates are not needed and not loaded (start-up of a few hundredths)."""
+    from cloudstack_iac.render.json_plan import plan_json
+    from tests.render.render_plans import mixed_plan
+
+    saved = tmp_path / "q.plan"
+    saved.write_text(json.dumps(plan_json(mixed_plan())))
+    code, modules, output = _modules_after("show", str(saved))
+    assert code == 0 and "Plan: 2 to add, 1 to change, 2 to destroy." in output and "Plan digest: sha256:" in output
+    light = [h for h in HEAVY if h not in ("cloudstack_iac.plan", "cloudstack_iac.cli.commands")]
+    assert [m for m in modules if any(m == h or m.startswith(h + ".") for h in light)] == []
+    assert "cloudstack_iac.plan.planner" not in modules and "cloudstack_iac.cli.commands" not in modules
+    saved.write_text(saved.read_text().replace('"op":"create"', '"op":"delete"').replace('"op": "create"', '"op": "delete"'))
+    refused, _, output = _modules_after("show", str(saved))
+    assert refused == 1 and "does not match its digest" in output

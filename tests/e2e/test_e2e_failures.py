@@ -71,7 +71,7 @@ def test_kill_minus_nine_then_apply_again(workdir: Path, kill_after: float) -> N
 
 def test_two_applies_at_once_one_waits_or_names_the_holder(workdir: Path) -> None:
     config = workdir / "examples" / "quickstart"
-    _provider(config, latency_ms=40)
+    _provider(config, latency_ms=150)  # the first apply holds the lock for seconds, however fast start-up is
     args = ["apply", "-auto-approve", str(config)]
     first = subprocess.Popen([sys.executable, "-m", "cloudstack_iac", *args], cwd=workdir, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(1.0)

@@ -231,6 +231,19 @@ def test_document_round_trips_and_its_digest_seals_what_apply_executes() -> None
     assert plan_digest(plan_from_dict(cosmetic), variables) == doc["digest"]
 
 
+def test_an_edit_the_decoder_would_normalize_away_is_refused_too() -> None:
+    """The digest covers the executable content as the file holds it: a flag written as 0 instead of false
+    decodes to the same plan, but the file is no longer the one plan wrote, so it is refused."""
+    plan = mixed_plan()
+    doc = json.loads(json.dumps(plan_json(plan)))
+    assert load_plan(copy.deepcopy(doc))[0].changes[0].user_visible is False
+    edited = copy.deepcopy(doc)
+    edited["csiac_changes"][0]["user_visible"] = 0
+    with pytest.raises(DiagnosticError) as caught:
+        load_plan(edited, source="q.plan")
+    assert caught.value.diagnostics.errors[0].summary.startswith(f"q.plan: the plan's content does not match its digest {doc['digest']}")
+
+
 def _deep(depth: int) -> dict:
     value: dict = {}
     for _ in range(depth):

@@ -149,6 +149,40 @@ def test_threads_syncing_together_share_one_fsync(tmp_path: Path, monkeypatch: p
     assert folded == 101 and len(doc.pending) == 101
 
 
+def test_callers_queued_behind_an_fsync_are_served_by_the_next_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Apply workers arrive one by one while the disk is busy: the next fsync covers all of them, not one each."""
+    journal = StateJournal(tmp_path / "j")
+    journal.intent("s0", "cloudstack_zone.z", "create")
+    fsyncs: list[int] = []
+    appended = threading.Event()
+    real_fsync = os.fsync
+
+    def slow_first_fsync(fd: int) -> None:
+        fsyncs.append(fd)
+        if len(fsyncs) == 1:
+            appended.wait(5)  # the disk is busy until every later entry was appended and its thread started
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", slow_first_fsync)
+    with journal.deferred():
+        journal.intent("s1", "cloudstack_pod.p1", "create")
+    first = threading.Thread(target=journal.sync)
+    first.start()
+    threads = []
+    for i in range(2, 10):  # each entry appended, then its thread asks for it to be durable
+        with journal.deferred():
+            journal.intent(f"s{i}", f"cloudstack_pod.p{i}", "create")
+        threads.append(threading.Thread(target=journal.sync))
+        threads[-1].start()
+    appended.set()
+    for t in [first, *threads]:
+        t.join(10)
+    assert len(fsyncs) == 2
+    journal.close()
+    doc, folded = StateJournal(tmp_path / "j").fold(StateDocument())
+    assert folded == 10 and len(doc.pending) == 10
+
+
 def test_binary_bytes_in_a_torn_last_line_are_skipped_but_not_in_the_middle(tmp_path: Path) -> None:
     from cloudstack_iac.state.journal import JournalError
 

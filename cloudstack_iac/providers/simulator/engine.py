@@ -99,6 +99,8 @@ class SimulatorEngine:
             raise ApiError(530, f"Simulated failure of {name} (fail_commands)", 4250)
         conn = self.store.conn()
         writes = not name.startswith("list") and name != "queryAsyncJobResult"
+        if writes:
+            self.store.writer.acquire()  # one writer at a time in this process (store.py says why)
         try:
             conn.execute("BEGIN IMMEDIATE" if writes else "BEGIN")
             try:
@@ -109,6 +111,8 @@ class SimulatorEngine:
                 conn.execute("ROLLBACK")
                 raise
         finally:
+            if writes:
+                self.store.writer.release()
             self.store.release()
         return {response_key(name): body}
 

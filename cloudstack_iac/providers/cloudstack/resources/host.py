@@ -45,7 +45,10 @@ class Host(Resource):
 
     def after_create(self, api: Any, values: Any, attrs: dict[str, Any]) -> dict[str, Any]:
         # As the Terraform provider does: the host is usable once it is Up (create_timeout, default 300 s).
-        api.wait(self.list_command, attrs["id"], "state", "Up", timeout=float(values.get("create_timeout") or 300), **self.list_params)
+        # An answer that already says Up needs no poll: the first poll would read the same.
+        if attrs.get("_state") != "Up":
+            api.wait(self.list_command, attrs["id"], "state", "Up", timeout=float(values.get("create_timeout") or 300),
+                     **self.list_params)
         if values.get("allocation_state") == "Disabled":
             api.call(self.update_command, id=attrs["id"], allocationstate="Disable")
         return attrs
