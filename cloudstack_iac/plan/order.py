@@ -12,6 +12,8 @@
 - a physical network is enabled after its traffic types and providers exist;
 - a zone that should be Enabled is enabled as the last step of its subtree;
 - hosts and pools found in maintenance are taken out of it when the configuration wants them;
+- a direct (guest) range of a Basic or security-group zone is created after its zone's physical networks
+  are set up and enabled (its shared guest network needs them, as in Marvin's order);
 - a replacement is delete-then-create, or create-then-delete with create_before_destroy (the old
   object drained and deleted only once the new one, and the new versions of its dependents, exist).
 
@@ -144,6 +146,7 @@ def build_steps(changes: Iterable[ResourceChange], zone_of: Mapping[str, str | N
     _natural_keys(g, changes, first_step, delete_step, problems)
     _serialize_maintenance(g, changes, maintenance)
     _zone_disabling(g, changes, by_address, zone_of, context, create_step, first_step, teardown, enable_step)
+    _direct_ranges_after_networks(g, changes, zone_of, create_step, enable_step)
 
     # Enabling waits for the subtree: a physical network for its children, a zone for everything in it.
     children_of: dict[str, list[str]] = defaultdict(list)
@@ -175,6 +178,27 @@ def build_steps(changes: Iterable[ResourceChange], zone_of: Mapping[str, str | N
         problems.append((early[0] if early else None, f"the plan cannot be ordered: these steps wait for each other: {exc}{hint}"))
         return [], problems
     return [g.steps[sid] for sid in order], problems
+
+
+def _direct_ranges_after_networks(g: StepGraph, changes: list[ResourceChange], zone_of: Mapping[str, str | None],
+                                  create_step: Mapping[str, str], enable_step: Mapping[str, str]) -> None:
+    """A direct (guest) range of a Basic or security-group zone hangs on the zone's shared guest network, which
+    needs the zone's physical networks set up (Guest traffic, providers enabled) before it can be made, as in
+    Marvin's order: the range waits for its zone's physical networks to be enabled (or created, when they are
+    already enabled) and their traffic types and providers."""
+    ranges = [c for c in changes if c.type == "cloudstack_vlan_ip_range" and c.address in create_step
+              and (c.after or {}).get("for_virtual_network") is False and not (c.after or {}).get("network_id")]
+    if not ranges:
+        return
+    setup: dict[str | None, list[str]] = defaultdict(list)
+    for change in changes:
+        if change.type in ("cloudstack_physical_network", "cloudstack_traffic_type", "cloudstack_network_service_provider"):
+            sid = enable_step.get(change.address) or create_step.get(change.address)
+            if sid is not None:
+                setup[zone_of.get(change.address)].append(sid)
+    for change in ranges:
+        mine = create_step[change.address]
+        g.after(mine, *(sid for sid in setup.get(zone_of.get(change.address), ()) if mine not in g.deps.get(sid, ())))
 
 
 def _change_steps(g: StepGraph, change: ResourceChange, context: OrderContext, create_step: dict[str, str],
