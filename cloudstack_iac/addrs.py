@@ -24,6 +24,8 @@ def format_key(key: InstanceKey) -> str:
         return ""
     if isinstance(key, int):
         return f"[{key}]"
+    if key.isascii() and key.isprintable() and '"' not in key and "\\" not in key:
+        return f'["{key}"]'  # what json.dumps writes for it, without its cost (once per instance address)
     return "[" + json.dumps(key) + "]"
 
 

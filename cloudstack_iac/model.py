@@ -135,3 +135,6 @@ class Configuration:
     digest: str = ""
     # postconditions that read values known only after apply: apply checks them once it has the values
     conditions_after_apply: int = 0
+    # address -> (values, their normalized form), kept by validation for the planner, which uses the
+    # normalized form while the resource still holds those very values (normalizing costs 10% of a plan)
+    normalized: dict[str, tuple[dict[str, Any], dict[str, Any]]] = field(default_factory=dict, compare=False, repr=False)

@@ -40,10 +40,13 @@ class Unknown:
 
 
 UNKNOWN = Unknown()
+_PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
 def contains_unknown(value: Any) -> bool:
     """True when the value or anything nested inside it is Unknown."""
+    if type(value) in _PLAIN:  # most values: answered without the isinstance chain
+        return False
     if isinstance(value, Unknown):
         return True
     if isinstance(value, dict):

@@ -6,6 +6,7 @@ prints; it returns values or raises DiagnosticError, and the command decides wha
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -95,6 +96,9 @@ def evaluate(ws: Workspace, var_sources: Sequence[tuple[str, str]], state: State
              data: Mapping[str, Mapping[str, Any]] | None = None) -> tuple[Configuration, Diagnostics]:
     """Load, evaluate and validate the configuration against the prior state (and data sources, once read)."""
     config, diags = load_configuration(ws.directory, var_sources=var_sources, prior={**prior_attributes(state), **(data or {})})
+    # The configuration lives as long as the command: out of the cyclic collector's sight, or its first
+    # collection would scan every object loading made (0.5 s at 20,000 blocks). Loading leaves no cycles.
+    gc.freeze()
     if diags.has_errors:
         return config, diags
     known_ids = {r.id: addr for addr, r in state.resources.items() if r.id}

@@ -11,7 +11,6 @@ through locals, module inputs and outputs) is recorded: that is the instance's `
 from __future__ import annotations
 
 import dataclasses
-import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -143,8 +142,12 @@ class ModuleRuntime:
         self.modules: dict[str, dict[Any, ModuleRuntime] | ModuleRuntime] = {}
         # The module directories from the root down to this one, to refuse a module that sources itself.
         self.lineage: tuple[tuple[str, Path], ...] = (("root module", mdef.directory.resolve()),)
-        self.resolve = functools.partial(resolve, self)  # how this instance's expressions read names
         self.variables = self._variables(inputs, call_pos, root_input)
+
+    def resolve(self, trav: s.Traversal, ev: Evaluator) -> tuple[Any, int]:
+        """How this instance's expressions read names. A method, not a partial kept on the instance: a
+        runtime that refers to itself outlives loading with all its syntax trees until a full collection."""
+        return resolve(self, trav, ev)
 
     # ------------------------------------------------------------------------------------- variables
     def _variables(self, inputs: dict[str, Slot], call_pos: SourceRange | None, root_input: bool) -> dict[str, Slot]:

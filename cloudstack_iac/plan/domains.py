@@ -67,7 +67,11 @@ class Domains:
         chain: list[str] = []
         seen: set[str] = set()
         cursor: str | None = address
+        known: str | None = None  # an ancestor whose domain is known: the rest of the chain is its chain
         while cursor is not None and cursor not in seen:
+            if cursor in self._domain:
+                known = cursor
+                break
             seen.add(cursor)
             chain.append(cursor)
             cursor = self.parent_of(cursor)
@@ -79,6 +83,12 @@ class Domains:
                 names[kind] = self.name_of(a)
                 if kind == "zone":
                     zone_address = a
+        if known is not None:
+            above = self._domain[known]
+            if names["zone"] is None:
+                names["zone"], zone_address = above.zone, self._zone_of.get(known) or zone_address
+            names["pod"] = names["pod"] if names["pod"] is not None else above.pod
+            names["cluster"] = names["cluster"] if names["cluster"] is not None else above.cluster
         provider = self.provider_of(address)
         region = self.region_names.get(provider) or (provider if provider != "default" else None)
         result = FailureDomain(region, names["zone"], names["pod"], names["cluster"])

@@ -14,6 +14,8 @@
   before: "Cannot find storage network in zone");
 - a zone that should be Enabled is enabled as the last step of its subtree;
 - hosts and pools found in maintenance are taken out of it when the configuration wants them;
+- a direct (guest) range of a Basic or security-group zone is created after its zone's physical networks
+  are set up and enabled (its shared guest network needs them, as in Marvin's order);
 - a replacement is delete-then-create, or create-then-delete with create_before_destroy (the old
   object drained and deleted only once the new one, and the new versions of its dependents, exist).
 
@@ -47,10 +49,20 @@ class OrderContext:
     skip_enable: frozenset[str] = frozenset()  # addresses whose enable step is left out (-target without their subtree)
 
 
+_STEP_WORDS = {StepOp.PREPARE_HOST_MAINTENANCE: "maintenance", StepOp.ENABLE_STORAGE_MAINTENANCE: "maintenance",
+               StepOp.CANCEL_HOST_MAINTENANCE: "cancel-maintenance", StepOp.CANCEL_STORAGE_MAINTENANCE: "cancel-maintenance"}
+# Descriptions that do not depend on the change (the others are written by _describe, one per step)
+_FIXED_DESCRIPTIONS = {
+    StepOp.PREPARE_HOST_MAINTENANCE: "prepare host for maintenance and wait for Maintenance",
+    StepOp.ENABLE_STORAGE_MAINTENANCE: "enable storage maintenance and wait for Maintenance",
+    StepOp.DISABLE: "disable the zone (before its subtree is removed or a physical network is added)",
+    StepOp.CANCEL_HOST_MAINTENANCE: "cancel host maintenance (back in service)",
+    StepOp.CANCEL_STORAGE_MAINTENANCE: "cancel storage maintenance (back in service)",
+}
+
+
 def step_id(op: StepOp, address: str) -> str:
-    words = {StepOp.PREPARE_HOST_MAINTENANCE: "maintenance", StepOp.ENABLE_STORAGE_MAINTENANCE: "maintenance",
-             StepOp.CANCEL_HOST_MAINTENANCE: "cancel-maintenance", StepOp.CANCEL_STORAGE_MAINTENANCE: "cancel-maintenance"}
-    return f"{words.get(op, op.value)} {address}"
+    return f"{_STEP_WORDS.get(op, op.value)} {address}"
 
 
 def _direct_range(change: ResourceChange) -> bool:
@@ -60,22 +72,24 @@ def _direct_range(change: ResourceChange) -> bool:
 
 
 def _describe(op: StepOp, change: ResourceChange) -> str:
+    fixed = _FIXED_DESCRIPTIONS.get(op)
+    if fixed is not None:
+        return fixed
     what = change.type.removeprefix("cloudstack_").replace("_", " ")
     if _direct_range(change) and op in (StepOp.CREATE, StepOp.DELETE):
         return (f"create {what} (in a Basic or security-group zone without a shared guest network: createNetwork first)"
                 if op == StepOp.CREATE else f"delete {what} (then the shared guest network made for it, once it holds no range)")
-    return {
-        StepOp.CREATE: f"create {what}",
-        StepOp.ADOPT: f"adopt the existing {what} found after an interrupted apply",
-        StepOp.UPDATE: f"update {what} in place ({', '.join(a for a in change.changed_attrs if a != SERVICE_STATE)})",
-        StepOp.DELETE: f"delete {what}",
-        StepOp.PREPARE_HOST_MAINTENANCE: "prepare host for maintenance and wait for Maintenance",
-        StepOp.ENABLE_STORAGE_MAINTENANCE: "enable storage maintenance and wait for Maintenance",
-        StepOp.ENABLE: "enable the zone (last step of its subtree)" if change.type == "cloudstack_zone" else f"enable {what}",
-        StepOp.DISABLE: "disable the zone (before its subtree is removed or a physical network is added)",
-        StepOp.CANCEL_HOST_MAINTENANCE: "cancel host maintenance (back in service)",
-        StepOp.CANCEL_STORAGE_MAINTENANCE: "cancel storage maintenance (back in service)",
-    }[op]
+    if op is StepOp.CREATE:
+        return f"create {what}"
+    if op is StepOp.ADOPT:
+        return f"adopt the existing {what} found after an interrupted apply"
+    if op is StepOp.UPDATE:
+        return f"update {what} in place ({', '.join(a for a in change.changed_attrs if a != SERVICE_STATE)})"
+    if op is StepOp.DELETE:
+        return f"delete {what}"
+    if op is StepOp.ENABLE:
+        return "enable the zone (last step of its subtree)" if change.type == "cloudstack_zone" else f"enable {what}"
+    raise KeyError(op)
 
 
 class StepGraph:
@@ -144,6 +158,7 @@ def build_steps(changes: Iterable[ResourceChange], zone_of: Mapping[str, str | N
     _natural_keys(g, changes, first_step, delete_step, problems)
     _serialize_maintenance(g, changes, maintenance)
     _zone_disabling(g, changes, by_address, zone_of, context, create_step, first_step, teardown, enable_step)
+    _direct_ranges_after_networks(g, changes, zone_of, create_step, enable_step)
 
     # Enabling waits for the subtree: a physical network for its children, a zone for everything in it.
     children_of: dict[str, list[str]] = defaultdict(list)
@@ -175,6 +190,26 @@ def build_steps(changes: Iterable[ResourceChange], zone_of: Mapping[str, str | N
         problems.append((early[0] if early else None, f"the plan cannot be ordered: these steps wait for each other: {exc}{hint}"))
         return [], problems
     return [g.steps[sid] for sid in order], problems
+
+
+def _direct_ranges_after_networks(g: StepGraph, changes: list[ResourceChange], zone_of: Mapping[str, str | None],
+                                  create_step: Mapping[str, str], enable_step: Mapping[str, str]) -> None:
+    """A direct (guest) range of a Basic or security-group zone hangs on the zone's shared guest network, which
+    needs the zone's physical networks set up (Guest traffic, providers enabled) before it can be made, as in
+    Marvin's order: the range waits for its zone's physical networks to be enabled (or created, when they are
+    already enabled) and their traffic types and providers."""
+    ranges = [c for c in changes if c.address in create_step and _direct_range(c)]
+    if not ranges:
+        return
+    setup: dict[str | None, list[str]] = defaultdict(list)
+    for change in changes:
+        if change.type in ("cloudstack_physical_network", "cloudstack_traffic_type", "cloudstack_network_service_provider"):
+            sid = enable_step.get(change.address) or create_step.get(change.address)
+            if sid is not None:
+                setup[zone_of.get(change.address)].append(sid)
+    for change in ranges:
+        mine = create_step[change.address]
+        g.after(mine, *(sid for sid in setup.get(zone_of.get(change.address), ()) if mine not in g.deps.get(sid, ())))
 
 
 def _change_steps(g: StepGraph, change: ResourceChange, context: OrderContext, create_step: dict[str, str],

@@ -13,6 +13,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+
+_FIELDS: dict[type[BaseModel], dict[str, FieldInfo]] = {}
+
+
+def fields_of(model: type[BaseModel]) -> dict[str, FieldInfo]:
+    """A model's fields, read from pydantic once per model: ``model_fields`` is a descriptor call on every
+    read (about 1.5 us), and plans of 50,000 resources read it several times per resource."""
+    found = _FIELDS.get(model)
+    if found is None:
+        found = _FIELDS[model] = dict(model.model_fields)
+    return found
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, TypeAdapter, ValidationError, create_model
 from pydantic.fields import FieldInfo
 
+from cloudstack_iac.schema.base import fields_of
 from cloudstack_iac.schema.catalogue import get_schema
 from cloudstack_iac.values import contains_unknown
 
@@ -77,7 +78,7 @@ def normalized_values(type_name: str, values: Mapping[str, Any]) -> dict[str, An
     model = known_model(type_name)
     if schema is None or model is None:
         return {k: v for k, v in values.items() if v is not None}
-    fields = schema.model.model_fields
+    fields = fields_of(schema.model)
     known: dict[str, Any] = {}
     rest: dict[str, Any] = {}
     for name, value in values.items():

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from cloudstack_iac.diags import Diagnostic, Diagnostics, did_you_mean, error, quoted
 from cloudstack_iac.model import Configuration, DesiredResource
-from cloudstack_iac.schema.base import ResourceSchema
+from cloudstack_iac.schema.base import ResourceSchema, fields_of
 from cloudstack_iac.schema.catalogue import CATALOGUE, get_schema
 from cloudstack_iac.schema.normalize import canonical_sets, known_model, normalized_values
 from cloudstack_iac.schema.rules import check_rules
@@ -95,7 +95,7 @@ def validate_resource(resource: DesiredResource, diags: Diagnostics) -> dict[str
         hint = did_you_mean(resource.type, CATALOGUE, quoted) or f"; supported: {', '.join(sorted(CATALOGUE))}"
         diags.append(error(f'unknown resource type "{resource.type}"{hint}', subject=resource.source, address=addr))
         return None
-    fields = schema.model.model_fields
+    fields = fields_of(schema.model)
     before = len(diags)
     known: dict[str, Any] = {}
     unknown: dict[str, Any] = {}
@@ -171,6 +171,7 @@ def validate_configuration(config: Configuration, known_ids: Mapping[str, str] |
             values[key] = normalized_values(resource.type, resource.values)
         else:
             values[key] = normalized
+            config.normalized[key] = (resource.values, normalized)
     for diag in check_rules(config, known_ids or {}, values, frozenset(broken)):
         if diag.address not in broken:
             diags.append(_redacted(diag, config.resources.get(diag.address or "")))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import errno
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from cloudstack_iac.diags import DiagnosticError, error
@@ -35,28 +35,34 @@ def io_error(exc: OSError, operation: str, path: str | os.PathLike[str]) -> Stat
 
 
 def state_to_dict(doc: StateDocument) -> dict[str, Any]:
-    return {
-        "format_version": doc.format_version,
-        "lineage": doc.lineage,
-        "serial": doc.serial,
-        "salt": doc.salt,
-        "outputs": doc.outputs,
-        "pending": doc.pending,
-        "resources": {
-            addr: {
-                "type": r.type,
-                "id": r.id,
-                "attributes": r.attributes,
-                "sensitive_digests": r.sensitive_digests,
-                "dependencies": sorted(r.dependencies),
-                "status": r.status,
-                "provider": r.provider,
-                "parent": r.parent,
-                "domain": r.domain.to_json(),
-            }
-            for addr, r in sorted(doc.resources.items())
-        },
-    }
+    return {**_envelope(doc), "resources": dict(state_parts(doc)["resources"])}
+
+
+class Pairs(Iterator[tuple[str, Any]]):
+    """(key, value) pairs of a JSON object, in key order, made one at a time (see state_parts)."""
+
+    def __init__(self, pairs: Iterator[tuple[str, Any]]) -> None:
+        self._pairs = pairs
+
+    def __next__(self) -> tuple[str, Any]:
+        return next(self._pairs)
+
+
+def state_parts(doc: StateDocument) -> dict[str, Any]:
+    """``state_to_dict`` whose resources are made as they are read: a digest of 50,000 resources need not
+    hold them all at once."""
+    return {**_envelope(doc), "resources": Pairs((addr, _resource_to_dict(r)) for addr, r in sorted(doc.resources.items()))}
+
+
+def _envelope(doc: StateDocument) -> dict[str, Any]:
+    return {"format_version": doc.format_version, "lineage": doc.lineage, "serial": doc.serial, "salt": doc.salt,
+            "outputs": doc.outputs, "pending": doc.pending}
+
+
+def _resource_to_dict(r: ResourceState) -> dict[str, Any]:
+    return {"type": r.type, "id": r.id, "attributes": r.attributes, "sensitive_digests": r.sensitive_digests,
+            "dependencies": sorted(r.dependencies), "status": r.status, "provider": r.provider, "parent": r.parent,
+            "domain": r.domain.to_json()}
 
 
 def state_to_json(doc: StateDocument) -> str:

@@ -12,6 +12,7 @@ import pytest
 
 from cloudstack_iac.config import parse_cache
 from cloudstack_iac.config.parser import parse_file, parse_source
+from cloudstack_iac.config.syntax import walk
 from cloudstack_iac.state.document import StateDocument
 from cloudstack_iac.state.file import state_to_dict
 
@@ -29,10 +30,11 @@ def _plan_json(directory: Path, cache: Path | None) -> tuple[dict, list[Path]]:
     return json.loads(out.stdout), entries
 
 
-def test_cached_and_uncached_plans_are_identical(tmp_path: Path) -> None:
+@pytest.mark.parametrize("blocks", [400, 2100])  # 110 KB: above the size the cache starts at; 530 KB: parsed in ranges
+def test_cached_and_uncached_plans_are_identical(tmp_path: Path, blocks: int) -> None:
     config = tmp_path / "flat"
     config.mkdir()
-    (config / "main.hcl").write_text(generate(400))  # about 110 KB: above the size the cache starts at
+    (config / "main.hcl").write_text(generate(blocks))
     # one (empty) state for every run: without it each run starts a new lineage and secret salt
     (config / "csiac.state.json").write_text(json.dumps(state_to_dict(StateDocument())))
     cache = tmp_path / "cache"
@@ -101,3 +103,38 @@ def test_an_unwritable_cache_only_costs_time(tmp_path: Path, monkeypatch: pytest
     path.write_text(generate(300))
     body, diags = parse_file(path, "main.hcl")
     assert not len(diags) and len(body.blocks) == 300
+
+
+EVERY_NODE = '''
+locals {
+  text    = "a ${var.x} b %{ if var.on }on%{ else }off%{ endif } %{ for k, v in var.m }${k}=${v} %{ endfor }"
+  splat   = var.list[*].name
+  full    = var.list.*.id
+  index   = var.m["k"][0]
+  legacy  = var.list.0
+  call    = concat(var.list, ["x"]...)
+  math    = -1 + 2 * 3 >= 4 && !false || true
+  choose  = var.on ? { a = 1, "b" = [1, 2.5, null] } : {}
+  grouped = { for k, v in var.m : v => k... if k != "x" }
+  listed  = [for v in var.list : upper(v)]
+  heredoc = <<-EOT
+    first ${var.x}
+    second
+  EOT
+}
+'''
+
+
+def test_every_kind_of_node_comes_back_from_the_cache_as_it_was_parsed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CSIAC_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "main.hcl"
+    path.write_text(EVERY_NODE + generate(150))  # above the size the cache starts at
+    parsed, diags = parse_file(path, "main.hcl")  # writes the entry
+    assert not len(diags)
+    cached, diags = parse_file(path, "main.hcl")  # reads it
+    assert not len(diags) and cached is not parsed and len(list((tmp_path / "cache" / "parse").glob("*.marshal"))) == 1
+    assert repr(cached) == repr(parsed)  # every node, value and position
+    kinds = {type(node).__name__ for attr in cached.blocks[0].body.attributes.values() for node in walk(attr.expr)}
+    kinds |= {type(op).__name__ for attr in cached.blocks[0].body.attributes.values() for node in walk(attr.expr)
+              if type(node).__name__ == "Traversal" for op in node.ops}
+    assert {c.__name__ for c in parse_cache._CLASSES} - {"Attribute", "Block", "Body"} <= kinds

@@ -1,6 +1,10 @@
 """Resource addresses print and parse the way Terraform users write them."""
 
+import json
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cloudstack_iac.addrs import AddressError, ModuleStep, ResourceAddress
 
@@ -32,3 +36,11 @@ def test_parts_are_exposed() -> None:
 def test_invalid_addresses_are_refused_with_a_reason(text: str) -> None:
     with pytest.raises(AddressError, match="address"):
         ResourceAddress.parse(text)
+
+
+@given(st.text(max_size=12))
+def test_any_string_key_is_printed_as_json_and_parses_back(key: str) -> None:
+    """Plain keys take a shortcut past json.dumps: every key still prints as Terraform (JSON) quotes it."""
+    address = ResourceAddress("cloudstack_pod", "rack", key, (ModuleStep("m", key),))
+    assert str(address) == f"module.m[{json.dumps(key)}].cloudstack_pod.rack[{json.dumps(key)}]"
+    assert ResourceAddress.parse(str(address)) == address

@@ -301,3 +301,22 @@ def test_refresh_only_plans_count_state_updates_in_json_and_markdown(workdir: Pa
     markdown = csiac("plan", "-refresh-only", "--markdown", str(config))
     assert "(refresh only): 2 state update(s), nothing changes in the cloud" in markdown.stdout.splitlines()[1]
     assert "to change" not in markdown.stdout.splitlines()[1]
+
+
+@pytest.mark.parametrize(("example", "direct_range", "network"), [
+    ("marvin-basic", "cloudstack_vlan_ip_range.pod0_guest", "cloudstack_physical_network.pnet"),
+    ("marvin-advancedsg", "cloudstack_vlan_ip_range.shared", "cloudstack_physical_network.pnet"),
+])
+def test_a_direct_range_waits_for_its_zone_network_to_be_set_up(tmp_path: Path, example: str, direct_range: str,
+                                                                   network: str) -> None:
+    """The shared guest network a direct range hangs on needs Guest traffic and enabled providers (Marvin's
+    order): a plan that let the range run first would be refused by the server whenever parallelism chose so."""
+    config = copy_examples(tmp_path) / "examples" / example
+    assert csiac("plan", "-out", "p.out", str(config), cwd=config).exit_code == 0
+    steps = {s["id"]: s for s in json.loads((config / "p.out").read_text())["steps"]}
+    waits_for = steps[f"create {direct_range}"]["depends_on"]
+    assert f"enable {network}" in waits_for
+    assert {sid for sid, s in steps.items() if s["type"] == "cloudstack_traffic_type"} <= set(waits_for)
+    result = csiac("apply", "-auto-approve", "-parallelism=1", str(config), cwd=config)
+    assert result.exit_code == 0, result.output
+    assert csiac("plan", "-detailed-exitcode", str(config), cwd=config).exit_code == 0

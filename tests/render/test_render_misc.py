@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 
 from cloudstack_iac.diags import Diagnostics, SourceRange, error, warning
-from cloudstack_iac.plan.document import plan_digest
+from cloudstack_iac.plan.document import EXECUTABLE_KEYS, plan_digest, plan_from_dict, plan_to_dict
 from cloudstack_iac.render import render_diagnostics
+from cloudstack_iac.state.document import ResourceState
 from tests.render.render_plans import host_create, make_plan, pod_update
 
 
@@ -29,3 +32,19 @@ def test_digest_is_stable_and_sensitive_to_content() -> None:
     assert plan_digest(one) != plan_digest(fewer)
     assert plan_digest(one, {"zone": "ams1"}) != plan_digest(one, {"zone": "fra1"})
     assert plan_digest(one).startswith("sha256:") and len(plan_digest(one)) == len("sha256:") + 64
+
+
+def test_digest_is_the_sha256_of_the_sorted_compact_json_of_what_apply_reads() -> None:
+    """Hashed a piece at a time, the digest is still that of the whole document's canonical text, also
+    for values the fast encoder refuses (integers past 64 bits)."""
+    one = make_plan([pod_update(), host_create()])
+    one.changes[0].after = {**(one.changes[0].after or {}), "huge": 2**70, "ü": "é"}
+    one.prior_state.resources["cloudstack_pod.r01"] = ResourceState("cloudstack_pod.r01", "cloudstack_pod", "pod-1",
+                                                                     {"name": "r01", "tags": ["b", "a"]}, {}, [])
+    doc = plan_to_dict(one, {"zone": "ams1"})
+    canonical = json.dumps({k: doc[k] for k in EXECUTABLE_KEYS}, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert doc["digest"] == "sha256:" + hashlib.sha256(canonical.encode()).hexdigest() == plan_digest(one, {"zone": "ams1"})
+    again = plan_from_dict(json.loads(json.dumps(doc)))
+    assert plan_digest(again, {"zone": "ams1"}) == doc["digest"]
+    again.prior_state.resources["cloudstack_pod.r01"].attributes["tags"] = ["a", "b"]
+    assert plan_digest(again, {"zone": "ams1"}) != doc["digest"]

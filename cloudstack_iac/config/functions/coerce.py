@@ -204,6 +204,8 @@ def value_key(value: Any) -> str:
 
 def distinct_sorted(items: list[Any]) -> list[Any]:
     """Sets are sorted lists of distinct elements, so plans and state stay stable."""
+    if all(type(item) is str for item in items):  # the common set: strings are equal exactly when their keys are
+        return sorted(set(items))
     seen: dict[str, Any] = {}
     for item in items:
         seen.setdefault(value_key(item), item)
