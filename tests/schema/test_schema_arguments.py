@@ -131,7 +131,7 @@ def test_desired_and_live_spellings_normalize_alike() -> None:
 
 def _create_commands() -> dict[str, dict[str, bool]]:
     """Each type's create command and its parameters (name -> required), from the 4.18 API listing."""
-    path = Path("/work/shared/cloudstack-api/listApis-4.18.json")
+    path = ROOT.parent / "shared" / "cloudstack-api" / "listApis-4.18.json"
     if path.exists():
         data = json.loads(path.read_text())
     else:
