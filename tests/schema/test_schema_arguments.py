@@ -132,11 +132,12 @@ def test_desired_and_live_spellings_normalize_alike() -> None:
 def _create_commands() -> dict[str, dict[str, bool]]:
     """Each type's create command and its parameters (name -> required), from the 4.18 API listing."""
     path = ROOT.parent / "shared" / "cloudstack-api" / "listApis-4.18.json"
-    if path.exists():
+    if path.exists():  # the server's listApis answer beside the checkout
         data = json.loads(path.read_text())
-    else:
-        data = json.loads(gzip.decompress((ROOT / "cloudstack_iac/providers/simulator/data/apis-4.18.json.gz").read_bytes()))
-    return {api["name"]: {p["name"]: bool(p["required"]) for p in api["params"]} for api in data["api"]}
+        return {api["name"]: {p["name"]: bool(p["required"]) for p in api["params"]} for api in data["api"]}
+    # elsewhere the catalogue the package ships, derived from it (test_simulator_catalogue.py keeps them equal)
+    shipped = json.loads(gzip.decompress((ROOT / "cloudstack_iac/providers/simulator/data/apis-4.18.json.gz").read_bytes()))
+    return {name: {p: bool(spec["required"]) for p, spec in command["params"].items()} for name, command in shipped["commands"].items()}
 
 
 # type -> (create command, argument -> API parameter for the required parameters,
