@@ -19,6 +19,7 @@ from typing import Any
 from cloudstack_iac.diags import DiagnosticError, error
 from cloudstack_iac.providers.api import ApiProvider
 from cloudstack_iac.providers.base import Provider, ProviderError
+from cloudstack_iac.providers.cloudstack.resources.traffic_type import per_network
 from cloudstack_iac.providers.simulator import SimulatorProvider
 from cloudstack_iac.providers.simulator.store import MAINTENANCE_FIELD, Store
 from cloudstack_iac.state.document import StateDocument
@@ -83,10 +84,7 @@ def read_snapshot(provider: Provider, key: str = "default") -> Snapshot:
     for kind, command, params in SWEEP:
         try:
             if kind == "traffictype":
-                found = []
-                for net in snap.objects.get("physicalnetwork", []):
-                    found += [{**t, "physicalnetworkid": t.get("physicalnetworkid") or net["id"]}
-                              for t in api.call(command, fetch_list=True, physicalnetworkid=net["id"]) or []]
+                found = [t for listed in per_network(api, snap.objects.get("physicalnetwork", [])) for t in listed]
             else:
                 found = api.call(command, fetch_list=True, **params) or []
         except ProviderError as exc:

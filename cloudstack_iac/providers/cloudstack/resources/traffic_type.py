@@ -16,6 +16,13 @@ from cloudstack_iac.providers.cloudstack.resources.base import (
 )
 
 
+def per_network(api: Any, networks: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """listTrafficTypes of each physical network, as the API answers them (each with its network's id): the
+    API lists traffic types no other way. Refresh and the rehearsal's replica both sweep so."""
+    return [[{**t, "physicalnetworkid": t.get("physicalnetworkid") or net["id"]}
+             for t in api.call("listTrafficTypes", fetch_list=True, physicalnetworkid=net["id"]) or []] for net in networks]
+
+
 class TrafficType(Resource):
     def list_all(self, api: Any, context: dict[str, Any]) -> list[dict[str, Any]]:
         """The API lists traffic types only per physical network: one sweep per network."""
@@ -23,8 +30,7 @@ class TrafficType(Resource):
         if networks is None:
             networks = context["physical_networks"] = api.call("listPhysicalNetworks", fetch_list=True) or []
         objects: list[dict[str, Any]] = []
-        for net in networks:
-            found = api.call(self.list_command, fetch_list=True, physicalnetworkid=net["id"]) or []
+        for found in per_network(api, networks):
             if any(t.get("traffictype") == "Management" for t in found):
                 # enabling a zone adds Storage to its Management network: the server's, not an unmanaged object
                 found = [{**t, "server_created": True} if t.get("traffictype") == "Storage" else t for t in found]
