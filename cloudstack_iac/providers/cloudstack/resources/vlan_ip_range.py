@@ -53,7 +53,6 @@ def shared_network_of(api: Any, range_id: str) -> Any:
     return first_match(networks, lambda n: str(n.get("displaytext", "")).startswith(MADE_HERE))
 
 
-
 def shared_guest_network_range(api: Any, values: Any, params: dict[str, Any]) -> Any:
     """Make the zone's shared guest network on its first direct range, until the planner has a step for it:
     in a Basic zone the network alone (the range follows, found by the server); in an Advanced-SG zone the
