@@ -30,6 +30,7 @@ from cloudstack_iac.cli.plan_files import PLAN_FILE_DIR_KEY
 from cloudstack_iac.cli.plan_files import plan_json_text as _plan_json_text
 from cloudstack_iac.cli.plan_files import read_plan_file as _read_plan_file
 from cloudstack_iac.cli.plan_files import text_with_digest as _text_with_digest
+from cloudstack_iac.collector import collector_paused
 from cloudstack_iac.diags import DiagnosticError, Diagnostics, error
 from cloudstack_iac.state.document import StateDocument
 
@@ -101,8 +102,9 @@ def _make_plan(ws: wsp.Workspace, *, destroy: bool, targets: tuple[str, ...], re
     from cloudstack_iac.plan import PlanOptions
 
     ws.lock(command, parse_duration(lock_timeout))
-    state = ws.backend.read()
-    config, diags = wsp.evaluate(ws, current_var_sources(), state)
+    with collector_paused(freeze=True):  # state and configuration live as long as the command (collector.py)
+        state = ws.backend.read()
+        config, diags = wsp.evaluate(ws, current_var_sources(), state)
     _fail_on_errors(diags)
     choices = wsp.provider_choices(config, state, ws.settings, provider_name)
     providers = wsp.open_providers(ws, choices)
@@ -114,7 +116,8 @@ def _make_plan(ws: wsp.Workspace, *, destroy: bool, targets: tuple[str, ...], re
         imported = wsp.import_blocks(providers, config, state) if config.imports and not destroy else []
         live = wsp.refresh(providers, config, state) if (refresh or refresh_only) else None
         options = PlanOptions(destroy=destroy, refresh_only=refresh_only, targets=targets, replace=replace)
-        the_plan, plan_diags = wsp.build_plan(config, state, live, options, choices)
+        with collector_paused(freeze=True):  # so does the plan
+            the_plan, plan_diags = wsp.build_plan(config, state, live, options, choices)
         _fail_on_errors(plan_diags)
         the_plan.imported = imported
     except BaseException:

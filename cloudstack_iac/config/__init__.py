@@ -7,7 +7,6 @@ diagnostics out; user mistakes never raise.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import os
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from cloudstack_iac.addrs import AddressError, ResourceAddress
+from cloudstack_iac.collector import collector_paused
 from cloudstack_iac.config import syntax as s
 from cloudstack_iac.config.evaluate import FAILED, Context, ModuleRuntime
 from cloudstack_iac.config.expressions import EvalError, Evaluator, Poisoned
@@ -52,13 +52,8 @@ def load_configuration(
     """Evaluate the configuration in ``directory``; ``prior`` gives attributes known from state."""
     # Loading allocates millions of small objects and almost no reference cycles: the cyclic collector
     # would rescan the growing heap again and again (measured: 10,000 blocks 2.3 s -> 1.1 s without it).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         return _load(directory, var_files, var_args, var_sources, env, prior)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _load(directory: str | os.PathLike[str], var_files: Sequence[str], var_args: Sequence[str],

@@ -9,7 +9,7 @@ PACKAGE = Path(cloudstack_iac.__file__).parent
 
 # Lower number = lower layer. A module may import only from its own layer or below.
 LAYERS = {
-    "diags": 0, "addrs": 1, "values": 1, "schema": 2, "model": 2, "live": 2, "config": 3, "state": 4, "plan": 5,
+    "diags": 0, "collector": 0, "addrs": 1, "values": 1, "schema": 2, "model": 2, "live": 2, "config": 3, "state": 4, "plan": 5,
     "providers": 5, "apply": 6, "rehearsal": 6, "render": 6, "importer": 6, "server": 7, "cli": 8,
 }
 
