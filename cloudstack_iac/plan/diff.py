@@ -33,7 +33,19 @@ def changed_attributes(schema: ResourceSchema | None, values: Mapping[str, Any],
     computed = schema.computed if schema else frozenset({"id"})
     write_only = schema.write_only if schema else frozenset()
     changed: set[str] = set()
+    attributes, held = prior.attributes, prior.sensitive_digests
+    careful = ignored | secret | held.keys()  # the rest is plain equality (50,000 resources per plan)
     for attr in (fields_of(schema.model).keys() | values.keys() if schema else values.keys()):
+        if attr not in careful:
+            if attr in write_only and attr not in attributes:
+                continue
+            if attr in values:
+                after = values[attr]
+                if isinstance(after, Unknown) or after != attributes.get(attr):
+                    changed.add(attr)
+            elif attr not in computed and attributes.get(attr) is not None:
+                changed.add(attr)
+            continue
         if attr in ignored or (attr in computed and attr not in values):
             continue
         after = values.get(attr)

@@ -22,6 +22,7 @@ class Domains:
         self.config, self.state, self.targets, self.desired, self.region_names = config, state, targets, desired, region_names
         self._domain: dict[str, FailureDomain] = {}
         self._zone_of: dict[str, str | None] = {}
+        self._parent: dict[str, str | None] = {}  # asked twice per change: by its domain and by the change itself
 
     def type_of(self, address: str) -> str | None:
         if address in self.config.resources:
@@ -36,6 +37,13 @@ class Domains:
         return r.provider if r else "default"
 
     def parent_of(self, address: str) -> str | None:
+        """The parent's address; read once the planner knows every resource's reference targets."""
+        if address in self._parent:
+            return self._parent[address]
+        found = self._parent[address] = self._find_parent(address)
+        return found
+
+    def _find_parent(self, address: str) -> str | None:
         change_targets = self.targets.get(address)
         resource = self.state.resources.get(address)
         type_name = self.type_of(address)

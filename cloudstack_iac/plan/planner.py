@@ -54,6 +54,7 @@ class PlanOptions:
     replace: tuple[str, ...] = ()
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})  # hold no Unknown: asked of every argument of 50,000 resources
 _RESOURCE_FIELDS = operator.attrgetter(*(f.name for f in dataclasses.fields(ResourceState)))
 
 
@@ -153,14 +154,14 @@ class _Planner:
         schema = get_schema(r.type)
         values = self.desired[address]
         targets = self.targets[address]
-        unknown = [attr for attr, value in values.items() if contains_unknown(value)]
+        unknown = [attr for attr, value in values.items() if type(value) not in _PLAIN and contains_unknown(value)]
         for attr in unknown:
             values[attr] = self.fill_known(values[attr])
         for attr, target in targets.items():
             if target in self.new_ids:
                 values[attr] = Unknown(target, ("id",))
         deps = r.depends_on.union(targets.values())
-        note = self.deferral({attr: values[attr] for attr in unknown}, deps)
+        note = self.deferral({attr: values[attr] for attr in unknown}, deps) if unknown or self.deferred else None
         if note is not None:
             self.deferred[address] = note
             return
