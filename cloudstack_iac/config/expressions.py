@@ -199,10 +199,13 @@ class Evaluator:
                 self.sensitive = True
         else:
             value, consumed = self.resolver(expr, self)
-        return self.apply_ops(value, expr.ops[consumed:], expr.pos)
+        return self.apply_ops(value, expr.ops[consumed:] if consumed else expr.ops, expr.pos)
 
     def apply_ops(self, value: Any, ops: list[Any], pos: SourceRange) -> Any:
         for i, op in enumerate(ops):
+            if type(op) is s.GetAttr and type(value) is dict and op.name in value:
+                value = value[op.name]  # each.value.rack: what get_attr answers, without the call
+                continue
             if isinstance(op, s.SplatOp):
                 if isinstance(value, Unknown):
                     return Unknown()
@@ -422,6 +425,10 @@ class Evaluator:
             collection = self.eval(expr.collection)
         if isinstance(collection, Unknown):
             return Unknown()
+        if partial is None and expr.cond is None:
+            parts = _projection(expr)
+            if parts is not None:
+                return self._projected(expr, collection, *parts)
         is_object = expr.key_expr is not None
         items: list[Any] = []
         mapping: dict[str, Any] = {}
@@ -436,6 +443,32 @@ class Evaluator:
             if done:
                 return result
         return mapping if is_object else items
+
+    def _projected(self, expr: s.ForExpr, collection: Any, key_part: _Part | None, value_part: _Part) -> Any:
+        """``{ for h in local.hosts : h.name => h }``, ``[for h in local.hosts : h.rack]``: each element's
+        key and value read straight from the element, as its own scope would read them (no scope per element)."""
+        items: list[Any] = []
+        mapping: dict[str, Any] = {}
+        for key, item in self.iterate(collection, expr.collection.pos):
+            if key_part is None:
+                items.append(self._read(value_part, key, item))
+                continue
+            k = self._read(key_part, key, item)
+            if isinstance(k, Unknown):
+                return Unknown()
+            k = self.key_string(k, expr.key_expr.pos)  # type: ignore[union-attr]
+            v = self._read(value_part, key, item)
+            if expr.group:
+                mapping.setdefault(k, []).append(v)
+            elif k in mapping:
+                raise EvalError(f"duplicate key {k!r} in for expression; use ... after the value to group", expr.key_expr.pos)  # type: ignore[union-attr]
+            else:
+                mapping[k] = v
+        return mapping if key_part is not None else items
+
+    def _read(self, part: _Part, key: Any, item: Any) -> Any:
+        reads_key, trav = part
+        return self.apply_ops(key if reads_key else item, trav.ops, trav.pos)
 
     def _item_scope(self, expr: s.ForExpr, key: Any, item: Any, partial: Any) -> Evaluator:
         """The scope of one element of a for expression, with the element's marks when it has some."""
@@ -588,6 +621,28 @@ class Evaluator:
 
 
 _MARKING = frozenset({"sensitive", "nonsensitive", "issensitive"})
+
+
+_Part = tuple[bool, s.Traversal]  # a for-expression part that reads the element's key (True) or value, then attributes
+
+
+def _projection(expr: s.ForExpr) -> tuple[_Part | None, _Part] | None:
+    """The key and value parts of a for expression that only read its variables' attributes (``h.name => h``),
+    or None. Such parts read nothing else, so they need no scope per element: no dependency, no mark, no call."""
+    def part(e: Any) -> _Part | None:
+        if type(e) is not s.Traversal or e.root is not None or not all(type(op) is s.GetAttr for op in e.ops):
+            return None
+        if expr.key_var is not None and e.name == expr.key_var:  # the key is bound last: it wins a shared name
+            return True, e
+        return (False, e) if e.name == expr.value_var else None
+
+    value_part = part(expr.value_expr)
+    if value_part is None:
+        return None
+    if expr.key_expr is None:
+        return None, value_part
+    key_part = part(expr.key_expr)
+    return None if key_part is None else (key_part, value_part)
 
 
 def static_reference(expr: s.Expr) -> bool:
