@@ -34,7 +34,7 @@ from cloudstack_iac.config.loader import (
     ResourceDecl,
     load_module,
 )
-from cloudstack_iac.config.references import FAILED, Slot, resolve, slot_value, undeclared
+from cloudstack_iac.config.references import FAILED, Reference, Slot, resolve, slot_value, undeclared
 from cloudstack_iac.config.types import TypeProblem, convert, parse_type
 from cloudstack_iac.diags import Diagnostics, SourceRange, did_you_mean, error, warning
 from cloudstack_iac.model import DataSource, DesiredResource, Lifecycle
@@ -64,6 +64,7 @@ class Context:
         self.conditions_after_apply = 0  # postconditions whose values are known only after apply
         self.data_sources: dict[str, DataSource] = {}  # evaluated data blocks, by address
         self.data_failed: set[str] = set()  # data blocks whose evaluation failed (reported once)
+        self.references: dict[int, Reference] = {}  # id(traversal) -> its parsed reference (references.resolve)
 
     def graph(self, mdef: ModuleDef) -> ModuleGraph:
         """The static graph of a module definition, built once however many instances it has."""

@@ -77,7 +77,10 @@ def parse(trav: s.Traversal) -> Reference:
 
 def resolve(rt: ModuleRuntime, trav: s.Traversal, ev: Evaluator) -> tuple[Any, int]:
     """The value a traversal's name refers to in module instance ``rt``, and the operations it consumed."""
-    ref = parse(trav)
+    parsed = rt.ctx.references
+    ref = parsed.get(id(trav))
+    if ref is None or ref.trav is not trav:  # parsed once per traversal, not once per instance that reads it
+        ref = parsed[id(trav)] = parse(trav)
     return _RESOLVERS[ref.kind](rt, ref, ev)
 
 

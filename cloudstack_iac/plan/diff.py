@@ -80,19 +80,40 @@ def replace_forcing(schema: ResourceSchema | None, changed: Iterable[str]) -> tu
 
 
 def attribute_diffs(before: Mapping[str, Any], after: Mapping[str, Any], changed: Iterable[str],
-                    sensitive: Iterable[str]) -> dict[str, Any]:
-    """Deepdiff summaries of changed nested values (lists, maps), for reviewers; never of secrets."""
+                    sensitive: Iterable[str], memo: dict[str, dict[str, str]] | None = None) -> dict[str, Any]:
+    """Deepdiff summaries of changed nested values (lists, maps), for reviewers; never of secrets.
+
+    ``memo`` keeps the summaries of one plan by the values' repr (only for plain JSON values, whose repr
+    says everything deepdiff compares): a tag changed on 500 hosts is one deepdiff, not 500 (0.2 ms each).
+    """
     secret = set(sensitive)
     out: dict[str, Any] = {}
     for attr in changed:
         old, new = before.get(attr), after.get(attr)
         if attr in secret or not isinstance(old, (dict, list)) or not isinstance(new, (dict, list)):
             continue
-        from deepdiff import DeepDiff  # 60 ms to import: only plans that change a nested value need it
+        key = repr((old, new)) if memo is not None and _plain(old) and _plain(new) else None
+        found = memo.get(key) if memo is not None and key is not None else None
+        if found is None:
+            from deepdiff import DeepDiff  # 60 ms to import: only plans that change a nested value need it
 
-        diff = DeepDiff(old, new, ignore_order=False, verbose_level=1)
-        out[attr] = {k: str(v) for k, v in diff.to_dict().items()}
+            diff = DeepDiff(old, new, ignore_order=False, verbose_level=1)
+            found = {k: str(v) for k, v in diff.to_dict().items()}
+            if memo is not None and key is not None:
+                memo[key] = found
+        out[attr] = dict(found)
     return out
+
+
+def _plain(value: Any) -> bool:
+    """Only JSON's own types, so that equal reprs mean equal values of equal types."""
+    if type(value) in (str, int, float, bool) or value is None:
+        return True
+    if type(value) is list:
+        return all(_plain(v) for v in value)
+    if type(value) is dict:
+        return all(type(k) is str and _plain(v) for k, v in value.items())
+    return False
 
 
 def shown_after(values: Mapping[str, Any], sensitive: Iterable[str]) -> dict[str, Any]:

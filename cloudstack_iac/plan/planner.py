@@ -82,6 +82,7 @@ class _Planner:
         self.deferred: dict[str, str] = {}  # address -> why it waits for a later apply
         self._live_by_type: dict[str, list[LiveObject]] | None = None
         self._digests: dict[tuple[str, str], str] = {}  # secret digests, for this plan only
+        self._deepdiffs: dict[str, dict[str, str]] = {}  # summaries of nested changes, for this plan only
         self._owned_ids: set[tuple[str, str]] | None = None
         self.adopted: dict[str, str] = {}  # address -> id of the object found after an interrupted apply
         self.desired: dict[str, dict[str, Any]] = {}
@@ -238,7 +239,7 @@ class _Planner:
                                       address=address))
         if changed:
             change = ResourceChange(actions=(Action.UPDATE,), **common)
-            change.attr_diffs = attribute_diffs(prior.attributes, values, changed - {SERVICE_STATE}, sensitive)
+            change.attr_diffs = attribute_diffs(prior.attributes, values, changed - {SERVICE_STATE}, sensitive, self._deepdiffs)
             self.changes[address] = change
         else:
             self.changes[address] = ResourceChange(actions=(Action.NOOP,), **common)
