@@ -109,16 +109,30 @@ class Domains:
         return self._zone_of.get(address)
 
 
-def state_zone_of(state: StateDocument, address: str) -> str | None:
-    """The zone address an object in state sits under, following the state's parents."""
-    seen: set[str] = set()
-    cursor: str | None = address
-    while cursor is not None and cursor not in seen:
-        seen.add(cursor)
-        resource = state.resources.get(cursor)
-        if resource is None:
-            return None
-        if resource.type == "cloudstack_zone":
-            return cursor
-        cursor = resource.parent
-    return None
+def state_zones(state: StateDocument) -> dict[str, str | None]:
+    """The zone address each object in state sits under, following the state's parents (None: no zone, a
+    missing parent or a cycle); each parent is walked once, so hosts share their cluster's walk."""
+    zones: dict[str, str | None] = {}
+    for address in state.resources:
+        path: list[str] = []
+        on_path: set[str] = set()
+        cursor: str | None = address
+        found: str | None = None
+        while cursor is not None:
+            if cursor in zones:
+                found = zones[cursor]
+                break
+            if cursor in on_path:  # a cycle of parents never reaches a zone
+                break
+            resource = state.resources.get(cursor)
+            if resource is None:
+                break
+            path.append(cursor)
+            on_path.add(cursor)
+            if resource.type == "cloudstack_zone":
+                found = cursor
+                break
+            cursor = resource.parent
+        for step in path:
+            zones[step] = found
+    return zones

@@ -30,7 +30,7 @@ from cloudstack_iac.plan.diff import (
     shown_after,
     shown_before,
 )
-from cloudstack_iac.plan.domains import Domains, state_zone_of
+from cloudstack_iac.plan.domains import Domains, state_zones
 from cloudstack_iac.plan.graph import CycleError, topological
 from cloudstack_iac.plan.model import Action, Plan, Reason, ResourceChange
 from cloudstack_iac.plan.moves import apply_moves, forget_removed
@@ -406,7 +406,7 @@ def make_plan(config: Configuration, prior: StateDocument, *, live: Mapping[tupl
             kept.domain = change.domain
     zone_of = {c.address: planner.zone_of(c.address) for c in changes}
     context = OrderContext(old_dependencies=old_deps, skip_enable=skip_enable,
-                           old_zone_of={a: state_zone_of(state, a) for a in state.resources})
+                           old_zone_of=state_zones(state))
     steps, problems = build_steps(changes, zone_of, context)
     for address, message in problems:
         desired = config.resources.get(address) if address else None
