@@ -419,6 +419,8 @@ class ModuleRuntime:
         A condition that depends on values known only after apply is checked then: the next load after
         apply (``csiac apply`` does one) sees the real values in state.
         """
+        if not conds:
+            return
         scope = {**names, "self": obj} if obj is not None else names
         for cond in conds:
             failed = self._false(cond, Evaluator(self.resolve, self.fctx, scope), addr)

@@ -72,6 +72,13 @@ class Domains:
         cached = self._domain.get(address)
         if cached is not None:
             return cached
+        parent = self.parent_of(address)
+        above = self._domain.get(parent) if parent is not None else None
+        if above is not None and _FIELD_OF.get(self.type_of(address) or "") is None and above.region == self._region(address):
+            # a host (a pool...) under a known parent names no level itself: the parent's domain is its own
+            self._domain[address] = above
+            self._zone_of[address] = self._zone_of.get(parent)
+            return above
         chain: list[str] = []
         seen: set[str] = set()
         cursor: str | None = address
@@ -97,12 +104,14 @@ class Domains:
                 names["zone"], zone_address = above.zone, self._zone_of.get(known) or zone_address
             names["pod"] = names["pod"] if names["pod"] is not None else above.pod
             names["cluster"] = names["cluster"] if names["cluster"] is not None else above.cluster
-        provider = self.provider_of(address)
-        region = self.region_names.get(provider) or (provider if provider != "default" else None)
-        result = FailureDomain(region, names["zone"], names["pod"], names["cluster"])
+        result = FailureDomain(self._region(address), names["zone"], names["pod"], names["cluster"])
         self._domain[address] = result
         self._zone_of[address] = zone_address
         return result
+
+    def _region(self, address: str) -> str | None:
+        provider = self.provider_of(address)
+        return self.region_names.get(provider) or (provider if provider != "default" else None)
 
     def zone_of(self, address: str) -> str | None:
         self.domain(address)
