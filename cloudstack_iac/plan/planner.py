@@ -181,7 +181,7 @@ class _Planner:
             return
         changed = changed_attributes(schema, values, prior, sensitive=sensitive, ignore=r.lifecycle.ignore_changes,
                                      salt=self.state.salt, digests=self._digests)
-        replace_because = tuple(sorted({*replace_forcing(schema, changed), *(a for a in changed if forces_replacement(r.type, a))}))
+        replace_because = tuple(sorted({*replace_forcing(schema, changed), *(a for a in changed if forces_replacement(r.type, a))})) if changed else ()
         for attr in sorted(changed):
             why = refusal(r.type, attr, values)
             if why is not None and not force_replace and trigger is None and prior.status != "tainted":
