@@ -71,7 +71,7 @@ def _for_each(ev: Evaluator, for_each: s.Expr) -> tuple[list[tuple[Any, Any]], A
     if ev.sensitive:
         raise EvalError("for_each cannot use a sensitive value: instance keys appear in plans and state;"
                         " use nonsensitive() if the keys are not secret", for_each.pos)
-    if contains_unknown(value) and (not isinstance(value, dict) or isinstance(value, Unknown)):
+    if (not isinstance(value, dict) or isinstance(value, Unknown)) and contains_unknown(value):  # a map's values may be unknown
         raise EvalError("for_each depends on values known only after apply", for_each.pos)
     if isinstance(value, dict):
         return [(k, value[k]) for k in value], partial
