@@ -53,6 +53,7 @@ class _Index:
             self._values[id(r)] = known if known is not None else normalized_values(r.type, r.values)
         self._children: dict[tuple[str, str], dict[Key, list[DesiredResource]]] = {}
         self._hosts: dict[str, tuple[str, str | None]] = {}
+        self._keys: dict[str, Key] = {}
 
     def host(self, r: DesiredResource) -> tuple[str, str | None] | None:
         """A host's (name, url host part), parsed once; None while its url is unknown."""
@@ -70,6 +71,12 @@ class _Index:
 
     def key(self, value: Any) -> Key | None:
         """What a reference value points at: a resource address, or a CloudStack id outside the state."""
+        if type(value) is str:  # asked a dozen times per host: one answer per id
+            found = self._keys.get(value)
+            if found is None:
+                addr = self.known_ids.get(value)
+                found = self._keys[value] = ("addr", addr) if addr else ("id", value)
+            return found
         if isinstance(value, Unknown):
             return ("addr", value.ref) if value.ref is not None and value.path == ("id",) else None
         if isinstance(value, str):

@@ -23,6 +23,8 @@ from cloudstack_iac.schema.normalize import canonical_sets, known_model, normali
 from cloudstack_iac.schema.rules import check_rules
 from cloudstack_iac.values import SENSITIVE_MARKER, Unknown, contains_unknown
 
+_SCALARS = frozenset({str, int, float, bool})  # argument values that cannot hold an Unknown
+
 # What a user should have written, by pydantic error type.
 _EXPECTED = {
     "string_type": "a string",
@@ -104,6 +106,8 @@ def validate_resource(resource: DesiredResource, diags: Diagnostics) -> dict[str
             diags.append(_unknown_argument(resource, addr, name, schema, fields))
         elif value is None:
             continue
+        elif type(value) in _SCALARS:  # most arguments: known without the isinstance chain
+            known[name] = value
         elif isinstance(value, Unknown) or (isinstance(value, (list, dict)) and contains_unknown(value)):
             unknown[name] = value
         else:
