@@ -281,13 +281,12 @@ def _natural_keys(g: StepGraph, changes: list[ResourceChange], first_step: Mappi
                   delete_step: Mapping[str, str], problems: list[tuple[str | None, str]]) -> None:
     """Whoever takes a natural key waits for whoever frees it; both at once is refused at plan time."""
     held: list[tuple[NameKey | RangeKey, str, str]] = []  # (key, address, step that frees it)
-    for change in changes:
-        before = keys_of(change.type, change.before)
+    for change in changes:  # keys are read only of objects that free some (not of the unchanged thousands)
         if change.address in delete_step:
-            held += [(k, change.address, delete_step[change.address]) for k in before]
+            held += [(k, change.address, delete_step[change.address]) for k in keys_of(change.type, change.before)]
         elif change.actions == (Action.UPDATE,) and change.address in first_step:
             # A rename frees its old name (a range an object keeps while resizing it is not freed).
-            after = keys_of(change.type, change.after)
+            before, after = keys_of(change.type, change.before), keys_of(change.type, change.after)
             held += [(k, change.address, first_step[change.address]) for k in before if isinstance(k, NameKey) and k not in after]
     if not held:
         return
