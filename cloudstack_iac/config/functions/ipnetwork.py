@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 
 from cloudstack_iac.config.functions.coerce import FunctionError
@@ -20,6 +21,7 @@ def _network(prefix: str, *, mapped_as_ipv4: bool = True) -> Network:
     return net
 
 
+@functools.lru_cache(maxsize=4096)  # a rack's prefix is checked against each of its hosts: parsed once
 def _parse(prefix: str) -> Network:
     try:
         address, slash, length = prefix.partition("/")
