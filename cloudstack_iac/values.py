@@ -40,12 +40,12 @@ class Unknown:
 
 
 UNKNOWN = Unknown()
-_PLAIN = frozenset({str, int, float, bool, type(None)})
+PLAIN_TYPES = frozenset({str, int, float, bool, type(None)})  # values that cannot hold an Unknown
 
 
 def contains_unknown(value: Any) -> bool:
     """True when the value or anything nested inside it is Unknown."""
-    if type(value) in _PLAIN:  # most values: answered without the isinstance chain
+    if type(value) in PLAIN_TYPES:  # most values: answered without the isinstance chain
         return False
     if isinstance(value, Unknown):
         return True

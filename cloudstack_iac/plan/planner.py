@@ -41,7 +41,7 @@ from cloudstack_iac.schema import get_schema, normalized_values
 from cloudstack_iac.schema.base import ResourceSchema
 from cloudstack_iac.schema.updates import forces_replacement, refusal
 from cloudstack_iac.state.document import ResourceState, StateDocument
-from cloudstack_iac.values import Unknown, contains_unknown
+from cloudstack_iac.values import PLAIN_TYPES, Unknown, contains_unknown
 
 __all__ = ["SENSITIVE", "PlanOptions", "apply_moves", "forget_removed", "make_plan", "refresh_state"]
 
@@ -54,7 +54,6 @@ class PlanOptions:
     replace: tuple[str, ...] = ()
 
 
-_PLAIN = frozenset({str, int, float, bool, type(None)})  # hold no Unknown: asked of every argument of 50,000 resources
 _RESOURCE_FIELDS = operator.attrgetter(*(f.name for f in dataclasses.fields(ResourceState)))
 
 
@@ -155,7 +154,7 @@ class _Planner:
         schema = get_schema(r.type)
         values = self.desired[address]
         targets = self.targets[address]
-        unknown = [attr for attr, value in values.items() if type(value) not in _PLAIN and contains_unknown(value)]
+        unknown = [attr for attr, value in values.items() if type(value) not in PLAIN_TYPES and contains_unknown(value)]
         for attr in unknown:
             values[attr] = self.fill_known(values[attr])
         for attr, target in targets.items():

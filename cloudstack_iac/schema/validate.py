@@ -21,9 +21,7 @@ from cloudstack_iac.schema.base import ResourceSchema, fields_of
 from cloudstack_iac.schema.catalogue import CATALOGUE, get_schema
 from cloudstack_iac.schema.normalize import canonical_sets, known_model, normalized_values
 from cloudstack_iac.schema.rules import check_rules
-from cloudstack_iac.values import SENSITIVE_MARKER, Unknown, contains_unknown
-
-_SCALARS = frozenset({str, int, float, bool})  # argument values that cannot hold an Unknown
+from cloudstack_iac.values import PLAIN_TYPES, SENSITIVE_MARKER, Unknown, contains_unknown
 
 # What a user should have written, by pydantic error type.
 _EXPECTED = {
@@ -106,7 +104,7 @@ def validate_resource(resource: DesiredResource, diags: Diagnostics) -> dict[str
             diags.append(_unknown_argument(resource, addr, name, schema, fields))
         elif value is None:
             continue
-        elif type(value) in _SCALARS:  # most arguments: known without the isinstance chain
+        elif type(value) in PLAIN_TYPES:  # most arguments: known without the isinstance chain
             known[name] = value
         elif isinstance(value, Unknown) or (isinstance(value, (list, dict)) and contains_unknown(value)):
             unknown[name] = value
