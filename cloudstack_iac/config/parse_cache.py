@@ -14,6 +14,8 @@ turns the cache off. Files under MIN_BYTES are parsed every time: for them the c
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import dataclasses
 import gc
 import hashlib
@@ -26,6 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from cloudstack_iac.config import forks
 from cloudstack_iac.config import syntax as s
 from cloudstack_iac.diags import SourceRange
 
@@ -46,6 +49,7 @@ _POSITIONS_ONLY_IN_POS = all("SourceRange" not in str(f.type) for cls in _CLASSE
 _TUPLE = -1
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 _fingerprint: bytes | None = None
+_writers: list[int] = []  # pids of forked writers not yet waited for
 
 
 def cache_dir() -> Path | None:
@@ -86,6 +90,7 @@ def entry_path(directory: Path, data: bytes, filename: str) -> Path:
 
 def load(path: Path, filename: str) -> s.Body | None:
     """The cached tree, or None when there is no usable entry."""
+    settle()  # an entry this process is still writing is read, not parsed again
     try:
         raw = path.read_bytes()
         count, = _COUNT.unpack_from(raw)
@@ -131,8 +136,41 @@ def encode(body: s.Body) -> bytes:
 
 
 def store(path: Path, parts: list[s.Body | bytes]) -> None:
-    """Write an entry atomically: the file's top-level content in parts, in order, each a tree or its
-    encoding. A cache that cannot be written is only slower, never an error."""
+    """Write an entry: the file's top-level content in parts, in order, each a tree or its encoding.
+
+    Encoding a tree costs a tenth of parsing it; a forked writer does it on another core while this
+    process goes on (``settle`` waits for it: at exit, and before an entry is looked up). A cache that
+    cannot be written is only slower, never an error.
+    """
+    if forks.forkable():
+        try:
+            pid = os.fork()
+        except OSError:
+            pid = -1
+        if pid == 0:
+            code = 1
+            try:
+                _write(path, parts)
+                code = 0
+            finally:
+                os._exit(code)
+        if pid > 0:
+            if not _writers:
+                atexit.register(settle)
+            _writers.append(pid)
+            return
+    _write(path, parts)
+
+
+def settle() -> None:
+    """Wait for the entries being written in the background (no writer outlives the command)."""
+    while _writers:
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(_writers.pop(), 0)
+
+
+def _write(path: Path, parts: list[s.Body | bytes]) -> None:
+    """Write an entry atomically (a temporary file renamed over it)."""
     try:
         blobs = [part if isinstance(part, bytes) else encode(part) for part in parts]
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -13,8 +13,6 @@ import os
 import pickle
 import re
 import signal
-import sys
-import threading
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterator
@@ -24,7 +22,7 @@ from typing import Literal
 import tree_sitter_hcl
 from tree_sitter import Language, Node, Parser, Range
 
-from cloudstack_iac.config import json_syntax, parse_cache
+from cloudstack_iac.config import forks, json_syntax, parse_cache
 from cloudstack_iac.config import syntax as s
 from cloudstack_iac.config.numbers import NumberProblem, parse_number
 from cloudstack_iac.diags import Diagnostic, Diagnostics, SourceRange, error
@@ -221,7 +219,7 @@ _MIN_FORKED_RANGES = 4
 
 def _shares(ranges: list[tuple[int, int, int]]) -> list[list[tuple[int, int, int]]]:
     """The ranges this process parses, then each worker's: sized so that all finish together."""
-    workers = _worker_count() if len(ranges) >= _MIN_FORKED_RANGES else 0
+    workers = forks.worker_count() if len(ranges) >= _MIN_FORKED_RANGES else 0
     if not workers:
         return [ranges]
     # mine + decode * (1 - mine) = worker_cost * (1 - mine) / workers
@@ -236,23 +234,6 @@ def _shares(ranges: list[tuple[int, int, int]]) -> list[list[tuple[int, int, int
     if not shares[0]:  # this process always parses the first range: it starts while the workers fork
         shares[0].append(next(share for share in shares if share).pop(0))
     return [share for share in shares if share]
-
-
-def _worker_count() -> int:
-    """Forked workers for one large file: one fewer than the cores this process may use, at most 3.
-
-    Only on Linux (fork is the cheap, safe way to share the text there), only from a process with a
-    single thread (a fork copies no other thread, and a lock one of them held would stay held), and
-    ``CSIAC_PARSE_WORKERS`` sets the number (0: parse in this process only).
-    """
-    wanted = os.environ.get("CSIAC_PARSE_WORKERS")
-    if wanted is not None:
-        count = int(wanted) if wanted.isdigit() else 0
-    else:
-        count = min(len(os.sched_getaffinity(0)) - 1, 3) if hasattr(os, "sched_getaffinity") else 0
-    if count <= 0 or sys.platform != "linux" or threading.active_count() != 1:
-        return 0
-    return count
 
 
 class _Worker:
