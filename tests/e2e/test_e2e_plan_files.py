@@ -130,3 +130,34 @@ def test_a_secret_in_a_variable_not_declared_sensitive_is_not_saved(workdir: Pat
     applied = csiac("apply", "-var", f"host_password={secret}", "q.plan", cwd=workdir)
     assert applied.exit_code == 0, applied.output
     assert secret not in applied.output
+
+
+def test_integers_past_64_bits_survive_the_fast_reader(workdir: Path) -> None:
+    """Plan files are read by orjson, which turns integers past 64 bits into floats: a plan holding one (here
+    an output, sealed by the digest and carried into output_changes) is read exactly, shown with its
+    digest, printed digit for digit and applied."""
+    config = workdir / "examples" / "quickstart"
+    huge = 2**70
+    with (config / "outputs.hcl").open("a") as handle:
+        handle.write(f'\noutput "capacity_bytes" {{\n  value = {huge}\n}}\n')
+    plan = csiac("plan", "-out", "q.plan", str(config), cwd=workdir)
+    assert plan.exit_code == 0, plan.output
+    saved = (workdir / "q.plan").read_text()
+    assert f'"outputs":{{"capacity_bytes":{huge}' in saved  # in the sealed content
+
+    show = csiac("show", "q.plan", cwd=workdir)
+    assert show.exit_code == 0 and show.stdout == plan.stdout
+    shown = csiac("show", "-json", "q.plan", cwd=workdir).stdout
+    assert shown.rstrip("\n") == saved.rstrip("\n")  # the carried-over output sections too, digit for digit
+    assert json.loads(shown)["output_changes"]["capacity_bytes"]["after"] == huge
+    applied = csiac("apply", "q.plan", cwd=workdir)
+    assert applied.exit_code == 0, applied.output
+
+
+def test_the_saved_file_is_one_sorted_line_that_show_json_reprints_byte_for_byte(workdir: Path) -> None:
+    config = workdir / "examples" / "marvin-advanced"
+    assert csiac("plan", "-out", "a.plan", str(config), cwd=workdir).exit_code == 0
+    saved = (workdir / "a.plan").read_text(encoding="utf-8")
+    assert saved.endswith("}\n") and saved.count("\n") == 1
+    assert saved[:-1] == json.dumps(json.loads(saved), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert csiac("show", "-json", "a.plan", cwd=workdir).stdout == saved
