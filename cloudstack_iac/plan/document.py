@@ -70,13 +70,18 @@ def decode_value(value: Any) -> Any:
     return _Decoder().value(value)
 
 
+_ID_PATH = ["id"]
+
+
 class _Decoder:
     """Decodes one plan document. What is immutable and repeats (unknowns, failure domains, action
     tuples, sets of attribute names) is made once and shared: a 20,000-change plan has a few hundred
     distinct ones, and building each again was a third of reading the file."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, in_place: bool = False) -> None:
         self._shared: dict[Any, Any] = {}
+        self._ids: dict[str, Unknown] = {}
+        self._in_place = in_place  # values decoded inside the document's own dicts and lists, not copies
 
     def _once(self, key: Any, make: Any, *args: Any) -> Any:
         try:
@@ -87,15 +92,40 @@ class _Decoder:
         except TypeError:  # an unhashable part (a corrupted file): built, and refused, as it always was
             return make(*args)
 
+    def unknown(self, raw: Any) -> Unknown:
+        """``{"ref": ADDRESS, "path": [...]}``; most are some object's id, shared by every reference to it."""
+        raw = raw or {}
+        ref, path = raw.get("ref"), raw.get("path")
+        if path == _ID_PATH and type(ref) is str:
+            try:
+                return self._ids[ref]
+            except KeyError:
+                made = self._ids[ref] = Unknown(ref, ("id",))
+                return made
+        path = tuple(path or ())
+        return self._once((Unknown, ref, path), Unknown, ref, path)
+
     def value(self, value: Any) -> Any:
         if isinstance(value, dict):
             if len(value) == 1 and UNKNOWN_KEY in value:
-                raw = value[UNKNOWN_KEY] or {}
-                ref, path = raw.get("ref"), tuple(raw.get("path") or ())
-                return self._once((Unknown, ref, path), Unknown, ref, path)
-            return {k: v if type(v) in _SCALARS else self.value(v) for k, v in value.items()}
+                return self.unknown(value[UNKNOWN_KEY])
+            if not self._in_place:
+                return {k: v if type(v) in _SCALARS else self.value(v) for k, v in value.items()}
+            for k, v in value.items():
+                if type(v) in _SCALARS:
+                    continue
+                if type(v) is dict and len(v) == 1 and UNKNOWN_KEY in v:  # most attributes that are not scalars
+                    value[k] = self.unknown(v[UNKNOWN_KEY])
+                else:
+                    value[k] = self.value(v)  # the same keys: allowed while iterating
+            return value
         if isinstance(value, list):
-            return [v if type(v) in _SCALARS else self.value(v) for v in value]
+            if not self._in_place:
+                return [v if type(v) in _SCALARS else self.value(v) for v in value]
+            for n, v in enumerate(value):
+                if type(v) not in _SCALARS:
+                    value[n] = self.value(v)
+            return value
         return value
 
     def domain(self, raw: Mapping[str, Any] | None) -> FailureDomain:
@@ -191,7 +221,7 @@ def plan_to_dict(plan: Plan, variables: Mapping[str, Any] | None = None) -> dict
 
 def plan_digest(plan: Plan, variables: Mapping[str, Any] | None = None) -> str:
     """sha256 over the executable content: what was reviewed is what is applied."""
-    return _digest_of(_executable_content(plan, variables, iter))
+    return _digest_of_parts(_executable_content(plan, variables, iter))
 
 
 def _executable_content(plan: Plan, variables: Mapping[str, Any] | None, collect: Any) -> dict[str, Any]:
@@ -220,8 +250,15 @@ def _executable_content(plan: Plan, variables: Mapping[str, Any] | None, collect
 
 
 def _digest_of(doc: Mapping[str, Any]) -> str:
+    """The digest of a document's executable content: one encoding of the whole of it where the document
+    is already in memory (a file read back, or plan -out's document; a third faster than in pieces)."""
+    return "sha256:" + hashlib.sha256(canonical_json({k: doc.get(k) for k in EXECUTABLE_KEYS})).hexdigest()
+
+
+def _digest_of_parts(content: Mapping[str, Any]) -> str:
+    """The same digest over content whose long parts are iterators, encoded and hashed one element at a time."""
     digest = hashlib.sha256()
-    for part in _canonical_parts({k: doc.get(k) for k in EXECUTABLE_KEYS}):
+    for part in _canonical_parts({k: content.get(k) for k in EXECUTABLE_KEYS}):
         digest.update(part)
     return "sha256:" + digest.hexdigest()
 
@@ -270,13 +307,16 @@ def plan_from_dict(data: Any, *, source: str = "the plan file") -> Plan:
     return load_plan(data, source=source)[0]
 
 
-def load_plan(data: Any, *, source: str = "the plan file") -> tuple[Plan, dict[str, Any]]:
+def load_plan(data: Any, *, source: str = "the plan file", consume: bool = False) -> tuple[Plan, dict[str, Any]]:
     """Decode a plan document and check its digest. Returns the plan and the variables it was made with.
 
     The digest is recomputed over the executable content as the file holds it (the plan is decoded from
     exactly that content, deterministically): every value apply will act on is covered, and so is
     anything the decoder would ignore or normalize, so no edit there passes either. For a file plan
     wrote this equals the digest of the re-encoded plan, without the cost of re-encoding it.
+
+    ``consume``: ``data`` was parsed for this call alone; its values are decoded where they are (no copy
+    of every attribute dict), so afterwards its executable sections hold the plan's values, not JSON.
     """
     if not isinstance(data, Mapping) or "csiac_plan_format" not in data:
         raise DiagnosticError(error(f"{source}: not a cloudstack-iac plan file (no csiac_plan_format)"))
@@ -285,10 +325,14 @@ def load_plan(data: Any, *, source: str = "the plan file") -> tuple[Plan, dict[s
         raise DiagnosticError(error(f"{source}: written by a newer cloudstack-iac (plan format {version}; this one reads {PLAN_FORMAT_VERSION})"))
     if version < PLAN_FORMAT_VERSION:
         raise DiagnosticError(error(f"{source}: written by an older cloudstack-iac (plan format {version}, without a digest); run plan again"))
+    try:  # hashed before decoding (which may decode in place); its failure is told after the decoder's
+        actual: str | Exception = _digest_of(data)
+    except (TypeError, ValueError, RecursionError) as exc:  # values JSON cannot hold (say, a key that is not a string)
+        actual = exc
     try:
         raw_vars = data.get(VARIABLES_KEY) or {}
         variables = {str(k): v["value"] for k, v in raw_vars.items()}
-        decoder = _Decoder()
+        decoder = _Decoder(in_place=consume)
         plan = Plan(
             lineage=str(data["state_lineage"]), serial=int(data["state_serial"]), config_digest=str(data["configuration_digest"]),
             changes=[decoder.change(c) for c in data["csiac_changes"]],
@@ -307,10 +351,8 @@ def load_plan(data: Any, *, source: str = "the plan file") -> tuple[Plan, dict[s
     recorded = data.get(DIGEST_KEY)
     if not isinstance(recorded, str) or not recorded.startswith("sha256:"):
         raise DiagnosticError(error(f"{source}: the plan file is corrupted: no digest"))
-    try:
-        actual = _digest_of(data)
-    except (TypeError, ValueError, RecursionError) as exc:  # values JSON cannot hold (say, a key that is not a string)
-        raise DiagnosticError(error(f"{source}: the plan file is corrupted: {type(exc).__name__}: {exc}")) from None
+    if isinstance(actual, Exception):
+        raise DiagnosticError(error(f"{source}: the plan file is corrupted: {type(actual).__name__}: {actual}"))
     if actual != recorded:
         raise DiagnosticError(error(
             f"{source}: the plan's content does not match its digest {recorded} (it was changed after plan; "

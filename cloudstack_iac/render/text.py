@@ -8,6 +8,7 @@ added when asked for (the CLI asks on a terminal), so piped output and CI logs s
 
 from __future__ import annotations
 
+import functools
 import re
 import textwrap
 from collections import Counter
@@ -15,7 +16,7 @@ from collections.abc import Iterable
 
 from cloudstack_iac.plan.model import Action, Plan, Reason, ResourceChange, Step, StepOp
 from cloudstack_iac.plan.summary import counts, kind, summarize
-from cloudstack_iac.render.values import KNOWN_AFTER_APPLY, show
+from cloudstack_iac.render.values import KNOWN_AFTER_APPLY, SENSITIVE_VALUE, show
 from cloudstack_iac.state.document import StateDocument
 from cloudstack_iac.values import UNKNOWN
 
@@ -145,11 +146,15 @@ def change_block(change: ResourceChange, paint: _Painter) -> list[str]:
         after["id"] = UNKNOWN  # computed by CloudStack
     if change.is_replace and "id" not in before and change.resource_id is not None:
         before = {**before, "id": change.resource_id}  # the old object's id goes, a new one comes
-    keys = sorted(set(before) | set(after))
-    pad_to = max((len(k) for k in keys), default=0)
+    keys = sorted(after) if not before else sorted(set(before) | set(after))
+    pad_to = max(map(len, keys), default=0)
     if creating:  # most blocks of a big plan: every argument new, nothing else to decide per line
-        plus, secret = paint("+", "+"), change.sensitive_attrs
-        lines.extend([f"      {plus} {key.ljust(pad_to)} = {show(after[key], sensitive=key in secret)}" for key in keys])
+        plus, secret = f"      {paint('+', '+')} ", change.sensitive_attrs
+        lines.extend([f"{plus}{key.ljust(pad_to)} = {SENSITIVE_VALUE if key in secret else show(after[key])}"
+                      for key in keys])
+        if not change.attr_diffs:
+            lines.append("    }")
+            return lines
         keys = []
     changed = set(change.changed_attrs)
     forced = set(change.replace_because)
@@ -201,16 +206,22 @@ def _counts_table(changes: list[ResourceChange]) -> list[str]:
 
 
 def _step_line(number: int, step: Step, index: dict[str, int], width: int, paint: _Painter) -> list[str]:
-    op = step.op
+    op = step.op  # a StrEnum: formats as its value
     marker = STEP_MARKERS.get(op, " ")
-    line = f" {paint(marker, marker)}{number:>5}. {op.value} {step.address}"
-    plain = f"{op.value} {step.type.removeprefix('cloudstack_').replace('_', ' ')}"
-    if step.description and step.description != plain:  # say it only when it adds something
+    line = f" {paint(marker, marker) if marker != ' ' else ' '}{number:>5}. {op} {step.address}"
+    if step.description and step.description != f"{op} {_type_words(step.type)}":  # say it only when it adds something
         line += f": {step.description}"
-    after = sorted(index[d] for d in step.depends_on if d in index)
-    if after:
-        line += "  (after " + ", ".join(map(str, after)) + ")"
+    if step.depends_on:
+        after = sorted([index[d] for d in step.depends_on if d in index])
+        if after:
+            line += "  (after " + ", ".join(map(str, after)) + ")"
     return _wrap(line, width, " " * 12)
+
+
+@functools.lru_cache(maxsize=256)
+def _type_words(resource_type: str) -> str:
+    """``cloudstack_storage_pool`` -> ``storage pool``, as a step's plain description names it."""
+    return resource_type.removeprefix("cloudstack_").replace("_", " ")
 
 
 def render_plan_text(plan: Plan, *, color: bool = False, width: int = 100) -> str:
