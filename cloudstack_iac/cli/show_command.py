@@ -31,7 +31,7 @@ def show(path: str, as_json: bool, markdown: bool, state_path: str | None) -> in
         if as_json:  # re-derived from what apply executes; configuration and outputs carried over
             from cloudstack_iac.render.json_plan import plan_json
 
-            shown = plan_json(the_plan, variables=variables, saved=doc)
+            shown = plan_json(the_plan, variables=variables, saved=doc, digest=digest)
             shown[PLAN_FILE_DIR_KEY] = doc.get(PLAN_FILE_DIR_KEY)
             click.echo(plan_json_bytes(shown))  # bytes: written as they are, not scanned for colour codes
         elif markdown:

@@ -355,14 +355,15 @@ def _saved_section(saved: Mapping[str, Any] | None, *path: str) -> Any:
 
 
 def plan_json(plan: Plan, *, config: Configuration | None = None, variables: Mapping[str, Any] | None = None,
-              saved: Mapping[str, Any] | None = None) -> dict[str, Any]:
+              saved: Mapping[str, Any] | None = None, digest: str | None = None) -> dict[str, Any]:
     """The whole JSON plan: Terraform's sections, then ours (steps, failure domains, digest, content).
 
     ``variables`` are the non-sensitive root variable values (they are part of the digest). Without a
     Configuration, the sections only it can give (``configuration``, the outputs) are carried over from
     ``saved``, a saved plan's document: apply never reads them, everything else is re-derived.
+    ``digest``: ``plan``'s, when it was just read from a file whose content matched it.
     """
-    executable = plan_to_dict(plan, variables)
+    executable = plan_to_dict(plan, variables, digest=digest)
     outputs_changes, outputs_planned = output_changes(plan, config)
     if config is None and saved is not None:
         outputs_changes = _saved_section(saved, "output_changes") or outputs_changes
