@@ -27,7 +27,7 @@ from cloudstack_iac.cli import (
 from cloudstack_iac.cli import workspace as wsp
 from cloudstack_iac.cli.options import color_wanted, input_allowed
 from cloudstack_iac.cli.plan_files import PLAN_FILE_DIR_KEY
-from cloudstack_iac.cli.plan_files import plan_json_bytes as _plan_json_bytes
+from cloudstack_iac.cli.plan_files import plan_json_parts as _plan_json_parts
 from cloudstack_iac.cli.plan_files import plan_json_text as _plan_json_text
 from cloudstack_iac.cli.plan_files import read_plan_file as _read_plan_file
 from cloudstack_iac.cli.plan_files import text_with_digest as _text_with_digest
@@ -156,7 +156,7 @@ def _plan_document(the_plan: Any, directory: Path, relative_to: Path | None = No
 def _write_json_file(path: str, data: Any) -> None:
     tmp = f"{path}.tmp"
     with open(tmp, "wb") as handle:
-        handle.write(_plan_json_bytes(data) + b"\n")
+        handle.writelines([*_plan_json_parts(data), b"\n"])
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp, path)

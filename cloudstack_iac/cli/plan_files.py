@@ -19,38 +19,48 @@ from cloudstack_iac.diags import DiagnosticError, error
 PLAN_FILE_DIR_KEY = "config_dir"
 
 
-def read_plan_file(path: str, *, exact_numbers: bool = False) -> tuple[Any, dict[str, Any], dict[str, Any]]:
+def read_plan_file(path: str, *, whole: bool = False) -> tuple[Any, dict[str, Any], dict[str, Any]]:
     """(plan, variables, document) of a saved plan; a garbled, foreign or altered file is one error naming it.
-    The document's executable sections hold the decoded plan's values (see ``load_plan``'s ``consume``).
+    The document holds at least what apply reads, the digest and the configuration directory; its
+    executable sections hold the decoded plan's values (see ``load_plan``'s ``consume``).
 
-    Parsed by orjson (a 60 MB plan: 0.5 s -> 0.27 s) with the cyclic collector paused, then frozen: the
-    millions of new objects hold no cycles, and a collection would otherwise scan them all. orjson reads
-    integers past 64 bits as floats, which changes their canonical text, so such a file never matches
-    its digest through orjson: whatever orjson refuses or reads into a refused plan is read again by
-    json, exactly as before, and only that reading's error is shown. ``exact_numbers``: the caller
-    prints sections the digest does not cover (``show -json``), so a file with long integers goes to
-    json directly.
+    Fastest first, each checked against the digest, the next tried when one fails: only the sections
+    apply executes, found through the file's layout (``plan/file_layout.py``); the whole file parsed
+    by orjson; the whole file parsed by json, exactly as before, whose error is the one shown. orjson
+    reads integers past 64 bits as floats, which changes their canonical text, so such a file never
+    matches its digest through orjson. Parsing runs with the cyclic collector paused, and what it made
+    is then frozen: millions of new objects and no cycles, which a collection would scan one by one.
+    ``whole``: the caller prints sections the digest does not cover (``show -json``): the whole file is
+    parsed, and one with long integers goes to json directly.
     """
-    from cloudstack_iac.plan.document import load_plan
+    from cloudstack_iac.plan.document import DIGEST_KEY, EXECUTABLE_KEYS, load_plan
+    from cloudstack_iac.plan.file_layout import read_sections
 
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
         raise DiagnosticError(error(f"{path}: not a saved plan: {exc}")) from None
-    if not (exact_numbers and _has_long_integers(raw)):
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            doc = orjson.loads(raw)
-            the_plan, variables = load_plan(doc, source=path, consume=True)
-        except (orjson.JSONDecodeError, DiagnosticError):
-            pass  # read again below: json's error names what is wrong as it always has
-        else:
+    parsers = []
+    if not whole:
+        parsers.append(lambda: read_sections(raw, (*EXECUTABLE_KEYS, DIGEST_KEY, PLAN_FILE_DIR_KEY)))
+    if not (whole and _has_long_integers(raw)):
+        parsers.append(lambda: orjson.loads(raw))
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for parse in parsers:
+            try:
+                doc = parse()
+                if doc is None:
+                    continue
+                the_plan, variables = load_plan(doc, source=path, consume=True)
+            except (orjson.JSONDecodeError, DiagnosticError):
+                continue  # the next way; json's error names what is wrong, as it always has
             gc.freeze()
             return the_plan, variables, doc
-        finally:
-            if collecting:
-                gc.enable()
+    finally:
+        if collecting:
+            gc.enable()
     try:
         doc = json.loads(raw.decode("utf-8"))
     except ValueError as exc:
@@ -76,14 +86,17 @@ def text_with_digest(the_plan: Any, digest: str) -> str:
     return render_plan_text(the_plan, color=color_wanted()) + f"\nPlan digest: {digest}"
 
 
-def plan_json_bytes(doc: Any) -> bytes:
+def plan_json_parts(doc: Any) -> list[bytes]:
     """One line, as `terraform show -json` prints it (terraform-compliance reads only single-line plans),
-    keys sorted. Written by orjson (a 60 MB plan: 1.0 s -> 0.1 s with json); json writes what orjson
-    refuses (integers past 64 bits, keys that are not strings), so every plan json wrote is still written.
-    """
-    from cloudstack_iac.plan.document import canonical_json
+    keys sorted, led by the layout that lets show and apply parse only what they execute
+    (``plan/file_layout.py``). Written by orjson (a 60 MB plan: 1.0 s -> 0.1 s with json)."""
+    from cloudstack_iac.plan.file_layout import document_parts
 
-    return canonical_json(doc)
+    return document_parts(doc)
+
+
+def plan_json_bytes(doc: Any) -> bytes:
+    return b"".join(plan_json_parts(doc))
 
 
 def plan_json_text(doc: Any) -> str:

@@ -26,7 +26,7 @@ def show(path: str, as_json: bool, markdown: bool, state_path: str | None) -> in
     if Path(path).is_file():
         from cloudstack_iac.plan.document import DIGEST_KEY
 
-        the_plan, variables, doc = read_plan_file(path, exact_numbers=as_json)  # refuses a file whose content does not match its digest
+        the_plan, variables, doc = read_plan_file(path, whole=as_json)  # refuses a file whose content does not match its digest
         digest = doc[DIGEST_KEY]  # so this is the content's digest (computing it again cost a quarter of show)
         if as_json:  # re-derived from what apply executes; configuration and outputs carried over
             from cloudstack_iac.render.json_plan import plan_json

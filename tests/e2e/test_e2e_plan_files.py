@@ -161,3 +161,38 @@ def test_the_saved_file_is_one_sorted_line_that_show_json_reprints_byte_for_byte
     assert saved.endswith("}\n") and saved.count("\n") == 1
     assert saved[:-1] == json.dumps(json.loads(saved), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     assert csiac("show", "-json", "a.plan", cwd=workdir).stdout == saved
+
+
+def test_files_without_the_layout_or_edited_in_place_are_read_whole_or_refused(workdir: Path) -> None:
+    """show and apply parse only the sections they execute, found through the file's leading layout. A
+    file without it (an older csiac's) is read whole; an edit of the same length inside what apply
+    executes keeps the layout but not the digest; one inside Terraform's sections changes nothing run."""
+    config = workdir / "examples" / "quickstart"
+    plan = csiac("plan", "-out", "q.plan", str(config), cwd=workdir)
+    assert plan.exit_code == 0, plan.output
+    raw = (workdir / "q.plan").read_bytes()
+    assert raw.startswith(b'{"_csiac_layout":[["applyable",')
+    saved = json.loads(raw)
+    digest = saved["digest"]
+
+    older = {k: v for k, v in saved.items() if k != "_csiac_layout"}
+    (workdir / "older.plan").write_text(json.dumps(older, sort_keys=True, separators=(",", ":")) + "\n")
+    assert csiac("show", "older.plan", cwd=workdir).stdout == plan.stdout
+
+    inside = raw.replace(b'"dns1":"8.8.8.8"', b'"dns1":"6.6.6.6"')
+    assert inside.count(b'"dns1":"6.6.6.6"') >= 2 and len(inside) == len(raw)  # the step's inputs and our change
+    (workdir / "inside.plan").write_bytes(inside)
+    for command in (["show", "inside.plan"], ["apply", "-auto-approve", "inside.plan"]):
+        refused = csiac(*command, cwd=workdir)
+        assert refused.exit_code == 1 and refused.stderr.startswith(
+            f"error: inside.plan: the plan's content does not match its digest {digest}"), refused.output
+
+    start = raw.index(b'"resource_changes":')
+    derived = raw[:start] + raw[start:].replace(b'"8.8.8.8"', b'"6.6.6.6"', 1)
+    assert derived != raw and len(derived) == len(raw)
+    (workdir / "derived.plan").write_bytes(derived)
+    assert csiac("show", "derived.plan", cwd=workdir).stdout == plan.stdout
+    shown = json.loads(csiac("show", "-json", "derived.plan", cwd=workdir).stdout)
+    assert shown["resource_changes"] == saved["resource_changes"]  # re-derived from the sealed content
+    applied = csiac("apply", "older.plan", cwd=workdir)
+    assert applied.exit_code == 0 and "Apply complete! Resources: 13 added" in applied.stdout, applied.output
