@@ -274,6 +274,13 @@ def output_changes(plan: Plan, config: Configuration | None) -> tuple[dict[str, 
 
 # ------------------------------------------------------------------------------------------ configuration
 def _expression(values: list[Any], sensitive: bool) -> dict[str, Any] | None:
+    if len(values) == 1:  # a block without count or for_each (most blocks of a big configuration)
+        value = values[0]
+        if isinstance(value, Unknown):
+            if not value.ref:
+                return {}
+            return {"references": [f"{value.ref}.{'.'.join(map(str, value.path))}", value.ref] if value.path else [value.ref]}
+        return {} if sensitive else {"constant_value": value}
     refs = sorted({f"{v.ref}.{'.'.join(map(str, v.path))}" if v.path else v.ref
                    for v in values if isinstance(v, Unknown) and v.ref})
     refs += sorted({v.ref for v in values if isinstance(v, Unknown) and v.ref and v.path})
