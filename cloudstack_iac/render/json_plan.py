@@ -45,12 +45,15 @@ _REASONS = {
 
 
 # ------------------------------------------------------------------------------------------ values
+_PLAIN = frozenset({str, int, float, bool, type(None)})  # most values: passed over without a call
+
+
 def _known(value: Any) -> Any:
     """The value with unknowns left out (object keys dropped, list elements null), as Terraform does."""
     if isinstance(value, Unknown):
         return None
     if isinstance(value, dict):
-        return {k: _known(v) for k, v in value.items() if not isinstance(v, Unknown)}
+        return {k: v if type(v) in _PLAIN else _known(v) for k, v in value.items() if not isinstance(v, Unknown)}
     if isinstance(value, list | tuple):
         return [_known(v) for v in value]
     return value
@@ -59,9 +62,9 @@ def _known(value: Any) -> Any:
 def _unknown_mask(value: Any) -> Any:
     if isinstance(value, Unknown):
         return True
-    if isinstance(value, dict):
-        mask = {k: _unknown_mask(v) for k, v in value.items()}
-        return {k: m for k, m in mask.items() if m not in (False, {}, [])}
+    if isinstance(value, dict):  # a plain value's mask is False, which is left out
+        return {k: m for k, v in value.items()
+                if type(v) not in _PLAIN and (m := _unknown_mask(v)) not in (False, {}, [])}
     if isinstance(value, list | tuple):
         items = [_unknown_mask(v) for v in value]
         return items if any(m not in (False, {}, []) for m in items) else []
@@ -232,7 +235,8 @@ def _relevant_attributes(plan: Plan) -> list[dict[str, Any]]:
             seen.add((value.ref, tuple(value.path)))
         elif isinstance(value, dict):
             for v in value.values():
-                walk(v)
+                if type(v) not in _PLAIN:
+                    walk(v)
         elif isinstance(value, list | tuple):
             for v in value:
                 walk(v)

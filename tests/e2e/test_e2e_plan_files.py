@@ -196,3 +196,22 @@ def test_files_without_the_layout_or_edited_in_place_are_read_whole_or_refused(w
     assert shown["resource_changes"] == saved["resource_changes"]  # re-derived from the sealed content
     applied = csiac("apply", "older.plan", cwd=workdir)
     assert applied.exit_code == 0 and "Apply complete! Resources: 13 added" in applied.stdout, applied.output
+
+
+def test_plan_and_plan_out_print_the_same_digest_for_the_same_plan(workdir: Path) -> None:
+    """plan hashes the plan a change at a time with values as they are; plan -out hashes the document it
+    writes. With a state to plan against (the same lineage and serial), both give one digest."""
+    config = workdir / "examples" / "quickstart"
+    assert csiac("apply", "-auto-approve", str(config), cwd=workdir).exit_code == 0
+    main = config / "main.hcl"
+    main.write_text(main.read_text().replace('"8.8.8.8"', '"8.8.4.4"'))
+    with (config / "main.hcl").open("a") as handle:
+        handle.write('\nresource "cloudstack_pod" "extra" {\n  name     = "extra"\n  zone_id  = cloudstack_zone.main.id\n'
+                     '  gateway  = "10.30.0.1"\n  netmask  = "255.255.255.0"\n  start_ip = "10.30.0.10"\n'
+                     '  end_ip   = "10.30.0.20"\n}\n')
+    text = csiac("plan", str(config), cwd=workdir)
+    saved = csiac("plan", "-out", "q.plan", str(config), cwd=workdir)
+    assert text.exit_code == saved.exit_code == 0, text.output + saved.output
+    assert "1 to add, 1 to change" in text.stdout
+    [digest] = _digests(text.stdout)
+    assert _digests(saved.stdout) == {digest} == {json.loads((workdir / "q.plan").read_text())["digest"]}

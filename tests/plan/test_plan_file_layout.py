@@ -11,6 +11,7 @@ from cloudstack_iac.plan.document import DIGEST_KEY, EXECUTABLE_KEYS, load_plan
 from cloudstack_iac.plan.file_layout import LAYOUT_KEY, document_parts, read_sections
 from cloudstack_iac.plan.model import Step, StepOp
 from cloudstack_iac.render.json_plan import plan_json
+from cloudstack_iac.values import Unknown
 from tests.render.render_plans import host_create, make_plan, pod_update, zone_replace
 
 WANTED = (*EXECUTABLE_KEYS, DIGEST_KEY)
@@ -78,3 +79,17 @@ def test_an_edit_of_the_same_length_inside_what_apply_executes_is_read_and_then_
         load_plan(sections, source="q.plan", consume=True)
     message = caught.value.diagnostics.errors[0].summary
     assert message.startswith("q.plan: the plan's content does not match its digest"), message
+
+
+def test_values_json_cannot_hold_are_written_as_their_text_as_json_writes_them() -> None:
+    """Terraform's configuration section may hold an output's constant with a value known only after
+    apply: it is written as its text, byte for byte what json.dumps(default=str) wrote before."""
+    doc, _ = _saved()
+    doc["configuration"]["root_module"]["outputs"] = {
+        "racks": {"expression": {"constant_value": {"r01": Unknown("module.rack[\"r01\"].cloudstack_pod.this", ("id",))}}}}
+    raw = b"".join(document_parts(doc))
+    expected = json.dumps({LAYOUT_KEY: json.loads(raw)[LAYOUT_KEY], **doc}, sort_keys=True, separators=(",", ":"),
+                          ensure_ascii=False, default=str)
+    assert raw.decode() == expected
+    assert json.loads(raw)["configuration"]["root_module"]["outputs"]["racks"]["expression"] == {
+        "constant_value": {"r01": "(known after apply)"}}
