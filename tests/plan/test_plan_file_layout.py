@@ -9,8 +9,9 @@ import pytest
 from cloudstack_iac.diags import DiagnosticError
 from cloudstack_iac.plan.document import DIGEST_KEY, EXECUTABLE_KEYS, load_plan
 from cloudstack_iac.plan.file_layout import LAYOUT_KEY, document_parts, read_sections
-from cloudstack_iac.plan.model import Step, StepOp
+from cloudstack_iac.plan.model import Action, Reason, ResourceChange, Step, StepOp
 from cloudstack_iac.render.json_plan import plan_json
+from cloudstack_iac.state.document import FailureDomain
 from cloudstack_iac.values import Unknown
 from tests.render.render_plans import host_create, make_plan, pod_update, zone_replace
 
@@ -93,3 +94,19 @@ def test_values_json_cannot_hold_are_written_as_their_text_as_json_writes_them()
     assert raw.decode() == expected
     assert json.loads(raw)["configuration"]["root_module"]["outputs"]["racks"]["expression"] == {
         "constant_value": {"r01": "(known after apply)"}}
+
+
+def test_every_field_of_changes_and_steps_reads_back_as_written() -> None:
+    """The decoder builds changes and steps positionally: each field must come back in its own place."""
+    change = ResourceChange(
+        "cloudstack_pod.p", "cloudstack_pod", (Action.DELETE, Action.CREATE), before={"name": "old"},
+        after={"name": "new", "zone_id": Unknown("cloudstack_zone.z", ("id",))}, changed_attrs=("name",),
+        replace_because=("zone_id",), reason=Reason.CANNOT_UPDATE, resource_id="pod-1", provider="edge",
+        domain=FailureDomain("eu", "z1", "p1", None), user_visible=True, sensitive_attrs=frozenset({"secret"}),
+        attr_diffs={"tags": "1 added"}, dependencies=("cloudstack_zone.z",), parent="cloudstack_zone.z")
+    step = Step("create cloudstack_pod.p", StepOp.CREATE, "cloudstack_pod.p", "cloudstack_pod", depends_on=("delete x",),
+                resource_id="pod-1", inputs={"name": "new"}, changed=("name",), provider="edge",
+                domain=FailureDomain("eu", "z1", "p1", None), description="create pod p")
+    raw = b"".join(document_parts(plan_json(make_plan([change], [step]))))
+    plan, _ = load_plan(read_sections(raw, WANTED), consume=True)
+    assert plan.changes == [change] and plan.steps == [step]
