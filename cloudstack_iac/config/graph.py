@@ -65,7 +65,9 @@ def module_graph(mdef: ModuleDef) -> ModuleGraph:
     def add(node: str, pos: SourceRange, exprs: Iterator[s.Expr] | list[s.Expr]) -> None:
         targets: dict[str, None] = {}
         for expr in exprs:
-            targets.update(dict.fromkeys(_targets(expr, mdef)))
+            if type(expr) is not s.Literal:  # most arguments: nothing to look for
+                for target in _targets(expr, mdef):
+                    targets[target] = None
         edges[node] = list(targets)
         positions[node] = pos
 

@@ -14,22 +14,27 @@ turns the cache off. Files under MIN_BYTES are parsed every time: for them the c
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import dataclasses
 import gc
 import hashlib
 import marshal
 import operator
 import os
+import struct
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from cloudstack_iac.config import forks
 from cloudstack_iac.config import syntax as s
 from cloudstack_iac.diags import SourceRange
 
 MIN_BYTES = 32 * 1024
-_FORMAT = b"csiac-parse-cache-5"
+_FORMAT = b"csiac-parse-cache-6"
+_COUNT = struct.Struct("<I")  # an entry: the number of parts, their sizes, then each part
 _CLASSES: tuple[type, ...] = (s.Literal, s.TemplateIf, s.TemplateFor, s.Template, s.GetAttr, s.IndexOp, s.SplatOp,
                               s.Traversal, s.Call, s.Unary, s.Binary, s.Conditional, s.TupleExpr, s.ObjectExpr,
                               s.ForExpr, s.Attribute, s.Block, s.Body)
@@ -44,6 +49,7 @@ _POSITIONS_ONLY_IN_POS = all("SourceRange" not in str(f.type) for cls in _CLASSE
 _TUPLE = -1
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 _fingerprint: bytes | None = None
+_writers: list[int] = []  # pids of forked writers not yet waited for
 
 
 def cache_dir() -> Path | None:
@@ -84,14 +90,33 @@ def entry_path(directory: Path, data: bytes, filename: str) -> Path:
 
 def load(path: Path, filename: str) -> s.Body | None:
     """The cached tree, or None when there is no usable entry."""
+    settle()  # an entry this process is still writing is read, not parsed again
+    try:
+        raw = path.read_bytes()
+        count, = _COUNT.unpack_from(raw)
+        sizes = struct.unpack_from(f"<{count}Q", raw, _COUNT.size)
+    except (OSError, struct.error):
+        return None
+    body, at = s.Body(), _COUNT.size + 8 * count
+    for size in sizes:
+        part = decode(memoryview(raw)[at : at + size], filename)
+        if part is None:
+            return None
+        body.attributes.update(part.attributes)
+        body.blocks.extend(part.blocks)
+        at += size
+    return body if at == len(raw) else None
+
+
+def decode(encoded: bytes | memoryview, filename: str) -> s.Body | None:
+    """A tree from ``encode``, or None when the bytes are not one."""
     # Millions of small objects at once: the cyclic collector would rescan them over and over (6x the
     # time of the load itself) although none of them can be garbage yet.
     enabled = gc.isenabled()
     gc.disable()
     try:
-        raw = marshal.loads(path.read_bytes())
-        body = _decode(raw, filename)
-    except (OSError, EOFError, ValueError, TypeError, IndexError, KeyError):
+        body = _decode(marshal.loads(encoded), filename)
+    except (EOFError, ValueError, TypeError, IndexError, KeyError):
         return None
     finally:
         if enabled:
@@ -99,21 +124,62 @@ def load(path: Path, filename: str) -> s.Body | None:
     return body if type(body) is s.Body else None
 
 
-def store(path: Path, body: s.Body) -> None:
-    """Write an entry atomically; a cache that cannot be written is only slower, never an error."""
+def encode(body: s.Body) -> bytes:
+    """A tree as bytes that ``decode`` turns back into an equal tree (also how parse workers send theirs)."""
+    enabled = gc.isenabled()
+    gc.disable()  # as in decode: the encoding is a million new tuples, none of them garbage
     try:
+        return marshal.dumps(_encode(body), 2)  # version 2: no back-references, 3x faster to write and read
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def store(path: Path, parts: list[s.Body | bytes]) -> None:
+    """Write an entry: the file's top-level content in parts, in order, each a tree or its encoding.
+
+    Encoding a tree costs a tenth of parsing it; a forked writer does it on another core while this
+    process goes on (``settle`` waits for it: at exit, and before an entry is looked up). A cache that
+    cannot be written is only slower, never an error.
+    """
+    if forks.forkable():
+        try:
+            pid = os.fork()
+        except OSError:
+            pid = -1
+        if pid == 0:
+            code = 1
+            try:
+                _write(path, parts)
+                code = 0
+            finally:
+                os._exit(code)
+        if pid > 0:
+            if not _writers:
+                atexit.register(settle)
+            _writers.append(pid)
+            return
+    _write(path, parts)
+
+
+def settle() -> None:
+    """Wait for the entries being written in the background (no writer outlives the command)."""
+    while _writers:
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(_writers.pop(), 0)
+
+
+def _write(path: Path, parts: list[s.Body | bytes]) -> None:
+    """Write an entry atomically (a temporary file renamed over it)."""
+    try:
+        blobs = [part if isinstance(part, bytes) else encode(part) for part in parts]
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".marshal")
         try:
             with os.fdopen(fd, "wb") as out:
-                enabled = gc.isenabled()
-                gc.disable()  # as in load: the encoding is a million new tuples, none of them garbage
-                try:
-                    blob = marshal.dumps(_encode(body), 2)  # version 2: no back-references, 3x faster to write and read
-                finally:
-                    if enabled:
-                        gc.enable()
-                out.write(blob)
+                out.write(_COUNT.pack(len(blobs)) + struct.pack(f"<{len(blobs)}Q", *map(len, blobs)))
+                for blob in blobs:
+                    out.write(blob)
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

@@ -6,7 +6,7 @@ once into these nodes, which the evaluator walks many times (once per count/for_
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -155,39 +155,43 @@ class Body:
 def walk(expr: Any) -> Iterator[Any]:
     """Every node of an expression, the expression first (for static questions about what it contains)."""
     stack = [expr]
+    children = _CHILDREN
     while stack:
         node = stack.pop()
         yield node
-        if isinstance(node, Traversal):
-            if node.root is not None:
-                stack.append(node.root)
-            stack.extend(op.key for op in node.ops if isinstance(op, IndexOp))
-        elif isinstance(node, Template):
-            stack.extend(node.parts)
-        elif isinstance(node, TemplateIf):
-            stack.extend((node.cond, *node.then, *node.otherwise))
-        elif isinstance(node, TemplateFor):
-            stack.extend((node.collection, *node.body))
-        elif isinstance(node, Call):
-            stack.extend(node.args)
-        elif isinstance(node, Unary):
-            stack.append(node.operand)
-        elif isinstance(node, Binary):
-            stack.extend((node.left, node.right))
-        elif isinstance(node, Conditional):
-            stack.extend((node.cond, node.then, node.otherwise))
-        elif isinstance(node, TupleExpr):
-            stack.extend(node.items)
-        elif isinstance(node, ObjectExpr):
-            for k, v in node.items:
-                stack.extend((k, v))
-        elif isinstance(node, ForExpr):
-            stack.extend(e for e in (node.collection, node.key_expr, node.value_expr, node.cond) if e is not None)
+        inner = children.get(type(node))
+        if inner is not None:
+            stack.extend(inner(node))
 
 
 def references(expr: Any) -> list[Traversal]:
     """Every name-rooted traversal inside an expression (for static dependency questions)."""
-    return [node for node in walk(expr) if isinstance(node, Traversal) and node.root is None]
+    kind = type(expr)
+    if kind is Literal:  # most arguments: nothing to walk
+        return []
+    if kind is Traversal and expr.root is None and not any(type(op) is IndexOp for op in expr.ops):
+        return [expr]
+    return [node for node in walk(expr) if type(node) is Traversal and node.root is None]
+
+
+def _object_items(node: ObjectExpr) -> list[Any]:
+    return [part for item in node.items for part in item]
+
+
+# The nodes directly inside each kind of node; a kind that is absent (Literal) has none.
+_CHILDREN: dict[type, Callable[[Any], Iterable[Any]]] = {
+    Traversal: lambda n: ([n.root] if n.root is not None else []) + [op.key for op in n.ops if type(op) is IndexOp],
+    Template: lambda n: n.parts,
+    TemplateIf: lambda n: (n.cond, *n.then, *n.otherwise),
+    TemplateFor: lambda n: (n.collection, *n.body),
+    Call: lambda n: n.args,
+    Unary: lambda n: (n.operand,),
+    Binary: lambda n: (n.left, n.right),
+    Conditional: lambda n: (n.cond, n.then, n.otherwise),
+    TupleExpr: lambda n: n.items,
+    ObjectExpr: _object_items,
+    ForExpr: lambda n: [e for e in (n.collection, n.key_expr, n.value_expr, n.cond) if e is not None],
+}
 
 
 def calls(expr: Any) -> list[Call]:

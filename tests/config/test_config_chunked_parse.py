@@ -4,6 +4,7 @@ a whole-file parse, also when a boundary line sits inside a heredoc, a comment o
 from __future__ import annotations
 
 import itertools
+import os
 import sys
 from pathlib import Path
 
@@ -108,3 +109,43 @@ def test_a_file_that_is_not_utf8_is_one_error_naming_its_line(small_chunks: None
     column = at + 2 - data.rfind(b"\n", 0, at)  # the byte after "p
     assert [d.one_line() for d in diags] == [f"main.hcl:{line}:{column}: the file is not UTF-8 text (byte 0xff); save it as UTF-8"]
     assert body.blocks == []
+
+
+@pytest.mark.parametrize("workers", ["1", "3"])
+def test_ranges_parsed_by_forked_workers_build_the_same_tree(small_chunks: None, monkeypatch: pytest.MonkeyPatch,
+                                                            workers: str) -> None:
+    """Later ranges go to forked workers; what comes back is the tree (and cache pieces) of one parse."""
+    data = ('x = 1\n' + generate(300) + 'x = 2\n' + generate(10).replace('"z0', '"w0')).encode()
+    monkeypatch.setenv("CSIAC_PARSE_WORKERS", workers)
+    parts: list = []
+    body, diags = parser.parse_source(data, "main.hcl", parts)
+    assert sum(isinstance(p, bytes) for p in parts) == int(workers)  # each worker sent its part
+    assert (repr(body), [d.one_line() for d in diags]) == _whole(data, monkeypatch)
+    line = data[: data.index(b"x = 2")].count(b"\n") + 1
+    assert [d.one_line() for d in diags] == [f"main.hcl:{line}:1: attribute 'x' is set twice (first at line 1)"]
+    assert body.attributes["x"].expr.value == 2 and len(body.blocks) == 310
+
+
+def test_a_worker_that_crashes_or_cannot_fork_costs_only_time(small_chunks: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = generate(300).encode()
+    whole = _whole(data, monkeypatch)
+    monkeypatch.setenv("CSIAC_PARSE_WORKERS", "2")
+    with monkeypatch.context() as m:  # the worker dies before it answers: this process parses its ranges
+        m.setattr(parser.parse_cache, "encode", lambda body: os._exit(9))
+        parts: list = []
+        assert _chunked(data) == whole
+        parser.parse_source(data, "main.hcl", parts)
+        assert parts and not any(isinstance(p, bytes) for p in parts)
+    with monkeypatch.context() as m:  # no process can be made
+        m.setattr(parser.os, "fork", lambda: (_ for _ in ()).throw(OSError(11, "Resource temporarily unavailable")))
+        assert _chunked(data) == whole
+
+
+def test_a_syntax_error_in_the_first_range_stops_the_workers(small_chunks: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = generate(300)
+    data = ('resource "cloudstack_zone" "broken" {\n  name = \n}\n' + text).encode()
+    monkeypatch.setenv("CSIAC_PARSE_WORKERS", "2")
+    chunked = _chunked(data)
+    assert chunked == _whole(data, monkeypatch) and chunked[1][0].startswith("main.hcl:3:1: syntax error")
+    with pytest.raises(ChildProcessError):  # every worker was reaped: none left running or as a zombie
+        os.waitpid(-1, os.WNOHANG)
