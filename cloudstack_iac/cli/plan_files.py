@@ -89,7 +89,7 @@ def text_with_digest(the_plan: Any, digest: str) -> str:
 def plan_json_parts(doc: Any) -> list[bytes]:
     """One line, as `terraform show -json` prints it (terraform-compliance reads only single-line plans),
     keys sorted, led by the layout that lets show and apply parse only what they execute
-    (``plan/file_layout.py``). Written by orjson (a 60 MB plan: 1.0 s -> 0.1 s with json)."""
+    (``plan/file_layout.py``). Written by orjson (a 60 MB plan: json took 1.0 s, orjson 0.1 s)."""
     from cloudstack_iac.plan.file_layout import document_parts
 
     return document_parts(doc)

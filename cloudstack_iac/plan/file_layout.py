@@ -25,8 +25,10 @@ _HEAD = b'{"' + LAYOUT_KEY.encode() + b'":'
 def document_parts(doc: Mapping[str, Any]) -> list[bytes]:
     """``doc`` as pieces that join to ``canonical_json(doc with its layout)``: the layout key first, then
     every key in sorted order, each value encoded once."""
+    if any(type(k) is not str for k in doc):  # not a document we write: canonical, without a layout
+        return [canonical_json(dict(doc))]
     keys = sorted(k for k in doc if k != LAYOUT_KEY)
-    if keys and keys[0] < LAYOUT_KEY:  # not a document we write; keep it canonical, without a layout
+    if keys and keys[0] < LAYOUT_KEY:  # the layout would not come first
         return [canonical_json(dict(doc))]
     values = [canonical_json(doc[k]) for k in keys]
     parts = [_HEAD, canonical_json([[k, len(v)] for k, v in zip(keys, values, strict=True)])]
