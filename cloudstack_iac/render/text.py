@@ -12,7 +12,8 @@ import functools
 import re
 import textwrap
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from cloudstack_iac.plan.model import Action, Plan, Reason, ResourceChange, Step, StepOp
 from cloudstack_iac.plan.summary import counts, kind, summarize
@@ -76,8 +77,9 @@ def real_changes(plan: Plan) -> list[ResourceChange]:
     return [c for c in plan.changes if c.actions != (Action.NOOP,)]
 
 
-def summary_line(plan: Plan) -> str:
-    n = counts(plan.changes)
+def summary_line(plan: Plan, totals: Mapping[str, Any] | None = None) -> str:
+    """``totals``: the plan's counts when the caller has them (``summarize`` gives them too)."""
+    n = totals or counts(plan.changes)
     return f"Plan: {n['add']} to add, {n['change']} to change, {n['destroy']} to destroy."
 
 
@@ -237,7 +239,8 @@ def render_plan_text(plan: Plan, *, color: bool = False, width: int = 100) -> st
     if plan.refresh_only:
         return _refresh_only(real, paint)
     info = summarize(plan)
-    out = [paint(summary_line(plan), "#")]
+    totals = paint(summary_line(plan, info), "#")
+    out = [totals]
     if info["multi_zone"]:
         zones = info["zones_touched"]
         out.extend(paint(line, "!") for line in _wrap(f"This plan touches {len(zones)} zones: {', '.join(zones)}.", width, "  "))
@@ -275,7 +278,7 @@ def render_plan_text(plan: Plan, *, color: bool = False, width: int = 100) -> st
         out.append("")
         out.extend(_wrap("Deferred until values they need exist (apply again afterwards): " + ", ".join(plan.deferred),
                          width, "  "))
-    out += ["", paint(summary_line(plan), "#")]
+    out += ["", totals]
     return "\n".join(out)
 
 
