@@ -22,7 +22,8 @@ PLAN_FILE_DIR_KEY = "config_dir"
 def read_plan_file(path: str, *, whole: bool = False) -> tuple[Any, dict[str, Any], dict[str, Any]]:
     """(plan, variables, document) of a saved plan; a garbled, foreign or altered file is one error naming it.
     The document holds at least what apply reads, the digest and the configuration directory; its
-    executable sections hold the decoded plan's values (see ``load_plan``'s ``consume``).
+    executable sections hold the decoded plan's values (see ``load_plan``'s ``consume``), or, with
+    ``whole``, the file's JSON as it was checked against the digest.
 
     Fastest first, each checked against the digest, the next tried when one fails: only the sections
     apply executes, found through the file's layout (``plan/file_layout.py``); the whole file parsed
@@ -30,8 +31,8 @@ def read_plan_file(path: str, *, whole: bool = False) -> tuple[Any, dict[str, An
     reads integers past 64 bits as floats, which changes their canonical text, so such a file never
     matches its digest through orjson. Parsing runs with the cyclic collector paused, and what it made
     is then frozen: millions of new objects and no cycles, which a collection would scan one by one.
-    ``whole``: the caller prints sections the digest does not cover (``show -json``): the whole file is
-    parsed, and one with long integers goes to json directly.
+    ``whole``: the caller prints the file's sections (``show -json``): the whole file is parsed, and one
+    with long integers goes to json directly.
     """
     from cloudstack_iac.plan.document import DIGEST_KEY, EXECUTABLE_KEYS, load_plan
     from cloudstack_iac.plan.file_layout import read_sections
@@ -53,7 +54,7 @@ def read_plan_file(path: str, *, whole: bool = False) -> tuple[Any, dict[str, An
                 doc = parse()
                 if doc is None:
                     continue
-                the_plan, variables = load_plan(doc, source=path, consume=True)
+                the_plan, variables = load_plan(doc, source=path, consume=not whole)
             except (orjson.JSONDecodeError, DiagnosticError):
                 continue  # the next way; json's error names what is wrong, as it always has
             gc.freeze()

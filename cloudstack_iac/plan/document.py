@@ -209,11 +209,10 @@ def variables_to_dict(variables: Mapping[str, Any] | None) -> dict[str, dict[str
     return {k: {"value": v} for k, v in sorted((variables or {}).items())}
 
 
-def plan_to_dict(plan: Plan, variables: Mapping[str, Any] | None = None, *, digest: str | None = None) -> dict[str, Any]:
-    """The executable content of the plan, with its digest. ``variables``: non-sensitive values only.
-    ``digest``: already known, because ``plan`` was just read from a file whose content matched it."""
+def plan_to_dict(plan: Plan, variables: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The executable content of the plan, with its digest. ``variables``: non-sensitive values only."""
     doc = _executable_content(plan, variables, list)
-    doc[DIGEST_KEY] = digest or _digest_of(doc)
+    doc[DIGEST_KEY] = _digest_of(doc)
     return doc
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from cloudstack_iac import __version__
 from cloudstack_iac.addrs import AddressError, ResourceAddress
 from cloudstack_iac.model import Configuration
-from cloudstack_iac.plan.document import plan_to_dict
+from cloudstack_iac.plan.document import DIGEST_KEY, EXECUTABLE_KEYS, plan_to_dict
 from cloudstack_iac.plan.model import Action, Plan, Reason, ResourceChange
 from cloudstack_iac.plan.summary import summarize
 from cloudstack_iac.schema.catalogue import get_schema
@@ -366,15 +366,19 @@ def _saved_section(saved: Mapping[str, Any] | None, *path: str) -> Any:
 
 
 def plan_json(plan: Plan, *, config: Configuration | None = None, variables: Mapping[str, Any] | None = None,
-              saved: Mapping[str, Any] | None = None, digest: str | None = None) -> dict[str, Any]:
+              saved: Mapping[str, Any] | None = None, sealed: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The whole JSON plan: Terraform's sections, then ours (steps, failure domains, digest, content).
 
     ``variables`` are the non-sensitive root variable values (they are part of the digest). Without a
     Configuration, the sections only it can give (``configuration``, the outputs) are carried over from
     ``saved``, a saved plan's document: apply never reads them, everything else is re-derived.
-    ``digest``: ``plan``'s, when it was just read from a file whose content matched it.
+    ``sealed``: the executable content and digest of the file ``plan`` was just decoded from, checked
+    against each other: printed as it is instead of encoded again (when it has every key).
     """
-    executable = plan_to_dict(plan, variables, digest=digest)
+    if sealed is not None and all(key in sealed for key in (*EXECUTABLE_KEYS, DIGEST_KEY)):
+        executable = {key: sealed[key] for key in (*EXECUTABLE_KEYS, DIGEST_KEY)}
+    else:
+        executable = plan_to_dict(plan, variables)
     outputs_changes, outputs_planned = output_changes(plan, config)
     if config is None and saved is not None:
         outputs_changes = _saved_section(saved, "output_changes") or outputs_changes
