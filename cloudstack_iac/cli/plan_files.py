@@ -25,9 +25,9 @@ def read_plan_file(path: str, *, whole: bool = False) -> tuple[Any, dict[str, An
     executable sections hold the decoded plan's values (see ``load_plan``'s ``consume``), or, with
     ``whole``, the file's JSON as it was checked against the digest.
 
-    Fastest first, each checked against the digest, the next tried when one fails: only the sections
-    apply executes, found through the file's layout (``plan/file_layout.py``); the whole file parsed
-    by orjson; the whole file parsed by json, exactly as before, whose error is the one shown. orjson
+    Fastest first: only the sections apply executes, found through the file's layout
+    (``plan/file_layout.py``), else the whole file, parsed by orjson; a plan refused as read that way
+    is read again by json, exactly as before, whose error is the one shown. orjson
     reads integers past 64 bits as floats, which changes their canonical text, so such a file never
     matches its digest through orjson. Parsing runs with the cyclic collector paused, and what it made
     is then frozen: millions of new objects and no cycles, which a collection would scan one by one.
@@ -55,8 +55,10 @@ def read_plan_file(path: str, *, whole: bool = False) -> tuple[Any, dict[str, An
                 if doc is None:
                     continue
                 the_plan, variables = load_plan(doc, source=path, consume=not whole)
-            except (orjson.JSONDecodeError, DiagnosticError):
-                continue  # the next way; json's error names what is wrong, as it always has
+            except orjson.JSONDecodeError:
+                continue
+            except DiagnosticError:  # refused as read (long integers read as floats, or really refused):
+                break  # json reads it exactly, and its error names what is wrong, as it always has
             gc.freeze()
             return the_plan, variables, doc
     finally:
