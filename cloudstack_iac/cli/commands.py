@@ -27,6 +27,7 @@ from cloudstack_iac.cli import (
 from cloudstack_iac.cli import workspace as wsp
 from cloudstack_iac.cli.options import color_wanted, input_allowed
 from cloudstack_iac.cli.plan_files import PLAN_FILE_DIR_KEY
+from cloudstack_iac.cli.plan_files import plan_json_parts as _plan_json_parts
 from cloudstack_iac.cli.plan_files import plan_json_text as _plan_json_text
 from cloudstack_iac.cli.plan_files import read_plan_file as _read_plan_file
 from cloudstack_iac.cli.plan_files import text_with_digest as _text_with_digest
@@ -157,15 +158,16 @@ def _plan_document(the_plan: Any, directory: Path, relative_to: Path | None = No
 
 def _write_json_file(path: str, data: Any) -> None:
     tmp = f"{path}.tmp"
-    with open(tmp, "w", encoding="utf-8") as handle:
-        handle.write(_plan_json_text(data) + "\n")
+    with open(tmp, "wb") as handle:
+        handle.writelines([*_plan_json_parts(data), b"\n"])
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp, path)
 
 
 def _render(the_plan: Any, *, as_json: bool, markdown: bool, directory: Path, relative_to: Path | None = None,
-            config: Any = None, rehearsal: RehearsalResult | None = None) -> str:
+            config: Any = None, rehearsal: RehearsalResult | None = None, digest: str | None = None) -> str:
+    """The plan as printed; ``digest``: the plan's, when the caller has it already (plan -out)."""
     from cloudstack_iac.plan.document import plan_digest
     from cloudstack_iac.render import render_plan_markdown
     from cloudstack_iac.render.rehearsal import render_rehearsal_markdown, render_rehearsal_text
@@ -177,7 +179,7 @@ def _render(the_plan: Any, *, as_json: bool, markdown: bool, directory: Path, re
 
             doc[JSON_KEY] = rehearsal.to_json()
         return _plan_json_text(doc)
-    digest = plan_digest(the_plan, _plain_variables(config) if config is not None else None)
+    digest = digest or plan_digest(the_plan, _plain_variables(config) if config is not None else None)
     if markdown:
         text = render_plan_markdown(the_plan, digest=digest)
         return text + "\n" + render_rehearsal_markdown(rehearsal) if rehearsal is not None else text
@@ -217,10 +219,11 @@ def plan(directory: str, out: str | None, destroy: bool, detailed: bool, as_json
             rehearsal = _rehearse(the_plan, config, providers, parallelism=parallelism) if rehearse else None
         finally:
             wsp.close_providers(providers)
+        doc = _plan_document(the_plan, ws.directory, Path(out).parent, config) if out else None
         click.echo(_render(the_plan, as_json=as_json, markdown=markdown, directory=ws.directory,
-                           relative_to=Path(out).parent if out else None, config=config, rehearsal=rehearsal))
-        if out:
-            doc = _plan_document(the_plan, ws.directory, Path(out).parent, config)
+                           relative_to=Path(out).parent if out else None, config=config, rehearsal=rehearsal,
+                           digest=doc["digest"] if doc else None))  # the digest once, not twice
+        if doc is not None:
             _write_json_file(out, doc)
             click.echo(f"Saved the plan to {out} (digest {doc['digest']}). Apply it with: csiac apply {out}", err=True)
     if rehearsal is not None and not rehearsal.ok:

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from cloudstack_iac.cli import EXIT_OK, run
-from cloudstack_iac.cli.plan_files import PLAN_FILE_DIR_KEY, plan_json_text, read_plan_file, text_with_digest
+from cloudstack_iac.cli.plan_files import PLAN_FILE_DIR_KEY, plan_json_bytes, read_plan_file, text_with_digest
 
 
 @click.command()
@@ -26,14 +26,14 @@ def show(path: str, as_json: bool, markdown: bool, state_path: str | None) -> in
     if Path(path).is_file():
         from cloudstack_iac.plan.document import DIGEST_KEY
 
-        the_plan, variables, doc = read_plan_file(path)  # refuses a file whose content does not match its digest
+        the_plan, variables, doc = read_plan_file(path, whole=as_json)  # refuses a file whose content does not match its digest
         digest = doc[DIGEST_KEY]  # so this is the content's digest (computing it again cost a quarter of show)
-        if as_json:  # re-derived from what apply executes; configuration and outputs carried over
+        if as_json:  # Terraform's sections re-derived from the checked content, printed as read; configuration and outputs carried over
             from cloudstack_iac.render.json_plan import plan_json
 
-            shown = plan_json(the_plan, variables=variables, saved=doc)
+            shown = plan_json(the_plan, variables=variables, saved=doc, sealed=doc)  # doc: as read, and checked
             shown[PLAN_FILE_DIR_KEY] = doc.get(PLAN_FILE_DIR_KEY)
-            click.echo(plan_json_text(shown))
+            click.echo(plan_json_bytes(shown))  # bytes: written as they are, not scanned for colour codes
         elif markdown:
             from cloudstack_iac.render.markdown import render_plan_markdown
 

@@ -18,7 +18,7 @@ from typing import Any
 from cloudstack_iac import __version__
 from cloudstack_iac.addrs import AddressError, ResourceAddress
 from cloudstack_iac.model import Configuration
-from cloudstack_iac.plan.document import plan_to_dict
+from cloudstack_iac.plan.document import DIGEST_KEY, EXECUTABLE_KEYS, plan_to_dict
 from cloudstack_iac.plan.model import Action, Plan, Reason, ResourceChange
 from cloudstack_iac.plan.summary import summarize
 from cloudstack_iac.schema.catalogue import get_schema
@@ -45,12 +45,15 @@ _REASONS = {
 
 
 # ------------------------------------------------------------------------------------------ values
+_PLAIN = frozenset({str, int, float, bool, type(None)})  # most values: passed over without a call
+
+
 def _known(value: Any) -> Any:
     """The value with unknowns left out (object keys dropped, list elements null), as Terraform does."""
     if isinstance(value, Unknown):
         return None
     if isinstance(value, dict):
-        return {k: _known(v) for k, v in value.items() if not isinstance(v, Unknown)}
+        return {k: v if type(v) in _PLAIN else _known(v) for k, v in value.items() if not isinstance(v, Unknown)}
     if isinstance(value, list | tuple):
         return [_known(v) for v in value]
     return value
@@ -59,9 +62,9 @@ def _known(value: Any) -> Any:
 def _unknown_mask(value: Any) -> Any:
     if isinstance(value, Unknown):
         return True
-    if isinstance(value, dict):
-        mask = {k: _unknown_mask(v) for k, v in value.items()}
-        return {k: m for k, m in mask.items() if m not in (False, {}, [])}
+    if isinstance(value, dict):  # a plain value's mask is False, which is left out
+        return {k: m for k, v in value.items()
+                if type(v) not in _PLAIN and (m := _unknown_mask(v)) not in (False, {}, [])}
     if isinstance(value, list | tuple):
         items = [_unknown_mask(v) for v in value]
         return items if any(m not in (False, {}, []) for m in items) else []
@@ -232,7 +235,8 @@ def _relevant_attributes(plan: Plan) -> list[dict[str, Any]]:
             seen.add((value.ref, tuple(value.path)))
         elif isinstance(value, dict):
             for v in value.values():
-                walk(v)
+                if type(v) not in _PLAIN:
+                    walk(v)
         elif isinstance(value, list | tuple):
             for v in value:
                 walk(v)
@@ -274,6 +278,13 @@ def output_changes(plan: Plan, config: Configuration | None) -> tuple[dict[str, 
 
 # ------------------------------------------------------------------------------------------ configuration
 def _expression(values: list[Any], sensitive: bool) -> dict[str, Any] | None:
+    if len(values) == 1:  # a block without count or for_each (most blocks of a big configuration)
+        value = values[0]
+        if isinstance(value, Unknown):
+            if not value.ref:
+                return {}
+            return {"references": [f"{value.ref}.{'.'.join(map(str, value.path))}", value.ref] if value.path else [value.ref]}
+        return {} if sensitive else {"constant_value": value}
     refs = sorted({f"{v.ref}.{'.'.join(map(str, v.path))}" if v.path else v.ref
                    for v in values if isinstance(v, Unknown) and v.ref})
     refs += sorted({v.ref for v in values if isinstance(v, Unknown) and v.ref and v.path})
@@ -355,14 +366,19 @@ def _saved_section(saved: Mapping[str, Any] | None, *path: str) -> Any:
 
 
 def plan_json(plan: Plan, *, config: Configuration | None = None, variables: Mapping[str, Any] | None = None,
-              saved: Mapping[str, Any] | None = None) -> dict[str, Any]:
+              saved: Mapping[str, Any] | None = None, sealed: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The whole JSON plan: Terraform's sections, then ours (steps, failure domains, digest, content).
 
     ``variables`` are the non-sensitive root variable values (they are part of the digest). Without a
     Configuration, the sections only it can give (``configuration``, the outputs) are carried over from
     ``saved``, a saved plan's document: apply never reads them, everything else is re-derived.
+    ``sealed``: the executable content and digest of the file ``plan`` was just decoded from, checked
+    against each other: printed as it is instead of encoded again (when it has every key).
     """
-    executable = plan_to_dict(plan, variables)
+    if sealed is not None and all(key in sealed for key in (*EXECUTABLE_KEYS, DIGEST_KEY)):
+        executable = {key: sealed[key] for key in (*EXECUTABLE_KEYS, DIGEST_KEY)}
+    else:
+        executable = plan_to_dict(plan, variables)
     outputs_changes, outputs_planned = output_changes(plan, config)
     if config is None and saved is not None:
         outputs_changes = _saved_section(saved, "output_changes") or outputs_changes

@@ -8,14 +8,16 @@ added when asked for (the CLI asks on a terminal), so piped output and CI logs s
 
 from __future__ import annotations
 
+import functools
 import re
 import textwrap
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from cloudstack_iac.plan.model import Action, Plan, Reason, ResourceChange, Step, StepOp
 from cloudstack_iac.plan.summary import counts, kind, summarize
-from cloudstack_iac.render.values import KNOWN_AFTER_APPLY, show
+from cloudstack_iac.render.values import KNOWN_AFTER_APPLY, SENSITIVE_VALUE, show
 from cloudstack_iac.state.document import StateDocument
 from cloudstack_iac.values import UNKNOWN
 
@@ -75,8 +77,9 @@ def real_changes(plan: Plan) -> list[ResourceChange]:
     return [c for c in plan.changes if c.actions != (Action.NOOP,)]
 
 
-def summary_line(plan: Plan) -> str:
-    n = counts(plan.changes)
+def summary_line(plan: Plan, totals: Mapping[str, Any] | None = None) -> str:
+    """``totals``: the plan's counts when the caller has them (``summarize`` gives them too)."""
+    n = totals or counts(plan.changes)
     return f"Plan: {n['add']} to add, {n['change']} to change, {n['destroy']} to destroy."
 
 
@@ -145,11 +148,15 @@ def change_block(change: ResourceChange, paint: _Painter) -> list[str]:
         after["id"] = UNKNOWN  # computed by CloudStack
     if change.is_replace and "id" not in before and change.resource_id is not None:
         before = {**before, "id": change.resource_id}  # the old object's id goes, a new one comes
-    keys = sorted(set(before) | set(after))
-    pad_to = max((len(k) for k in keys), default=0)
+    keys = sorted(after) if not before else sorted(set(before) | set(after))
+    pad_to = max(map(len, keys), default=0)
     if creating:  # most blocks of a big plan: every argument new, nothing else to decide per line
-        plus, secret = paint("+", "+"), change.sensitive_attrs
-        lines.extend([f"      {plus} {key.ljust(pad_to)} = {show(after[key], sensitive=key in secret)}" for key in keys])
+        plus, secret = f"      {paint('+', '+')} ", change.sensitive_attrs
+        lines.extend([f"{plus}{key.ljust(pad_to)} = {SENSITIVE_VALUE if key in secret else show(after[key])}"
+                      for key in keys])
+        if not change.attr_diffs:
+            lines.append("    }")
+            return lines
         keys = []
     changed = set(change.changed_attrs)
     forced = set(change.replace_because)
@@ -201,16 +208,22 @@ def _counts_table(changes: list[ResourceChange]) -> list[str]:
 
 
 def _step_line(number: int, step: Step, index: dict[str, int], width: int, paint: _Painter) -> list[str]:
-    op = step.op
+    op = step.op  # a StrEnum: formats as its value
     marker = STEP_MARKERS.get(op, " ")
-    line = f" {paint(marker, marker)}{number:>5}. {op.value} {step.address}"
-    plain = f"{op.value} {step.type.removeprefix('cloudstack_').replace('_', ' ')}"
-    if step.description and step.description != plain:  # say it only when it adds something
+    line = f" {paint(marker, marker) if marker != ' ' else ' '}{number:>5}. {op} {step.address}"
+    if step.description and step.description != f"{op} {_type_words(step.type)}":  # say it only when it adds something
         line += f": {step.description}"
-    after = sorted(index[d] for d in step.depends_on if d in index)
-    if after:
-        line += "  (after " + ", ".join(map(str, after)) + ")"
+    if step.depends_on:
+        after = sorted([index[d] for d in step.depends_on if d in index])
+        if after:
+            line += "  (after " + ", ".join(map(str, after)) + ")"
     return _wrap(line, width, " " * 12)
+
+
+@functools.lru_cache(maxsize=256)
+def _type_words(resource_type: str) -> str:
+    """``cloudstack_storage_pool`` -> ``storage pool``, as a step's plain description names it."""
+    return resource_type.removeprefix("cloudstack_").replace("_", " ")
 
 
 def render_plan_text(plan: Plan, *, color: bool = False, width: int = 100) -> str:
@@ -226,7 +239,8 @@ def render_plan_text(plan: Plan, *, color: bool = False, width: int = 100) -> st
     if plan.refresh_only:
         return _refresh_only(real, paint)
     info = summarize(plan)
-    out = [paint(summary_line(plan), "#")]
+    totals = paint(summary_line(plan, info), "#")
+    out = [totals]
     if info["multi_zone"]:
         zones = info["zones_touched"]
         out.extend(paint(line, "!") for line in _wrap(f"This plan touches {len(zones)} zones: {', '.join(zones)}.", width, "  "))
@@ -264,7 +278,7 @@ def render_plan_text(plan: Plan, *, color: bool = False, width: int = 100) -> st
         out.append("")
         out.extend(_wrap("Deferred until values they need exist (apply again afterwards): " + ", ".join(plan.deferred),
                          width, "  "))
-    out += ["", paint(summary_line(plan), "#")]
+    out += ["", totals]
     return "\n".join(out)
 
 

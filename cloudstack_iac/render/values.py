@@ -11,7 +11,7 @@ import json
 from json.encoder import encode_basestring_ascii as _quote
 from typing import Any
 
-from cloudstack_iac.values import Unknown, is_masked
+from cloudstack_iac.values import SENSITIVE_MARKER, Unknown, is_masked
 
 KNOWN_AFTER_APPLY = "(known after apply)"
 SENSITIVE_VALUE = "(sensitive value)"
@@ -25,7 +25,13 @@ def is_unknown(value: Any) -> bool:
 
 def show(value: Any, *, sensitive: bool = False) -> str:
     """One value as a person reads it: ``"10.1.0.1"``, ``true``, ``["a", "b"]``, ``(known after apply)``."""
-    if sensitive or is_masked(value):
+    if sensitive:
+        return SENSITIVE_VALUE
+    if type(value) is str:  # most values of a big plan: answered before the general tests below
+        return SENSITIVE_VALUE if value == SENSITIVE_MARKER else _quote(value)
+    if type(value) is Unknown:
+        return KNOWN_AFTER_APPLY
+    if is_masked(value):
         return SENSITIVE_VALUE
     if is_unknown(value):
         return KNOWN_AFTER_APPLY

@@ -130,3 +130,88 @@ def test_a_secret_in_a_variable_not_declared_sensitive_is_not_saved(workdir: Pat
     applied = csiac("apply", "-var", f"host_password={secret}", "q.plan", cwd=workdir)
     assert applied.exit_code == 0, applied.output
     assert secret not in applied.output
+
+
+def test_integers_past_64_bits_survive_the_fast_reader(workdir: Path) -> None:
+    """Plan files are read by orjson, which turns integers past 64 bits into floats: a plan holding one (here
+    an output, sealed by the digest and carried into output_changes) is read exactly, shown with its
+    digest, printed digit for digit and applied."""
+    config = workdir / "examples" / "quickstart"
+    huge = 2**70
+    with (config / "outputs.hcl").open("a") as handle:
+        handle.write(f'\noutput "capacity_bytes" {{\n  value = {huge}\n}}\n')
+    plan = csiac("plan", "-out", "q.plan", str(config), cwd=workdir)
+    assert plan.exit_code == 0, plan.output
+    saved = (workdir / "q.plan").read_text()
+    assert f'"outputs":{{"capacity_bytes":{huge}' in saved  # in the sealed content
+
+    show = csiac("show", "q.plan", cwd=workdir)
+    assert show.exit_code == 0 and show.stdout == plan.stdout
+    shown = csiac("show", "-json", "q.plan", cwd=workdir).stdout
+    assert shown.rstrip("\n") == saved.rstrip("\n")  # the carried-over output sections too, digit for digit
+    assert json.loads(shown)["output_changes"]["capacity_bytes"]["after"] == huge
+    applied = csiac("apply", "q.plan", cwd=workdir)
+    assert applied.exit_code == 0, applied.output
+
+
+def test_the_saved_file_is_one_sorted_line_that_show_json_reprints_byte_for_byte(workdir: Path) -> None:
+    config = workdir / "examples" / "marvin-advanced"
+    assert csiac("plan", "-out", "a.plan", str(config), cwd=workdir).exit_code == 0
+    saved = (workdir / "a.plan").read_text(encoding="utf-8")
+    assert saved.endswith("}\n") and saved.count("\n") == 1
+    assert saved[:-1] == json.dumps(json.loads(saved), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert csiac("show", "-json", "a.plan", cwd=workdir).stdout == saved
+
+
+def test_files_without_the_layout_or_edited_in_place_are_read_whole_or_refused(workdir: Path) -> None:
+    """show and apply parse only the sections they execute, found through the file's leading layout. A
+    file without it (an older csiac's) is read whole; an edit of the same length inside what apply
+    executes keeps the layout but not the digest; one inside Terraform's sections changes nothing run."""
+    config = workdir / "examples" / "quickstart"
+    plan = csiac("plan", "-out", "q.plan", str(config), cwd=workdir)
+    assert plan.exit_code == 0, plan.output
+    raw = (workdir / "q.plan").read_bytes()
+    assert raw.startswith(b'{"_csiac_layout":[["applyable",')
+    saved = json.loads(raw)
+    digest = saved["digest"]
+
+    older = {k: v for k, v in saved.items() if k != "_csiac_layout"}
+    (workdir / "older.plan").write_text(json.dumps(older, sort_keys=True, separators=(",", ":")) + "\n")
+    assert csiac("show", "older.plan", cwd=workdir).stdout == plan.stdout
+
+    inside = raw.replace(b'"dns1":"8.8.8.8"', b'"dns1":"6.6.6.6"')
+    assert inside.count(b'"dns1":"6.6.6.6"') >= 2 and len(inside) == len(raw)  # the step's inputs and our change
+    (workdir / "inside.plan").write_bytes(inside)
+    for command in (["show", "inside.plan"], ["apply", "-auto-approve", "inside.plan"]):
+        refused = csiac(*command, cwd=workdir)
+        assert refused.exit_code == 1 and refused.stderr.startswith(
+            f"error: inside.plan: the plan's content does not match its digest {digest}"), refused.output
+
+    start = raw.index(b'"resource_changes":')
+    derived = raw[:start] + raw[start:].replace(b'"8.8.8.8"', b'"6.6.6.6"', 1)
+    assert derived != raw and len(derived) == len(raw)
+    (workdir / "derived.plan").write_bytes(derived)
+    assert csiac("show", "derived.plan", cwd=workdir).stdout == plan.stdout
+    shown = json.loads(csiac("show", "-json", "derived.plan", cwd=workdir).stdout)
+    assert shown["resource_changes"] == saved["resource_changes"]  # re-derived from the sealed content
+    applied = csiac("apply", "older.plan", cwd=workdir)
+    assert applied.exit_code == 0 and "Apply complete! Resources: 13 added" in applied.stdout, applied.output
+
+
+def test_plan_and_plan_out_print_the_same_digest_for_the_same_plan(workdir: Path) -> None:
+    """plan hashes the plan a change at a time with values as they are; plan -out hashes the document it
+    writes. With a state to plan against (the same lineage and serial), both give one digest."""
+    config = workdir / "examples" / "quickstart"
+    assert csiac("apply", "-auto-approve", str(config), cwd=workdir).exit_code == 0
+    main = config / "main.hcl"
+    main.write_text(main.read_text().replace('"8.8.8.8"', '"8.8.4.4"'))
+    with (config / "main.hcl").open("a") as handle:
+        handle.write('\nresource "cloudstack_pod" "extra" {\n  name     = "extra"\n  zone_id  = cloudstack_zone.main.id\n'
+                     '  gateway  = "10.30.0.1"\n  netmask  = "255.255.255.0"\n  start_ip = "10.30.0.10"\n'
+                     '  end_ip   = "10.30.0.20"\n}\n')
+    text = csiac("plan", str(config), cwd=workdir)
+    saved = csiac("plan", "-out", "q.plan", str(config), cwd=workdir)
+    assert text.exit_code == saved.exit_code == 0, text.output + saved.output
+    assert "1 to add, 1 to change" in text.stdout
+    [digest] = _digests(text.stdout)
+    assert _digests(saved.stdout) == {digest} == {json.loads((workdir / "q.plan").read_text())["digest"]}

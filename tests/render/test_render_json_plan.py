@@ -275,3 +275,15 @@ def test_moved_resources_name_their_previous_address() -> None:
     pod = _changes(plan_json(plan))["cloudstack_pod.r01"]
     assert pod["previous_address"] == "cloudstack_pod.old" and pod["change"]["actions"] == ["update"]
     assert "previous_address" not in _changes(plan_json(make_plan([pod_update()])))["cloudstack_pod.r01"]
+
+
+def test_a_checked_saved_plan_is_printed_as_read_and_encoded_again_when_it_lacks_a_key() -> None:
+    """show -json prints a saved plan's executable content as read (it has just matched its digest) and
+    re-derives Terraform's sections from the decoded plan; content without every key is encoded anew."""
+    doc = json.loads(json.dumps(plan_json(mixed_plan(), variables={"zone": "ams1"})))
+    plan, variables = load_plan(copy.deepcopy(doc))
+    shown = plan_json(plan, variables=variables, saved=doc, sealed=doc)
+    assert shown == doc
+    partial = {k: v for k, v in doc.items() if k != "imported"}
+    again = plan_json(plan, variables=variables, saved=partial, sealed=partial)
+    assert again["imported"] == [] and again["digest"] == doc["digest"] and again == doc

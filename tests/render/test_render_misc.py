@@ -48,3 +48,16 @@ def test_digest_is_the_sha256_of_the_sorted_compact_json_of_what_apply_reads() -
     assert plan_digest(again, {"zone": "ams1"}) == doc["digest"]
     again.prior_state.resources["cloudstack_pod.r01"].attributes["tags"] = ["a", "b"]
     assert plan_digest(again, {"zone": "ams1"}) != doc["digest"]
+
+
+def test_digest_is_the_same_hashed_in_pieces_or_whole_with_long_integers_and_small_floats() -> None:
+    """plan hashes a change at a time; a file read back is hashed whole: an integer past 64 bits in one
+    change and a float below 1e-4 in another must not make the two differ (the file would be refused)."""
+    one = make_plan([pod_update(), host_create()])
+    one.changes[0].after = {**(one.changes[0].after or {}), "huge": 2**70}
+    one.changes[1].after = {**(one.changes[1].after or {}), "tiny": 2.5e-05}
+    doc = plan_to_dict(one)
+    assert plan_digest(one) == doc["digest"]
+    again = plan_from_dict(json.loads(json.dumps(doc)), source="q.plan")  # refused if the digests differed
+    assert again.changes[0].after["huge"] == 2**70 and again.changes[1].after["tiny"] == 2.5e-05
+    assert plan_digest(again) == doc["digest"]
